@@ -1,0 +1,59 @@
+# Kakehashi: `make run` serves the demo, `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export TEST_POSTGRES_URL
+
+.PHONY: install run test lint catalogs translations-update bench clean browser
+
+install: $(STAMP) catalogs
+
+$(STAMP): pyproject.toml
+	@echo "==> Python environment in $(VENV)"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# The CPU build of torch first: argostranslate's dependencies would otherwise pull the CUDA one.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Compiled catalogs are build output (.mo files are not committed).
+catalogs: $(STAMP)
+	$(BIN)/pybabel compile -d translations -D messages --statistics 2>&1 | tail -n 2
+
+# Re-extract UI strings after changing templates or code, then translate the new entries.
+translations-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching --ignore-obsolete
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	$(FLASK) mt list
+	@echo "==> Serving on http://$(HOST):$(PORT)/ with a worker beside it (Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(FLASK) worker & \
+	  $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+test: install browser
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python bench/mt_batch.py
+
+clean:
+	rm -rf $(VENV) instance build *.egg-info

@@ -1,0 +1,232 @@
+"""Build a tiny but real Argos package so tests run the same code path as a real en->ja model.
+
+The package holds a SentencePiece model trained on the sentences below and a CTranslate2
+Transformer filled with seeded random weights: its output is gibberish, but deterministic.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+LANGUAGE_NAMES = {"en": "English", "ja": "Japanese", "fr": "French"}
+D_MODEL = 64
+FFN = 128
+NUM_HEADS = 4
+NUM_LAYERS = 2
+CLOCK_RATE = 1.0
+EOS_WEIGHT = 3.0
+EOS_BIAS = -12.0
+
+CORPUS = [
+    "The defence ministers of Japan and Australia met in Tokyo on Monday.",
+    "日本とオーストラリアの防衛大臣は月曜日に東京で会談した。",
+    "Both ministers reaffirmed the importance of a free and open Indo-Pacific.",
+    "両大臣は自由で開かれたインド太平洋の重要性を再確認した。",
+    "They agreed to expand joint exercises and information sharing.",
+    "共同訓練と情報共有を拡大することで一致した。",
+    "The vice minister briefed the delegation on maritime security.",
+    "副大臣は代表団に海洋安全保障について説明した。",
+    "The next meeting will be held in Canberra next spring.",
+    "次回の会合は来年春にキャンベラで開催される。",
+    "Officials discussed cooperation on defence equipment and technology.",
+    "当局者は防衛装備・技術協力について協議した。",
+    "The two sides expressed serious concern about the situation in the East China Sea.",
+    "双方は東シナ海の情勢について深刻な懸念を表明した。",
+    "A joint statement was issued after the talks.",
+    "会談後、共同声明が発表された。",
+    "The minister thanked his counterpart for the warm welcome.",
+    "大臣は温かい歓迎に対して相手方に謝意を述べた。",
+    "Staff talks between the two forces will continue every year.",
+    "両国の部隊間の幕僚協議は毎年継続される。",
+    "They confirmed close coordination on disaster relief and humanitarian assistance.",
+    "災害救援と人道支援における緊密な連携を確認した。",
+    "The delegation visited a naval base near Yokosuka.",
+    "代表団は横須賀近くの海軍基地を視察した。",
+    "Both countries will strengthen cyber and space cooperation.",
+    "両国はサイバー及び宇宙分野の協力を強化する。",
+    "The meeting lasted about ninety minutes.",
+    "会談は約九十分間行われた。",
+    "Les ministres de la défense se sont réunis à Tokyo.",
+    "Ils ont publié une déclaration commune après la réunion.",
+]
+
+SPECIALS = ["<blank>", "<unk>", "<s>", "</s>"]
+
+
+def _train_sentencepiece(out_file: Path, seed: int) -> list[str]:
+    """Train the tokenizer and return its pieces (seeded, one thread, so it is reproducible)."""
+    import sentencepiece as spm
+
+    spm.set_random_generator_seed(seed + 1)
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(CORPUS),
+        model_writer=model,
+        vocab_size=600,
+        hard_vocab_limit=False,
+        model_type="unigram",
+        character_coverage=1.0,
+        byte_fallback=True,
+        num_threads=1,
+        minloglevel=2,
+    )
+    out_file.write_bytes(model.getvalue())
+    processor = spm.SentencePieceProcessor(model_proto=model.getvalue())
+    return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+
+
+def _vocabulary(pieces: list[str], extra: list[str]) -> list[str]:
+    """Return a CTranslate2 vocabulary: the OpenNMT specials first, then the pieces."""
+    vocab = list(SPECIALS)
+    for token in [*pieces, *extra]:
+        if token not in vocab:
+            vocab.append(token)
+    return vocab
+
+
+def _decoder_positions(max_positions: int = 512) -> np.ndarray:
+    """Return sinusoidal position encodings whose first dimension is a ramp (a clock for EOS)."""
+    positions = np.arange(max_positions, dtype=np.float32)[:, None]
+    rates = 1.0 / np.power(10000.0, np.arange(0, D_MODEL, 2, dtype=np.float32) / D_MODEL)
+    encodings = np.zeros((max_positions, D_MODEL), dtype=np.float32)
+    encodings[:, 0::2] = np.sin(positions * rates)
+    encodings[:, 1::2] = np.cos(positions * rates)
+    encodings[:, 0] = positions[:, 0] * CLOCK_RATE
+    return encodings
+
+
+def _fill(spec: Any, rng: np.random.Generator, vocab: list[str], silent: set[str]) -> None:
+    """Set every variable of a Transformer spec from the seeded generator, at unit-ish scale."""
+
+    def normal(*shape: int, scale: float) -> np.ndarray:
+        return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+    def linear(layer: Any, out_dim: int, in_dim: int) -> None:
+        layer.weight = normal(out_dim, in_dim, scale=1.0 / np.sqrt(in_dim))
+        layer.bias = np.zeros(out_dim, dtype=np.float32)
+
+    def norm(layer: Any) -> None:
+        layer.gamma = np.ones(D_MODEL, dtype=np.float32)
+        layer.beta = np.zeros(D_MODEL, dtype=np.float32)
+
+    def attention(layer: Any, self_attention: bool) -> None:
+        norm(layer.layer_norm)
+        if self_attention:
+            linear(layer.linear[0], 3 * D_MODEL, D_MODEL)
+        else:
+            linear(layer.linear[0], D_MODEL, D_MODEL)
+            linear(layer.linear[1], 2 * D_MODEL, D_MODEL)
+        linear(layer.linear[-1], D_MODEL, D_MODEL)
+
+    def ffn(layer: Any) -> None:
+        norm(layer.layer_norm)
+        linear(layer.linear_0, FFN, D_MODEL)
+        linear(layer.linear_1, D_MODEL, FFN)
+
+    for side in (spec.encoder, spec.decoder):
+        embeddings = side.embeddings if isinstance(side.embeddings, list) else [side.embeddings]
+        for emb in embeddings:
+            # scale_embeddings multiplies by sqrt(d_model): keep the residual stream near unit size.
+            emb.weight = normal(len(vocab), D_MODEL, scale=1.0 / np.sqrt(D_MODEL))
+        norm(side.layer_norm)
+        for layer in side.layer:
+            attention(layer.self_attention, self_attention=True)
+            if hasattr(layer, "attention"):
+                attention(layer.attention, self_attention=False)
+            ffn(layer.ffn)
+    spec.decoder.position_encodings.encodings = _decoder_positions()
+    projection = spec.decoder.projection
+    linear(projection, len(vocab), D_MODEL)
+    # Random weights rarely pick </s>, so outputs would run to the length limit: tie </s> to the
+    # position clock so that every output stops after a dozen tokens or so. Specials, the target
+    # prefix and byte pieces are never produced, so the gibberish stays printable.
+    eos = vocab.index("</s>")
+    projection.weight[eos] = 0.0
+    projection.weight[eos, 0] = EOS_WEIGHT
+    projection.bias[eos] = EOS_BIAS
+    for index, token in enumerate(vocab):
+        if token in silent or token.startswith("<0x"):
+            projection.bias[index] = -1e4
+
+
+def _build_model(model_dir: Path, vocab: list[str], seed: int, silent: set[str]) -> None:
+    """Build, validate and save a small CTranslate2 Transformer."""
+    from ctranslate2.specs import TransformerSpec
+
+    spec = TransformerSpec.from_config(NUM_LAYERS, NUM_HEADS)
+    _fill(spec, np.random.default_rng(seed), vocab, silent)
+    spec.register_source_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab)
+    spec.validate()
+    model_dir.mkdir(parents=True, exist_ok=True)
+    spec.save(str(model_dir))
+
+
+def build_tiny_package(
+    out_dir: Path, from_code: str, to_code: str, seed: int = 0, target_prefix: str = ""
+) -> Path:
+    """Build `translate-<from>_<to>` as a real `.argosmodel` zip in out_dir and return its path."""
+    name = f"translate-{from_code}_{to_code}"
+    top = f"{name}-0_1"
+    pair_seed = zlib.crc32(f"{from_code}>{to_code}:{seed}".encode())
+    work = Path(out_dir) / f"{top}.build"
+    package_dir = work / top
+    package_dir.mkdir(parents=True, exist_ok=True)
+
+    pieces = _train_sentencepiece(package_dir / "sentencepiece.model", seed)
+    extra = [target_prefix] if target_prefix else []
+    silent = {"<blank>", "<unk>", "<s>", *extra}
+    _build_model(package_dir / "model", _vocabulary(pieces, extra), pair_seed, silent)
+    metadata = {
+        "package_version": "0.1",
+        "argos_version": "1.11",
+        "from_code": from_code,
+        "from_name": LANGUAGE_NAMES.get(from_code, from_code),
+        "to_code": to_code,
+        "to_name": LANGUAGE_NAMES.get(to_code, to_code),
+        "type": "translate",
+        "code": name,
+        "links": [],
+    }
+    if target_prefix:
+        metadata["target_prefix"] = target_prefix
+    (package_dir / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+    (package_dir / "README.md").write_text(
+        f"# {name}\n\nTiny random test model: its output is gibberish.\n", encoding="utf-8"
+    )
+
+    archive = Path(out_dir) / f"{top}.argosmodel"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(package_dir.rglob("*")):
+            zf.write(path, path.relative_to(work).as_posix())
+    shutil.rmtree(work)
+    return archive
+
+
+@pytest.fixture(scope="session")
+def argos_archives(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Build the en->ja and ja->en tiny packages once per test run."""
+    out = tmp_path_factory.mktemp("argos-archives")
+    return {pair: build_tiny_package(out, *pair) for pair in [("en", "ja"), ("ja", "en")]}
+
+
+@pytest.fixture(scope="session")
+def argos_packages_dir(
+    tmp_path_factory: pytest.TempPathFactory, argos_archives: dict[tuple[str, str], Path]
+) -> Path:
+    """Return a packages folder holding both tiny packages, installed as `flask mt install` does."""
+    from webapp.mt.packages import install_package
+
+    packages_dir = tmp_path_factory.mktemp("argos-packages")
+    for archive in argos_archives.values():
+        install_package(archive, packages_dir)
+    return packages_dir

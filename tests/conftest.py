@@ -1,0 +1,87 @@
+"""Fixtures: a fresh real database per test (SQLite file, or PostgreSQL where a test asks)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.argos_builder import argos_archives, argos_packages_dir  # noqa: F401
+from webapp import create_app
+from webapp.extensions import db
+
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked `backends(...)` run once per database; the rest on SQLite."""
+    if "backend" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("backends")
+        metafunc.parametrize("backend", marker.args if marker else ("sqlite",))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "backends(*names): run on each named database")
+
+
+def reset_postgres(url: str) -> None:
+    """An empty public schema, so each test starts from nothing."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(backend, tmp_path) -> str:
+    if backend == "postgresql":
+        reset_postgres(POSTGRES_URL)
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path, argos_packages_dir):  # noqa: F811
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "ARGOS_PACKAGES_DIR": str(argos_packages_dir),
+        "JOB_BACKOFF_SECONDS": 0,
+        "WORKER_POLL_SECONDS": 0.01,
+        "SECRET_KEY": "test-secret",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    """The app with an empty schema; no context stays pushed, so each request gets its own."""
+    app = create_app(app_config)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page, as a browser would send it."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)

@@ -1,0 +1,69 @@
+"""Kakehashi: a bilingual publishing desk for bilateral meeting summaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from webapp.config import DEV_SECRET, INSTANCE_DIR, ProductionConfig, load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides settings (tests pass a database URL and folders)."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    config_cls = load_config((config or {}).get("ENV_NAME"))
+    app.config.from_object(config_cls)
+    if config:
+        app.config.update(config)
+    if config_cls is ProductionConfig and app.config["SECRET_KEY"] in (None, "", DEV_SECRET):
+        raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
+    _prepare_instance(app)
+
+    from webapp import cli, extensions, i18n, models  # noqa: F401  (models registers tables)
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(_root() / "migrations"))
+    extensions.babel.init_app(app, locale_selector=i18n.select_locale)
+    extensions.csrf.init_app(app)
+    extensions.login_manager.init_app(app)
+    _configure_sqlite(app)
+
+    from webapp.views import register_blueprints
+
+    register_blueprints(app)
+    cli.init_app(app)
+    i18n.init_app(app)
+    return app
+
+
+def _root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def _prepare_instance(app: Flask) -> None:
+    """Create the folders the default SQLite file and installed models live in."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and ":memory:" not in uri:
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    Path(app.config["ARGOS_PACKAGES_DIR"]).mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """WAL, foreign keys and a busy timeout for SQLite, so the worker and web share it safely."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    from webapp.extensions import db
+
+    with app.app_context():
+
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=10000")
+            cur.close()

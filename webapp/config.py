@@ -1,0 +1,48 @@
+"""The one place that reads the environment: every setting has a safe default for local use."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("KAKEHASHI_INSTANCE_DIR", ROOT_DIR / "instance"))
+DEV_SECRET = "dev-only-not-secret"
+
+
+class Config:
+    """Defaults for development and `make run`."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kakehashi.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    ARGOS_PACKAGES_DIR = os.environ.get("ARGOS_PACKAGES_DIR", str(INSTANCE_DIR / "argos-packages"))
+    MT_DEVICE = os.environ.get("MT_DEVICE", "cpu")
+    MT_BEAM_SIZE = int(os.environ.get("MT_BEAM_SIZE", "2"))
+    LANGUAGES = ("en", "ja")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT_DIR / "translations")
+    JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "300"))
+    JOB_BACKOFF_SECONDS = float(os.environ.get("JOB_BACKOFF_SECONDS", "10"))
+    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
+    MAX_TITLE_LENGTH = 300
+    MAX_TEXT_LENGTH = 100_000
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+
+class ProductionConfig(Config):
+    """Refuses to run with the development secret."""
+
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+
+
+def load_config(name: str | None = None) -> type[Config]:
+    """Pick the configuration class named by KAKEHASHI_ENV (development by default)."""
+    name = name or os.environ.get("KAKEHASHI_ENV", "development")
+    return ProductionConfig if name == "production" else Config

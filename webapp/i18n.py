@@ -1,0 +1,74 @@
+"""Locale choice and locale-aware formatting shared by every page."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import current_app, g, request
+from flask_babel import format_date, get_locale
+from flask_babel import lazy_gettext as _l
+
+LOCALE_COOKIE = "lang"
+LOCALE_NAMES = {"en": "English", "ja": "日本語"}
+
+
+def supported_locales() -> tuple[str, ...]:
+    """The content and UI locales this deployment serves."""
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def other_locale(locale: str) -> str:
+    """The other side of the bridge (English <-> Japanese)."""
+    return "ja" if locale == "en" else "en"
+
+
+def negotiate_locale() -> str:
+    """Cookie first (the reader chose), then Accept-Language, then English."""
+    choice = request.cookies.get(LOCALE_COOKIE)
+    if choice in supported_locales():
+        return choice
+    return request.accept_languages.best_match(supported_locales()) or "en"
+
+
+def select_locale() -> str:
+    """Flask-Babel locale selector: the URL prefix decides, else negotiation."""
+    url_locale = getattr(g, "locale", None)
+    if url_locale in supported_locales():
+        return url_locale
+    return negotiate_locale()
+
+
+def long_date(value: date) -> str:
+    """January 15, 2026 / 2026年1月15日."""
+    return format_date(value, format="long")
+
+
+STATUS_LABELS = {
+    "queued": _l("Waiting for machine translation"),
+    "in_review": _l("In review"),
+    "approved": _l("Approved"),
+    "stale": _l("Source changed"),
+    "failed": _l("Machine translation failed"),
+    "pending": _l("No draft yet"),
+    "draft": _l("Draft"),
+}
+ORIGIN_LABELS = {
+    "mt": _l("Machine draft"),
+    "tm": _l("Translation memory"),
+    "human": _l("Translator"),
+}
+
+
+def init_app(app) -> None:
+    """Template helpers for locale-aware pages."""
+    app.jinja_env.filters["long_date"] = long_date
+
+    @app.context_processor
+    def _locale_context():
+        return {
+            "current_locale": str(get_locale() or "en"),
+            "now_utc": datetime.now(UTC),
+            "status_label": lambda s: STATUS_LABELS.get(str(s), str(s)),
+            "origin_label": lambda s: ORIGIN_LABELS.get(str(s), str(s)),
+            "LOCALE_NAMES": LOCALE_NAMES,
+        }

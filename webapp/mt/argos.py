@@ -1,0 +1,183 @@
+"""The Argos engine: installed Argos packages run directly on CTranslate2, in batches.
+
+Argos's own `translate()` splits sentences with models it downloads on first use, so the app
+segments text itself and only borrows each package's CTranslate2 model and tokenizer.
+ctranslate2 is imported when a model is first loaded, never when this module is imported.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from webapp.mt.base import MissingModelError, MTEngine, MTError
+from webapp.mt.packages import InstalledPackage, list_packages
+
+PIVOT = "en"
+# CTranslate2's default cap; a real sentence needs far fewer tokens.
+MAX_DECODING_LENGTH = 256
+# Control characters (byte-fallback output) break PostgreSQL text (NUL) and HTML; keep \t \n \r.
+_CONTROL_CHARS = dict.fromkeys([*(c for c in range(32) if c not in (9, 10, 13)), 127])
+
+
+@dataclass(frozen=True)
+class _LoadedModel:
+    """A package's translator and tokenizer, loaded once per process."""
+
+    translator: Any  # ctranslate2.Translator
+    tokenizer: Any  # argostranslate.tokenizer.Tokenizer
+    target_prefix: str
+
+
+_models: dict[tuple[str, str], _LoadedModel] = {}
+_models_lock = threading.Lock()
+
+
+def loaded_models() -> list[tuple[str, str]]:
+    """List the (model folder, device) pairs loaded in this process, to check nothing reloads."""
+    with _models_lock:
+        return sorted(_models)
+
+
+def unload_models() -> None:
+    """Forget loaded models so the next translation reloads them (tests, or after reinstall)."""
+    with _models_lock:
+        _models.clear()
+
+
+def _token_budget(source_tokens: int) -> int:
+    """Bound a translation's length by its source's, so a looping model cannot run on."""
+    return min(MAX_DECODING_LENGTH, 2 * source_tokens + 16)
+
+
+def _open_tokenizer(pkg: InstalledPackage) -> Any:
+    """Load the package's tokenizer with Argos's own classes, eagerly, as Argos would pick it."""
+    from argostranslate.tokenizer import BPETokenizer, SentencePieceTokenizer
+
+    if (pkg.path / "sentencepiece.model").is_file():
+        tokenizer = SentencePieceTokenizer(pkg.path / "sentencepiece.model")
+        tokenizer.lazy_processor()
+    else:
+        tokenizer = BPETokenizer(pkg.path / "bpe.model", pkg.from_code, pkg.to_code)
+        tokenizer.lazy_load()
+    return tokenizer
+
+
+def _load(
+    pkg: InstalledPackage, device: str, inter_threads: int, intra_threads: int
+) -> _LoadedModel:
+    """Return the package's model, loading it on first use and dropping models deleted on disk."""
+    key = (str(pkg.path / "model"), device)
+    with _models_lock:
+        model = _models.get(key)
+        if model is not None:
+            return model
+        for stale in [k for k in _models if not Path(k[0]).is_dir()]:
+            del _models[stale]  # replaced by a newer install; free its memory
+        try:
+            import ctranslate2
+
+            translator = ctranslate2.Translator(
+                key[0], device=device, inter_threads=inter_threads, intra_threads=intra_threads
+            )
+            tokenizer = _open_tokenizer(pkg)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise MTError(
+                f"Could not load the machine translation model {pkg.name} {pkg.version} "
+                f"from {pkg.path}: {exc}"
+            ) from exc
+        model = _models[key] = _LoadedModel(translator, tokenizer, pkg.target_prefix)
+        return model
+
+
+class ArgosEngine(MTEngine):
+    """Translate with Argos packages from one folder, directly or through English."""
+
+    name = "argos"
+
+    def __init__(
+        self,
+        packages_dir: Path,
+        device: str = "cpu",
+        beam_size: int = 2,
+        max_batch_size: int = 32,
+        inter_threads: int = 1,
+        intra_threads: int = 0,
+    ) -> None:
+        self.packages_dir = Path(packages_dir)
+        self.device = device
+        self.beam_size = beam_size
+        self.max_batch_size = max_batch_size
+        self.inter_threads = inter_threads
+        self.intra_threads = intra_threads
+
+    def _route(self, source: str, target: str) -> list[InstalledPackage] | None:
+        """Pick the newest direct package, else two legs through English, else None."""
+        if source == target:
+            return None
+        # list_packages sorts newest last, so the dict keeps the newest version of each pair.
+        newest = {(p.from_code, p.to_code): p for p in list_packages(self.packages_dir)}
+        if (source, target) in newest:
+            return [newest[source, target]]
+        legs = [newest.get((source, PIVOT)), newest.get((PIVOT, target))]
+        if PIVOT not in (source, target) and all(legs):
+            return legs
+        return None
+
+    def _require_route(self, source: str, target: str) -> list[InstalledPackage]:
+        """Return the packages for the pair or raise an error that says how to install one."""
+        route = self._route(source, target)
+        if route is None:
+            if source == target:
+                raise MTError(f"Source and target language are both {source}.")
+            raise MissingModelError(source, target)
+        return route
+
+    def can_translate(self, source: str, target: str) -> bool:
+        """Say whether a direct or pivot route is installed."""
+        return self._route(source, target) is not None
+
+    def model_version(self, source: str, target: str) -> str:
+        """Name each package used, e.g. "translate-ja_en 1.1 + translate-en_fr 1.0" for a pivot."""
+        return " + ".join(f"{p.name} {p.version}" for p in self._require_route(source, target))
+
+    def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
+        """Translate texts in one model call per leg; blank texts come back as ""."""
+        if not texts:
+            return []
+        results = list(texts)
+        for pkg in self._require_route(source, target):
+            results = self._translate_leg(pkg, results)
+        return results
+
+    def _translate_leg(self, pkg: InstalledPackage, texts: list[str]) -> list[str]:
+        """Run one package over texts; CTranslate2 sorts and batches them internally."""
+        wanted = [i for i, text in enumerate(texts) if text.strip()]
+        out = [""] * len(texts)
+        if not wanted:
+            return out
+        model = _load(pkg, self.device, self.inter_threads, self.intra_threads)
+        prefix = model.target_prefix
+        try:
+            tokens = [model.tokenizer.encode(texts[i].strip()) for i in wanted]
+            results = model.translator.translate_batch(
+                tokens,
+                target_prefix=[[prefix]] * len(tokens) if prefix else None,
+                beam_size=self.beam_size,
+                max_batch_size=self.max_batch_size,
+                max_decoding_length=_token_budget(max(map(len, tokens))) + (1 if prefix else 0),
+                replace_unknowns=True,
+            )
+            for i, source_tokens, result in zip(wanted, tokens, results, strict=True):
+                hypothesis = result.hypotheses[0]
+                if prefix and hypothesis[:1] == [prefix]:
+                    hypothesis = hypothesis[1:]
+                text = model.tokenizer.decode(hypothesis[: _token_budget(len(source_tokens))])
+                out[i] = text.translate(_CONTROL_CHARS).strip()
+        except (RuntimeError, ValueError, IndexError) as exc:
+            raise MTError(
+                f"Machine translation with {pkg.name} {pkg.version} failed: {exc}"
+            ) from exc
+        return out

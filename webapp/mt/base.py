@@ -1,0 +1,40 @@
+"""The one small machine-translation interface the services and the worker depend on."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+
+class MTError(Exception):
+    """Machine translation failed; the message is readable by a translator."""
+
+
+class MissingModelError(MTError):
+    """No installed model (direct or through English) covers the pair; says how to fix it."""
+
+    def __init__(self, source: str, target: str) -> None:
+        self.source = source
+        self.target = target
+        super().__init__(
+            f"No machine translation model installed for {source} → {target}. "
+            f"Install one offline with `flask mt install translate-{source}_{target}.argosmodel` "
+            f"(or `argospm install translate-{source}_{target}` on a machine with network access)."
+        )
+
+
+class MTEngine(ABC):
+    """A machine translator: batches in, same-length batches out, with a version for provenance."""
+
+    name: str
+
+    @abstractmethod
+    def can_translate(self, source: str, target: str) -> bool:
+        """Say whether translate_batch would find a model for the pair."""
+
+    @abstractmethod
+    def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
+        """Translate texts in order; raise MissingModelError when no model covers the pair."""
+
+    @abstractmethod
+    def model_version(self, source: str, target: str) -> str:
+        """Name the model(s) that translate the pair, recorded with every machine draft."""

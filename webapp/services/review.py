@@ -1,0 +1,158 @@
+"""A translator's work: edit and approve segments, approve a whole translation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.models import (
+    MemoryEntry,
+    Origin,
+    SegmentStatus,
+    SegmentTranslation,
+    Summary,
+    Translation,
+    TranslationStatus,
+    User,
+)
+from webapp.models.base import utcnow
+from webapp.services import audit, translation
+from webapp.services.errors import (
+    NotFound,
+    NotReady,
+    PermissionDenied,
+    ValidationError,
+    VersionConflict,
+)
+
+MAX_SEGMENT = 10_000
+WAITING = (
+    TranslationStatus.QUEUED,
+    TranslationStatus.IN_REVIEW,
+    TranslationStatus.STALE,
+    TranslationStatus.FAILED,
+)
+
+
+def require_translator(user: User, locale: str) -> None:
+    if not user.can_translate_into(locale):
+        raise PermissionDenied(
+            str(_l("You are not a translator for %(locale)s.", locale=locale))
+        )
+
+
+def review_queue(session: Session, user: User, locale: str | None = None) -> list[Translation]:
+    """Translations waiting for this translator, oldest change first."""
+    query = (
+        select(Translation)
+        .join(Summary, Summary.id == Translation.summary_id)
+        .where(Translation.status.in_(WAITING))
+        .order_by(Translation.updated_at, Translation.id)
+    )
+    if locale:
+        query = query.where(Translation.locale == locale)
+    return [t for t in session.scalars(query) if user.can_translate_into(t.locale)]
+
+
+def get_segment(tr: Translation, segment_id: int) -> SegmentTranslation:
+    st = next((s for s in tr.segments if s.id == segment_id), None)
+    if st is None:
+        raise NotFound(str(_l("No such segment in this translation.")))
+    return st
+
+
+def save_segment(
+    session: Session,
+    tr: Translation,
+    st: SegmentTranslation,
+    text: object,
+    *,
+    approve: bool,
+    user: User,
+    expected_version: int | None,
+) -> SegmentTranslation:
+    """Store a translator's text; refuse a save based on an older version of the segment."""
+    require_translator(user, tr.locale)
+    if not isinstance(text, str):
+        raise ValidationError({"text": str(_l("Must be text."))})
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": str(_l("A translation cannot be empty."))})
+    if len(text) > MAX_SEGMENT:
+        raise ValidationError(
+            {"text": str(_l("Too long: at most %(limit)d characters.", limit=MAX_SEGMENT))}
+        )
+    if expected_version is None:
+        raise ValidationError({"version": str(_l("Send the segment version you edited."))})
+    if expected_version != st.version:
+        raise VersionConflict(
+            str(_l("Someone changed this segment after you opened it. Review their text.")),
+            current_version=st.version,
+            current={"text": st.text, "status": str(st.status)},
+        )
+    if text != st.text:
+        st.text, st.origin, st.edited_by_id = text, Origin.HUMAN, user.id
+        st.engine = st.model_version = None
+    if approve:
+        st.status, st.approved_by_id, st.approved_at = SegmentStatus.APPROVED, user.id, utcnow()
+        _remember(session, tr, st, user)
+    else:
+        st.status, st.approved_by_id, st.approved_at = SegmentStatus.DRAFT, None, None
+    st.version += 1
+    if tr.status == TranslationStatus.APPROVED:
+        tr.status = TranslationStatus.IN_REVIEW  # a change revokes the whole approval
+    if tr.status == TranslationStatus.FAILED and not any(
+        s.status == SegmentStatus.PENDING for s in tr.segments
+    ):
+        tr.status = TranslationStatus.IN_REVIEW
+    translation.refresh_status(session, tr)
+    audit.record(
+        session, user, "segment.approve" if approve else "segment.save", "segment", st.id
+    )
+    return st
+
+
+def _remember(session: Session, tr: Translation, st: SegmentTranslation, user: User) -> None:
+    """Approved pairs feed translation memory (the newest approval wins)."""
+    source = tr.summary.source_locale
+    entry = session.scalar(
+        select(MemoryEntry).where(
+            MemoryEntry.source_locale == source,
+            MemoryEntry.target_locale == tr.locale,
+            MemoryEntry.source_hash == st.source_hash,
+        )
+    )
+    if entry is None:
+        entry = MemoryEntry(
+            source_locale=source,
+            target_locale=tr.locale,
+            source_hash=st.source_hash,
+            source_text=st.source_text,
+        )
+        session.add(entry)
+    entry.target_text, entry.approved_by_id = st.text, user.id
+
+
+def approve_translation(session: Session, tr: Translation, user: User) -> Translation:
+    """Approve the whole text for the current revision; every segment must be approved."""
+    require_translator(user, tr.locale)
+    waiting = [st.key for st in tr.segments if st.status != SegmentStatus.APPROVED]
+    if waiting:
+        raise NotReady(
+            str(
+                _l(
+                    "%(count)d segment(s) still need approval before the translation can be "
+                    "approved.",
+                    count=len(waiting),
+                )
+            ),
+            waiting,
+        )
+    tr.status = TranslationStatus.APPROVED
+    tr.approved_revision_id = tr.revision_id
+    tr.approved_by_id, tr.approved_at = user.id, utcnow()
+    tr.error = None
+    audit.record(session, user, "translation.approve", "translation", tr.id)
+    session.flush()
+    return tr

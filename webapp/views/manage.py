@@ -1,0 +1,178 @@
+"""Liaison pages: list, write, edit, preview and publish summaries."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.forms import PublishForm, SummaryForm
+from webapp.models import Role, Summary
+from webapp.services import publishing, summaries
+from webapp.services.errors import NotReady, ValidationError, VersionConflict
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+
+@bp.before_request
+@login_required
+def _staff_only():
+    """Every page here needs a signed-in user; writing needs the liaison role."""
+
+
+def _require_liaison():
+    if not current_user.has_role(Role.LIAISON):
+        abort(403)
+
+
+@bp.get("/")
+def dashboard():
+    rows = db.session.scalars(select(Summary).order_by(Summary.updated_at.desc())).all()
+    published = publishing.published_locales_by_summary(db.session, [s.id for s in rows])
+    return render_template("manage/dashboard.html", summaries=rows, published=published)
+
+
+def _lines(text: str | None, keys: tuple[str, ...]) -> list[dict[str, str]]:
+    """'a | b | c' per line into dicts, so the plain form can carry structured data."""
+    items = []
+    for line in (text or "").splitlines():
+        if line.strip():
+            parts = [p.strip() for p in line.split("|")]
+            items.append({k: (parts[i] if i < len(parts) else "") for i, k in enumerate(keys)})
+    return items
+
+
+def _unlines(items: list[dict], keys: tuple[str, ...]) -> str:
+    return "\n".join(" | ".join(i.get(k, "") for k in keys).rstrip(" |") for i in items)
+
+
+PARTICIPANT_KEYS = ("name", "role", "country")
+QUOTE_KEYS = ("speaker", "text")
+
+
+def _form_data(form: SummaryForm) -> dict:
+    return {
+        "source_locale": form.source_locale.data,
+        "title": form.title.data,
+        "meeting_date": form.meeting_date.data.isoformat() if form.meeting_date.data else "",
+        "location": form.location.data or "",
+        "lede": form.lede.data or "",
+        "body": form.body.data,
+        "participants": _lines(form.participants.data, PARTICIPANT_KEYS),
+        "quotes": _lines(form.quotes.data, QUOTE_KEYS),
+    }
+
+
+def _apply_errors(form: SummaryForm, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        field = getattr(form, name.split(".")[0], None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+@bp.route("/summaries/new", methods=["GET", "POST"])
+def new_summary():
+    _require_liaison()
+    form = SummaryForm()
+    if form.validate_on_submit():
+        try:
+            summary = summaries.create_summary(db.session, _form_data(form), current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.fields)
+        else:
+            db.session.commit()
+            flash(_("Saved. The translation is queued for machine translation."))
+            return redirect(url_for("manage.summary", summary_id=summary.id))
+    status = 422 if form.errors else 200
+    return render_template("manage/edit.html", form=form, summary=None), status
+
+
+@bp.get("/summaries/<int:summary_id>")
+def summary(summary_id: int):
+    summary = db.get_or_404(Summary, summary_id)
+    published = publishing.published_locales(db.session, summary.id)
+    return render_template(
+        "manage/summary.html",
+        summary=summary,
+        published=published,
+        publish_form=PublishForm(),
+    )
+
+
+@bp.route("/summaries/<int:summary_id>/edit", methods=["GET", "POST"])
+def edit_summary(summary_id: int):
+    _require_liaison()
+    summary = db.get_or_404(Summary, summary_id)
+    rev = summary.current_revision
+    form = SummaryForm()
+    conflict = None
+    if request.method == "GET":
+        form.process(
+            data={
+                "source_locale": summary.source_locale,
+                "title": rev.title,
+                "meeting_date": rev.meeting_date,
+                "location": rev.location,
+                "lede": rev.lede,
+                "body": rev.body,
+                "participants": _unlines(rev.participants, PARTICIPANT_KEYS),
+                "quotes": _unlines(rev.quotes, QUOTE_KEYS),
+                "version": summary.version,
+            }
+        )
+    elif form.validate_on_submit():
+        data = _form_data(form)
+        data.pop("source_locale")
+        try:
+            expected = int(form.version.data or 0)
+            summaries.update_summary(db.session, summary, data, expected, current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.fields)
+        except VersionConflict as exc:
+            db.session.rollback()
+            conflict = exc
+        else:
+            db.session.commit()
+            flash(_("Saved. Only the changed sentences go back to translation."))
+            return redirect(url_for("manage.summary", summary_id=summary.id))
+    status = 409 if conflict else (422 if form.errors else 200)
+    return render_template(
+        "manage/edit.html", form=form, summary=summary, conflict=conflict
+    ), status
+
+
+@bp.get("/summaries/<int:summary_id>/preview/<locale>")
+def preview(summary_id: int, locale: str):
+    summary = db.get_or_404(Summary, summary_id)
+    if locale == summary.source_locale:
+        content = publishing.source_content(summary.current_revision, locale)
+    else:
+        content = publishing.translated_content(summary, locale, approved_only=False)
+    if content is None:
+        abort(404)
+    return render_template(
+        "manage/preview.html", summary=summary, content=content, locale=locale
+    )
+
+
+@bp.post("/summaries/<int:summary_id>/publish")
+def publish(summary_id: int):
+    _require_liaison()
+    summary = db.get_or_404(Summary, summary_id)
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            publishing.publish(db.session, summary, [form.locale.data], current_user)
+        except (NotReady, ValidationError) as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Published."))
+    return redirect(url_for("manage.summary", summary_id=summary.id))
