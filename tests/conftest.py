@@ -58,14 +58,27 @@ def app_config(database_url, tmp_path, argos_packages_dir):  # noqa: F811
 
 
 @pytest.fixture
-def app(app_config):
+def make_app(app_config):
+    """Build apps on this test's database with extra settings; the schema is created once."""
+    made = []
+
+    def build(**overrides):
+        app = create_app({**app_config, **overrides})
+        with app.app_context():
+            db.create_all()
+        made.append(app)
+        return app
+
+    yield build
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
     """The app with an empty schema; no context stays pushed, so each request gets its own."""
-    app = create_app(app_config)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    return make_app()
 
 
 @pytest.fixture

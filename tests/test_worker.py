@@ -1,0 +1,137 @@
+"""The queue and the worker on a real database with the real Argos engine."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.factories import staff_headers, summary_payload
+from webapp.extensions import db
+from webapp.models import Job, JobStatus, SegmentTranslation, Translation
+from webapp.services import jobs
+from webapp.worker import run_one, run_worker
+
+
+def create_summaries(app, client, n: int, **overrides) -> list[dict]:
+    headers = staff_headers(app, "liaison")
+    made = []
+    for i in range(n):
+        resp = client.post(
+            "/api/v1/summaries",
+            json=summary_payload(title=f"Meeting number {i}", **overrides),
+            headers=headers,
+        )
+        assert resp.status_code == 201, resp.json
+        made.append(resp.json)
+    return made
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_two_workers_in_parallel_never_run_a_job_twice(app, client):
+    create_summaries(app, client, 8)
+    handled: list[int] = []
+    errors: list[BaseException] = []
+
+    def work(name: str) -> None:
+        try:
+            handled.append(run_worker(app, burst=True, worker_id=name))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert sum(handled) == 8
+    with app.app_context():
+        rows = db.session.scalars(select(Job)).all()
+        assert {j.status for j in rows} == {JobStatus.DONE}
+        assert {j.attempts for j in rows} == {1}
+        # Each segment was created at version 1 and machine-translated exactly once.
+        versions = db.session.scalars(select(SegmentTranslation.version)).all()
+        assert set(versions) == {2}
+        statuses = db.session.scalars(select(Translation.status)).all()
+        assert set(statuses) == {"in_review"}
+
+
+def test_a_job_whose_worker_died_is_retried_and_the_dead_worker_cannot_finish_it(app, client):
+    create_summaries(app, client, 1)
+    with app.app_context():
+        dead = jobs.claim(db.session, "dead-worker", lease_seconds=-1)  # lease already over
+        assert dead is not None and dead.status == JobStatus.RUNNING
+        db.session.commit()
+        assert run_one(app, "healthy-worker") is True
+        job = db.session.get(Job, dead.id, populate_existing=True)
+        assert job.status == JobStatus.DONE and job.attempts == 2
+        assert jobs.finish(db.session, job, "dead-worker") is False
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(Job.id))) == 1
+
+
+def test_missing_model_fails_the_job_with_the_fix_and_a_translator_can_still_finish(
+    make_app, tmp_path
+):
+    app = make_app(ARGOS_PACKAGES_DIR=str(tmp_path / "no-models"))
+    client = app.test_client()
+    created = create_summaries(app, client, 1)[0]
+    assert run_worker(app, burst=True) == 1
+    translator = staff_headers(app, "translator", ["ja"])
+    tr_id = created["translations"]["ja"]["id"]
+    tr = client.get(f"/api/v1/translations/{tr_id}", headers=translator).json
+    assert tr["status"] == "failed"
+    assert "en → ja" in tr["error"] and "flask mt install" in tr["error"]
+    with app.app_context():
+        job = db.session.scalars(select(Job)).one()
+        assert job.status == JobStatus.FAILED and job.attempts == 1  # no pointless retries
+        assert "en → ja" in job.last_error
+    for seg in tr["segments"]:
+        resp = client.put(
+            f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
+            json={"text": f"手訳 {seg['key']}", "approve": True, "version": seg["version"]},
+            headers=translator,
+        )
+        assert resp.status_code == 200 and resp.json["origin"] == "human"
+    assert client.post(f"/api/v1/translations/{tr_id}/approve", headers=translator).status_code == 200
+
+
+def test_a_job_that_raises_is_retried_with_backoff_then_failed_with_its_error(
+    make_app, argos_packages_dir, tmp_path
+):
+    broken = tmp_path / "broken-models"
+    shutil.copytree(argos_packages_dir, broken)
+    for model_bin in broken.glob("*en_ja*/model/model.bin"):
+        model_bin.write_bytes(b"not a model")
+    app = make_app(ARGOS_PACKAGES_DIR=str(broken))
+    created = create_summaries(app, app.test_client(), 1)[0]
+    assert run_worker(app, burst=True) == 3  # max attempts, no backoff in tests
+    with app.app_context():
+        job = db.session.scalars(select(Job)).one()
+        assert job.status == JobStatus.FAILED and job.attempts == 3
+        assert job.last_error
+        tr = db.session.get(Translation, created["translations"]["ja"]["id"])
+        assert tr.status == "failed" and tr.error == job.last_error
+
+
+def test_worker_and_translation_run_with_the_network_blocked(app, client, monkeypatch):
+    created = create_summaries(app, client, 1)[0]
+
+    def refuse(*args, **kwargs):
+        raise OSError("network access attempted during translation")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    from webapp.mt import argos
+
+    argos.unload_models()  # load the model again, offline
+    assert run_worker(app, burst=True) == 1
+    with app.app_context():
+        tr = db.session.get(Translation, created["translations"]["ja"]["id"])
+        assert tr.status == "in_review"
+        assert all(st.origin == "mt" and st.text for st in tr.segments)
