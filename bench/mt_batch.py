@@ -105,12 +105,8 @@ def main() -> None:
     print(f"tiny package build: {build_s:.2f} s (includes importing ctranslate2.specs)")
     print(f"model load (first call minus a warm call): {max(first_s - warm_s, 0) * 1000:.1f} ms")
     print(f"{n} sentences, beam {engine.beam_size}, median of {args.repeats} runs")
-    print(
-        f"  batched (one translate_batch call): {batch_s * 1000:8.1f} ms  {n / batch_s:8.1f} sent/s"
-    )
-    print(
-        f"  one call per sentence:              {single_s * 1000:8.1f} ms  {n / single_s:8.1f} sent/s"
-    )
+    for label, seconds in [("batched (one call)", batch_s), ("one call per sentence", single_s)]:
+        print(f"  {label:<22} {seconds * 1000:8.1f} ms  {n / seconds:8.1f} sentences/s")
     verdict = "meets" if ratio >= TARGET_RATIO else "below"
     print(f"  speed-up: {ratio:.1f}x ({verdict} the {TARGET_RATIO:.0f}x target)")
     print(f"  batched output identical to one-by-one: {batched == singles}")

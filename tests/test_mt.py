@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.argos_builder import argos_archives, argos_packages_dir, build_tiny_package  # noqa: F401
+from tests.argos_builder import (  # noqa: F401  (fixtures, so this file also runs on its own)
+    argos_archives,
+    argos_packages_dir,
+    build_tiny_package,
+)
 from webapp.mt.argos import ArgosEngine, loaded_models, unload_models
 from webapp.mt.base import MissingModelError, MTError
 from webapp.mt.packages import (
@@ -71,12 +75,12 @@ def _valid_members(top: str = "translate-en_ja-0_1") -> dict[str, bytes]:
 
 
 @pytest.fixture
-def engine(argos_packages_dir: Path) -> ArgosEngine:
+def engine(argos_packages_dir: Path) -> ArgosEngine:  # noqa: F811
     """An engine over the en->ja and ja->en tiny packages."""
     return ArgosEngine(argos_packages_dir)
 
 
-def test_install_and_list(argos_archives: dict, tmp_path: Path) -> None:
+def test_install_and_list(argos_archives: dict, tmp_path: Path) -> None:  # noqa: F811
     installed = install_package(argos_archives["en", "ja"], tmp_path / "packages")
 
     assert installed == InstalledPackage(
@@ -95,13 +99,14 @@ def test_list_packages_of_a_missing_folder_is_empty(tmp_path: Path) -> None:
     assert list_packages(tmp_path / "nowhere") == []
 
 
-def test_list_is_sorted_by_pair(argos_packages_dir: Path) -> None:
+def test_list_is_sorted_by_pair(argos_packages_dir: Path) -> None:  # noqa: F811
     pairs = [(p.from_code, p.to_code) for p in list_packages(argos_packages_dir)]
     assert pairs == [("en", "ja"), ("ja", "en")]
 
 
 def test_install_replaces_an_older_version_of_the_same_pair(
-    argos_archives: dict, tmp_path: Path
+    argos_archives: dict,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     packages = tmp_path / "packages"
     install_package(argos_archives["en", "ja"], packages)
@@ -224,7 +229,7 @@ def test_empty_packages_folder_has_no_models(tmp_path: Path) -> None:
         engine.translate_batch(["Hello."], "en", "ja")
 
 
-def test_pivot_through_english(argos_archives: dict, tmp_path: Path) -> None:
+def test_pivot_through_english(argos_archives: dict, tmp_path: Path) -> None:  # noqa: F811
     packages = tmp_path / "packages"
     install_package(argos_archives["en", "ja"], packages)
     install_package(build_tiny_package(tmp_path, "fr", "en"), packages)
@@ -253,7 +258,8 @@ def test_target_prefix_is_sent_and_stripped(tmp_path: Path) -> None:
 
 
 def test_models_load_once_per_process(
-    argos_packages_dir: Path, monkeypatch: pytest.MonkeyPatch
+    argos_packages_dir: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import ctranslate2
 
@@ -275,7 +281,7 @@ def test_models_load_once_per_process(
     assert loaded_models() == [(model, "cpu")]
 
 
-def test_broken_model_raises_a_readable_error(argos_archives: dict, tmp_path: Path) -> None:
+def test_broken_model_raises_a_readable_error(argos_archives: dict, tmp_path: Path) -> None:  # noqa: F811
     installed = install_package(argos_archives["en", "ja"], tmp_path / "packages")
     (installed.path / "model" / "model.bin").write_bytes(b"garbage")
     unload_models()
@@ -287,7 +293,9 @@ def test_broken_model_raises_a_readable_error(argos_archives: dict, tmp_path: Pa
 
 
 def test_install_and_translate_without_network(
-    argos_archives: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    argos_archives: dict,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def no_network(*args: object, **kwargs: object) -> None:
         raise AssertionError("machine translation tried to use the network")

@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -26,7 +27,9 @@ class LoginForm(FlaskForm):
 
 class SummaryForm(FlaskForm):
     source_locale = SelectField(
-        _l("Written in"), choices=[("en", "English"), ("ja", "日本語")], default="en"
+        _l("Written in"),
+        choices=[SelectChoice("en", "English"), SelectChoice("ja", "日本語")],
+        default="en",
     )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     meeting_date = DateField(_l("Meeting date"), validators=[DataRequired()])

@@ -62,13 +62,15 @@ ORIGIN_LABELS = {
 def init_app(app) -> None:
     """Template helpers for locale-aware pages."""
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.globals.update(
+        status_label=lambda s: STATUS_LABELS.get(str(s), str(s)),
+        origin_label=lambda s: ORIGIN_LABELS.get(str(s), str(s)),
+        LOCALE_NAMES=LOCALE_NAMES,
+    )
 
     @app.context_processor
     def _locale_context():
         return {
             "current_locale": str(get_locale() or "en"),
             "now_utc": datetime.now(UTC),
-            "status_label": lambda s: STATUS_LABELS.get(str(s), str(s)),
-            "origin_label": lambda s: ORIGIN_LABELS.get(str(s), str(s)),
-            "LOCALE_NAMES": LOCALE_NAMES,
         }
