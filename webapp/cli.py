@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from webapp.extensions import db
 from webapp.services import users
@@ -84,6 +84,7 @@ def mt_list():
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--burst", is_flag=True, help="Drain the queue, then exit.")
 def worker(burst: bool):
     """Run queued jobs (machine translation)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -32,6 +32,8 @@ def negotiate_locale() -> str:
 
 def select_locale() -> str:
     """Flask-Babel locale selector: the URL prefix decides, else negotiation."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI and worker
     url_locale = getattr(g, "locale", None)
     if url_locale in supported_locales():
         return url_locale
