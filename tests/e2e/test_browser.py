@@ -1,0 +1,113 @@
+"""A person's walk in a real browser: Playwright drives Debian's Chromium against a live server."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.factories import PASSWORD, make_user
+from webapp.worker import run_worker
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
+        context.set_default_timeout(15_000)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base}/manage/")
+
+
+def sign_out(page) -> None:
+    page.click("text=Sign out")
+
+
+def test_liaison_translator_and_reader_in_the_browser(app, live_server, page, tmp_path):
+    base = live_server
+    make_user(app, "liaison")
+    make_user(app, "translator", ["ja"])
+
+    sign_in(page, base, "liaison-all@example.org")
+    page.click("text=Write a summary")
+    page.fill("#title", "Hegseth hosts Koizumi at the Pentagon")
+    page.fill("#meeting_date", "2026-01-15")
+    page.fill("#location", "The Pentagon")
+    page.fill("#body", "The ministers praised the alliance. They trained together.\n\nIt was their second meeting.")
+    page.fill("#participants", "Pete Hegseth | Secretary of War | US")
+    page.click("form.stacked button[type=submit]")
+    assert page.locator(".badge-queued").count() == 1
+    sign_out(page)
+
+    run_worker(app, burst=True)
+
+    sign_in(page, base, "translator-ja@example.org")
+    page.click("text=Review queue")
+    page.click("table.grid a")
+    segments = page.locator("form.segment")
+    count = segments.count()
+    assert count == 7  # title, place, 3 sentences, participant name and role
+    for i in range(count):
+        form = page.locator("form.segment").nth(i)
+        form.locator("textarea").fill(f"訳文{i}")
+        form.locator("button", has_text="Approve").click()
+        page.wait_for_load_state()
+    assert page.locator("form.segment-approved").count() == count
+    page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
+    page.click("text=Approve the whole translation")
+    assert page.locator(".flash", has_text="Translation approved").count() == 1
+    sign_out(page)
+
+    sign_in(page, base, "liaison-all@example.org")
+    page.click("table.grid a")
+    page.click("button:has-text('Publish English')")
+    page.click("button:has-text('Publish 日本語')")
+    assert page.locator("text=Published").count() >= 2
+    sign_out(page)
+
+    page.goto(f"{base}/ja/")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    page.click("a.summary-title")
+    assert page.locator("h1").inner_text() == "訳文0"
+    assert "2026年1月15日" in page.locator(".meta").inner_text()
+    page.click(".lang-switcher a[hreflang=en]")
+    assert page.locator("h1").inner_text() == "Hegseth hosts Koizumi at the Pentagon"
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.screenshot(path=str(tmp_path / "reader.png"), full_page=True)
