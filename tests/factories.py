@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.extensions import db
 from flask import Flask
 
+from webapp.extensions import db
 from webapp.services import users
 
 PASSWORD = "correct horse battery"

@@ -50,7 +50,9 @@ def test_403_liaison_cannot_review_and_translator_only_into_own_locale(app, clie
             headers=headers,
         )
         assert resp.status_code == 403
-        assert client.post(f"/api/v1/translations/{tr_id}/approve", headers=headers).status_code == 403
+        assert (
+            client.post(f"/api/v1/translations/{tr_id}/approve", headers=headers).status_code == 403
+        )
 
 
 def test_404_for_unknown_objects(client, liaison):
@@ -101,7 +103,12 @@ def test_patch_needs_if_match_and_refuses_stale_versions(client, liaison, create
     assert client.get(url, headers=liaison).json["lede"] == ""  # nothing was overwritten
     bad = client.patch(url, json={"title": ""}, headers={**liaison, "If-Match": '"2"'})
     assert bad.status_code == 422
-    assert client.patch(url, json={"source_locale": "ja"}, headers={**liaison, "If-Match": "2"}).status_code == 422
+    assert (
+        client.patch(
+            url, json={"source_locale": "ja"}, headers={**liaison, "If-Match": "2"}
+        ).status_code
+        == 422
+    )
 
 
 def test_409_for_a_segment_saved_from_an_old_version(app, client, created):

@@ -14,7 +14,11 @@ def test_japanese_catalog_is_complete_and_has_no_fuzzy_entries():
         catalog = read_po(f, locale="ja")
     messages = [m for m in catalog if m.id]
     assert len(messages) > 100
-    untranslated = [m.id for m in messages if not m.string or not all(m.string if isinstance(m.string, tuple) else [m.string])]
+    untranslated = [
+        m.id
+        for m in messages
+        if not m.string or not all(m.string if isinstance(m.string, tuple) else [m.string])
+    ]
     fuzzy = [m.id for m in messages if m.fuzzy]
     assert untranslated == []
     assert fuzzy == []
@@ -26,12 +30,17 @@ def test_the_catalog_covers_every_string_in_the_code_and_templates():
 
     with (ROOT / "translations/ja/LC_MESSAGES/messages.po").open("rb") as f:
         known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f, locale="ja")}
-    method_map = [("webapp/**.py", "python"), ("webapp/templates/**.html", "jinja2"),
-                  ("webapp/templates/**.atom", "jinja2"), ("webapp/templates/**.xml", "jinja2")]
+    method_map = [
+        ("webapp/**.py", "python"),
+        ("webapp/templates/**.html", "jinja2"),
+        ("webapp/templates/**.atom", "jinja2"),
+        ("webapp/templates/**.xml", "jinja2"),
+    ]
     missing = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map=method_map, keywords={"_": None, "_l": None, "gettext": None,
-                                                   "lazy_gettext": None, "ngettext": (1, 2)}
+        str(ROOT),
+        method_map=method_map,
+        keywords={"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)},
     ):
         msgid = message if isinstance(message, str) else message[0]
         if msgid and msgid not in known:

@@ -6,22 +6,40 @@ from tests.factories import make_user
 
 
 def test_users_create_and_token_give_a_working_api_login(app, runner):
-    out = runner.invoke(args=["users", "create", "ed@example.org", "--role", "liaison", "--password", "long-enough"])
+    out = runner.invoke(
+        args=["users", "create", "ed@example.org", "--role", "liaison", "--password", "long-enough"]
+    )
     assert out.exit_code == 0, out.output
     assert "ed@example.org" in out.output
     token = runner.invoke(args=["users", "token", "ed@example.org"]).output.strip()
     assert token.startswith("kk_")
-    resp = app.test_client().get("/api/v1/review-queue", headers={"Authorization": f"Bearer {token}"})
+    resp = app.test_client().get(
+        "/api/v1/review-queue", headers={"Authorization": f"Bearer {token}"}
+    )
     assert resp.status_code == 200
 
 
 def test_users_create_refuses_bad_input_with_a_message_and_exit_code(app, runner):
     make_user(app, "liaison", email="taken@example.org")
-    dup = runner.invoke(args=["users", "create", "taken@example.org", "--role", "liaison", "--password", "long-enough"])
+    dup = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "taken@example.org",
+            "--role",
+            "liaison",
+            "--password",
+            "long-enough",
+        ]
+    )
     assert dup.exit_code == 2 and "already exists" in dup.output
-    short = runner.invoke(args=["users", "create", "new@example.org", "--role", "admin", "--password", "short"])
+    short = runner.invoke(
+        args=["users", "create", "new@example.org", "--role", "admin", "--password", "short"]
+    )
     assert short.exit_code == 2 and "password" in short.output
-    role = runner.invoke(args=["users", "create", "x@example.org", "--role", "boss", "--password", "long-enough"])
+    role = runner.invoke(
+        args=["users", "create", "x@example.org", "--role", "boss", "--password", "long-enough"]
+    )
     assert role.exit_code == 2
     assert runner.invoke(args=["users", "token", "nobody@example.org"]).exit_code == 2
 
@@ -38,7 +56,9 @@ def test_mt_install_and_list(make_app, argos_archives, tmp_path):
     bad.write_text("not a zip")
     out = runner.invoke(args=["mt", "install", str(bad)])
     assert out.exit_code == 2 and "Error" in out.output
-    assert runner.invoke(args=["mt", "install", str(tmp_path / "missing.argosmodel")]).exit_code == 2
+    assert (
+        runner.invoke(args=["mt", "install", str(tmp_path / "missing.argosmodel")]).exit_code == 2
+    )
 
 
 def test_demo_load_publishes_both_languages_and_is_skipped_when_data_exists(app, runner):

@@ -15,7 +15,11 @@ def login(client, email: str):
     page = client.get("/login")
     resp = client.post(
         "/login",
-        data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page.get_data(as_text=True))},
+        data={
+            "email": email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
     )
     assert resp.status_code == 302, resp.get_data(as_text=True)
     return resp
@@ -32,8 +36,13 @@ FORM = {
     "meeting_date": "2026-01-15",
     "location": "The Pentagon",
     "lede": "The two ministers met at the Pentagon.",
-    "body": "They praised the alliance. They trained together in the morning.\n\nIt was their second meeting.",
-    "participants": "Pete Hegseth | Secretary of War | US\nShinjirō Koizumi | Minister of Defense | JP",
+    "body": (
+        "They praised the alliance. They trained together in the morning.\n\n"
+        "It was their second meeting."
+    ),
+    "participants": (
+        "Pete Hegseth | Secretary of War | US\nShinjirō Koizumi | Minister of Defense | JP"
+    ),
     "quotes": "Pete Hegseth | America first does not mean America alone.",
 }
 
@@ -52,7 +61,9 @@ def test_liaison_translator_and_reader_each_do_their_part(app, client):
     assert "Waiting for machine translation" in detail
     publish_token = csrf_token(detail)
     resp = client.post(f"{summary_url}/publish", data={"locale": "ja", "csrf_token": publish_token})
-    assert "Not approved for the current version yet: ja" in client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Not approved for the current version yet: ja" in client.get(
+        resp.headers["Location"]
+    ).get_data(as_text=True)
     logout(client)
 
     run_worker(app, burst=True)
@@ -85,7 +96,9 @@ def test_liaison_translator_and_reader_each_do_their_part(app, client):
     login(client, "liaison-all@example.org")
     detail = client.get(summary_url).get_data(as_text=True)
     for locale in ("en", "ja"):
-        client.post(f"{summary_url}/publish", data={"locale": locale, "csrf_token": csrf_token(detail)})
+        client.post(
+            f"{summary_url}/publish", data={"locale": locale, "csrf_token": csrf_token(detail)}
+        )
     logout(client)
 
     home = client.get("/ja/").get_data(as_text=True)
@@ -115,12 +128,20 @@ def test_concurrent_html_edit_is_refused_with_what_changed(app, client):
     make_user(app, "liaison")
     login(client, "liaison-all@example.org")
     page = client.get("/manage/summaries/new").get_data(as_text=True)
-    url = client.post("/manage/summaries/new", data={**FORM, "csrf_token": csrf_token(page)}).headers["Location"]
+    url = client.post(
+        "/manage/summaries/new", data={**FORM, "csrf_token": csrf_token(page)}
+    ).headers["Location"]
     first = client.get(f"{url}/edit").get_data(as_text=True)
     second = client.get(f"{url}/edit").get_data(as_text=True)
-    ok = client.post(f"{url}/edit", data={**FORM, "title": "Edited first", "version": "1", "csrf_token": csrf_token(first)})
+    ok = client.post(
+        f"{url}/edit",
+        data={**FORM, "title": "Edited first", "version": "1", "csrf_token": csrf_token(first)},
+    )
     assert ok.status_code == 302
-    late = client.post(f"{url}/edit", data={**FORM, "lede": "Edited second", "version": "1", "csrf_token": csrf_token(second)})
+    late = client.post(
+        f"{url}/edit",
+        data={**FORM, "lede": "Edited second", "version": "1", "csrf_token": csrf_token(second)},
+    )
     assert late.status_code == 409
     html = late.get_data(as_text=True)
     assert "title" in html and "Edited second" in html  # the late writer keeps their text
@@ -138,7 +159,12 @@ def test_roles_are_enforced_on_the_server(app, client):
     login(client, "translator-ja@example.org")
     assert client.get("/manage/summaries/new").status_code == 403
     page = client.get("/manage/").get_data(as_text=True)
-    assert client.post("/manage/summaries/new", data={**FORM, "csrf_token": csrf_token(page)}).status_code == 403
+    assert (
+        client.post(
+            "/manage/summaries/new", data={**FORM, "csrf_token": csrf_token(page)}
+        ).status_code
+        == 403
+    )
 
 
 def test_post_without_csrf_token_is_refused(app, client):
@@ -150,6 +176,13 @@ def test_post_without_csrf_token_is_refused(app, client):
 def test_wrong_password_is_a_form_error(app, client):
     make_user(app, "liaison")
     page = client.get("/login").get_data(as_text=True)
-    resp = client.post("/login", data={"email": "liaison-all@example.org", "password": "nope", "csrf_token": csrf_token(page)})
+    resp = client.post(
+        "/login",
+        data={
+            "email": "liaison-all@example.org",
+            "password": "nope",
+            "csrf_token": csrf_token(page),
+        },
+    )
     assert resp.status_code == 422
     assert "Wrong email or password" in resp.get_data(as_text=True)

@@ -12,8 +12,16 @@ pytestmark = pytest.mark.backends("sqlite", "postgresql")
 
 def public_pages(client, slug: str) -> dict[str, str]:
     """Every page a reader (or a crawler) can reach, in every form."""
-    paths = ["/", "/en/", "/ja/", "/en/feed.atom", "/ja/feed.atom", "/sitemap.xml",
-             f"/en/summaries/{slug}", f"/ja/summaries/{slug}"]
+    paths = [
+        "/",
+        "/en/",
+        "/ja/",
+        "/en/feed.atom",
+        "/ja/feed.atom",
+        "/sitemap.xml",
+        f"/en/summaries/{slug}",
+        f"/ja/summaries/{slug}",
+    ]
     pages = {}
     for path in paths:
         resp = client.get(path, follow_redirects=True)
@@ -23,7 +31,9 @@ def public_pages(client, slug: str) -> dict[str, str]:
 
 def machine_texts(client, headers, tr_id) -> list[str]:
     tr = client.get(f"/api/v1/translations/{tr_id}", headers=headers).json
-    return [s["text"] for s in tr["segments"] if s["origin"] == "mt" and len(s["text"].strip()) >= 6]
+    return [
+        s["text"] for s in tr["segments"] if s["origin"] == "mt" and len(s["text"].strip()) >= 6
+    ]
 
 
 def test_invariant_1_no_machine_text_reaches_a_reader_before_approval(app, client):
@@ -35,7 +45,9 @@ def test_invariant_1_no_machine_text_reaches_a_reader_before_approval(app, clien
     drafts = machine_texts(client, translator, tr_id)
     assert drafts, "the tiny model produced no text to look for"
 
-    client.post(f"/api/v1/summaries/{created['id']}/publish", json={"locales": ["en"]}, headers=liaison)
+    client.post(
+        f"/api/v1/summaries/{created['id']}/publish", json={"locales": ["en"]}, headers=liaison
+    )
     # The translator approves all but one segment: still nothing may show.
     tr = client.get(f"/api/v1/translations/{tr_id}", headers=translator).json
     for seg in tr["segments"][1:]:
@@ -44,7 +56,9 @@ def test_invariant_1_no_machine_text_reaches_a_reader_before_approval(app, clien
             json={"text": seg["text"], "approve": True, "version": seg["version"]},
             headers=translator,
         )
-    forced = client.post(f"/api/v1/summaries/{created['id']}/publish", json={"locales": ["ja"]}, headers=liaison)
+    forced = client.post(
+        f"/api/v1/summaries/{created['id']}/publish", json={"locales": ["ja"]}, headers=liaison
+    )
     assert forced.status_code == 409
     for path, html in public_pages(client, created["slug"]).items():
         for text in drafts:
@@ -52,11 +66,15 @@ def test_invariant_1_no_machine_text_reaches_a_reader_before_approval(app, clien
     ja = client.get(f"/ja/summaries/{created['slug']}")
     assert ja.status_code == 404
     assert '<html lang="ja">' in ja.get_data(as_text=True)
-    assert f'/en/summaries/{created["slug"]}' in ja.get_data(as_text=True)  # a way to the English
+    assert f"/en/summaries/{created['slug']}" in ja.get_data(as_text=True)  # a way to the English
 
 
 def test_root_negotiates_from_cookie_then_accept_language(client):
-    assert client.get("/", headers={"Accept-Language": "ja,en;q=0.5"}).headers["Location"].endswith("/ja/")
+    assert (
+        client.get("/", headers={"Accept-Language": "ja,en;q=0.5"})
+        .headers["Location"]
+        .endswith("/ja/")
+    )
     assert client.get("/", headers={"Accept-Language": "fr"}).headers["Location"].endswith("/en/")
     client.get("/en/")  # the reader chose English
     resp = client.get("/", headers={"Accept-Language": "ja"})
@@ -73,7 +91,9 @@ def test_unknown_locale_and_unknown_summary_are_404(client):
 def test_published_pages_show_locale_dates_alternates_and_feeds(app, client):
     liaison = staff_headers(app, "liaison")
     created = client.post("/api/v1/summaries", json=summary_payload(), headers=liaison).json
-    client.post(f"/api/v1/summaries/{created['id']}/publish", json={"locales": ["en"]}, headers=liaison)
+    client.post(
+        f"/api/v1/summaries/{created['id']}/publish", json={"locales": ["en"]}, headers=liaison
+    )
     home = client.get("/en/").get_data(as_text=True)
     assert "January 15, 2026" in home and created["title"] in home
     assert "Nothing has been published" not in home

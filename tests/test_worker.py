@@ -97,7 +97,9 @@ def test_missing_model_fails_the_job_with_the_fix_and_a_translator_can_still_fin
             headers=translator,
         )
         assert resp.status_code == 200 and resp.json["origin"] == "human"
-    assert client.post(f"/api/v1/translations/{tr_id}/approve", headers=translator).status_code == 200
+    assert (
+        client.post(f"/api/v1/translations/{tr_id}/approve", headers=translator).status_code == 200
+    )
 
 
 def test_a_job_that_raises_is_retried_with_backoff_then_failed_with_its_error(

@@ -25,10 +25,20 @@ def _fail(message: str, code: int = 1) -> None:
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["liaison", "translator", "admin"]))
-@click.option("--locale", "locales", multiple=True, type=click.Choice(["en", "ja"]),
-              help="Locales a translator works into (default: all).")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["liaison", "translator", "admin"]),
+)
+@click.option(
+    "--locale",
+    "locales",
+    multiple=True,
+    type=click.Choice(["en", "ja"]),
+    help="Locales a translator works into (default: all).",
+)
 @click.option("--password", required=True)
 @click.option("--name", default="")
 def create_user(email, roles, locales, password, name):

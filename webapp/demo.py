@@ -186,7 +186,8 @@ def _source(doc: dict) -> dict:
         "countries": doc["countries"],
         "title": doc["title"][0],
         "location": doc["location"][0],
-        "lede": " ".join(s for s, _ in doc["lede"]) if doc["source_locale"] == "en"
+        "lede": " ".join(s for s, _ in doc["lede"])
+        if doc["source_locale"] == "en"
         else "".join(s for s, _ in doc["lede"]),
         "body": "\n\n".join(
             (" " if doc["source_locale"] == "en" else "").join(s for s, _ in para)

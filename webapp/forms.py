@@ -27,7 +27,7 @@ class LoginForm(FlaskForm):
 
 class SummaryForm(FlaskForm):
     source_locale = SelectField(
-        _l("Written in"),
+        _l("Source language"),
         choices=[SelectChoice("en", "English"), SelectChoice("ja", "日本語")],
         default="en",
     )
@@ -38,12 +38,11 @@ class SummaryForm(FlaskForm):
     body = TextAreaField(_l("Body"), validators=[DataRequired(), Length(max=100_000)])
     participants = TextAreaField(
         _l("Participants"),
-        description=_l("One per line: name | role | country code, e.g. Pete Hegseth | "
-                       "Secretary of War | US"),
+        description=_l(
+            "One per line: name | role | country code, e.g. Pete Hegseth | Secretary of War | US"
+        ),
     )
-    quotes = TextAreaField(
-        _l("Quotes"), description=_l("One per line: speaker | quotation")
-    )
+    quotes = TextAreaField(_l("Quotes"), description=_l("One per line: speaker | quotation"))
     version = HiddenField()
 
 

@@ -61,10 +61,43 @@ ORIGIN_LABELS = {
 }
 
 
+def segment_label(key: str) -> str:
+    """A translator-friendly name for a segment key ("body.2.0" -> "Paragraph 3, sentence 1")."""
+    parts = key.split(".")
+    n = [int(p) + 1 for p in parts[1:] if p.isdigit()]
+    match parts[0], parts[-1]:
+        case "title", _:
+            return _l("Title")
+        case "location", _:
+            return _l("Place")
+        case "lede", _:
+            return _l("Lede, sentence %(s)d", s=n[0])
+        case "body", _:
+            return _l("Paragraph %(p)d, sentence %(s)d", p=n[0], s=n[1])
+        case "quote", "speaker":
+            return _l("Quote %(n)d: speaker", n=n[0])
+        case "quote", _:
+            return _l("Quote %(n)d", n=n[0])
+        case "participant", "name":
+            return _l("Participant %(n)d: name", n=n[0])
+        case "participant", _:
+            return _l("Participant %(n)d: role", n=n[0])
+        case "image", _:
+            return _l("Photo %(n)d: caption", n=n[0])
+    return key
+
+
+def country_name(code: str) -> str:
+    """JP -> Japan / 日本, from CLDR through Babel."""
+    return get_locale().territories.get(code.upper(), code) if code else ""
+
+
 def init_app(app) -> None:
     """Template helpers for locale-aware pages."""
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals.update(
+        segment_label=segment_label,
         status_label=lambda s: STATUS_LABELS.get(str(s), str(s)),
         origin_label=lambda s: ORIGIN_LABELS.get(str(s), str(s)),
         LOCALE_NAMES=LOCALE_NAMES,

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from webapp.extensions import db
 from webapp.models import Job, Translation
-from webapp.mt.engines import engine_for
 from webapp.mt.base import MissingModelError, MTError
+from webapp.mt.engines import engine_for
 from webapp.services import jobs, translation
 
 log = logging.getLogger(__name__)

@@ -68,9 +68,7 @@ def claim(session: Session, worker_id: str, lease_seconds: int) -> Job | None:
 
 
 def _owned(job: Job, worker_id: str):
-    return and_(
-        Job.id == job.id, Job.status == JobStatus.RUNNING, Job.locked_by == worker_id
-    )
+    return and_(Job.id == job.id, Job.status == JobStatus.RUNNING, Job.locked_by == worker_id)
 
 
 def finish(session: Session, job: Job, worker_id: str) -> bool:
@@ -96,7 +94,9 @@ def fail(
         delay = backoff * (2 ** max(job.attempts - 1, 0))
         values.update(status=JobStatus.QUEUED, run_after=utcnow() + timedelta(seconds=delay))
     res = session.execute(
-        update(Job).where(_owned(job, worker_id)).values(**values)
+        update(Job)
+        .where(_owned(job, worker_id))
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     return res.rowcount == 1 and give_up

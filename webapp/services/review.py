@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,9 +38,7 @@ WAITING = (
 
 def require_translator(user: User, locale: str) -> None:
     if not user.can_translate_into(locale):
-        raise PermissionDenied(
-            str(_l("You are not a translator for %(locale)s.", locale=locale))
-        )
+        raise PermissionDenied(str(_l("You are not a translator for %(locale)s.", locale=locale)))
 
 
 def review_queue(session: Session, user: User, locale: str | None = None) -> list[Translation]:
@@ -107,9 +106,7 @@ def save_segment(
     ):
         tr.status = TranslationStatus.IN_REVIEW
     translation.refresh_status(session, tr)
-    audit.record(
-        session, user, "segment.approve" if approve else "segment.save", "segment", st.id
-    )
+    audit.record(session, user, "segment.approve" if approve else "segment.save", "segment", st.id)
     return st
 
 
@@ -140,12 +137,10 @@ def approve_translation(session: Session, tr: Translation, user: User) -> Transl
     waiting = [st.key for st in tr.segments if st.status != SegmentStatus.APPROVED]
     if waiting:
         raise NotReady(
-            str(
-                _l(
-                    "%(count)d segment(s) still need approval before the translation can be "
-                    "approved.",
-                    count=len(waiting),
-                )
+            ngettext(
+                "%(num)d segment still needs approval before the translation can be approved.",
+                "%(num)d segments still need approval before the translation can be approved.",
+                len(waiting),
             ),
             waiting,
         )

@@ -82,8 +82,11 @@ def _items(data: dict, name: str, keys: tuple[str, ...], required: str, errors: 
         clean = {}
         for key in keys:
             v = item.get(key) or ""
-            if not isinstance(v, str) or len(v) > (MAX_LEDE if key == "text" else MAX_SHORT):
-                errors[f"{name}.{i}.{key}"] = str(_l("Must be text of reasonable length."))
+            limit = MAX_LEDE if key == "text" else MAX_SHORT
+            if not isinstance(v, str) or len(v) > limit:
+                errors[f"{name}.{i}.{key}"] = str(
+                    _l("Must be text of at most %(limit)d characters.", limit=limit)
+                )
             clean[key] = v.strip() if isinstance(v, str) else ""
         if not clean[required]:
             errors[f"{name}.{i}.{required}"] = str(_l("This field is required."))
@@ -126,8 +129,10 @@ def validate(data: Any, *, partial_of: Revision | None = None, locale: str | Non
         errors["countries"] = str(_l("Use two-letter ISO country codes, such as US and JP."))
         countries = []
     slug = data.get("slug")
-    if slug is not None and partial_of is None and (
-        not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug)
+    if (
+        slug is not None
+        and partial_of is None
+        and (not isinstance(slug, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug))
     ):
         errors["slug"] = str(_l("Use lowercase letters, digits and hyphens."))
     if errors:

@@ -125,9 +125,7 @@ def refresh_status(session: Session, tr: Translation, *, enqueue: bool = True) -
     if pending:
         if tr.status == TranslationStatus.FAILED:
             return  # waits for a retry or a translator's own text
-        tr.status = (
-            TranslationStatus.STALE if tr.approved_revision_id else TranslationStatus.QUEUED
-        )
+        tr.status = TranslationStatus.STALE if tr.approved_revision_id else TranslationStatus.QUEUED
         if enqueue:
             jobs.enqueue_once(session, MT_JOB, {"translation_id": tr.id})
     elif not (

@@ -90,7 +90,9 @@ def _summary_json(summary: Summary) -> dict:
         "version": summary.version,
         "source_locale": summary.source_locale,
         **summaries.revision_fields(rev),
-        "translations": {t.locale: {"id": t.id, "status": str(t.status)} for t in summary.translations},
+        "translations": {
+            t.locale: {"id": t.id, "status": str(t.status)} for t in summary.translations
+        },
         "published_locales": publishing.published_locales(db.session, summary.id),
     }
 
@@ -199,9 +201,16 @@ def put_segment(translation_id: int, segment_id: int):
         raise ApiError(422, _("Some fields are not valid."), {"version": _("Must be a number.")})
     approve = data.get("approve", False)
     if not isinstance(approve, bool):
-        raise ApiError(422, _("Some fields are not valid."), {"approve": _("Must be true or false.")})
+        raise ApiError(
+            422, _("Some fields are not valid."), {"approve": _("Must be true or false.")}
+        )
     review.save_segment(
-        db.session, tr, st, data.get("text"), approve=approve, user=g.api_user,
+        db.session,
+        tr,
+        st,
+        data.get("text"),
+        approve=approve,
+        user=g.api_user,
         expected_version=version,
     )
     db.session.commit()

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.extensions import db, login_manager
 from webapp.forms import LoginForm, SimpleForm
-from webapp.models import User
+from webapp.models import Role, User
 from webapp.services import users
 
 bp = Blueprint("auth", __name__)
@@ -36,6 +36,13 @@ def _safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
 
 
+def _home_for(user: User) -> str:
+    """Translators start at their queue; liaison staff and admins at the summaries."""
+    if user.has_role(Role.TRANSLATOR) and not user.has_role(Role.LIAISON):
+        return url_for("review.queue")
+    return url_for("manage.dashboard")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm(next=request.args.get("next", ""))
@@ -43,7 +50,7 @@ def login():
         user = users.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(form.next.data) or url_for("manage.dashboard"))
+            return redirect(_safe_next(form.next.data) or _home_for(user))
         form.password.errors.append(_("Wrong email or password."))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status

@@ -139,7 +139,7 @@ def edit_summary(summary_id: int):
             conflict = exc
         else:
             db.session.commit()
-            flash(_("Saved. Only the changed sentences go back to translation."))
+            flash(_("Saved. Only the changed sentences will be translated again."))
             return redirect(url_for("manage.summary", summary_id=summary.id))
     status = 409 if conflict else (422 if form.errors else 200)
     return render_template(
@@ -156,9 +156,7 @@ def preview(summary_id: int, locale: str):
         content = publishing.translated_content(summary, locale, approved_only=False)
     if content is None:
         abort(404)
-    return render_template(
-        "manage/preview.html", summary=summary, content=content, locale=locale
-    )
+    return render_template("manage/preview.html", summary=summary, content=content, locale=locale)
 
 
 @bp.post("/summaries/<int:summary_id>/publish")

@@ -54,11 +54,7 @@ def summary(slug: str):
     try:
         pub = publishing.get_publication(db.session, slug, g.locale)
     except NotFound:
-        others = [
-            loc
-            for loc in supported_locales()
-            if loc != g.locale and _exists(slug, loc)
-        ]
+        others = [loc for loc in supported_locales() if loc != g.locale and _exists(slug, loc)]
         return render_template("public/not_published.html", slug=slug, others=others), 404
     alternates = publishing.alternates(db.session, pub)
     return render_template("public/summary.html", pub=pub, alternates=alternates)

@@ -37,13 +37,18 @@ def _translation(translation_id: int) -> Translation:
 def queue():
     if not current_user.has_role(Role.TRANSLATOR):
         abort(403)
-    return render_template("review/queue.html", translations=review.review_queue(db.session, current_user))
+    return render_template(
+        "review/queue.html", translations=review.review_queue(db.session, current_user)
+    )
 
 
 @bp.get("/translations/<int:translation_id>")
 def translation_page(translation_id: int):
     tr = _translation(translation_id)
-    forms = {st.id: SegmentForm(prefix=f"s{st.id}", text=st.text, version=st.version) for st in tr.segments}
+    forms = {
+        st.id: SegmentForm(prefix=f"s{st.id}", text=st.text, version=st.version)
+        for st in tr.segments
+    }
     return render_template("review/translation.html", tr=tr, forms=forms, action_form=SimpleForm())
 
 
@@ -55,8 +60,13 @@ def save_segment(translation_id: int, segment_id: int):
     if form.validate_on_submit():
         try:
             review.save_segment(
-                db.session, tr, st, form.text.data or "", approve=form.approve.data,
-                user=current_user, expected_version=form.version.data,
+                db.session,
+                tr,
+                st,
+                form.text.data or "",
+                approve=form.approve.data,
+                user=current_user,
+                expected_version=form.version.data,
             )
         except (ValidationError, VersionConflict, PermissionDenied) as exc:
             db.session.rollback()
@@ -68,7 +78,9 @@ def save_segment(translation_id: int, segment_id: int):
             db.session.commit()
     else:
         flash(_("The form expired; please try again."), "error")
-    return redirect(url_for("review.translation_page", translation_id=tr.id, _anchor=f"seg-{segment_id}"))
+    return redirect(
+        url_for("review.translation_page", translation_id=tr.id, _anchor=f"seg-{segment_id}")
+    )
 
 
 @bp.post("/translations/<int:translation_id>/approve")
@@ -92,5 +104,5 @@ def retry(translation_id: int):
     if SimpleForm().validate_on_submit():
         translation.retry(db.session, tr)
         db.session.commit()
-        flash(_("Machine translation queued again."))
+        flash(_("Machine translation will be retried."))
     return redirect(url_for("review.translation_page", translation_id=tr.id))
