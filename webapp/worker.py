@@ -62,7 +62,12 @@ def run_one(app: Flask, worker_id: str) -> bool:
         )
         tr_id = job.payload.get("translation_id")
         if gave_up and tr_id and (tr := session.get(Translation, tr_id)) is not None:
-            translation.mark_failed(session, tr, message)
+            code = (
+                translation.MISSING_MODEL
+                if isinstance(exc, MissingModelError)
+                else translation.MT_FAILED
+            )
+            translation.mark_failed(session, tr, message, code)
         session.commit()
     return True
 

@@ -40,6 +40,7 @@ def upgrade():
     op.create_table('jobs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=100), nullable=True),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('status', sa.Enum('queued', 'running', 'done', 'failed', name='jobstatus', native_enum=False, length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
@@ -54,6 +55,7 @@ def upgrade():
     )
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.create_index('ix_jobs_claim', ['status', 'run_after'], unique=False)
+        batch_op.create_index(batch_op.f('ix_jobs_dedupe_key'), ['dedupe_key'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -199,6 +201,7 @@ def upgrade():
     sa.Column('revision_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('queued', 'in_review', 'approved', 'stale', 'failed', name='translationstatus', native_enum=False, length=20), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('error_code', sa.String(length=40), nullable=True),
     sa.Column('approved_revision_id', sa.Integer(), nullable=True),
     sa.Column('approved_by_id', sa.Integer(), nullable=True),
     sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
@@ -274,6 +277,7 @@ def downgrade():
     op.drop_table('api_tokens')
     op.drop_table('users')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_jobs_dedupe_key'))
         batch_op.drop_index('ix_jobs_claim')
 
     op.drop_table('jobs')

@@ -25,6 +25,8 @@ class Job(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
+    # Identifies the work ("machine_translate:12") so the same work is queued at most once.
+    dedupe_key: Mapped[str | None] = mapped_column(String(100), index=True)
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[JobStatus] = mapped_column(str_enum(JobStatus), default=JobStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

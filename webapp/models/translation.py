@@ -44,6 +44,8 @@ class Translation(db.Model):
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
     status: Mapped[TranslationStatus] = mapped_column(str_enum(TranslationStatus))
     error: Mapped[str | None] = mapped_column(Text)
+    # "missing_model" or "mt_failed": lets each reader's UI explain the error in its own language.
+    error_code: Mapped[str | None] = mapped_column(String(40))
     approved_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

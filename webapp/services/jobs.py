@@ -16,22 +16,27 @@ from webapp.models import Job, JobStatus
 from webapp.models.base import utcnow
 
 
-def enqueue(session: Session, kind: str, payload: dict, max_attempts: int = 3) -> Job:
-    job = Job(kind=kind, payload=payload, max_attempts=max_attempts, status=JobStatus.QUEUED)
+def enqueue(
+    session: Session, kind: str, payload: dict, max_attempts: int = 3, dedupe_key: str | None = None
+) -> Job:
+    job = Job(
+        kind=kind,
+        payload=payload,
+        max_attempts=max_attempts,
+        status=JobStatus.QUEUED,
+        dedupe_key=dedupe_key,
+    )
     session.add(job)
     session.flush()
     return job
 
 
-def enqueue_once(session: Session, kind: str, payload: dict, max_attempts: int = 3) -> Job:
+def enqueue_once(session: Session, kind: str, payload: dict, dedupe_key: str) -> Job:
     """Enqueue unless the same work is already waiting (a running job may miss new input)."""
-    waiting = session.scalars(
-        select(Job).where(Job.kind == kind, Job.status == JobStatus.QUEUED)
-    ).all()
-    for job in waiting:
-        if job.payload == payload:
-            return job
-    return enqueue(session, kind, payload, max_attempts)
+    waiting = session.scalar(
+        select(Job).where(Job.dedupe_key == dedupe_key, Job.status == JobStatus.QUEUED).limit(1)
+    )
+    return waiting or enqueue(session, kind, payload, dedupe_key=dedupe_key)
 
 
 def _claimable(now):

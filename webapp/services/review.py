@@ -147,7 +147,7 @@ def approve_translation(session: Session, tr: Translation, user: User) -> Transl
     tr.status = TranslationStatus.APPROVED
     tr.approved_revision_id = tr.revision_id
     tr.approved_by_id, tr.approved_at = user.id, utcnow()
-    tr.error = None
+    tr.error = tr.error_code = None
     audit.record(session, user, "translation.approve", "translation", tr.id)
     session.flush()
     return tr

@@ -127,19 +127,21 @@ def refresh_status(session: Session, tr: Translation, *, enqueue: bool = True) -
             return  # waits for a retry or a translator's own text
         tr.status = TranslationStatus.STALE if tr.approved_revision_id else TranslationStatus.QUEUED
         if enqueue:
-            jobs.enqueue_once(session, MT_JOB, {"translation_id": tr.id})
+            jobs.enqueue_once(
+                session, MT_JOB, {"translation_id": tr.id}, dedupe_key=f"{MT_JOB}:{tr.id}"
+            )
     elif not (
         tr.status == TranslationStatus.APPROVED and tr.approved_revision_id == tr.revision_id
     ):
         tr.status = TranslationStatus.IN_REVIEW
-        tr.error = None
+        tr.error = tr.error_code = None
     session.flush()
 
 
 def retry(session: Session, tr: Translation) -> None:
     """Send a failed translation's pending segments back to machine translation."""
     tr.status = TranslationStatus.QUEUED
-    tr.error = None
+    tr.error = tr.error_code = None
     refresh_status(session, tr)
 
 
@@ -170,8 +172,12 @@ def apply_machine_translation(session: Session, tr: Translation, engine) -> int:
     return len(pending)
 
 
-def mark_failed(session: Session, tr: Translation, error: str) -> None:
+MISSING_MODEL = "missing_model"
+MT_FAILED = "mt_failed"
+
+
+def mark_failed(session: Session, tr: Translation, error: str, code: str = MT_FAILED) -> None:
     """Keep the reason where the translator sees it; they may still translate by hand."""
     tr.status = TranslationStatus.FAILED
-    tr.error = error
+    tr.error, tr.error_code = error, code
     session.flush()

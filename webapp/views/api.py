@@ -120,6 +120,7 @@ def _translation_json(tr: Translation, segments: bool = True) -> dict:
         "source_locale": tr.summary.source_locale,
         "status": str(tr.status),
         "error": tr.error,
+        "error_code": tr.error_code,
         "title": tr.summary.current_revision.title,
     }
     if segments:

@@ -1,0 +1,45 @@
+"""The web app starts without the machine-translation stack (DESIGN.md section 7)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_web_app_import_does_not_load_the_mt_stack(tmp_path):
+    code = (
+        "import json, sys; from webapp import create_app; "
+        f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/x.sqlite3'}}); "
+        "print(json.dumps(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('ctranslate2', 'torch', 'sentencepiece', 'argostranslate', 'stanza'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "KAKEHASHI_INSTANCE_DIR": str(tmp_path)},
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_production_refuses_the_development_secret(tmp_path):
+    code = "from webapp import create_app; create_app()"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "KAKEHASHI_ENV": "production",
+            "KAKEHASHI_INSTANCE_DIR": str(tmp_path),
+        },
+    )
+    assert out.returncode != 0
+    assert "SECRET_KEY" in out.stderr
