@@ -144,3 +144,26 @@ def test_translation_memory_fills_repeated_sentences(app, client, staff):
     assert by_key["title"]["status"] == "pending"
     assert by_key["body.0.0"]["origin"] == "tm"
     assert by_key["body.0.0"]["status"] == "approved"
+
+
+def test_saving_without_change_is_a_no_op_and_a_date_fix_keeps_the_approval(app, client, staff):
+    created = create(client, staff["liaison"])
+    tr_id = created["translations"]["ja"]["id"]
+    run_worker(app, burst=True)
+    assert approve_everything(client, staff["translator"], tr_id).status_code == 200
+    url = f"/api/v1/summaries/{created['id']}"
+    same = client.patch(
+        url, json={"title": created["title"]}, headers={**staff["liaison"], "If-Match": "1"}
+    )
+    assert same.status_code == 200 and same.json["version"] == 1
+    assert same.json["translations"]["ja"]["status"] == "approved"
+    date_fix = client.patch(
+        url, json={"meeting_date": "2026-01-16"}, headers={**staff["liaison"], "If-Match": "1"}
+    )
+    assert date_fix.json["version"] == 2
+    assert date_fix.json["translations"]["ja"]["status"] == "approved"
+    publish = client.post(
+        f"{url}/publish", json={"locales": ["en", "ja"]}, headers=staff["liaison"]
+    )
+    assert publish.status_code == 200
+    assert "2026年1月16日" in client.get(f"/ja/summaries/{created['slug']}").get_data(as_text=True)

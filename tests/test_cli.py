@@ -73,6 +73,7 @@ def test_demo_load_publishes_both_languages_and_is_skipped_when_data_exists(app,
     assert "Defense Minister Koizumi Joins Secretary Hegseth" in en
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
+    assert "translator@example.org" in again.output  # `make run` shows the sign-ins every time
 
 
 def test_worker_burst_drains_the_queue(app, runner):

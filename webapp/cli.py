@@ -109,10 +109,12 @@ def worker(burst: bool):
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
 def demo_load(if_empty: bool):
     """Load demo users and reviewed bilingual summaries."""
-    from webapp.demo import load_demo
+    from webapp.demo import DEMO_USERS, demo_logins, load_demo
 
     if if_empty and users.count_users(db.session):
         click.echo("Database already has data; demo not loaded.")
+        if users.exists(db.session, DEMO_USERS[0][0]):
+            click.echo("\n".join(demo_logins()))
         return
     for line in load_demo(db.session):
         click.echo(line)

@@ -248,6 +248,11 @@ def load_demo(session: Session) -> Iterator[str]:
             locales.append(tr.locale)
         publishing.publish(session, summary, locales, liaison)
         yield f"Summary {summary.slug!r} published in {', '.join(locales)}."
+    yield from demo_logins()
+
+
+def demo_logins() -> Iterator[str]:
+    """The demo accounts, for `make run` to print every time it starts."""
     yield "Demo sign-ins (http://127.0.0.1:5000/login):"
     for email, pw, roles, locales, _ in DEMO_USERS:
         extra = f" into {', '.join(locales)}" if locales else ""

@@ -233,12 +233,20 @@ def create_summary(session: Session, data: Any, author: User) -> Summary:
 def update_summary(
     session: Session, summary: Summary, data: Any, expected_version: int, author: User
 ) -> Summary:
-    """Append a revision if `expected_version` is current; else refuse with what changed."""
+    """Append a revision if `expected_version` is current; else refuse with what changed.
+
+    Saving without a change is a no-op: no new version, no approval revoked.
+    """
     require_liaison(author)
     current = summary.current_revision
     clean = validate(data, partial_of=current, locale=summary.source_locale)
     if expected_version != summary.version:
         raise _conflict(session, summary, expected_version)
+    new = asdict(clean)
+    new["meeting_date"] = clean.meeting_date.isoformat()
+    changed = [k for k, v in revision_fields(current).items() if new.get(k) != v]
+    if not changed:
+        return summary
     claimed = session.execute(
         update(Summary)
         .where(Summary.id == summary.id, Summary.version == expected_version)
@@ -249,9 +257,6 @@ def update_summary(
         session.refresh(summary)
         raise _conflict(session, summary, expected_version)
     session.refresh(summary)
-    new = asdict(clean)
-    new["meeting_date"] = clean.meeting_date.isoformat()
-    changed = [k for k, v in revision_fields(current).items() if new.get(k) != v]
     revision = _add_revision(session, summary, clean, author, number=summary.version)
     audit.record(session, author, "summary.update", "summary", summary.id, changed=changed)
     translation.sync_translations(session, summary, revision)

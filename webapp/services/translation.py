@@ -65,18 +65,24 @@ def sync_translations(session: Session, summary: Summary, revision: Revision) ->
             )
             session.add(tr)
             session.flush()
-        _reconcile(session, tr, segments, summary.source_locale)
+        was_approved = (
+            tr.status == TranslationStatus.APPROVED and tr.approved_revision_id == tr.revision_id
+        )
+        changed = _reconcile(session, tr, segments, summary.source_locale)
         tr.revision_id = revision.id
-        if tr.status == TranslationStatus.APPROVED:
-            tr.status = TranslationStatus.IN_REVIEW  # a new revision needs a new approval
+        if was_approved and not changed:
+            tr.approved_revision_id = revision.id  # same approved text (date or countries edited)
+        elif tr.status == TranslationStatus.APPROVED:
+            tr.status = TranslationStatus.IN_REVIEW  # changed text needs a new approval
         refresh_status(session, tr)
         result.append(tr)
     return result
 
 
-def _reconcile(session: Session, tr: Translation, segments: list[Segment], source: str) -> None:
-    """Keep unchanged segments, reset changed ones, fill from memory where possible."""
+def _reconcile(session: Session, tr: Translation, segments: list[Segment], source: str) -> bool:
+    """Keep unchanged segments, reset changed ones, fill from memory; True if any changed."""
     existing = {st.key: st for st in tr.segments}
+    changed = False
     memory = _memory_lookup(session, source, tr.locale, [s.source_hash for s in segments])
     keep: list[SegmentTranslation] = []
     for seg in segments:
@@ -87,6 +93,7 @@ def _reconcile(session: Session, tr: Translation, segments: list[Segment], sourc
             st.segment_id, st.position = seg.id, seg.position
             keep.append(st)
             continue
+        changed = True
         st.segment_id, st.position = seg.id, seg.position
         st.source_text, st.source_hash = seg.source_text, seg.source_hash
         st.version = (st.version or 0) + 1
@@ -100,8 +107,10 @@ def _reconcile(session: Session, tr: Translation, segments: list[Segment], sourc
         keep.append(st)
     for gone in existing.values():
         session.delete(gone)
+        changed = True
     tr.segments = keep
     session.flush()
+    return changed
 
 
 def _memory_lookup(

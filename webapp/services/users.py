@@ -94,5 +94,9 @@ def user_for_token(session: Session, token: str) -> User | None:
     return row.user
 
 
+def exists(session: Session, email: str) -> bool:
+    return session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
+
+
 def count_users(session: Session) -> int:
     return session.scalar(select(func.count(User.id))) or 0
