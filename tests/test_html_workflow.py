@@ -186,3 +186,36 @@ def test_wrong_password_is_a_form_error(app, client):
     )
     assert resp.status_code == 422
     assert "Wrong email or password" in resp.get_data(as_text=True)
+
+
+def test_an_expired_form_gets_a_page_in_the_staff_language_and_nothing_is_saved(app, client):
+    make_user(app, "liaison")
+    login(client, "liaison-all@example.org")
+    resp = client.post(
+        "/manage/summaries/new",
+        data={**FORM, "csrf_token": "expired"},
+        headers={"Accept-Language": "ja"},
+    )
+    assert resp.status_code == 400
+    assert "フォームを送信できませんでした" in resp.get_data(as_text=True)
+    assert "Hegseth hosts Koizumi" not in client.get("/manage/").get_data(as_text=True)
+
+
+def test_liaison_sees_when_readers_have_an_older_version(app, client):
+    make_user(app, "liaison")
+    login(client, "liaison-all@example.org")
+    page = client.get("/manage/summaries/new").get_data(as_text=True)
+    url = client.post(
+        "/manage/summaries/new", data={**FORM, "csrf_token": csrf_token(page)}
+    ).headers["Location"]
+    detail = client.get(url).get_data(as_text=True)
+    client.post(f"{url}/publish", data={"locale": "en", "csrf_token": csrf_token(detail)})
+    assert "Published (version 1)" in client.get(url).get_data(as_text=True)
+    edit = client.get(f"{url}/edit").get_data(as_text=True)
+    client.post(
+        f"{url}/edit",
+        data={**FORM, "title": "A better title", "version": "1", "csrf_token": csrf_token(edit)},
+    )
+    detail = client.get(url).get_data(as_text=True)
+    assert "Readers see an older version until you publish again." in detail
+    assert "Hegseth hosts Koizumi" in client.get("/en/").get_data(as_text=True)

@@ -103,3 +103,15 @@ def test_published_pages_show_locale_dates_alternates_and_feeds(app, client):
     sitemap = client.get("/sitemap.xml").get_data(as_text=True)
     assert f"/en/summaries/{created['slug']}" in sitemap
     assert f"/ja/summaries/{created['slug']}" not in sitemap
+
+
+@pytest.mark.parametrize(
+    "locale,heading,empty",
+    [
+        ("en", "Bilateral meeting summaries", "Nothing has been published in this language yet."),
+        ("ja", "日米会談要旨", "この言語で公開されている会談要旨はまだありません。"),
+    ],
+)
+def test_the_interface_speaks_the_page_language(client, locale, heading, empty):
+    html = client.get(f"/{locale}/").get_data(as_text=True)
+    assert f"<h1>{heading}</h1>" in html and empty in html

@@ -186,6 +186,16 @@ def alternates(session: Session, pub: Publication) -> list[str]:
     return [loc for loc in published_locales(session, pub.summary_id) if loc != pub.locale]
 
 
+def published_versions(session: Session, summary_id: int) -> dict[str, int]:
+    """Locale -> revision number readers see, so staff can tell when a page lags behind."""
+    rows = session.execute(
+        select(Publication.locale, Revision.number)
+        .join(Revision, Revision.id == Publication.revision_id)
+        .where(Publication.summary_id == summary_id, Publication.is_current.is_(True))
+    )
+    return {locale: number for locale, number in rows}
+
+
 def published_locales_by_summary(session: Session, summary_ids: list[int]) -> dict[int, list[str]]:
     """Published locales for many summaries in one query (list pages, sitemap)."""
     result: dict[int, list[str]] = {i: [] for i in summary_ids}

@@ -213,7 +213,7 @@ def create_summary(session: Session, data: Any, author: User) -> Summary:
     clean = validate(data)
     wanted = clean.slug or slugify(f"{clean.meeting_date.isoformat()} {clean.title}")
     if clean.slug is None and len(wanted) <= 11:  # a Japanese title leaves only the date
-        wanted = f"{clean.meeting_date.isoformat()}-meeting"
+        wanted = slugify(f"{clean.meeting_date.isoformat()} {' '.join(clean.countries)} meeting")
     if clean.slug and session.scalar(select(Summary.id).where(Summary.slug == clean.slug)):
         raise ValidationError({"slug": str(_l("This slug is already taken."))})
     summary = Summary(

@@ -95,7 +95,7 @@ def new_summary():
 @bp.get("/summaries/<int:summary_id>")
 def summary(summary_id: int):
     summary = db.get_or_404(Summary, summary_id)
-    published = publishing.published_locales(db.session, summary.id)
+    published = publishing.published_versions(db.session, summary.id)
     return render_template(
         "manage/summary.html",
         summary=summary,

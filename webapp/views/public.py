@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 
 from webapp.extensions import db
 from webapp.i18n import LOCALE_COOKIE, negotiate_locale, supported_locales
@@ -93,6 +94,11 @@ def _not_found(exc):
     if request.path.startswith("/api/"):
         return {"error": _("Not found."), "fields": {}}, 404
     return render_template("errors/404.html"), 404
+
+
+@bp.app_errorhandler(CSRFError)
+def _csrf_failed(exc):
+    return render_template("errors/400.html"), 400
 
 
 @bp.app_errorhandler(403)
