@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -12,6 +13,7 @@ from tests.argos_builder import argos_archives, argos_packages_dir  # noqa: F401
 from webapp import create_app
 from webapp.extensions import db
 
+ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -26,6 +28,19 @@ def pytest_generate_tests(metafunc):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "backends(*names): run on each named database")
+    compile_catalogs()
+
+
+def compile_catalogs() -> None:
+    """Tests read the .po files as they are now, as `make catalogs` would compile them."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        with po.with_suffix(".mo").open("wb") as f:
+            write_mo(f, catalog)
 
 
 def reset_postgres(url: str) -> None:
