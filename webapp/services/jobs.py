@@ -47,13 +47,22 @@ def _claimable(now):
 
 
 def claim(session: Session, worker_id: str, lease_seconds: int) -> Job | None:
-    """Take the oldest due job (or one whose lease expired) for this worker, or None."""
-    for _ in range(10):
+    """Take the oldest due job (or one whose lease expired) for this worker, or None.
+
+    PostgreSQL skips rows another worker is claiming (SKIP LOCKED); SQLite serialises writers.
+    A lost race means another worker made progress, so trying again always terminates.
+    """
+    while True:
         now = utcnow()
         candidate = session.scalar(
-            select(Job.id).where(_claimable(now)).order_by(Job.run_after, Job.id).limit(1)
+            select(Job.id)
+            .where(_claimable(now))
+            .order_by(Job.run_after, Job.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
         )
         if candidate is None:
+            session.commit()
             return None
         taken = session.execute(
             update(Job)
@@ -69,7 +78,6 @@ def claim(session: Session, worker_id: str, lease_seconds: int) -> Job | None:
         session.commit()
         if taken.rowcount == 1:
             return session.get(Job, candidate, populate_existing=True)
-    return None
 
 
 def _owned(job: Job, worker_id: str):
