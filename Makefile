@@ -54,6 +54,7 @@ lint: $(STAMP)
 
 bench: install
 	$(BIN)/python bench/mt_batch.py
+	$(BIN)/python bench/edit_one_sentence.py
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info
