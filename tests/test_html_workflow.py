@@ -219,3 +219,40 @@ def test_liaison_sees_when_readers_have_an_older_version(app, client):
     detail = client.get(url).get_data(as_text=True)
     assert "Readers see an older version until you publish again." in detail
     assert "Hegseth hosts Koizumi" in client.get("/en/").get_data(as_text=True)
+
+
+def test_list_pages_query_a_constant_number_of_times(app, client):
+    """No N+1: the dashboard and the review queue cost the same for 2 or 6 summaries."""
+    from sqlalchemy import event
+
+    from tests.factories import staff_headers, summary_payload
+    from webapp.extensions import db
+
+    liaison_api = staff_headers(app, "liaison", email="api@example.org")
+    make_user(app, "admin")
+    login(client, "admin-all@example.org")
+
+    def count_queries(path: str) -> int:
+        with app.app_context():
+            engine = db.engine
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    def add_summaries(n: int) -> None:
+        for i in range(n):
+            resp = client.post(
+                "/api/v1/summaries", json=summary_payload(title=f"Meeting {i}"), headers=liaison_api
+            )
+            assert resp.status_code == 201
+
+    add_summaries(2)
+    few = count_queries("/manage/"), count_queries("/review/")
+    add_summaries(4)
+    many = count_queries("/manage/"), count_queries("/review/")
+    assert few == many

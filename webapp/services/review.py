@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from webapp.models import (
     MemoryEntry,
@@ -48,6 +48,10 @@ def review_queue(session: Session, user: User, locale: str | None = None) -> lis
         .join(Summary, Summary.id == Translation.summary_id)
         .where(Translation.status.in_(WAITING))
         .order_by(Translation.updated_at, Translation.id)
+        .options(
+            selectinload(Translation.summary).selectinload(Summary.current_revision),
+            selectinload(Translation.segments),
+        )
     )
     if locale:
         query = query.where(Translation.locale == locale)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.forms import PublishForm, SummaryForm
@@ -29,7 +30,11 @@ def _require_liaison():
 
 @bp.get("/")
 def dashboard():
-    rows = db.session.scalars(select(Summary).order_by(Summary.updated_at.desc())).all()
+    rows = db.session.scalars(
+        select(Summary)
+        .order_by(Summary.updated_at.desc())
+        .options(selectinload(Summary.current_revision))
+    ).all()
     published = publishing.published_locales_by_summary(db.session, [s.id for s in rows])
     return render_template("manage/dashboard.html", summaries=rows, published=published)
 
