@@ -124,13 +124,18 @@ def test_form_errors_are_shown_next_to_the_fields(app, client):
     assert html.count('class="error"') >= 2
 
 
-def test_concurrent_html_edit_is_refused_with_what_changed(app, client):
+def liaison_writes_a_summary(app, client) -> str:
+    """Sign in as liaison staff and save FORM; returns the summary's staff page."""
     make_user(app, "liaison")
     login(client, "liaison-all@example.org")
     page = client.get("/manage/summaries/new").get_data(as_text=True)
-    url = client.post(
-        "/manage/summaries/new", data={**FORM, "csrf_token": csrf_token(page)}
-    ).headers["Location"]
+    resp = client.post("/manage/summaries/new", data={**FORM, "csrf_token": csrf_token(page)})
+    assert resp.status_code == 302
+    return resp.headers["Location"]
+
+
+def test_concurrent_html_edit_is_refused_with_what_changed(app, client):
+    url = liaison_writes_a_summary(app, client)
     first = client.get(f"{url}/edit").get_data(as_text=True)
     second = client.get(f"{url}/edit").get_data(as_text=True)
     ok = client.post(
@@ -202,12 +207,7 @@ def test_an_expired_form_gets_a_page_in_the_staff_language_and_nothing_is_saved(
 
 
 def test_liaison_sees_when_readers_have_an_older_version(app, client):
-    make_user(app, "liaison")
-    login(client, "liaison-all@example.org")
-    page = client.get("/manage/summaries/new").get_data(as_text=True)
-    url = client.post(
-        "/manage/summaries/new", data={**FORM, "csrf_token": csrf_token(page)}
-    ).headers["Location"]
+    url = liaison_writes_a_summary(app, client)
     detail = client.get(url).get_data(as_text=True)
     client.post(f"{url}/publish", data={"locale": "en", "csrf_token": csrf_token(detail)})
     assert "Published (version 1)" in client.get(url).get_data(as_text=True)
