@@ -29,8 +29,6 @@ class Config:
     JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "300"))
     JOB_BACKOFF_SECONDS = float(os.environ.get("JOB_BACKOFF_SECONDS", "10"))
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
-    MAX_TITLE_LENGTH = 300
-    MAX_TEXT_LENGTH = 100_000
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

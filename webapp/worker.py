@@ -57,7 +57,8 @@ def run_one(app: Flask, worker_id: str) -> bool:
             job,
             worker_id,
             message,
-            app.config["JOB_BACKOFF_SECONDS"],
+            max_attempts=app.config["JOB_MAX_ATTEMPTS"],
+            backoff=app.config["JOB_BACKOFF_SECONDS"],
             final=isinstance(exc, MissingModelError),
         )
         tr_id = job.payload.get("translation_id")

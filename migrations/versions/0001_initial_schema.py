@@ -44,7 +44,6 @@ def upgrade():
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('status', sa.Enum('queued', 'running', 'done', 'failed', name='jobstatus', native_enum=False, length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('max_attempts', sa.Integer(), nullable=False),
     sa.Column('run_after', sa.DateTime(timezone=True), nullable=False),
     sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('locked_by', sa.String(length=100), nullable=True),

@@ -30,7 +30,6 @@ class Job(db.Model):
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[JobStatus] = mapped_column(str_enum(JobStatus), default=JobStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
     run_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locked_by: Mapped[str | None] = mapped_column(String(100))

@@ -16,16 +16,8 @@ from webapp.models import Job, JobStatus
 from webapp.models.base import utcnow
 
 
-def enqueue(
-    session: Session, kind: str, payload: dict, max_attempts: int = 3, dedupe_key: str | None = None
-) -> Job:
-    job = Job(
-        kind=kind,
-        payload=payload,
-        max_attempts=max_attempts,
-        status=JobStatus.QUEUED,
-        dedupe_key=dedupe_key,
-    )
+def enqueue(session: Session, kind: str, payload: dict, dedupe_key: str | None = None) -> Job:
+    job = Job(kind=kind, payload=payload, status=JobStatus.QUEUED, dedupe_key=dedupe_key)
     session.add(job)
     session.flush()
     return job
@@ -96,10 +88,20 @@ def finish(session: Session, job: Job, worker_id: str) -> bool:
 
 
 def fail(
-    session: Session, job: Job, worker_id: str, error: str, backoff: float, final: bool = False
+    session: Session,
+    job: Job,
+    worker_id: str,
+    error: str,
+    *,
+    max_attempts: int,
+    backoff: float,
+    final: bool = False,
 ) -> bool:
-    """Schedule a retry with exponential backoff, or give up and keep the error."""
-    give_up = final or job.attempts >= job.max_attempts
+    """Schedule a retry with exponential backoff, or give up and keep the error.
+
+    Returns True when the job was given up (the caller records the failure where people see it).
+    """
+    give_up = final or job.attempts >= max_attempts
     values: dict = {"last_error": error[:4000], "lease_until": None, "locked_by": None}
     if give_up:
         values.update(status=JobStatus.FAILED, finished_at=utcnow())
