@@ -186,6 +186,17 @@ def alternates(session: Session, pub: Publication) -> list[str]:
     return [loc for loc in published_locales(session, pub.summary_id) if loc != pub.locale]
 
 
+def published_locales_for_slug(session: Session, slug: str) -> list[str]:
+    """Where a summary can be read, for the "not in this language" page."""
+    return sorted(
+        session.scalars(
+            select(Publication.locale).where(
+                Publication.slug == slug, Publication.is_current.is_(True)
+            )
+        )
+    )
+
+
 def published_versions(session: Session, summary_id: int) -> dict[str, int]:
     """Locale -> revision number readers see, so staff can tell when a page lags behind."""
     rows = session.execute(

@@ -105,11 +105,7 @@ def save_segment(
     st.version += 1
     if tr.status == TranslationStatus.APPROVED:
         tr.status = TranslationStatus.IN_REVIEW  # a change revokes the whole approval
-    if tr.status == TranslationStatus.FAILED and not any(
-        s.status == SegmentStatus.PENDING for s in tr.segments
-    ):
-        tr.status = TranslationStatus.IN_REVIEW
-    translation.refresh_status(session, tr)
+    translation.refresh_status(session, tr)  # e.g. failed -> in review once nothing is pending
     audit.record(session, user, "segment.approve" if approve else "segment.save", "segment", st.id)
     return st
 

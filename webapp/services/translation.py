@@ -175,8 +175,6 @@ def apply_machine_translation(session: Session, tr: Translation, engine) -> int:
             st.text, st.origin, st.status = text, Origin.MT, SegmentStatus.DRAFT
             st.engine, st.model_version = engine.name, model_version
             st.version += 1
-    if tr.status == TranslationStatus.FAILED:
-        tr.status = TranslationStatus.QUEUED
     refresh_status(session, tr, enqueue=False)
     return len(pending)
 

@@ -55,18 +55,10 @@ def summary(slug: str):
     try:
         pub = publishing.get_publication(db.session, slug, g.locale)
     except NotFound:
-        others = [loc for loc in supported_locales() if loc != g.locale and _exists(slug, loc)]
+        others = publishing.published_locales_for_slug(db.session, slug)
         return render_template("public/not_published.html", slug=slug, others=others), 404
     alternates = publishing.alternates(db.session, pub)
     return render_template("public/summary.html", pub=pub, alternates=alternates)
-
-
-def _exists(slug: str, locale: str) -> bool:
-    try:
-        publishing.get_publication(db.session, slug, locale)
-    except NotFound:
-        return False
-    return True
 
 
 @bp.get("/<locale>/feed.atom")
@@ -89,18 +81,36 @@ def sitemap():
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
 
 
+def _error_page(status: int, heading: str, message: str):
+    return render_template("errors/page.html", heading=heading, message=message), status
+
+
 @bp.app_errorhandler(404)
 def _not_found(exc):
     if request.path.startswith("/api/"):
         return {"error": _("Not found."), "fields": {}}, 404
-    return render_template("errors/404.html"), 404
+    return _error_page(404, _("Page not found"), _("There is nothing at this address."))
 
 
 @bp.app_errorhandler(CSRFError)
 def _csrf_failed(exc):
-    return render_template("errors/400.html"), 400
+    return _error_page(
+        400,
+        _("The form could not be sent"),
+        _(
+            "The form expired or did not come from this site. Go back, reload the page and "
+            "try again; nothing was saved."
+        ),
+    )
 
 
 @bp.app_errorhandler(403)
 def _forbidden(exc):
-    return render_template("errors/403.html"), 403
+    return _error_page(
+        403,
+        _("Not allowed"),
+        _(
+            "Your account does not have the role this page needs. Ask an administrator if you "
+            "think it should."
+        ),
+    )
