@@ -256,3 +256,13 @@ def test_list_pages_query_a_constant_number_of_times(app, client):
     add_summaries(4)
     many = count_queries("/manage/"), count_queries("/review/")
     assert few == many
+
+
+def test_a_tampered_version_field_is_a_form_error_not_a_crash(app, client):
+    url = liaison_writes_a_summary(app, client)
+    edit = client.get(f"{url}/edit").get_data(as_text=True)
+    resp = client.post(
+        f"{url}/edit", data={**FORM, "version": "abc", "csrf_token": csrf_token(edit)}
+    )
+    assert resp.status_code == 422
+    assert 'class="error"' in resp.get_data(as_text=True)

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 
 class LoginForm(FlaskForm):
@@ -43,7 +44,8 @@ class SummaryForm(FlaskForm):
         ),
     )
     quotes = TextAreaField(_l("Quotes"), description=_l("One per line: speaker | quotation"))
-    version = HiddenField()
+    # The version the form was opened at; only the edit form sends it (optimistic concurrency).
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class SegmentForm(FlaskForm):

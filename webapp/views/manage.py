@@ -134,7 +134,7 @@ def edit_summary(summary_id: int):
         data = _form_data(form)
         data.pop("source_locale")
         try:
-            expected = int(form.version.data or 0)
+            expected = form.version.data or 0
             summaries.update_summary(db.session, summary, data, expected, current_user)
         except ValidationError as exc:
             db.session.rollback()
