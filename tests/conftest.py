@@ -108,8 +108,6 @@ def runner(app):
 
 def csrf_token(html: str) -> str:
     """The CSRF token of the first form on a page, as a browser would send it."""
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html
-    )
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "no CSRF token on the page"
     return match.group(1)

@@ -80,4 +80,10 @@ def test_worker_burst_drains_the_queue(app, runner):
     runner.invoke(args=["demo", "load"])
     out = runner.invoke(args=["worker", "--burst"])
     assert out.exit_code == 0, out.output
-    assert "Handled" in out.output
+    # One job per demo summary; two were already reviewed by hand, the third gets a machine draft.
+    assert "Handled 3 job(s)." in out.output
+    translator = runner.invoke(args=["users", "token", "translator@example.org"]).output.strip()
+    queue = app.test_client().get(
+        "/api/v1/review-queue", headers={"Authorization": f"Bearer {translator}"}
+    )
+    assert [t["status"] for t in queue.json["translations"]] == ["in_review"]
