@@ -135,3 +135,20 @@ def test_409_publishing_an_unapproved_locale_and_422_unknown_locale(client, liai
     assert resp.status_code == 409 and resp.json["missing"] == ["ja"]
     assert client.post(url, json={"locales": ["fr"]}, headers=liaison).status_code == 422
     assert client.post(url, json={"locales": ["en"]}, headers=liaison).status_code == 200
+
+
+def test_review_queue_shows_only_the_translators_own_locales(app, client, liaison):
+    client.post("/api/v1/summaries", json=summary_payload("en"), headers=liaison)
+    client.post("/api/v1/summaries", json=summary_payload("ja"), headers=liaison)
+    into_ja = staff_headers(app, "translator", ["ja"])
+    into_both = staff_headers(app, "translator")
+
+    def queue(headers, query=""):
+        resp = client.get(f"/api/v1/review-queue{query}", headers=headers)
+        return [t["locale"] for t in resp.json["translations"]]
+
+    assert queue(into_ja) == ["ja"]
+    assert queue(into_ja, "?locale=en") == []
+    assert sorted(queue(into_both)) == ["en", "ja"]
+    assert queue(into_both, "?locale=en") == ["en"]
+    assert queue(liaison) == []

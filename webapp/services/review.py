@@ -26,6 +26,7 @@ from webapp.services.errors import (
     ValidationError,
     VersionConflict,
 )
+from webapp.services.summaries import LOCALES
 
 MAX_SEGMENT = 10_000
 WAITING = (
@@ -42,20 +43,20 @@ def require_translator(user: User, locale: str) -> None:
 
 
 def review_queue(session: Session, user: User, locale: str | None = None) -> list[Translation]:
-    """Translations waiting for this translator, oldest change first."""
+    """Translations waiting for this translator (into their locales), oldest change first."""
+    locales = [x for x in LOCALES if user.can_translate_into(x) and locale in (None, x)]
+    if not locales:
+        return []
     query = (
         select(Translation)
-        .join(Summary, Summary.id == Translation.summary_id)
-        .where(Translation.status.in_(WAITING))
+        .where(Translation.status.in_(WAITING), Translation.locale.in_(locales))
         .order_by(Translation.updated_at, Translation.id)
         .options(
             selectinload(Translation.summary).selectinload(Summary.current_revision),
             selectinload(Translation.segments),
         )
     )
-    if locale:
-        query = query.where(Translation.locale == locale)
-    return [t for t in session.scalars(query) if user.can_translate_into(t.locale)]
+    return list(session.scalars(query))
 
 
 def get_segment(tr: Translation, segment_id: int) -> SegmentTranslation:
