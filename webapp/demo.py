@@ -24,7 +24,7 @@ DEMO_USERS = (
 HEGSETH = ("Pete Hegseth", "ピート・ヘグセス")
 KOIZUMI = ("Shinjirō Koizumi", "小泉進次郎")
 SECWAR = ("Secretary of War", "戦争長官")
-MINDEF = ("Minister of Defense of Japan", "防衛大臣")
+MINDEF = ("Minister of Defense", "防衛大臣")
 
 PENTAGON_TALKS = {
     "source_locale": "en",
