@@ -18,8 +18,6 @@ $(STAMP): pyproject.toml
 	@echo "==> Python environment in $(VENV)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# The CPU build of torch first: argostranslate's dependencies would otherwise pull the CUDA one.
-	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
