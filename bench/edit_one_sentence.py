@@ -21,11 +21,15 @@ from sqlalchemy import func, select  # noqa: E402
 from bench.mt_batch import SENTENCES  # noqa: E402
 from tests.argos_builder import build_tiny_package  # noqa: E402
 from webapp import create_app  # noqa: E402
+from webapp.accounts import services as users  # noqa: E402
 from webapp.extensions import db  # noqa: E402
-from webapp.models import Origin, SegmentStatus, SegmentTranslation  # noqa: E402
+from webapp.jobs.worker import run_worker  # noqa: E402
 from webapp.mt.packages import install_package  # noqa: E402
-from webapp.services import publishing, review, summaries, translation, users  # noqa: E402
-from webapp.worker import run_worker  # noqa: E402
+from webapp.publishing import services as publishing  # noqa: E402
+from webapp.summaries import services as summaries  # noqa: E402
+from webapp.translation import review  # noqa: E402
+from webapp.translation import workflow as translation  # noqa: E402
+from webapp.translation.models import Origin, SegmentStatus, SegmentTranslation  # noqa: E402
 
 VERSIONS = select(SegmentTranslation.id, SegmentTranslation.version)
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Flask
 
+from webapp.accounts import services as users
 from webapp.extensions import db
-from webapp.services import users
 
 PASSWORD = "correct horse battery"
 

@@ -30,12 +30,7 @@ def test_the_catalog_covers_every_string_in_the_code_and_templates():
 
     with (ROOT / "translations/ja/LC_MESSAGES/messages.po").open("rb") as f:
         known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f, locale="ja")}
-    method_map = [
-        ("webapp/**.py", "python"),
-        ("webapp/templates/**.html", "jinja2"),
-        ("webapp/templates/**.atom", "jinja2"),
-        ("webapp/templates/**.xml", "jinja2"),
-    ]
+    method_map = _babel_cfg_method_map()
     missing = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT),
@@ -46,3 +41,13 @@ def test_the_catalog_covers_every_string_in_the_code_and_templates():
         if msgid and msgid not in known:
             missing.add(msgid)
     assert sorted(missing) == []
+
+
+def _babel_cfg_method_map() -> list[tuple[str, str]]:
+    """The same extraction rules as `make translations-update` (babel.cfg)."""
+    rules = []
+    for line in (ROOT / "babel.cfg").read_text().splitlines():
+        if line.startswith("["):
+            method, pattern = line.strip("[]").split(": ")
+            rules.append((pattern, method))
+    return rules

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, make_user
-from webapp.worker import run_worker
+from webapp.jobs.worker import run_worker
 
 
 def login(client, email: str):

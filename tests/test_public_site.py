@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import staff_headers, summary_payload
-from webapp.worker import run_worker
+from webapp.jobs.worker import run_worker
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from webapp.services.segmentation import (
+from webapp.translation.segmentation import (
     SourceSegment,
     join_sentences,
     segment_fields,

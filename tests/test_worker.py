@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from tests.factories import staff_headers, summary_payload
 from webapp.extensions import db
-from webapp.models import Job, JobStatus, SegmentTranslation, Translation
-from webapp.services import jobs
-from webapp.worker import run_one, run_worker
+from webapp.jobs import queue as jobs
+from webapp.jobs.models import Job, JobStatus
+from webapp.jobs.worker import run_one, run_worker
+from webapp.translation.models import SegmentTranslation, Translation
 
 
 def create_summaries(app, client, n: int, **overrides) -> list[dict]:

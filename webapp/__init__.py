@@ -21,8 +21,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
     _prepare_instance(app)
 
-    from webapp import cli, extensions, i18n, models  # noqa: F401  (models registers tables)
+    from webapp import domains, extensions
+    from webapp.core import converters, handlers, i18n, permissions
 
+    domains.import_models()
+    domains.register_jobs()
+    converters.init_app(app)
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(_root() / "migrations"))
     extensions.babel.init_app(app, locale_selector=i18n.select_locale)
@@ -30,10 +34,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.login_manager.init_app(app)
     _configure_sqlite(app)
 
-    from webapp.views import register_blueprints
-
-    register_blueprints(app)
-    cli.init_app(app)
+    domains.register_blueprints(app)
+    domains.register_cli(app)
+    handlers.init_app(app)
+    permissions.init_app(app)
     i18n.init_app(app)
     return app
 

@@ -21,7 +21,6 @@ class Config:
     ARGOS_PACKAGES_DIR = os.environ.get("ARGOS_PACKAGES_DIR", str(INSTANCE_DIR / "argos-packages"))
     MT_DEVICE = os.environ.get("MT_DEVICE", "cpu")
     MT_BEAM_SIZE = int(os.environ.get("MT_BEAM_SIZE", "2"))
-    LANGUAGES = ("en", "ja")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT_DIR / "translations")
@@ -32,6 +31,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    # Werkzeug refuses larger bodies (413) before anything reads them.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
 
 
 class ProductionConfig(Config):

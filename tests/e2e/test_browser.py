@@ -9,7 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.factories import PASSWORD, make_user
-from webapp.worker import run_worker
+from webapp.jobs.worker import run_worker
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [

@@ -1,0 +1,78 @@
+"""One mapping from errors to answers: JSON for the API, a localized page for people.
+
+Domain errors carry their status (`webapp.core.errors`); HTTP errors raised by Flask or Werkzeug
+(404, 405, 413, CSRF) are answered the same way, so no view maps errors by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from webapp.core.errors import DomainError
+from webapp.core.permissions import is_api_request
+from webapp.extensions import db
+
+
+def _page_text(status: int) -> tuple[str, str]:
+    """Heading and explanation for an error page, in the page's language."""
+    if status == 401:
+        return _("Please sign in"), _("This page is for staff; sign in to continue.")
+    if status == 403:
+        return _("Not allowed"), _(
+            "Your account does not have the role this page needs. Ask an administrator if you "
+            "think it should."
+        )
+    if status == 404:
+        return _("Page not found"), _("There is nothing at this address.")
+    if status == 405:
+        return _("Not allowed"), _("This address does not accept that kind of request.")
+    if status == 413:
+        return _("Too large"), _("What you sent is larger than this site accepts.")
+    return _("The request could not be handled"), _(
+        "Something in the request was not valid. Go back and try again."
+    )
+
+
+def error_page(status: int, message: str | None = None) -> tuple[str, int]:
+    heading, default = _page_text(status)
+    return render_template("errors/page.html", heading=heading, message=message or default), status
+
+
+def _domain_error(exc: DomainError) -> Any:
+    db.session.rollback()
+    if is_api_request():
+        return jsonify(exc.body()), exc.status
+    return error_page(exc.status, exc.message or None)
+
+
+def _csrf_error(exc: CSRFError) -> Any:
+    message = _(
+        "The form expired or did not come from this site. Go back, reload the page and "
+        "try again; nothing was saved."
+    )
+    if is_api_request():
+        return jsonify({"error": message, "fields": {}}), 400
+    return render_template(
+        "errors/page.html", heading=_("The form could not be sent"), message=message
+    ), 400
+
+
+def _http_error(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    if status < 400 or status >= 500:
+        return exc  # redirects and server errors keep Werkzeug's answer
+    if is_api_request():
+        heading, message = _page_text(status)
+        return jsonify({"error": message, "fields": {}}), status
+    return error_page(status)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)

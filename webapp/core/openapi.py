@@ -1,0 +1,139 @@
+"""The OpenAPI 3.1 document of the JSON API, built from the routes and their schemas.
+
+Routes describe themselves with `core.api.operation(...)`; the JSON Schemas come from the same
+pydantic models that validate and serialise, so the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask, current_app, jsonify, render_template
+from flask_babel import gettext as _
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from webapp.core.api import bp
+from webapp.core.permissions import Permission, public
+from webapp.core.schemas import INT64_MAX, ErrorOut
+
+_ARG = re.compile(r"<(?:(?P<conv>[a-z]+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+ERROR_STATUSES = {
+    400: "The body or a header cannot be read",
+    401: "No valid API token",
+    403: "Your role does not allow this",
+    404: "No such object",
+    409: "Conflicts with the current state (see `current` or `missing`)",
+    412: "The version in If-Match is no longer current",
+    413: "The body is too large",
+    422: "Some fields are not valid (see `fields`)",
+    428: "Send If-Match with the version you edited",
+}
+
+
+def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:
+    """Werkzeug rule -> OpenAPI path and its path parameters."""
+    params = []
+    for m in _ARG.finditer(rule):
+        integer = m["conv"] in ("id", "int")
+        schema: dict[str, Any] = (
+            {"type": "integer", "minimum": 1, "maximum": INT64_MAX}
+            if integer
+            else {"type": "string"}
+        )
+        params.append({"name": m["name"], "in": "path", "required": True, "schema": schema})
+    return _ARG.sub(lambda m: "{" + m["name"] + "}", rule), params
+
+
+def build_document(app: Flask) -> dict[str, Any]:
+    """Walk the API's routes and assemble paths and component schemas."""
+    ops = []
+    models: set[tuple[type[BaseModel], str]] = {(ErrorOut, "serialization")}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = app.view_functions.get(rule.endpoint)
+        meta = getattr(view, "openapi", None)
+        if not rule.endpoint.startswith("api.") or meta is None:
+            continue
+        ops.append((rule, view, meta))
+        if meta["body"]:
+            models.add((meta["body"], "validation"))
+        models.update((m, "serialization") for m in meta["responses"].values() if m)
+    refs, defs = models_json_schema(
+        sorted(models, key=lambda m: (m[0].__name__, m[1])),
+        ref_template="#/components/schemas/{model}",
+    )
+    error_ref = refs[(ErrorOut, "serialization")]
+    paths: dict[str, dict[str, Any]] = {}
+    for rule, view, meta in ops:
+        path, params = _path(rule.rule)
+        if meta["query"] is not None:
+            schema = meta["query"].model_json_schema()
+            for name, prop in schema.get("properties", {}).items():
+                params.append({"name": name, "in": "query", "required": False, "schema": prop})
+        if meta["if_match"]:
+            params.append(
+                {
+                    "name": "If-Match",
+                    "in": "header",
+                    "required": meta["if_match"] == "required",
+                    "schema": {"type": "string", "pattern": r'^(W/)?"?[0-9]{1,10}"?$'},
+                    "description": "The version you edited.",
+                }
+            )
+        is_public = getattr(view, "permission", None) == Permission.PUBLIC
+        responses: dict[str, Any] = {}
+        for status, model in sorted(meta["responses"].items()):
+            content = {"application/json": {"schema": refs[(model, "serialization")]}}
+            responses[str(status)] = {
+                "description": "OK",
+                **({"content": content} if model else {}),
+            }
+        for status, text in ERROR_STATUSES.items():
+            if status in (412, 428) and meta["if_match"] != "required":
+                continue
+            responses[str(status)] = {
+                "description": text,
+                "content": {"application/json": {"schema": error_ref}},
+            }
+        operation: dict[str, Any] = {
+            "operationId": rule.endpoint.removeprefix("api."),
+            "summary": str(meta["summary"]),
+            "parameters": params,
+            "responses": responses,
+            "security": [] if is_public else [{"bearerAuth": []}],
+        }
+        if meta["body"] is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": refs[(meta["body"], "validation")]}},
+            }
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kakehashi API",
+            "version": "1",
+            "description": "Bilingual meeting summaries: write, machine-draft, review, publish.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+@public
+def openapi_json():
+    return jsonify(build_document(current_app))
+
+
+@bp.get("/docs")
+@public
+def docs():
+    document = build_document(current_app)
+    return render_template("api_docs.html", doc=document, title=_("API reference"))

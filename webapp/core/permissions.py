@@ -1,0 +1,136 @@
+"""The one permission table: what each role may do, checked by views and services alike.
+
+Every route declares its permission with `@requires(...)` (or `@public`); a test walks the URL map
+and refuses a route that declares nothing. Services call `require(user, permission, obj)` for checks
+that depend on the object (a translator reviews only into their own locales).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, Protocol, TypeVar
+
+from flask import current_app, g, request
+from flask_babel import lazy_gettext as _l
+
+from webapp.core.errors import PermissionDenied, Unauthenticated
+
+
+class Permission(enum.StrEnum):
+    PUBLIC = "public"  # anyone, signed in or not
+    READ_SUMMARIES = "read_summaries"  # staff: see summaries, drafts and previews
+    WRITE_SUMMARY = "write_summary"
+    PUBLISH = "publish"
+    SEE_REVIEW_QUEUE = "see_review_queue"
+    REVIEW = "review"  # obj: the target locale
+    MANAGE_USERS = "manage_users"
+    INSTALL_MODELS = "install_models"
+    SEE_JOBS = "see_jobs"
+
+
+STAFF = frozenset({Permission.READ_SUMMARIES})
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "liaison": STAFF | {Permission.WRITE_SUMMARY, Permission.PUBLISH},
+    "translator": STAFF | {Permission.SEE_REVIEW_QUEUE, Permission.REVIEW},
+    "admin": frozenset(Permission),
+}
+# Permissions whose object is a locale: the role row must name it (or no locale: all).
+LOCALE_SCOPED = frozenset({Permission.REVIEW})
+
+DENIED = {
+    Permission.WRITE_SUMMARY: _l("Only liaison staff can write summaries."),
+    Permission.PUBLISH: _l("Only liaison staff can publish summaries."),
+    Permission.SEE_REVIEW_QUEUE: _l("Only translators have a review queue."),
+    Permission.REVIEW: _l("You are not a translator for this language."),
+}
+
+
+class RoleRow(Protocol):
+    role: Any
+    locale: str | None
+
+
+class Actor(Protocol):
+    """Anything with role rows: a User (kept duck-typed so core imports no domain)."""
+
+    @property
+    def roles(self) -> Iterable[RoleRow]: ...
+
+
+def allowed(user: Actor | None, permission: Permission, obj: str | None = None) -> bool:
+    """True when one of the user's roles grants `permission` (for `obj`, when scoped)."""
+    if permission == Permission.PUBLIC:
+        return True
+    if user is None:
+        return False
+    for row in user.roles:
+        role = str(row.role)
+        if permission not in ROLE_PERMISSIONS.get(role, ()):
+            continue
+        if (
+            role == "admin"
+            or permission not in LOCALE_SCOPED
+            or obj is None
+            or row.locale in (None, obj)
+        ):
+            return True
+    return False
+
+
+def require(user: Actor | None, permission: Permission, obj: str | None = None) -> None:
+    """Raise PermissionDenied unless `allowed`; services call this for object-level rules."""
+    if not allowed(user, permission, obj):
+        message = DENIED.get(permission, _l("Your account does not have the role this needs."))
+        raise PermissionDenied(str(message))
+
+
+def is_api_request() -> bool:
+    """The JSON API authenticates by token only; cookies never reach it (no CSRF there)."""
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
+def current_actor() -> Actor | None:
+    """The signed-in user of this request: API token holder, or session user for pages."""
+    if is_api_request():
+        return g.get("api_user")
+    from flask_login import current_user
+
+    return current_user if current_user.is_authenticated else None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def requires(permission: Permission) -> Callable[[F], F]:
+    """Declare and enforce a route's permission (401 or sign-in page first, then 403)."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if permission != Permission.PUBLIC:
+                actor = current_actor()
+                if actor is None:
+                    if is_api_request():
+                        raise Unauthenticated(
+                            str(_l("Send a valid API token: Authorization: Bearer <token>."))
+                        )
+                    return current_app.login_manager.unauthorized()
+                require(actor, permission)
+            return view(*args, **kwargs)
+
+        wrapper.permission = permission  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+public = requires(Permission.PUBLIC)
+
+
+def init_app(app) -> None:
+    """`can("publish")` in templates, so pages show only what the user may do."""
+    app.jinja_env.globals["can"] = lambda permission, obj=None: allowed(
+        current_actor(), Permission(permission), obj
+    )

@@ -1,0 +1,167 @@
+"""Field rules shared by every schema (pydantic v2), and one way to turn their errors into ours.
+
+Every text field goes through `Text`/`Line`: no control characters (NUL breaks PostgreSQL), no lone
+surrogates (they cannot be stored in UTF-8), trimmed, and a length that matches its column. Ids and
+versions stay within the integer columns that hold them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated, Any, TypeVar
+
+from flask_babel import lazy_gettext as _l
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
+
+from webapp.core.errors import ValidationError
+
+INT64_MAX = 2**63 - 1  # BIGINT / SQLite INTEGER
+INT32_MAX = 2**31 - 1  # INTEGER columns (versions)
+
+_ALLOWED_CONTROL_MULTILINE = {"\n", "\t"}
+
+
+def _clean_text(value: Any, *, multiline: bool) -> Any:
+    """Normalise line ends and trim; refuse characters no database or page can hold."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    allowed = _ALLOWED_CONTROL_MULTILINE if multiline else set()
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cs" or (category == "Cc" and char not in allowed):
+            raise PydanticCustomError(
+                "bad_characters",
+                "contains control characters or broken Unicode",
+            )
+    return value
+
+
+def _multiline(value: Any) -> Any:
+    return _clean_text(value, multiline=True)
+
+
+def _single_line(value: Any) -> Any:
+    return _clean_text(value, multiline=False)
+
+
+def Text(max_length: int, *, min_length: int = 0) -> Any:  # noqa: N802 - reads as a type
+    """Multi-line text (paragraphs, quotes) of at most `max_length` characters."""
+    return Annotated[
+        str,
+        AfterValidator(_multiline),
+        StringConstraints(min_length=min_length, max_length=max_length),
+    ]
+
+
+def Line(max_length: int, *, min_length: int = 0) -> Any:  # noqa: N802 - reads as a type
+    """One line of text (a title, a name, a role)."""
+    return Annotated[
+        str,
+        AfterValidator(_single_line),
+        StringConstraints(min_length=min_length, max_length=max_length),
+    ]
+
+
+def _empty_as_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
+Version = Annotated[int, Field(ge=0, le=INT32_MAX)]
+OptionalNone = BeforeValidator(_empty_as_none)
+
+
+class InputModel(BaseModel):
+    """Input schemas: strict types (no "1" for 1), unknown fields refused."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class OutputModel(BaseModel):
+    """Output schemas: built from domain objects, serialised as JSON."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ErrorOut(OutputModel):
+    """Every API error: a message for people and one message per bad field."""
+
+    error: str
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M], data: Any) -> M:
+    """Validate plain data (JSON or form values) against `model`; our ValidationError if bad."""
+    if isinstance(data, model):
+        return data
+    if not isinstance(data, dict):
+        raise ValidationError({"_": str(_l("Send a JSON object."))})
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as exc:
+        raise ValidationError(field_errors(exc)) from None
+
+
+def field_errors(exc: PydanticValidationError) -> dict[str, str]:
+    """One readable, translated message per field path ("participants.0.name")."""
+    fields: dict[str, str] = {}
+    for err in exc.errors(include_url=False):
+        loc = list(err["loc"])
+        while loc and isinstance(loc[-1], int) and len(loc) > 1:
+            loc.pop()  # a bad item of a list of codes is reported on the list
+        loc = [p for p in loc if not (isinstance(p, str) and p.startswith("function-"))]
+        if err["type"] == "fixed_field":
+            loc = [err["ctx"]["field"]]
+        key = ".".join(str(p) for p in loc) or "_"
+        fields.setdefault(key, message_for(err))
+    return fields
+
+
+def message_for(err: Any) -> str:
+    """Our own wording for pydantic's error types, in the reader's language."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "missing":
+        return str(_l("This field is required."))
+    if kind == "extra_forbidden":
+        return str(_l("Unknown field."))
+    is_text = isinstance(err.get("input"), str)
+    if kind in ("too_short", "string_too_short") and (is_text or ctx.get("min_length") == 1):
+        return str(_l("This field is required."))
+    if kind in ("too_long", "string_too_long") and is_text:
+        return str(_l("Too long: at most %(limit)d characters.", limit=ctx["max_length"]))
+    if kind in ("too_long", "string_too_long"):
+        return str(_l("At most %(limit)d entries.", limit=ctx["max_length"]))
+    if kind == "fixed_field":
+        return str(_l("Cannot be changed after creation."))
+    if kind == "bad_characters":
+        return str(_l("Contains control characters or broken Unicode; remove them."))
+    if kind in ("string_type", "string_unicode"):
+        return str(_l("Must be text."))
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return str(_l("Must be a whole number."))
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return str(_l("Out of range."))
+    if kind in ("bool_type", "bool_parsing"):
+        return str(_l("Must be true or false."))
+    if kind in ("list_type", "model_type", "model_attributes_type", "dict_type"):
+        return str(_l("Has the wrong shape: see the API documentation."))
+    if kind.startswith("date"):
+        return str(_l("Not a real date; use YYYY-MM-DD, such as 2026-01-15."))
+    if kind in ("literal_error", "enum"):
+        return str(_l("Choose one of: %(choices)s.", choices=ctx.get("expected", "")))
+    if kind == "string_pattern_mismatch" or kind == "value_error":
+        return str(_l("Not in the expected format."))
+    return str(_l("Not valid."))

@@ -1,0 +1,31 @@
+"""`flask demo load`: demo users and reviewed bilingual summaries."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from webapp.accounts import services as users
+from webapp.extensions import db
+
+demo_cli = AppGroup("demo", help="Demo data for a first look.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
+def demo_load(if_empty: bool):
+    """Load demo users and reviewed bilingual summaries."""
+    from webapp.demo.services import DEMO_USERS, demo_logins, load_demo
+
+    if if_empty and users.count_users(db.session):
+        click.echo("Database already has data; demo not loaded.")
+        if users.exists(db.session, DEMO_USERS[0][0]):
+            click.echo("\n".join(demo_logins()))
+        return
+    for line in load_demo(db.session):
+        click.echo(line)
+    db.session.commit()
+
+
+def init_app(app) -> None:
+    app.cli.add_command(demo_cli)

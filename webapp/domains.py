@@ -1,0 +1,56 @@
+"""The one place that wires the domain packages into the app: models, routes, CLI, jobs.
+
+Adding a domain means adding it here; nothing else scans for packages.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def import_models() -> None:
+    """Register every table on the metadata (create_all, Alembic and the app need them all)."""
+    from webapp.accounts import models as _accounts  # noqa: F401
+    from webapp.audit import models as _audit  # noqa: F401
+    from webapp.jobs import models as _jobs  # noqa: F401
+    from webapp.publishing import models as _publishing  # noqa: F401
+    from webapp.summaries import models as _summaries  # noqa: F401
+    from webapp.translation import models as _translation  # noqa: F401
+
+
+def register_jobs() -> None:
+    """Job handlers register with the worker's registry when their module is imported."""
+    from webapp.translation import jobs as _translation_jobs  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    """Pages and the JSON API; each domain's `api.py` adds its routes to the API blueprint."""
+    from webapp.accounts import api as _accounts_api  # noqa: F401
+    from webapp.accounts import views as accounts
+    from webapp.core import api, openapi  # noqa: F401
+    from webapp.ops import views as ops
+    from webapp.publishing import api as _publishing_api  # noqa: F401
+    from webapp.publishing import views as publishing
+    from webapp.summaries import api as _summaries_api  # noqa: F401
+    from webapp.summaries import views as summaries
+    from webapp.translation import api as _translation_api  # noqa: F401
+    from webapp.translation import views as translation
+
+    app.register_blueprint(publishing.bp)
+    app.register_blueprint(publishing.staff)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(summaries.bp)
+    app.register_blueprint(translation.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(ops.bp)
+    accounts.init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from webapp.accounts import cli as accounts
+    from webapp.demo import cli as demo
+    from webapp.jobs import cli as jobs
+    from webapp.mt import cli as mt
+
+    for module in (accounts, mt, jobs, demo):
+        module.init_app(app)

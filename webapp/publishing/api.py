@@ -1,0 +1,34 @@
+"""Publishing in the JSON API."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from webapp.core.api import bp, json_body, operation
+from webapp.core.permissions import Permission, current_actor, requires
+from webapp.extensions import db
+from webapp.publishing import services as publishing
+from webapp.publishing.schemas import PublishIn, PublishOut
+from webapp.summaries import services as summaries
+from webapp.summaries.api import summary_out
+
+
+@bp.post("/summaries/<id:summary_id>/publish")
+@requires(Permission.PUBLISH)
+@operation(
+    "Publish the current version in these locales (409 names any not approved)",
+    body=PublishIn,
+    responses={200: PublishOut},
+)
+def publish_summary(summary_id: int):
+    summary = summaries.get_summary(db.session, summary_id)
+    wanted = json_body(PublishIn)
+    pubs = publishing.publish(db.session, summary, wanted.locales, current_actor())
+    db.session.commit()
+    out = PublishOut(
+        **summary_out(summary).model_dump(),
+        published=[
+            {"locale": p.locale, "revision_id": p.revision_id, "title": p.title} for p in pubs
+        ],
+    )
+    return jsonify(out.model_dump(mode="json"))

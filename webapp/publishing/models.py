@@ -1,0 +1,46 @@
+"""Published snapshots: what readers see, per summary and locale."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.core.db import UTCDateTime, utcnow
+from webapp.extensions import db
+
+
+class Publication(db.Model):
+    """What readers see for one summary in one locale: an immutable, whole snapshot.
+
+    Rows are never edited; publishing again adds a row and moves `is_current` to it.
+    """
+
+    __tablename__ = "publications"
+    __table_args__ = (
+        Index(
+            "uq_publications_current",
+            "summary_id",
+            "locale",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+        Index("ix_publications_listing", "locale", "is_current", "meeting_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary_id: Mapped[int] = mapped_column(ForeignKey("summaries.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(8))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
+    is_current: Mapped[bool] = mapped_column(default=True)
+    slug: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(600))
+    lede: Mapped[str] = mapped_column(Text, default="")
+    meeting_date: Mapped[date] = mapped_column(Date)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    machine_assisted: Mapped[bool] = mapped_column(default=False)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,230 @@
+"""Publishing approved text as immutable per-locale snapshots, and reading them back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from webapp.accounts.models import User
+from webapp.audit import services as audit
+from webapp.core.errors import NotFound, NotReady
+from webapp.core.permissions import Permission, require
+from webapp.core.schemas import parse
+from webapp.core.segment_keys import SegmentKey
+from webapp.publishing.models import Publication
+from webapp.publishing.schemas import PublishIn
+from webapp.summaries.models import Revision, Summary
+from webapp.translation import segmentation
+from webapp.translation.models import Origin, SegmentStatus, TranslationStatus
+
+
+def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str, Any]:
+    """Rebuild the reader's document from segment texts keyed like the source segments.
+
+    Structured data (date, countries, participants' countries) comes from the revision; a list
+    item's part without a text keeps the revision's value.
+    """
+    lede: list[tuple[int, str]] = []
+    paragraphs: dict[int, list[tuple[int, str]]] = {}
+    for raw, text in texts.items():
+        key = SegmentKey.parse(raw)
+        if key.field == "lede":
+            lede.append((key.sentence or 0, text))
+        elif key.field == "body":
+            paragraphs.setdefault(key.index or 0, []).append((key.sentence or 0, text))
+
+    def part(field: str, index: int, name: str, default: str) -> str:
+        return texts.get(str(SegmentKey.item(field, index, name)), default)
+
+    return {
+        "title": texts.get("title", ""),
+        "lede": segmentation.join_sentences([t for _, t in sorted(lede)], locale),
+        "paragraphs": [
+            segmentation.join_sentences([t for _, t in sorted(paragraphs[p])], locale)
+            for p in sorted(paragraphs)
+        ],
+        "location": texts.get("location", revision.location),
+        "meeting_date": revision.meeting_date.isoformat(),
+        "participants": [
+            {
+                "name": part("participant", i, "name", p.get("name", "")),
+                "role": part("participant", i, "role", p.get("role", "")),
+                "country": p.get("country", ""),
+            }
+            for i, p in enumerate(revision.participants)
+        ],
+        "quotes": [
+            {
+                "speaker": part("quote", i, "speaker", q.get("speaker", "")),
+                "text": part("quote", i, "text", q.get("text", "")),
+            }
+            for i, q in enumerate(revision.quotes)
+        ],
+    }
+
+
+def source_content(revision: Revision, locale: str) -> dict[str, Any]:
+    """The document in its own language, as the liaison wrote it."""
+    return assemble(revision, {s.key: s.source_text for s in revision.segments}, locale)
+
+
+def translated_content(summary: Summary, locale: str, *, approved_only: bool = True):
+    """The document in `locale` from its segment translations (preview may include drafts)."""
+    tr = next((t for t in summary.translations if t.locale == locale), None)
+    if tr is None:
+        return None
+    texts = {
+        st.key: st.text
+        for st in tr.segments
+        if st.text is not None and (st.status == SegmentStatus.APPROVED or not approved_only)
+    }
+    return assemble(summary.current_revision, texts, locale)
+
+
+def publish(
+    session: Session, summary: Summary, locales: Sequence[str], user: User
+) -> list[Publication]:
+    """Publish the current revision in each locale; all or nothing, approved text only."""
+    require(user, Permission.PUBLISH)
+    locales = list(parse(PublishIn, {"locales": list(locales)}).locales)
+    revision = summary.current_revision
+    missing = [
+        loc
+        for loc in locales
+        if loc != summary.source_locale and not _approved_for(summary, loc, revision)
+    ]
+    if missing:
+        raise NotReady(
+            str(
+                _l(
+                    "Not approved for the current version yet: %(locales)s.",
+                    locales=", ".join(missing),
+                )
+            ),
+            missing,
+        )
+    published = []
+    for loc in dict.fromkeys(locales):
+        if loc == summary.source_locale:
+            content, machine = source_content(revision, loc), False
+        else:
+            tr = next(t for t in summary.translations if t.locale == loc)
+            content = translated_content(summary, loc)
+            machine = any(st.origin == Origin.MT for st in tr.segments)
+        session.execute(
+            update(Publication)
+            .where(
+                Publication.summary_id == summary.id,
+                Publication.locale == loc,
+                Publication.is_current.is_(True),
+            )
+            .values(is_current=False)
+            .execution_options(synchronize_session=False)
+        )
+        pub = Publication(
+            summary_id=summary.id,
+            locale=loc,
+            revision_id=revision.id,
+            is_current=True,
+            slug=summary.slug,
+            title=content["title"],
+            lede=content["lede"],
+            meeting_date=revision.meeting_date,
+            content=content,
+            machine_assisted=machine,
+            published_by_id=user.id,
+        )
+        session.add(pub)
+        session.flush()
+        published.append(pub)
+    audit.record(session, user, "summary.publish", "summary", summary.id, locales=locales)
+    return published
+
+
+def _approved_for(summary: Summary, locale: str, revision: Revision) -> bool:
+    tr = next((t for t in summary.translations if t.locale == locale), None)
+    return (
+        tr is not None
+        and tr.status == TranslationStatus.APPROVED
+        and tr.approved_revision_id == revision.id
+        and all(st.status == SegmentStatus.APPROVED for st in tr.segments)
+    )
+
+
+def published_locales(session: Session, summary_id: int) -> list[str]:
+    return sorted(
+        session.scalars(
+            select(Publication.locale).where(
+                Publication.summary_id == summary_id, Publication.is_current.is_(True)
+            )
+        )
+    )
+
+
+def current_publications(session: Session, locale: str, limit: int = 50) -> list[Publication]:
+    """Newest meetings first, for the public home page and the feed."""
+    return list(
+        session.scalars(
+            select(Publication)
+            .where(Publication.locale == locale, Publication.is_current.is_(True))
+            .order_by(Publication.meeting_date.desc(), Publication.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def get_publication(session: Session, slug: str, locale: str) -> Publication:
+    pub = session.scalar(
+        select(Publication).where(
+            Publication.slug == slug,
+            Publication.locale == locale,
+            Publication.is_current.is_(True),
+        )
+    )
+    if pub is None:
+        raise NotFound(str(_l("This summary is not published in this language.")))
+    return pub
+
+
+def alternates(session: Session, pub: Publication) -> list[str]:
+    """Other locales in which the same summary is published (for hreflang and the switcher)."""
+    return [loc for loc in published_locales(session, pub.summary_id) if loc != pub.locale]
+
+
+def published_locales_for_slug(session: Session, slug: str) -> list[str]:
+    """Where a summary can be read, for the "not in this language" page."""
+    return sorted(
+        session.scalars(
+            select(Publication.locale).where(
+                Publication.slug == slug, Publication.is_current.is_(True)
+            )
+        )
+    )
+
+
+def published_versions(session: Session, summary_id: int) -> dict[str, int]:
+    """Locale -> revision number readers see, so staff can tell when a page lags behind."""
+    rows = session.execute(
+        select(Publication.locale, Revision.number)
+        .join(Revision, Revision.id == Publication.revision_id)
+        .where(Publication.summary_id == summary_id, Publication.is_current.is_(True))
+    )
+    return {locale: number for locale, number in rows}
+
+
+def published_locales_by_summary(session: Session, summary_ids: list[int]) -> dict[int, list[str]]:
+    """Published locales for many summaries in one query (list pages, sitemap)."""
+    result: dict[int, list[str]] = {i: [] for i in summary_ids}
+    if summary_ids:
+        rows = session.execute(
+            select(Publication.summary_id, Publication.locale)
+            .where(Publication.summary_id.in_(summary_ids), Publication.is_current.is_(True))
+            .order_by(Publication.locale)
+        )
+        for summary_id, locale in rows:
+            result[summary_id].append(locale)
+    return result

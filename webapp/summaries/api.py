@@ -1,0 +1,72 @@
+"""Summaries in the JSON API: create, read, change (If-Match)."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from webapp.core.api import bp, if_match_version, json_object, operation
+from webapp.core.permissions import Permission, current_actor, requires
+from webapp.extensions import db
+from webapp.publishing import services as publishing
+from webapp.summaries import services as summaries
+from webapp.summaries.models import Summary
+from webapp.summaries.schemas import SummaryIn, SummaryOut, SummaryPatch
+
+
+def summary_out(summary: Summary) -> SummaryOut:
+    """The API's view of a summary: current source fields, translations, publications."""
+    return SummaryOut.model_validate(
+        {
+            "id": summary.id,
+            "slug": summary.slug,
+            "version": summary.version,
+            "source_locale": summary.source_locale,
+            **summaries.revision_fields(summary.current_revision),
+            "translations": {
+                t.locale: {"id": t.id, "status": str(t.status)} for t in summary.translations
+            },
+            "published_locales": publishing.published_locales(db.session, summary.id),
+        }
+    )
+
+
+def _answer(summary: Summary, status: int = 200):
+    out = summary_out(summary).model_dump(mode="json")
+    return jsonify(out), status, {"ETag": f'"{summary.version}"'}
+
+
+@bp.post("/summaries")
+@requires(Permission.WRITE_SUMMARY)
+@operation(
+    "Write a new summary; its translations are queued", body=SummaryIn, responses={201: SummaryOut}
+)
+def create_summary():
+    summary = summaries.create_summary(db.session, json_object(), current_actor())
+    db.session.commit()
+    return _answer(summary, 201)
+
+
+@bp.get("/summaries/<id:summary_id>")
+@requires(Permission.READ_SUMMARIES)
+@operation(
+    "Read a summary with its version, translations and published locales",
+    responses={200: SummaryOut},
+)
+def get_summary(summary_id: int):
+    return _answer(summaries.get_summary(db.session, summary_id))
+
+
+@bp.patch("/summaries/<id:summary_id>")
+@requires(Permission.WRITE_SUMMARY)
+@operation(
+    "Change some fields of a summary (send If-Match: <version>)",
+    body=SummaryPatch,
+    responses={200: SummaryOut},
+    if_match="required",
+)
+def patch_summary(summary_id: int):
+    summary = summaries.get_summary(db.session, summary_id)
+    expected = if_match_version(required=True)
+    summaries.update_summary(db.session, summary, json_object(), expected, current_actor())
+    db.session.commit()
+    return _answer(summary)

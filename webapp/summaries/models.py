@@ -1,0 +1,75 @@
+"""Summaries and their append-only revisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.core.db import UTCDateTime, utcnow
+from webapp.extensions import db
+
+if TYPE_CHECKING:
+    from webapp.translation.models import Segment, Translation
+
+
+class Summary(db.Model):
+    """One bilateral meeting record; `version` guards against lost concurrent edits."""
+
+    __tablename__ = "summaries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    source_locale: Mapped[str] = mapped_column(String(8))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    current_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    current_revision: Mapped[Revision | None] = relationship(
+        foreign_keys=[current_revision_id], post_update=True
+    )
+    translations: Mapped[list[Translation]] = relationship(
+        back_populates="summary", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class Revision(db.Model):
+    """An immutable snapshot of the source fields; every change appends one."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("summary_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary_id: Mapped[int] = mapped_column(ForeignKey("summaries.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    lede: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    meeting_date: Mapped[date] = mapped_column(Date)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    countries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    participants: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    quotes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="revision",
+        cascade="all, delete-orphan",
+        order_by="Segment.position",
+        lazy="selectin",
+    )

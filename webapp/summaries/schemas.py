@@ -1,0 +1,128 @@
+"""What a summary looks like on the way in and out: one definition of every field's rules.
+
+The API, the HTML form and the OpenAPI document all use these; the limits match the columns.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+from webapp.core.locales import LocaleCode
+from webapp.core.schemas import Id, InputModel, Line, OutputModel, Text, Version
+
+MAX_TITLE = 300
+MAX_SHORT = 300
+MAX_LEDE = 2_000
+MAX_QUOTE = 2_000
+MAX_BODY = 100_000
+MAX_ITEMS = 50
+MAX_SLUG = 120
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD strings (or dates): no timestamps, no other formats."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_format", "use YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("date_format", "not a real date") from None
+
+
+MeetingDate = Annotated[date, BeforeValidator(_iso_date)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+Slug = Annotated[str, StringConstraints(max_length=MAX_SLUG, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+
+
+class Participant(InputModel):
+    """A person at the meeting: name and role are translated; the country is a code."""
+
+    name: Line(MAX_SHORT, min_length=1)
+    role: Line(MAX_SHORT) = ""
+    country: CountryCode | Annotated[str, StringConstraints(max_length=0)] = ""
+
+
+class Quote(InputModel):
+    speaker: Line(MAX_SHORT) = ""
+    text: Text(MAX_QUOTE, min_length=1)
+
+
+class SummaryFields(InputModel):
+    """The source fields every revision stores."""
+
+    title: Line(MAX_TITLE, min_length=1)
+    meeting_date: MeetingDate
+    body: Text(MAX_BODY, min_length=1)
+    location: Line(MAX_SHORT) = ""
+    lede: Text(MAX_LEDE) = ""
+    participants: list[Participant] = Field(default_factory=list, max_length=MAX_ITEMS)
+    quotes: list[Quote] = Field(default_factory=list, max_length=MAX_ITEMS)
+    countries: list[CountryCode] = Field(default_factory=list, max_length=MAX_ITEMS)
+
+
+class SummaryIn(SummaryFields):
+    """A new summary (POST /summaries)."""
+
+    source_locale: LocaleCode
+    slug: Slug | None = None
+
+
+class SummaryPatch(InputModel):
+    """Changed fields only (PATCH /summaries/<id>); the rest keep their current value."""
+
+    title: Line(MAX_TITLE, min_length=1) | None = None
+    meeting_date: MeetingDate | None = None
+    body: Text(MAX_BODY, min_length=1) | None = None
+    location: Line(MAX_SHORT) | None = None
+    lede: Text(MAX_LEDE) | None = None
+    participants: list[Participant] | None = Field(default=None, max_length=MAX_ITEMS)
+    quotes: list[Quote] | None = Field(default=None, max_length=MAX_ITEMS)
+    countries: list[CountryCode] | None = Field(default=None, max_length=MAX_ITEMS)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fixed_after_creation(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name in ("source_locale", "slug"):
+                if name in data:
+                    raise PydanticCustomError(
+                        "fixed_field", "{field} cannot be changed after creation", {"field": name}
+                    )
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        """The fields this patch sets, as model data."""
+        return self.model_dump(exclude_unset=True)
+
+
+class TranslationRef(OutputModel):
+    id: Id
+    status: str
+
+
+class SummaryOut(OutputModel):
+    """A summary as the API returns it: current source fields, translations, publications."""
+
+    id: Id
+    slug: str
+    version: Version
+    source_locale: LocaleCode
+    title: str
+    meeting_date: date
+    location: str
+    lede: str
+    body: str
+    participants: list[dict[str, str]]
+    quotes: list[dict[str, str]]
+    countries: list[str]
+    translations: dict[str, TranslationRef]
+    published_locales: list[str]

@@ -1,0 +1,173 @@
+"""Creating and changing summaries: revisions, slugs, optimistic concurrency.
+
+Input arrives as plain data (API JSON, form values, demo dicts) and is checked against the schemas
+in `summaries.schemas`, so every entry point applies the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from webapp.accounts.models import User
+from webapp.audit import services as audit
+from webapp.core.db import utcnow
+from webapp.core.errors import NotFound, PreconditionFailed, ValidationError
+from webapp.core.permissions import Permission, require
+from webapp.core.schemas import parse
+from webapp.summaries.models import Revision, Summary
+from webapp.summaries.schemas import MAX_SLUG, SummaryFields, SummaryIn, SummaryPatch
+from webapp.translation import workflow as translation
+
+# An automatic slug stops at a word boundary within this length (the column holds MAX_SLUG).
+AUTO_SLUG = 80
+
+
+def revision_fields(revision: Revision) -> dict[str, Any]:
+    """The editable fields of a revision as plain data (for forms, diffs and the API)."""
+    return {
+        "title": revision.title,
+        "meeting_date": revision.meeting_date.isoformat(),
+        "location": revision.location,
+        "lede": revision.lede,
+        "body": revision.body,
+        "participants": revision.participants,
+        "quotes": revision.quotes,
+        "countries": revision.countries,
+    }
+
+
+def slugify(text: str, limit: int = AUTO_SLUG) -> str:
+    """ASCII slug from a title, cut at a word boundary; empty when it has no Latin letters."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = ""
+    for word in re.findall(r"[a-z0-9]+", ascii_text.lower()):
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > limit:
+            break
+        slug = candidate
+    return slug
+
+
+def _unique_slug(session: Session, wanted: str) -> str:
+    slug, n = wanted, 2
+    while session.scalar(select(Summary.id).where(Summary.slug == slug)) is not None:
+        suffix = f"-{n}"
+        slug, n = f"{wanted[: MAX_SLUG - len(suffix)]}{suffix}", n + 1
+    return slug
+
+
+def get_summary(session: Session, summary_id: int) -> Summary:
+    summary = session.get(Summary, summary_id)
+    if summary is None:
+        raise NotFound(str(_l("No summary with that id.")))
+    return summary
+
+
+def create_summary(session: Session, data: Any, author: User) -> Summary:
+    """Validate, store revision 1 and queue the translation into the other locale."""
+    require(author, Permission.WRITE_SUMMARY)
+    clean = parse(SummaryIn, data)
+    wanted = clean.slug or slugify(f"{clean.meeting_date.isoformat()} {clean.title}")
+    if clean.slug is None and len(wanted) <= 11:  # a Japanese title leaves only the date
+        wanted = slugify(f"{clean.meeting_date.isoformat()} {' '.join(clean.countries)} meeting")
+    if clean.slug and session.scalar(select(Summary.id).where(Summary.slug == clean.slug)):
+        raise ValidationError({"slug": str(_l("This slug is already taken."))})
+    summary = Summary(
+        slug=_unique_slug(session, wanted),
+        source_locale=clean.source_locale,
+        version=1,
+        created_by_id=author.id,
+    )
+    session.add(summary)
+    session.flush()
+    revision = _add_revision(session, summary, clean, author, number=1)
+    audit.record(session, author, "summary.create", "summary", summary.id, slug=summary.slug)
+    translation.sync_translations(session, summary, revision)
+    return summary
+
+
+def update_summary(
+    session: Session, summary: Summary, data: Any, expected_version: int, author: User
+) -> Summary:
+    """Append a revision if `expected_version` is current; else refuse with what changed.
+
+    Only the fields given change (PATCH semantics). Saving without a change is a no-op: no new
+    version, no approval revoked.
+    """
+    require(author, Permission.WRITE_SUMMARY)
+    patch = parse(SummaryPatch, data)
+    current = summary.current_revision
+    merged = parse(SummaryFields, {**revision_fields(current), **patch.changes()})
+    if expected_version != summary.version:
+        raise _conflict(session, summary, expected_version)
+    new = merged.model_dump(mode="json")
+    changed = [k for k, v in revision_fields(current).items() if new.get(k) != v]
+    if not changed:
+        return summary
+    claimed = session.execute(
+        update(Summary)
+        .where(Summary.id == summary.id, Summary.version == expected_version)
+        .values(version=expected_version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(summary)
+        raise _conflict(session, summary, expected_version)
+    session.refresh(summary)
+    revision = _add_revision(session, summary, merged, author, number=summary.version)
+    audit.record(session, author, "summary.update", "summary", summary.id, changed=changed)
+    translation.sync_translations(session, summary, revision)
+    return summary
+
+
+def _conflict(session: Session, summary: Summary, expected_version: int) -> PreconditionFailed:
+    """Describe which fields changed since the version the writer started from."""
+    theirs = session.scalar(
+        select(Revision).where(
+            Revision.summary_id == summary.id, Revision.number == expected_version
+        )
+    )
+    now = revision_fields(summary.current_revision)
+    before = revision_fields(theirs) if theirs else {}
+    changed = sorted(k for k, v in now.items() if before.get(k) != v)
+    return PreconditionFailed(
+        str(
+            _l(
+                "Someone else saved this summary (now version %(version)d) after you opened it.",
+                version=summary.version,
+            )
+        ),
+        current_version=summary.version,
+        current={"changed_fields": changed, "fields": now},
+    )
+
+
+def _add_revision(
+    session: Session, summary: Summary, clean: SummaryFields, author: User, number: int
+) -> Revision:
+    data = clean.model_dump(mode="json")
+    revision = Revision(
+        summary_id=summary.id,
+        number=number,
+        title=clean.title,
+        lede=clean.lede,
+        body=clean.body,
+        meeting_date=clean.meeting_date,
+        location=clean.location,
+        countries=data["countries"],
+        participants=data["participants"],
+        quotes=data["quotes"],
+        created_by_id=author.id,
+    )
+    session.add(revision)
+    session.flush()
+    summary.current_revision = revision
+    summary.updated_at = utcnow()
+    session.flush()
+    return revision

@@ -1,0 +1,114 @@
+"""Translations in the JSON API: the review queue, segments, approval."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from webapp.core.api import bp, if_match_version, json_body, operation
+from webapp.core.permissions import Permission, current_actor, requires
+from webapp.core.schemas import parse
+from webapp.core.segment_keys import segment_label
+from webapp.extensions import db
+from webapp.translation import review
+from webapp.translation import workflow as translation
+from webapp.translation.models import SegmentTranslation, Translation
+from webapp.translation.schemas import (
+    ReviewQueueOut,
+    ReviewQueueQuery,
+    SegmentOut,
+    SegmentSave,
+    TranslationOut,
+)
+
+
+def segment_out(st: SegmentTranslation) -> SegmentOut:
+    return SegmentOut(
+        id=st.id,
+        key=st.key,
+        label=segment_label(st.key),
+        source=st.source_text,
+        text=st.text,
+        origin=str(st.origin) if st.origin else None,
+        status=str(st.status),
+        version=st.version,
+        engine=st.engine,
+        model_version=st.model_version,
+        qa=[],
+    )
+
+
+def translation_out(tr: Translation, *, segments: bool = True) -> TranslationOut:
+    return TranslationOut(
+        id=tr.id,
+        summary_id=tr.summary_id,
+        locale=tr.locale,
+        source_locale=tr.summary.source_locale,
+        status=str(tr.status),
+        error=tr.error,
+        error_code=tr.error_code,
+        title=tr.summary.current_revision.title,
+        segments=[segment_out(st) for st in tr.segments] if segments else None,
+    )
+
+
+def _json(model):
+    return jsonify(model.model_dump(mode="json", exclude_none=False))
+
+
+@bp.get("/review-queue")
+@requires(Permission.READ_SUMMARIES)
+@operation(
+    "Translations waiting for review into your locales",
+    query=ReviewQueueQuery,
+    responses={200: ReviewQueueOut},
+)
+def review_queue():
+    query = parse(ReviewQueueQuery, request.args.to_dict())
+    queue = review.review_queue(db.session, current_actor(), query.locale)
+    return _json(ReviewQueueOut(translations=[translation_out(t, segments=False) for t in queue]))
+
+
+@bp.get("/translations/<id:translation_id>")
+@requires(Permission.READ_SUMMARIES)
+@operation("A translation with all its segments", responses={200: TranslationOut})
+def get_translation(translation_id: int):
+    return _json(translation_out(translation.get_translation(db.session, translation_id)))
+
+
+@bp.put("/translations/<id:translation_id>/segments/<id:segment_id>")
+@requires(Permission.REVIEW)
+@operation(
+    "Save (and optionally approve) a translator's text for one segment",
+    body=SegmentSave,
+    responses={200: SegmentOut},
+    if_match="optional",
+)
+def put_segment(translation_id: int, segment_id: int):
+    tr = translation.get_translation(db.session, translation_id)
+    st = review.get_segment(tr, segment_id)
+    save = json_body(SegmentSave)
+    version = save.version if save.version is not None else if_match_version(required=False)
+    review.save_segment(
+        db.session,
+        tr,
+        st,
+        save.text,
+        approve=save.approve,
+        user=current_actor(),
+        expected_version=version,
+    )
+    db.session.commit()
+    return _json(segment_out(st))
+
+
+@bp.post("/translations/<id:translation_id>/approve")
+@requires(Permission.REVIEW)
+@operation(
+    "Approve the whole translation (every segment must be approved)",
+    responses={200: TranslationOut},
+)
+def approve_translation(translation_id: int):
+    tr = translation.get_translation(db.session, translation_id)
+    review.approve_translation(db.session, tr, current_actor())
+    db.session.commit()
+    return _json(translation_out(tr, segments=False))

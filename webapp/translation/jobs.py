@@ -1,0 +1,38 @@
+"""The machine-translation job: registered with the worker's registry."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from webapp.jobs.registry import JobHandler, Payload, register
+from webapp.mt.base import MissingModelError, MTError
+from webapp.mt.engines import engine_for
+from webapp.translation import workflow
+from webapp.translation.models import Translation
+
+
+def _run(session: Session, payload: Payload, app: Flask) -> None:
+    tr = session.get(Translation, payload["translation_id"])
+    if tr is not None:  # the summary may have been deleted meanwhile
+        workflow.apply_machine_translation(session, tr, engine_for(app))
+
+
+def _on_give_up(session: Session, payload: Payload, exc: Exception) -> None:
+    """The translator sees why, in their language (from the code), and may translate by hand."""
+    tr = session.get(Translation, payload.get("translation_id"))
+    if tr is not None:
+        code = workflow.MISSING_MODEL if isinstance(exc, MissingModelError) else workflow.MT_FAILED
+        message = str(exc) if isinstance(exc, MTError) else f"{type(exc).__name__}: {exc}"
+        workflow.mark_failed(session, tr, message, code)
+
+
+MACHINE_TRANSLATE = register(
+    JobHandler(
+        kind=workflow.MT_JOB,
+        run=_run,
+        on_give_up=_on_give_up,
+        expected_errors=(MTError,),
+        final_errors=(MissingModelError,),
+    )
+)

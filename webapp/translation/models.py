@@ -1,0 +1,125 @@
+"""Translations of a summary into one locale, their segments, and translation memory."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.core.db import UTCDateTime, str_enum, utcnow
+from webapp.extensions import db
+
+if TYPE_CHECKING:
+    from webapp.summaries.models import Revision, Summary
+
+
+class TranslationStatus(enum.StrEnum):
+    QUEUED = "queued"  # segments wait for machine translation
+    IN_REVIEW = "in_review"  # every segment has text; a translator reviews
+    APPROVED = "approved"  # a translator approved the whole text of the current revision
+    STALE = "stale"  # the source changed after approval; changed segments are being redone
+    FAILED = "failed"  # machine translation failed; see `error`
+
+
+class SegmentStatus(enum.StrEnum):
+    PENDING = "pending"  # no text yet: waits for machine translation or a translator
+    DRAFT = "draft"  # has text that no translator approved
+    APPROVED = "approved"
+
+
+class Origin(enum.StrEnum):
+    MT = "mt"
+    TM = "tm"
+    HUMAN = "human"
+
+
+class Segment(db.Model):
+    """A translatable unit frozen from a revision: stable key plus the hash of its text."""
+
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("revision_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    source_text: Mapped[str] = mapped_column(Text)
+    source_hash: Mapped[str] = mapped_column(String(64), index=True)
+
+    revision: Mapped[Revision] = relationship(back_populates="segments")
+
+
+class Translation(db.Model):
+    """One summary into one target locale; follows the summary's current revision."""
+
+    __tablename__ = "translations"
+    __table_args__ = (UniqueConstraint("summary_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary_id: Mapped[int] = mapped_column(ForeignKey("summaries.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(8))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    status: Mapped[TranslationStatus] = mapped_column(str_enum(TranslationStatus))
+    error: Mapped[str | None] = mapped_column(Text)
+    # "missing_model" or "mt_failed": lets each reader's UI explain the error in its own language.
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    approved_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    summary: Mapped[Summary] = relationship(back_populates="translations")
+    revision: Mapped[Revision] = relationship(foreign_keys=[revision_id])
+    segments: Mapped[list[SegmentTranslation]] = relationship(
+        back_populates="translation",
+        cascade="all, delete-orphan",
+        order_by="SegmentTranslation.position",
+    )
+
+
+class SegmentTranslation(db.Model):
+    """The target text of one source segment, with its provenance and its own version."""
+
+    __tablename__ = "segment_translations"
+    __table_args__ = (UniqueConstraint("translation_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    translation_id: Mapped[int] = mapped_column(
+        ForeignKey("translations.id", ondelete="CASCADE"), index=True
+    )
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"))
+    key: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    source_text: Mapped[str] = mapped_column(Text)
+    source_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[SegmentStatus] = mapped_column(str_enum(SegmentStatus))
+    origin: Mapped[Origin | None] = mapped_column(str_enum(Origin))
+    engine: Mapped[str | None] = mapped_column(String(40))
+    model_version: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    translation: Mapped[Translation] = relationship(back_populates="segments")
+
+
+class MemoryEntry(db.Model):
+    """An approved source/target pair, reused for identical source text anywhere."""
+
+    __tablename__ = "translation_memory"
+    __table_args__ = (UniqueConstraint("source_locale", "target_locale", "source_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_locale: Mapped[str] = mapped_column(String(8))
+    target_locale: Mapped[str] = mapped_column(String(8))
+    source_hash: Mapped[str] = mapped_column(String(64))
+    source_text: Mapped[str] = mapped_column(Text)
+    target_text: Mapped[str] = mapped_column(Text)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,141 @@
+"""A translator's work: edit and approve segments, approve a whole translation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from webapp.accounts.models import User
+from webapp.audit import services as audit
+from webapp.core.db import utcnow
+from webapp.core.errors import NotFound, NotReady, ValidationError, VersionConflict
+from webapp.core.locales import LOCALES
+from webapp.core.permissions import Permission, allowed, require
+from webapp.core.schemas import parse
+from webapp.summaries.models import Summary
+from webapp.translation import workflow as translation
+from webapp.translation.models import (
+    MemoryEntry,
+    Origin,
+    SegmentStatus,
+    SegmentTranslation,
+    Translation,
+    TranslationStatus,
+)
+from webapp.translation.schemas import SegmentSave
+
+WAITING = (
+    TranslationStatus.QUEUED,
+    TranslationStatus.IN_REVIEW,
+    TranslationStatus.STALE,
+    TranslationStatus.FAILED,
+)
+
+
+def review_queue(session: Session, user: User, locale: str | None = None) -> list[Translation]:
+    """Translations waiting for this translator (into their locales), oldest change first."""
+    locales = [x for x in LOCALES if allowed(user, Permission.REVIEW, x) and locale in (None, x)]
+    if not locales:
+        return []
+    query = (
+        select(Translation)
+        .where(Translation.status.in_(WAITING), Translation.locale.in_(locales))
+        .order_by(Translation.updated_at, Translation.id)
+        .options(
+            selectinload(Translation.summary).selectinload(Summary.current_revision),
+            selectinload(Translation.segments),
+        )
+    )
+    return list(session.scalars(query))
+
+
+def get_segment(tr: Translation, segment_id: int) -> SegmentTranslation:
+    st = next((s for s in tr.segments if s.id == segment_id), None)
+    if st is None:
+        raise NotFound(str(_l("No such segment in this translation.")))
+    return st
+
+
+def save_segment(
+    session: Session,
+    tr: Translation,
+    st: SegmentTranslation,
+    text: object,
+    *,
+    approve: bool,
+    user: User,
+    expected_version: int | None,
+) -> SegmentTranslation:
+    """Store a translator's text; refuse a save based on an older version of the segment."""
+    require(user, Permission.REVIEW, tr.locale)
+    if isinstance(text, str) and not text.strip():
+        raise ValidationError({"text": str(_l("A translation cannot be empty."))})
+    clean = parse(SegmentSave, {"text": text, "approve": approve, "version": expected_version})
+    text = clean.text
+    if expected_version is None:
+        raise ValidationError({"version": str(_l("Send the segment version you edited."))})
+    if expected_version != st.version:
+        raise VersionConflict(
+            str(_l("Someone changed this segment after you opened it. Review their text.")),
+            current_version=st.version,
+            current={"text": st.text, "status": str(st.status)},
+        )
+    if text != st.text:
+        st.text, st.origin, st.edited_by_id = text, Origin.HUMAN, user.id
+        st.engine = st.model_version = None
+    if approve:
+        st.status, st.approved_by_id, st.approved_at = SegmentStatus.APPROVED, user.id, utcnow()
+        _remember(session, tr, st, user)
+    else:
+        st.status, st.approved_by_id, st.approved_at = SegmentStatus.DRAFT, None, None
+    st.version += 1
+    if tr.status == TranslationStatus.APPROVED:
+        tr.status = TranslationStatus.IN_REVIEW  # a change revokes the whole approval
+    translation.refresh_status(session, tr)  # e.g. failed -> in review once nothing is pending
+    audit.record(session, user, "segment.approve" if approve else "segment.save", "segment", st.id)
+    return st
+
+
+def _remember(session: Session, tr: Translation, st: SegmentTranslation, user: User) -> None:
+    """Approved pairs feed translation memory (the newest approval wins)."""
+    source = tr.summary.source_locale
+    entry = session.scalar(
+        select(MemoryEntry).where(
+            MemoryEntry.source_locale == source,
+            MemoryEntry.target_locale == tr.locale,
+            MemoryEntry.source_hash == st.source_hash,
+        )
+    )
+    if entry is None:
+        entry = MemoryEntry(
+            source_locale=source,
+            target_locale=tr.locale,
+            source_hash=st.source_hash,
+            source_text=st.source_text,
+        )
+        session.add(entry)
+    entry.target_text, entry.approved_by_id = st.text, user.id
+
+
+def approve_translation(session: Session, tr: Translation, user: User) -> Translation:
+    """Approve the whole text for the current revision; every segment must be approved."""
+    require(user, Permission.REVIEW, tr.locale)
+    waiting = [st.key for st in tr.segments if st.status != SegmentStatus.APPROVED]
+    if waiting:
+        raise NotReady(
+            ngettext(
+                "%(num)d segment still needs approval before the translation can be approved.",
+                "%(num)d segments still need approval before the translation can be approved.",
+                len(waiting),
+            ),
+            waiting,
+        )
+    tr.status = TranslationStatus.APPROVED
+    tr.approved_revision_id = tr.revision_id
+    tr.approved_by_id, tr.approved_at = user.id, utcnow()
+    tr.error = tr.error_code = None
+    audit.record(session, user, "translation.approve", "translation", tr.id)
+    session.flush()
+    return tr

@@ -1,0 +1,60 @@
+"""Translations and segments on the way in and out of the API."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from webapp.core.locales import LocaleCode
+from webapp.core.schemas import Id, InputModel, OutputModel, Text, Version
+
+MAX_SEGMENT = 10_000
+
+
+class SegmentSave(InputModel):
+    """A translator's text for one segment, and whether it is approved."""
+
+    text: Text(MAX_SEGMENT, min_length=1)
+    approve: bool = False
+    version: Version | None = Field(
+        default=None, description="The segment version you edited (or send If-Match)."
+    )
+
+
+class QaFinding(OutputModel):
+    code: str
+    severity: str
+    message: str
+
+
+class SegmentOut(OutputModel):
+    id: Id
+    key: str
+    label: str
+    source: str
+    text: str | None
+    origin: str | None
+    status: str
+    version: Version
+    engine: str | None
+    model_version: str | None
+    qa: list[QaFinding] = Field(default_factory=list)
+
+
+class TranslationOut(OutputModel):
+    id: Id
+    summary_id: Id
+    locale: LocaleCode
+    source_locale: LocaleCode
+    status: str
+    error: str | None
+    error_code: str | None
+    title: str
+    segments: list[SegmentOut] | None = None
+
+
+class ReviewQueueQuery(InputModel):
+    locale: LocaleCode | None = None
+
+
+class ReviewQueueOut(OutputModel):
+    translations: list[TranslationOut]
