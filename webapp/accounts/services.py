@@ -15,8 +15,11 @@ from webapp.accounts.models import ApiToken, Role, User, UserRole
 from webapp.core.db import utcnow
 from webapp.core.errors import NotFound, ValidationError
 from webapp.core.locales import LOCALES
+from webapp.core.schemas import storable
 
 MIN_PASSWORD = 8
+MAX_EMAIL = 254  # the column's size
+MAX_NAME = 200
 
 
 def normalise_email(email: str) -> str:
@@ -34,10 +37,16 @@ def create_user(
     """Create an account; translator roles apply to `locales` (none given: every locale)."""
     errors = {}
     email = normalise_email(email)
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+    if (
+        len(email) > MAX_EMAIL
+        or not storable(email)
+        or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)
+    ):
         errors["email"] = str(_l("Enter a valid email address."))
     elif session.scalar(select(User.id).where(User.email == email)):
         errors["email"] = str(_l("A user with this email already exists."))
+    if len(name) > MAX_NAME or not storable(name):
+        errors["name"] = str(_l("Use at most %(n)d ordinary characters.", n=MAX_NAME))
     if len(password) < MIN_PASSWORD:
         errors["password"] = str(_l("Use at least %(n)d characters.", n=MIN_PASSWORD))
     valid_roles = {r.value for r in Role}
@@ -61,6 +70,8 @@ def create_user(
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, or None (same answer for both faults)."""
+    if not storable(email) or not storable(password):
+        return None
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.active or not check_password_hash(user.password_hash, password):
         return None
@@ -68,6 +79,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def find_user(session: Session, email: str) -> User:
+    if not storable(email):
+        raise NotFound(str(_l("No user with that email.")))
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise NotFound(str(_l("No user with that email.")))

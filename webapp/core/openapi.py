@@ -16,7 +16,7 @@ from pydantic.json_schema import models_json_schema
 
 from webapp.core.api import bp
 from webapp.core.permissions import Permission, public
-from webapp.core.schemas import INT64_MAX, ErrorOut
+from webapp.core.schemas import ID_MAX, ErrorOut
 
 _ARG = re.compile(r"<(?:(?P<conv>[a-z]+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 ERROR_STATUSES = {
@@ -38,9 +38,7 @@ def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:
     for m in _ARG.finditer(rule):
         integer = m["conv"] in ("id", "int")
         schema: dict[str, Any] = (
-            {"type": "integer", "minimum": 1, "maximum": INT64_MAX}
-            if integer
-            else {"type": "string"}
+            {"type": "integer", "minimum": 1, "maximum": ID_MAX} if integer else {"type": "string"}
         )
         params.append({"name": m["name"], "in": "path", "required": True, "schema": schema})
     return _ARG.sub(lambda m: "{" + m["name"] + "}", rule), params

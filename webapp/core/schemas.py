@@ -2,7 +2,7 @@
 
 Every text field goes through `Text`/`Line`: no control characters (NUL breaks PostgreSQL), no lone
 surrogates (they cannot be stored in UTF-8), trimmed, and a length that matches its column. Ids and
-versions stay within the integer columns that hold them.
+versions stay within the INTEGER columns that hold them (32 bits on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -24,10 +24,19 @@ from pydantic_core import PydanticCustomError
 
 from webapp.core.errors import ValidationError
 
-INT64_MAX = 2**63 - 1  # BIGINT / SQLite INTEGER
-INT32_MAX = 2**31 - 1  # INTEGER columns (versions)
+INT32_MAX = 2**31 - 1  # INTEGER columns: ids and versions (PostgreSQL's int4 is the smaller)
+ID_MAX = INT32_MAX
 
 _ALLOWED_CONTROL_MULTILINE = {"\n", "\t"}
+
+
+def storable(text: str, *, multiline: bool = False) -> bool:
+    """True when every character can be stored and shown (no control chars, no lone surrogates)."""
+    allowed = _ALLOWED_CONTROL_MULTILINE if multiline else set()
+    return not any(
+        unicodedata.category(c) == "Cs" or (unicodedata.category(c) == "Cc" and c not in allowed)
+        for c in text
+    )
 
 
 def _clean_text(value: Any, *, multiline: bool) -> Any:
@@ -35,14 +44,8 @@ def _clean_text(value: Any, *, multiline: bool) -> Any:
     if not isinstance(value, str):
         return value
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    allowed = _ALLOWED_CONTROL_MULTILINE if multiline else set()
-    for char in value:
-        category = unicodedata.category(char)
-        if category == "Cs" or (category == "Cc" and char not in allowed):
-            raise PydanticCustomError(
-                "bad_characters",
-                "contains control characters or broken Unicode",
-            )
+    if not storable(value, multiline=multiline):
+        raise PydanticCustomError("bad_characters", "contains control characters or broken Unicode")
     return value
 
 
@@ -76,7 +79,7 @@ def _empty_as_none(value: Any) -> Any:
     return None if value == "" else value
 
 
-Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Version = Annotated[int, Field(ge=0, le=INT32_MAX)]
 OptionalNone = BeforeValidator(_empty_as_none)
 

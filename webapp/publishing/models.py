@@ -37,7 +37,7 @@ class Publication(db.Model):
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
     is_current: Mapped[bool] = mapped_column(default=True)
     slug: Mapped[str] = mapped_column(String(120))
-    title: Mapped[str] = mapped_column(String(600))
+    title: Mapped[str] = mapped_column(Text)
     lede: Mapped[str] = mapped_column(Text, default="")
     meeting_date: Mapped[date] = mapped_column(Date)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)

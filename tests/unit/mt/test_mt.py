@@ -40,7 +40,7 @@ JAPANESE = [
     "会談後、海洋安全保障に関する共同声明が発表された。",
     "幕僚協議は毎年継続される。",
 ]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _repack(archive: Path, out: Path, top: str, **metadata_changes: object) -> Path:
