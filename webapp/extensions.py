@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and bound to an app by `init_app` in the factory."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -28,3 +30,10 @@ migrate = Migrate()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+if TYPE_CHECKING:
+    # Type checkers see the declarative base; at run time models get Flask-SQLAlchemy's Model.
+    class Model(Base):
+        __abstract__ = True
+else:
+    Model = db.Model

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.db import UTCDateTime, str_enum, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -19,7 +19,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +42,7 @@ class User(UserMixin, db.Model):
         return sorted({str(r.role) for r in self.roles})
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
     __table_args__ = (UniqueConstraint("user_id", "role", "locale"),)
 
@@ -54,7 +54,7 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="roles")
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token; only its SHA-256 is stored, so a database leak reveals no token."""
 
     __tablename__ = "api_tokens"

@@ -8,11 +8,10 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.accounts.models import ApiToken, Role, User, UserRole
-from webapp.core.db import utcnow
+from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotFound, ValidationError
 from webapp.core.locales import LOCALES
 from webapp.core.schemas import storable
@@ -27,7 +26,7 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(
-    session: Session,
+    session: DbSession,
     email: str,
     password: str,
     roles: list[str],
@@ -68,7 +67,7 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+def authenticate(session: DbSession, email: str, password: str) -> User | None:
     """The active user with this email and password, or None (same answer for both faults)."""
     if not storable(email) or not storable(password):
         return None
@@ -78,7 +77,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def find_user(session: Session, email: str) -> User:
+def find_user(session: DbSession, email: str) -> User:
     if not storable(email):
         raise NotFound(str(_l("No user with that email.")))
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
@@ -91,7 +90,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, user: User) -> str:
+def issue_token(session: DbSession, user: User) -> str:
     """A new random bearer token; only its hash is kept, so it is shown once."""
     token = "kk_" + secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, token_hash=_digest(token)))
@@ -99,7 +98,7 @@ def issue_token(session: Session, user: User) -> str:
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+def user_for_token(session: DbSession, token: str) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None or not row.user.active:
         return None
@@ -107,9 +106,9 @@ def user_for_token(session: Session, token: str) -> User | None:
     return row.user
 
 
-def exists(session: Session, email: str) -> bool:
+def exists(session: DbSession, email: str) -> bool:
     return session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
 
 
-def count_users(session: Session) -> int:
+def count_users(session: DbSession) -> int:
     return session.scalar(select(func.count(User.id))) or 0

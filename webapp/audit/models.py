@@ -8,10 +8,10 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.core.db import UTCDateTime, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
 

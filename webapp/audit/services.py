@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from webapp.accounts.models import User
 from webapp.audit.models import AuditEvent
+from webapp.core.db import DbSession
 
 
 def record(
-    session: Session, actor: User | None, action: str, obj_type: str, obj_id: int, **detail: Any
+    session: DbSession, actor: User | None, action: str, obj_type: str, obj_id: int, **detail: Any
 ) -> None:
     """Append who did what to which object; committed with the change it describes."""
     session.add(

@@ -78,12 +78,18 @@ def json_body(model: type[M]) -> M:
     return parse(model, json_object())
 
 
-def if_match_version(*, required: bool) -> int | None:
-    """The version named by If-Match ("3", '"3"' or 'W/"3"'); 428 when required and absent."""
+def required_if_match() -> int:
+    """The version named by If-Match; 428 when the header is absent."""
+    version = if_match_version()
+    if version is None:
+        raise PreconditionRequired(str(_l("Send If-Match with the version you edited.")))
+    return version
+
+
+def if_match_version() -> int | None:
+    """The version named by If-Match ("3", '"3"' or 'W/"3"'), or None without the header."""
     raw = request.headers.get("If-Match")
     if raw is None:
-        if required:
-            raise PreconditionRequired(str(_l("Send If-Match with the version you edited.")))
         return None
     value = raw.strip().removeprefix("W/").strip('"')
     if not value.isascii() or not value.isdigit() or int(value) > INT32_MAX:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import DateTime, Enum, TypeDecorator
+from sqlalchemy import CursorResult, DateTime, Enum, Result, TypeDecorator
+from sqlalchemy.orm import Session, scoped_session
+
+# Services take either a plain Session (worker, CLI, tests) or Flask-SQLAlchemy's scoped one.
+DbSession = Session | scoped_session[Any]
 
 
 def utcnow() -> datetime:
@@ -39,3 +44,8 @@ def str_enum(enum_cls: type[enum.Enum]) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows matched by an UPDATE or DELETE (compare-and-set checks read this)."""
+    return cast(CursorResult[Any], result).rowcount

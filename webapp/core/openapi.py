@@ -7,7 +7,7 @@ pydantic models that validate and serialise, so the document cannot drift from t
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from flask import Flask, current_app, jsonify, render_template
 from flask_babel import gettext as _
@@ -47,7 +47,8 @@ def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:
 def build_document(app: Flask) -> dict[str, Any]:
     """Walk the API's routes and assemble paths and component schemas."""
     ops = []
-    models: set[tuple[type[BaseModel], str]] = {(ErrorOut, "serialization")}
+    Mode = Literal["validation", "serialization"]
+    models: set[tuple[type[BaseModel], Mode]] = {(ErrorOut, "serialization")}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions.get(rule.endpoint)
         meta = getattr(view, "openapi", None)

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, Protocol, TypeVar
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import lazy_gettext as _l
 
 from webapp.core.errors import PermissionDenied, Unauthenticated
+from webapp.extensions import login_manager
 
 
 class Permission(enum.StrEnum):
@@ -116,7 +117,7 @@ def requires(permission: Permission) -> Callable[[F], F]:
                         raise Unauthenticated(
                             str(_l("Send a valid API token: Authorization: Bearer <token>."))
                         )
-                    return current_app.login_manager.unauthorized()
+                    return login_manager.unauthorized()
                 require(actor, permission)
             return view(*args, **kwargs)
 

@@ -1,8 +1,8 @@
 """Field rules shared by every schema (pydantic v2), and one way to turn their errors into ours.
 
-Every text field goes through `Text`/`Line`: no control characters (NUL breaks PostgreSQL), no lone
-surrogates (they cannot be stored in UTF-8), trimmed, and a length that matches its column. Ids and
-versions stay within the INTEGER columns that hold them (32 bits on PostgreSQL).
+Every text field goes through `MultiLine` or `SingleLine`: no control characters (NUL breaks
+PostgreSQL), no lone surrogates (they cannot be stored in UTF-8), trimmed, and a length that matches
+its column. Ids and versions stay within the INTEGER columns that hold them (32 bits on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from flask_babel import lazy_gettext as _l
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    StringConstraints,
 )
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
@@ -57,31 +55,14 @@ def _single_line(value: Any) -> Any:
     return _clean_text(value, multiline=False)
 
 
-def Text(max_length: int, *, min_length: int = 0) -> Any:  # noqa: N802 - reads as a type
-    """Multi-line text (paragraphs, quotes) of at most `max_length` characters."""
-    return Annotated[
-        str,
-        AfterValidator(_multiline),
-        StringConstraints(min_length=min_length, max_length=max_length),
-    ]
-
-
-def Line(max_length: int, *, min_length: int = 0) -> Any:  # noqa: N802 - reads as a type
-    """One line of text (a title, a name, a role)."""
-    return Annotated[
-        str,
-        AfterValidator(_single_line),
-        StringConstraints(min_length=min_length, max_length=max_length),
-    ]
-
-
-def _empty_as_none(value: Any) -> Any:
-    return None if value == "" else value
+# Use as Annotated metadata before a StringConstraints that sets the length:
+# Annotated[str, SingleLine, StringConstraints(max_length=300)].
+MultiLine = AfterValidator(_multiline)
+SingleLine = AfterValidator(_single_line)
 
 
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Version = Annotated[int, Field(ge=0, le=INT32_MAX)]
-OptionalNone = BeforeValidator(_empty_as_none)
 
 
 class InputModel(BaseModel):

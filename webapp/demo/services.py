@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy.orm import Session
-
 from webapp.accounts import services as users
 from webapp.accounts.models import User
+from webapp.core.db import DbSession
 from webapp.core.segment_keys import SegmentKey
 from webapp.publishing import services as publishing
 from webapp.summaries import services as summaries
@@ -20,7 +19,8 @@ from webapp.translation import review
 from webapp.translation.models import Translation
 from webapp.translation.segmentation import split_paragraphs, split_sentences
 
-DEMO_USERS = (
+# email, password, roles, translator locales, display name
+DEMO_USERS: tuple[tuple[str, str, list[str], list[str], str], ...] = (
     ("liaison@example.org", "liaison-demo", ["liaison"], [], "Liaison Officer"),
     ("translator@example.org", "translator-demo", ["translator"], ["ja", "en"], "Translator"),
     ("admin@example.org", "admin-demo", ["admin"], [], "Administrator"),
@@ -230,7 +230,7 @@ def _check_alignment(doc: dict) -> None:
             raise RuntimeError(f"demo text splits differently: {got!r}")
 
 
-def _translate_all(session: Session, tr: Translation, texts: dict[str, str], who: User) -> None:
+def _translate_all(session: DbSession, tr: Translation, texts: dict[str, str], who: User) -> None:
     for st in tr.segments:
         review.save_segment(
             session, tr, st, texts[st.key], approve=True, user=who, expected_version=st.version
@@ -238,7 +238,7 @@ def _translate_all(session: Session, tr: Translation, texts: dict[str, str], who
     review.approve_translation(session, tr, who)
 
 
-def load_demo(session: Session) -> Iterator[str]:
+def load_demo(session: DbSession) -> Iterator[str]:
     """Create demo users and summaries; yields lines to print (including the logins)."""
     made = {
         email: users.create_user(session, email, pw, roles, locales, name)

@@ -14,7 +14,8 @@ def worker(burst: bool):
     """Run queued jobs (machine translation)."""
     from webapp.jobs.worker import run_worker
 
-    handled = run_worker(current_app._get_current_object(), burst=burst)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real app
+    handled = run_worker(app, burst=burst)
     if burst:
         click.echo(f"Handled {handled} job(s).")
 

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.core.db import UTCDateTime, str_enum, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
 class JobStatus(enum.StrEnum):
@@ -19,7 +19,7 @@ class JobStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class Job(db.Model):
+class Job(Model):
     __tablename__ = "jobs"
     __table_args__ = (Index("ix_jobs_claim", "status", "run_after"),)
 

@@ -10,20 +10,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import Session
 
-from webapp.core.db import utcnow
+from webapp.core.db import DbSession, rowcount, utcnow
 from webapp.jobs.models import Job, JobStatus
 
 
-def enqueue(session: Session, kind: str, payload: dict, dedupe_key: str | None = None) -> Job:
+def enqueue(session: DbSession, kind: str, payload: dict, dedupe_key: str | None = None) -> Job:
     job = Job(kind=kind, payload=payload, status=JobStatus.QUEUED, dedupe_key=dedupe_key)
     session.add(job)
     session.flush()
     return job
 
 
-def enqueue_once(session: Session, kind: str, payload: dict, dedupe_key: str) -> Job:
+def enqueue_once(session: DbSession, kind: str, payload: dict, dedupe_key: str) -> Job:
     """Enqueue unless the same work is already waiting (a running job may miss new input)."""
     waiting = session.scalar(
         select(Job).where(Job.dedupe_key == dedupe_key, Job.status == JobStatus.QUEUED).limit(1)
@@ -38,7 +37,7 @@ def _claimable(now):
     )
 
 
-def claim(session: Session, worker_id: str, lease_seconds: int) -> Job | None:
+def claim(session: DbSession, worker_id: str, lease_seconds: int) -> Job | None:
     """Take the oldest due job (or one whose lease expired) for this worker, or None.
 
     PostgreSQL skips rows another worker is claiming (SKIP LOCKED); SQLite serialises writers.
@@ -68,7 +67,7 @@ def claim(session: Session, worker_id: str, lease_seconds: int) -> Job | None:
             .execution_options(synchronize_session=False)
         )
         session.commit()
-        if taken.rowcount == 1:
+        if rowcount(taken) == 1:
             return session.get(Job, candidate, populate_existing=True)
 
 
@@ -76,7 +75,7 @@ def _owned(job: Job, worker_id: str):
     return and_(Job.id == job.id, Job.status == JobStatus.RUNNING, Job.locked_by == worker_id)
 
 
-def finish(session: Session, job: Job, worker_id: str) -> bool:
+def finish(session: DbSession, job: Job, worker_id: str) -> bool:
     """Mark done in the caller's transaction; False means the lease was lost (roll back)."""
     done = session.execute(
         update(Job)
@@ -84,11 +83,11 @@ def finish(session: Session, job: Job, worker_id: str) -> bool:
         .values(status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None)
         .execution_options(synchronize_session=False)
     )
-    return done.rowcount == 1
+    return rowcount(done) == 1
 
 
 def fail(
-    session: Session,
+    session: DbSession,
     job: Job,
     worker_id: str,
     error: str,
@@ -114,4 +113,4 @@ def fail(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return res.rowcount == 1 and give_up
+    return rowcount(res) == 1 and give_up

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
-from sqlalchemy.orm import Session
+
+from webapp.core.db import DbSession
 
 Payload = dict[str, Any]
 
@@ -17,9 +18,9 @@ class JobHandler:
     """How to run one kind of job, and what to do when it is given up."""
 
     kind: str
-    run: Callable[[Session, Payload, Flask], None]
+    run: Callable[[DbSession, Payload, Flask], None]
     # Called in a fresh transaction after the last attempt failed (show the failure to people).
-    on_give_up: Callable[[Session, Payload, Exception], None] | None = None
+    on_give_up: Callable[[DbSession, Payload, Exception], None] | None = None
     # Errors whose message is meant for people (kept as is, no traceback in the log).
     expected_errors: tuple[type[Exception], ...] = ()
     # Errors that no retry can fix (a missing model): give up at once.

@@ -121,9 +121,9 @@ class ArgosEngine(MTEngine):
         newest = {(p.from_code, p.to_code): p for p in list_packages(self.packages_dir)}
         if (source, target) in newest:
             return [newest[source, target]]
-        legs = [newest.get((source, PIVOT)), newest.get((PIVOT, target))]
-        if PIVOT not in (source, target) and all(legs):
-            return legs
+        first, second = newest.get((source, PIVOT)), newest.get((PIVOT, target))
+        if PIVOT not in (source, target) and first is not None and second is not None:
+            return [first, second]
         return None
 
     def _require_route(self, source: str, target: str) -> list[InstalledPackage]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from webapp.accounts.current import acting_user
 from webapp.core.api import bp, json_body, operation
-from webapp.core.permissions import Permission, current_actor, requires
+from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.publishing import services as publishing
 from webapp.publishing.schemas import PublishIn, PublishOut
@@ -23,7 +24,7 @@ from webapp.summaries.api import summary_out
 def publish_summary(summary_id: int):
     summary = summaries.get_summary(db.session, summary_id)
     wanted = json_body(PublishIn)
-    pubs = publishing.publish(db.session, summary, wanted.locales, current_actor())
+    pubs = publishing.publish(db.session, summary, wanted.locales, acting_user())
     db.session.commit()
     out = PublishOut(
         **summary_out(summary).model_dump(),

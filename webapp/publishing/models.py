@@ -9,10 +9,10 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.core.db import UTCDateTime, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
-class Publication(db.Model):
+class Publication(Model):
     """What readers see for one summary in one locale: an immutable, whole snapshot.
 
     Rows are never edited; publishing again adds a row and moves `is_current` to it.

@@ -7,10 +7,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
+from webapp.core.db import DbSession
 from webapp.core.errors import NotFound, NotReady
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
@@ -82,16 +82,16 @@ def translated_content(summary: Summary, locale: str, *, approved_only: bool = T
         for st in tr.segments
         if st.text is not None and (st.status == SegmentStatus.APPROVED or not approved_only)
     }
-    return assemble(summary.current_revision, texts, locale)
+    return assemble(summary.revision, texts, locale)
 
 
 def publish(
-    session: Session, summary: Summary, locales: Sequence[str], user: User
+    session: DbSession, summary: Summary, locales: Sequence[str], user: User
 ) -> list[Publication]:
     """Publish the current revision in each locale; all or nothing, approved text only."""
     require(user, Permission.PUBLISH)
     locales = list(parse(PublishIn, {"locales": list(locales)}).locales)
-    revision = summary.current_revision
+    revision = summary.revision
     missing = [
         loc
         for loc in locales
@@ -155,7 +155,7 @@ def _approved_for(summary: Summary, locale: str, revision: Revision) -> bool:
     )
 
 
-def published_locales(session: Session, summary_id: int) -> list[str]:
+def published_locales(session: DbSession, summary_id: int) -> list[str]:
     return sorted(
         session.scalars(
             select(Publication.locale).where(
@@ -165,7 +165,7 @@ def published_locales(session: Session, summary_id: int) -> list[str]:
     )
 
 
-def current_publications(session: Session, locale: str, limit: int = 50) -> list[Publication]:
+def current_publications(session: DbSession, locale: str, limit: int = 50) -> list[Publication]:
     """Newest meetings first, for the public home page and the feed."""
     return list(
         session.scalars(
@@ -177,7 +177,7 @@ def current_publications(session: Session, locale: str, limit: int = 50) -> list
     )
 
 
-def get_publication(session: Session, slug: str, locale: str) -> Publication:
+def get_publication(session: DbSession, slug: str, locale: str) -> Publication:
     pub = session.scalar(
         select(Publication).where(
             Publication.slug == slug,
@@ -190,12 +190,12 @@ def get_publication(session: Session, slug: str, locale: str) -> Publication:
     return pub
 
 
-def alternates(session: Session, pub: Publication) -> list[str]:
+def alternates(session: DbSession, pub: Publication) -> list[str]:
     """Other locales in which the same summary is published (for hreflang and the switcher)."""
     return [loc for loc in published_locales(session, pub.summary_id) if loc != pub.locale]
 
 
-def published_locales_for_slug(session: Session, slug: str) -> list[str]:
+def published_locales_for_slug(session: DbSession, slug: str) -> list[str]:
     """Where a summary can be read, for the "not in this language" page."""
     return sorted(
         session.scalars(
@@ -206,7 +206,7 @@ def published_locales_for_slug(session: Session, slug: str) -> list[str]:
     )
 
 
-def published_versions(session: Session, summary_id: int) -> dict[str, int]:
+def published_versions(session: DbSession, summary_id: int) -> dict[str, int]:
     """Locale -> revision number readers see, so staff can tell when a page lags behind."""
     rows = session.execute(
         select(Publication.locale, Revision.number)
@@ -216,7 +216,9 @@ def published_versions(session: Session, summary_id: int) -> dict[str, int]:
     return {locale: number for locale, number in rows}
 
 
-def published_locales_by_summary(session: Session, summary_ids: list[int]) -> dict[int, list[str]]:
+def published_locales_by_summary(
+    session: DbSession, summary_ids: list[int]
+) -> dict[int, list[str]]:
     """Published locales for many summaries in one query (list pages, sitemap)."""
     result: dict[int, list[str]] = {i: [] for i in summary_ids}
     if summary_ids:

@@ -99,7 +99,7 @@ def preview(summary_id: int, locale: str):
     if locale not in LOCALES:
         abort(404)
     if locale == summary.source_locale:
-        content = publishing.source_content(summary.current_revision, locale)
+        content = publishing.source_content(summary.revision, locale)
     else:
         content = publishing.translated_content(summary, locale, approved_only=False)
     if content is None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from webapp.core.api import bp, if_match_version, json_object, operation
-from webapp.core.permissions import Permission, current_actor, requires
+from webapp.accounts.current import acting_user
+from webapp.core.api import bp, json_object, operation, required_if_match
+from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.publishing import services as publishing
 from webapp.summaries import services as summaries
@@ -21,7 +22,7 @@ def summary_out(summary: Summary) -> SummaryOut:
             "slug": summary.slug,
             "version": summary.version,
             "source_locale": summary.source_locale,
-            **summaries.revision_fields(summary.current_revision),
+            **summaries.revision_fields(summary.revision),
             "translations": {
                 t.locale: {"id": t.id, "status": str(t.status)} for t in summary.translations
             },
@@ -41,7 +42,7 @@ def _answer(summary: Summary, status: int = 200):
     "Write a new summary; its translations are queued", body=SummaryIn, responses={201: SummaryOut}
 )
 def create_summary():
-    summary = summaries.create_summary(db.session, json_object(), current_actor())
+    summary = summaries.create_summary(db.session, json_object(), acting_user())
     db.session.commit()
     return _answer(summary, 201)
 
@@ -66,7 +67,7 @@ def get_summary(summary_id: int):
 )
 def patch_summary(summary_id: int):
     summary = summaries.get_summary(db.session, summary_id)
-    expected = if_match_version(required=True)
-    summaries.update_summary(db.session, summary, json_object(), expected, current_actor())
+    expected = required_if_match()
+    summaries.update_summary(db.session, summary, json_object(), expected, acting_user())
     db.session.commit()
     return _answer(summary)

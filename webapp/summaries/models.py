@@ -17,13 +17,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.db import UTCDateTime, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 if TYPE_CHECKING:
     from webapp.translation.models import Segment, Translation
 
 
-class Summary(db.Model):
+class Summary(Model):
     """One bilateral meeting record; `version` guards against lost concurrent edits."""
 
     __tablename__ = "summaries"
@@ -42,12 +42,20 @@ class Summary(db.Model):
     current_revision: Mapped[Revision | None] = relationship(
         foreign_keys=[current_revision_id], post_update=True
     )
+
+    @property
+    def revision(self) -> Revision:
+        """The current revision; every stored summary has one (nullable only for the FK cycle)."""
+        if self.current_revision is None:
+            raise LookupError(f"summary {self.id} has no current revision")
+        return self.current_revision
+
     translations: Mapped[list[Translation]] = relationship(
         back_populates="summary", cascade="all, delete-orphan", lazy="selectin"
     )
 
 
-class Revision(db.Model):
+class Revision(Model):
     """An immutable snapshot of the source fields; every change appends one."""
 
     __tablename__ = "revisions"

@@ -13,7 +13,7 @@ from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from webapp.core.locales import LocaleCode
-from webapp.core.schemas import Id, InputModel, Line, OutputModel, Text, Version
+from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, SingleLine, Version
 
 MAX_TITLE = 300
 MAX_SHORT = 300
@@ -39,6 +39,12 @@ def _iso_date(value: Any) -> Any:
 
 
 MeetingDate = Annotated[date, BeforeValidator(_iso_date)]
+Title = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=MAX_TITLE)]
+ShortText = Annotated[str, SingleLine, StringConstraints(max_length=MAX_SHORT)]
+Name = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=MAX_SHORT)]
+Lede = Annotated[str, MultiLine, StringConstraints(max_length=MAX_LEDE)]
+QuoteText = Annotated[str, MultiLine, StringConstraints(min_length=1, max_length=MAX_QUOTE)]
+Body = Annotated[str, MultiLine, StringConstraints(min_length=1, max_length=MAX_BODY)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Slug = Annotated[str, StringConstraints(max_length=MAX_SLUG, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 
@@ -46,24 +52,24 @@ Slug = Annotated[str, StringConstraints(max_length=MAX_SLUG, pattern=r"^[a-z0-9]
 class Participant(InputModel):
     """A person at the meeting: name and role are translated; the country is a code."""
 
-    name: Line(MAX_SHORT, min_length=1)
-    role: Line(MAX_SHORT) = ""
+    name: Name
+    role: ShortText = ""
     country: CountryCode | Annotated[str, StringConstraints(max_length=0)] = ""
 
 
 class Quote(InputModel):
-    speaker: Line(MAX_SHORT) = ""
-    text: Text(MAX_QUOTE, min_length=1)
+    speaker: ShortText = ""
+    text: QuoteText
 
 
 class SummaryFields(InputModel):
     """The source fields every revision stores."""
 
-    title: Line(MAX_TITLE, min_length=1)
+    title: Title
     meeting_date: MeetingDate
-    body: Text(MAX_BODY, min_length=1)
-    location: Line(MAX_SHORT) = ""
-    lede: Text(MAX_LEDE) = ""
+    body: Body
+    location: ShortText = ""
+    lede: Lede = ""
     participants: list[Participant] = Field(default_factory=list, max_length=MAX_ITEMS)
     quotes: list[Quote] = Field(default_factory=list, max_length=MAX_ITEMS)
     countries: list[CountryCode] = Field(default_factory=list, max_length=MAX_ITEMS)
@@ -79,11 +85,11 @@ class SummaryIn(SummaryFields):
 class SummaryPatch(InputModel):
     """Changed fields only (PATCH /summaries/<id>); the rest keep their current value."""
 
-    title: Line(MAX_TITLE, min_length=1) | None = None
+    title: Title | None = None
     meeting_date: MeetingDate | None = None
-    body: Text(MAX_BODY, min_length=1) | None = None
-    location: Line(MAX_SHORT) | None = None
-    lede: Text(MAX_LEDE) | None = None
+    body: Body | None = None
+    location: ShortText | None = None
+    lede: Lede | None = None
     participants: list[Participant] | None = Field(default=None, max_length=MAX_ITEMS)
     quotes: list[Quote] | None = Field(default=None, max_length=MAX_ITEMS)
     countries: list[CountryCode] | None = Field(default=None, max_length=MAX_ITEMS)

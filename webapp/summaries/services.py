@@ -12,11 +12,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
-from webapp.core.db import utcnow
+from webapp.core.db import DbSession, rowcount, utcnow
 from webapp.core.errors import NotFound, PreconditionFailed, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
@@ -54,7 +53,7 @@ def slugify(text: str, limit: int = AUTO_SLUG) -> str:
     return slug
 
 
-def _unique_slug(session: Session, wanted: str) -> str:
+def _unique_slug(session: DbSession, wanted: str) -> str:
     slug, n = wanted, 2
     while session.scalar(select(Summary.id).where(Summary.slug == slug)) is not None:
         suffix = f"-{n}"
@@ -62,14 +61,14 @@ def _unique_slug(session: Session, wanted: str) -> str:
     return slug
 
 
-def get_summary(session: Session, summary_id: int) -> Summary:
+def get_summary(session: DbSession, summary_id: int) -> Summary:
     summary = session.get(Summary, summary_id)
     if summary is None:
         raise NotFound(str(_l("No summary with that id.")))
     return summary
 
 
-def create_summary(session: Session, data: Any, author: User) -> Summary:
+def create_summary(session: DbSession, data: Any, author: User) -> Summary:
     """Validate, store revision 1 and queue the translation into the other locale."""
     require(author, Permission.WRITE_SUMMARY)
     clean = parse(SummaryIn, data)
@@ -93,7 +92,7 @@ def create_summary(session: Session, data: Any, author: User) -> Summary:
 
 
 def update_summary(
-    session: Session, summary: Summary, data: Any, expected_version: int, author: User
+    session: DbSession, summary: Summary, data: Any, expected_version: int, author: User
 ) -> Summary:
     """Append a revision if `expected_version` is current; else refuse with what changed.
 
@@ -102,7 +101,7 @@ def update_summary(
     """
     require(author, Permission.WRITE_SUMMARY)
     patch = parse(SummaryPatch, data)
-    current = summary.current_revision
+    current = summary.revision
     merged = parse(SummaryFields, {**revision_fields(current), **patch.changes()})
     if expected_version != summary.version:
         raise _conflict(session, summary, expected_version)
@@ -116,7 +115,7 @@ def update_summary(
         .values(version=expected_version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(claimed) != 1:
         session.refresh(summary)
         raise _conflict(session, summary, expected_version)
     session.refresh(summary)
@@ -126,14 +125,14 @@ def update_summary(
     return summary
 
 
-def _conflict(session: Session, summary: Summary, expected_version: int) -> PreconditionFailed:
+def _conflict(session: DbSession, summary: Summary, expected_version: int) -> PreconditionFailed:
     """Describe which fields changed since the version the writer started from."""
     theirs = session.scalar(
         select(Revision).where(
             Revision.summary_id == summary.id, Revision.number == expected_version
         )
     )
-    now = revision_fields(summary.current_revision)
+    now = revision_fields(summary.revision)
     before = revision_fields(theirs) if theirs else {}
     changed = sorted(k for k, v in now.items() if before.get(k) != v)
     return PreconditionFailed(
@@ -149,7 +148,7 @@ def _conflict(session: Session, summary: Summary, expected_version: int) -> Prec
 
 
 def _add_revision(
-    session: Session, summary: Summary, clean: SummaryFields, author: User, number: int
+    session: DbSession, summary: Summary, clean: SummaryFields, author: User, number: int
 ) -> Revision:
     data = clean.model_dump(mode="json")
     revision = Revision(

@@ -111,7 +111,7 @@ def summary(summary_id: int):
 @requires(Permission.WRITE_SUMMARY)
 def edit_summary(summary_id: int):
     summary = db.get_or_404(Summary, summary_id)
-    rev = summary.current_revision
+    rev = summary.revision
     form = SummaryForm()
     conflict = None
     if request.method == "GET":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from webapp.accounts.current import acting_user
 from webapp.core.api import bp, if_match_version, json_body, operation
-from webapp.core.permissions import Permission, current_actor, requires
+from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
 from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
@@ -46,7 +47,7 @@ def translation_out(tr: Translation, *, segments: bool = True) -> TranslationOut
         status=str(tr.status),
         error=tr.error,
         error_code=tr.error_code,
-        title=tr.summary.current_revision.title,
+        title=tr.summary.revision.title,
         segments=[segment_out(st) for st in tr.segments] if segments else None,
     )
 
@@ -64,7 +65,7 @@ def _json(model):
 )
 def review_queue():
     query = parse(ReviewQueueQuery, request.args.to_dict())
-    queue = review.review_queue(db.session, current_actor(), query.locale)
+    queue = review.review_queue(db.session, acting_user(), query.locale)
     return _json(ReviewQueueOut(translations=[translation_out(t, segments=False) for t in queue]))
 
 
@@ -87,14 +88,14 @@ def put_segment(translation_id: int, segment_id: int):
     tr = translation.get_translation(db.session, translation_id)
     st = review.get_segment(tr, segment_id)
     save = json_body(SegmentSave)
-    version = save.version if save.version is not None else if_match_version(required=False)
+    version = save.version if save.version is not None else if_match_version()
     review.save_segment(
         db.session,
         tr,
         st,
         save.text,
         approve=save.approve,
-        user=current_actor(),
+        user=acting_user(),
         expected_version=version,
     )
     db.session.commit()
@@ -109,6 +110,6 @@ def put_segment(translation_id: int, segment_id: int):
 )
 def approve_translation(translation_id: int):
     tr = translation.get_translation(db.session, translation_id)
-    review.approve_translation(db.session, tr, current_actor())
+    review.approve_translation(db.session, tr, acting_user())
     db.session.commit()
     return _json(translation_out(tr, segments=False))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy.orm import Session
 
+from webapp.core.db import DbSession
 from webapp.jobs.registry import JobHandler, Payload, register
 from webapp.mt.base import MissingModelError, MTError
 from webapp.mt.engines import engine_for
@@ -12,13 +12,13 @@ from webapp.translation import workflow
 from webapp.translation.models import Translation
 
 
-def _run(session: Session, payload: Payload, app: Flask) -> None:
+def _run(session: DbSession, payload: Payload, app: Flask) -> None:
     tr = session.get(Translation, payload["translation_id"])
     if tr is not None:  # the summary may have been deleted meanwhile
         workflow.apply_machine_translation(session, tr, engine_for(app))
 
 
-def _on_give_up(session: Session, payload: Payload, exc: Exception) -> None:
+def _on_give_up(session: DbSession, payload: Payload, exc: Exception) -> None:
     """The translator sees why, in their language (from the code), and may translate by hand."""
     tr = session.get(Translation, payload.get("translation_id"))
     if tr is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.db import UTCDateTime, str_enum, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 if TYPE_CHECKING:
     from webapp.summaries.models import Revision, Summary
@@ -36,7 +36,7 @@ class Origin(enum.StrEnum):
     HUMAN = "human"
 
 
-class Segment(db.Model):
+class Segment(Model):
     """A translatable unit frozen from a revision: stable key plus the hash of its text."""
 
     __tablename__ = "segments"
@@ -52,7 +52,7 @@ class Segment(db.Model):
     revision: Mapped[Revision] = relationship(back_populates="segments")
 
 
-class Translation(db.Model):
+class Translation(Model):
     """One summary into one target locale; follows the summary's current revision."""
 
     __tablename__ = "translations"
@@ -80,7 +80,7 @@ class Translation(db.Model):
     )
 
 
-class SegmentTranslation(db.Model):
+class SegmentTranslation(Model):
     """The target text of one source segment, with its provenance and its own version."""
 
     __tablename__ = "segment_translations"
@@ -109,7 +109,7 @@ class SegmentTranslation(db.Model):
     translation: Mapped[Translation] = relationship(back_populates="segments")
 
 
-class MemoryEntry(db.Model):
+class MemoryEntry(Model):
     """An approved source/target pair, reused for identical source text anywhere."""
 
     __tablename__ = "translation_memory"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
-from webapp.core.db import utcnow
+from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotFound, NotReady, ValidationError, VersionConflict
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, allowed, require
@@ -34,7 +34,7 @@ WAITING = (
 )
 
 
-def review_queue(session: Session, user: User, locale: str | None = None) -> list[Translation]:
+def review_queue(session: DbSession, user: User, locale: str | None = None) -> list[Translation]:
     """Translations waiting for this translator (into their locales), oldest change first."""
     locales = [x for x in LOCALES if allowed(user, Permission.REVIEW, x) and locale in (None, x)]
     if not locales:
@@ -59,7 +59,7 @@ def get_segment(tr: Translation, segment_id: int) -> SegmentTranslation:
 
 
 def save_segment(
-    session: Session,
+    session: DbSession,
     tr: Translation,
     st: SegmentTranslation,
     text: object,
@@ -73,7 +73,7 @@ def save_segment(
     if isinstance(text, str) and not text.strip():
         raise ValidationError({"text": str(_l("A translation cannot be empty."))})
     clean = parse(SegmentSave, {"text": text, "approve": approve, "version": expected_version})
-    text = clean.text
+    new_text = clean.text
     if expected_version is None:
         raise ValidationError({"version": str(_l("Send the segment version you edited."))})
     if expected_version != st.version:
@@ -82,12 +82,12 @@ def save_segment(
             current_version=st.version,
             current={"text": st.text, "status": str(st.status)},
         )
-    if text != st.text:
-        st.text, st.origin, st.edited_by_id = text, Origin.HUMAN, user.id
+    if new_text != st.text:
+        st.text, st.origin, st.edited_by_id = new_text, Origin.HUMAN, user.id
         st.engine = st.model_version = None
     if approve:
         st.status, st.approved_by_id, st.approved_at = SegmentStatus.APPROVED, user.id, utcnow()
-        _remember(session, tr, st, user)
+        _remember(session, tr, st, new_text, user)
     else:
         st.status, st.approved_by_id, st.approved_at = SegmentStatus.DRAFT, None, None
     st.version += 1
@@ -98,7 +98,9 @@ def save_segment(
     return st
 
 
-def _remember(session: Session, tr: Translation, st: SegmentTranslation, user: User) -> None:
+def _remember(
+    session: DbSession, tr: Translation, st: SegmentTranslation, text: str, user: User
+) -> None:
     """Approved pairs feed translation memory (the newest approval wins)."""
     source = tr.summary.source_locale
     entry = session.scalar(
@@ -116,10 +118,10 @@ def _remember(session: Session, tr: Translation, st: SegmentTranslation, user: U
             source_text=st.source_text,
         )
         session.add(entry)
-    entry.target_text, entry.approved_by_id = st.text, user.id
+    entry.target_text, entry.approved_by_id = text, user.id
 
 
-def approve_translation(session: Session, tr: Translation, user: User) -> Translation:
+def approve_translation(session: DbSession, tr: Translation, user: User) -> Translation:
     """Approve the whole text for the current revision; every segment must be approved."""
     require(user, Permission.REVIEW, tr.locale)
     waiting = [st.key for st in tr.segments if st.status != SegmentStatus.APPROVED]

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
 
 from webapp.core.locales import LocaleCode
-from webapp.core.schemas import Id, InputModel, OutputModel, Text, Version
+from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, Version
 
 MAX_SEGMENT = 10_000
+SegmentText = Annotated[str, MultiLine, StringConstraints(min_length=1, max_length=MAX_SEGMENT)]
 
 
 class SegmentSave(InputModel):
     """A translator's text for one segment, and whether it is approved."""
 
-    text: Text(MAX_SEGMENT, min_length=1)
+    text: SegmentText
     approve: bool = False
     version: Version | None = Field(
         default=None, description="The segment version you edited (or send If-Match)."

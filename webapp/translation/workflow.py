@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from webapp.core.db import DbSession
 from webapp.core.errors import NotFound
 from webapp.core.locales import target_locales
 from webapp.jobs import queue as jobs
@@ -24,7 +24,7 @@ from webapp.translation.models import (
 MT_JOB = "machine_translate"
 
 
-def freeze_segments(session: Session, revision: Revision, locale: str) -> list[Segment]:
+def freeze_segments(session: DbSession, revision: Revision, locale: str) -> list[Segment]:
     """Cut the revision's translatable text into ordered, hashed segments."""
     specs = segmentation.segment_fields(
         locale=locale,
@@ -46,7 +46,9 @@ def freeze_segments(session: Session, revision: Revision, locale: str) -> list[S
     return segments
 
 
-def sync_translations(session: Session, summary: Summary, revision: Revision) -> list[Translation]:
+def sync_translations(
+    session: DbSession, summary: Summary, revision: Revision
+) -> list[Translation]:
     """Bring every target translation to `revision`, keeping segments whose source is unchanged."""
     segments = freeze_segments(session, revision, summary.source_locale)
     result = []
@@ -79,7 +81,7 @@ def sync_translations(session: Session, summary: Summary, revision: Revision) ->
     return result
 
 
-def _reconcile(session: Session, tr: Translation, segments: list[Segment], source: str) -> bool:
+def _reconcile(session: DbSession, tr: Translation, segments: list[Segment], source: str) -> bool:
     """Keep unchanged segments, reset changed ones, fill from memory; True if any changed."""
     existing = {st.key: st for st in tr.segments}
     changed = False
@@ -114,7 +116,7 @@ def _reconcile(session: Session, tr: Translation, segments: list[Segment], sourc
 
 
 def _memory_lookup(
-    session: Session, source: str, target: str, hashes: list[str]
+    session: DbSession, source: str, target: str, hashes: list[str]
 ) -> dict[str, MemoryEntry]:
     if not hashes:
         return {}
@@ -128,7 +130,7 @@ def _memory_lookup(
     return {m.source_hash: m for m in rows}
 
 
-def refresh_status(session: Session, tr: Translation, *, enqueue: bool = True) -> None:
+def refresh_status(session: DbSession, tr: Translation, *, enqueue: bool = True) -> None:
     """Derive the translation's status from its segments; queue MT for pending ones."""
     pending = any(st.status == SegmentStatus.PENDING for st in tr.segments)
     if pending:
@@ -147,21 +149,21 @@ def refresh_status(session: Session, tr: Translation, *, enqueue: bool = True) -
     session.flush()
 
 
-def retry(session: Session, tr: Translation) -> None:
+def retry(session: DbSession, tr: Translation) -> None:
     """Send a failed translation's pending segments back to machine translation."""
     tr.status = TranslationStatus.QUEUED
     tr.error = tr.error_code = None
     refresh_status(session, tr)
 
 
-def get_translation(session: Session, translation_id: int) -> Translation:
+def get_translation(session: DbSession, translation_id: int) -> Translation:
     tr = session.get(Translation, translation_id)
     if tr is None:
         raise NotFound(str(_l("No translation with that id.")))
     return tr
 
 
-def apply_machine_translation(session: Session, tr: Translation, engine) -> int:
+def apply_machine_translation(session: DbSession, tr: Translation, engine) -> int:
     """Machine-translate the pending segments in one batch; returns how many were filled.
 
     Raises the engine's errors; the caller decides whether to retry or fail.
@@ -183,7 +185,7 @@ MISSING_MODEL = "missing_model"
 MT_FAILED = "mt_failed"
 
 
-def mark_failed(session: Session, tr: Translation, error: str, code: str = MT_FAILED) -> None:
+def mark_failed(session: DbSession, tr: Translation, error: str, code: str = MT_FAILED) -> None:
     """Keep the reason where the translator sees it; they may still translate by hand."""
     tr.status = TranslationStatus.FAILED
     tr.error, tr.error_code = error, code
