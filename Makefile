@@ -36,7 +36,7 @@ browser:
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) demo load --if-empty
+	$(FLASK) demo load --if-empty --url http://$(HOST):$(PORT)
 	$(FLASK) mt list
 	@echo "==> Serving on http://$(HOST):$(PORT)/ with a worker beside it (Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \

@@ -74,6 +74,9 @@ def test_demo_load_publishes_both_languages_and_is_skipped_when_data_exists(app,
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
     assert "translator@example.org" in again.output  # `make run` shows the sign-ins every time
+    assert "http://127.0.0.1:5000/login" in again.output
+    moved = runner.invoke(args=["demo", "load", "--if-empty", "--url", "http://0.0.0.0:8080"])
+    assert "http://0.0.0.0:8080/login" in moved.output  # `make run HOST=... PORT=...`
 
 
 def test_worker_burst_drains_the_queue(app, runner):

@@ -13,16 +13,19 @@ demo_cli = AppGroup("demo", help="Demo data for a first look.")
 
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
-def demo_load(if_empty: bool):
+@click.option("--url", default=None, help="Where the app is served, for the sign-in link.")
+def demo_load(if_empty: bool, url: str | None):
     """Load demo users and reviewed bilingual summaries."""
-    from webapp.demo.services import DEMO_USERS, demo_logins, load_demo
+    from webapp.demo.services import DEFAULT_URL, DEMO_USERS, demo_logins, load_demo
+
+    url = url or DEFAULT_URL
 
     if if_empty and users.count_users(db.session):
         click.echo("Database already has data; demo not loaded.")
         if users.exists(db.session, DEMO_USERS[0][0]):
-            click.echo("\n".join(demo_logins()))
+            click.echo("\n".join(demo_logins(url)))
         return
-    for line in load_demo(db.session):
+    for line in load_demo(db.session, url):
         click.echo(line)
     db.session.commit()
 

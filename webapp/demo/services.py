@@ -19,6 +19,7 @@ from webapp.translation import review
 from webapp.translation.models import Translation
 from webapp.translation.segmentation import split_paragraphs, split_sentences
 
+DEFAULT_URL = "http://127.0.0.1:5000"
 # email, password, roles, translator locales, display name
 DEMO_USERS: tuple[tuple[str, str, list[str], list[str], str], ...] = (
     ("liaison@example.org", "liaison-demo", ["liaison"], [], "Liaison Officer"),
@@ -238,7 +239,7 @@ def _translate_all(session: DbSession, tr: Translation, texts: dict[str, str], w
     review.approve_translation(session, tr, who)
 
 
-def load_demo(session: DbSession) -> Iterator[str]:
+def load_demo(session: DbSession, base_url: str = DEFAULT_URL) -> Iterator[str]:
     """Create demo users and summaries; yields lines to print (including the logins)."""
     made = {
         email: users.create_user(session, email, pw, roles, locales, name)
@@ -255,12 +256,12 @@ def load_demo(session: DbSession) -> Iterator[str]:
             locales.append(tr.locale)
         publishing.publish(session, summary, locales, liaison)
         yield f"Summary {summary.slug!r} published in {', '.join(locales)}."
-    yield from demo_logins()
+    yield from demo_logins(base_url)
 
 
-def demo_logins() -> Iterator[str]:
+def demo_logins(base_url: str = DEFAULT_URL) -> Iterator[str]:
     """The demo accounts, for `make run` to print every time it starts."""
-    yield "Demo sign-ins (http://127.0.0.1:5000/login):"
+    yield f"Demo sign-ins ({base_url.rstrip('/')}/login):"
     for email, pw, roles, locales, _ in DEMO_USERS:
         extra = f" into {', '.join(locales)}" if locales else ""
         yield f"  {email:<26} password {pw:<16} ({', '.join(roles)}{extra})"
