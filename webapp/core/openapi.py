@@ -131,8 +131,74 @@ def openapi_json():
     return jsonify(build_document(current_app))
 
 
+def describe(prop: dict[str, Any], defs: dict[str, Any]) -> str:
+    """One property's rules in the reader's words ("text, at most 300 characters")."""
+    if "$ref" in prop:
+        return _("an object (%(name)s, below)", name=prop["$ref"].rsplit("/", 1)[-1])
+    if "anyOf" in prop:
+        kinds = [describe(p, defs) for p in prop["anyOf"] if p.get("type") != "null"]
+        nullable = any(p.get("type") == "null" for p in prop["anyOf"])
+        text = _(" or ").join(kinds)
+        return _("%(rules)s, or null", rules=text) if nullable else text
+    kind = prop.get("type")
+    parts: list[str] = []
+    if "enum" in prop:
+        parts.append(_("one of: %(values)s", values=", ".join(map(str, prop["enum"]))))
+    elif kind == "string" and prop.get("format") == "date":
+        parts.append(_("a date, YYYY-MM-DD"))
+    elif kind == "string":
+        parts.append(_("text"))
+        if prop.get("minLength"):
+            parts.append(_("required, not blank"))
+        if "maxLength" in prop:
+            parts.append(_("at most %(n)d characters", n=prop["maxLength"]))
+        if "pattern" in prop:
+            parts.append(_("matching %(pattern)s", pattern=prop["pattern"]))
+    elif kind == "integer":
+        parts.append(
+            _(
+                "a whole number from %(lo)d to %(hi)d",
+                lo=prop.get("minimum", 0),
+                hi=prop.get("maximum", 2**31 - 1),
+            )
+        )
+    elif kind == "boolean":
+        parts.append(_("true or false"))
+    elif kind == "array":
+        parts.append(_("a list of %(items)s", items=describe(prop.get("items", {}), defs)))
+        if "maxItems" in prop:
+            parts.append(_("at most %(n)d items", n=prop["maxItems"]))
+    elif kind == "object":
+        parts.append(_("an object"))
+    if "default" in prop and prop["default"] not in (None, "", []):
+        parts.append(_("default %(value)s", value=prop["default"]))
+    return ", ".join(parts) or _("any value")
+
+
+def _fields(schema: dict[str, Any], defs: dict[str, Any]) -> list[tuple[str, bool, str]]:
+    """Rows of (field, required, rules) for a request body or one of its objects."""
+    if "$ref" in schema:
+        schema = defs[schema["$ref"].rsplit("/", 1)[-1]]
+    required = set(schema.get("required", []))
+    return [
+        (name, name in required, describe(prop, defs))
+        for name, prop in schema.get("properties", {}).items()
+    ]
+
+
 @bp.get("/docs")
 @public
 def docs():
+    """The same document, readable: operations, parameters and each body field's rules."""
     document = build_document(current_app)
-    return render_template("api_docs.html", doc=document, title=_("API reference"))
+    defs = document["components"]["schemas"]
+    bodies = {}
+    for methods in document["paths"].values():
+        for op in methods.values():
+            body = op.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                bodies[op["operationId"]] = _fields(body["schema"], defs)
+    nested = {name: _fields(defs[name], defs) for name in ("Participant", "Quote") if name in defs}
+    return render_template(
+        "api_docs.html", doc=document, bodies=bodies, nested=nested, title=_("API reference")
+    )

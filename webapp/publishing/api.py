@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, json_body, operation
@@ -17,7 +18,7 @@ from webapp.summaries.api import summary_out
 @bp.post("/summaries/<id:summary_id>/publish")
 @requires(Permission.PUBLISH)
 @operation(
-    "Publish the current version in these locales (409 names any not approved)",
+    _l("Publish the current version in these locales (409 names any not approved)"),
     body=PublishIn,
     responses={200: PublishOut},
 )

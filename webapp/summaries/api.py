@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, json_object, operation, required_if_match
@@ -39,7 +40,9 @@ def _answer(summary: Summary, status: int = 200):
 @bp.post("/summaries")
 @requires(Permission.WRITE_SUMMARY)
 @operation(
-    "Write a new summary; its translations are queued", body=SummaryIn, responses={201: SummaryOut}
+    _l("Write a new summary; its translations are queued"),
+    body=SummaryIn,
+    responses={201: SummaryOut},
 )
 def create_summary():
     summary = summaries.create_summary(db.session, json_object(), acting_user())
@@ -50,7 +53,7 @@ def create_summary():
 @bp.get("/summaries/<id:summary_id>")
 @requires(Permission.READ_SUMMARIES)
 @operation(
-    "Read a summary with its version, translations and published locales",
+    _l("Read a summary with its version, translations and published locales"),
     responses={200: SummaryOut},
 )
 def get_summary(summary_id: int):
@@ -60,7 +63,7 @@ def get_summary(summary_id: int):
 @bp.patch("/summaries/<id:summary_id>")
 @requires(Permission.WRITE_SUMMARY)
 @operation(
-    "Change some fields of a summary (send If-Match: <version>)",
+    _l("Change some fields of a summary (send If-Match: VERSION)"),
     body=SummaryPatch,
     responses={200: SummaryOut},
     if_match="required",

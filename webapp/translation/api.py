@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, if_match_version, json_body, operation
@@ -59,7 +60,7 @@ def _json(model):
 @bp.get("/review-queue")
 @requires(Permission.READ_SUMMARIES)
 @operation(
-    "Translations waiting for review into your locales",
+    _l("Translations waiting for review into your locales"),
     query=ReviewQueueQuery,
     responses={200: ReviewQueueOut},
 )
@@ -71,7 +72,7 @@ def review_queue():
 
 @bp.get("/translations/<id:translation_id>")
 @requires(Permission.READ_SUMMARIES)
-@operation("A translation with all its segments", responses={200: TranslationOut})
+@operation(_l("A translation with all its segments"), responses={200: TranslationOut})
 def get_translation(translation_id: int):
     return _json(translation_out(translation.get_translation(db.session, translation_id)))
 
@@ -79,7 +80,7 @@ def get_translation(translation_id: int):
 @bp.put("/translations/<id:translation_id>/segments/<id:segment_id>")
 @requires(Permission.REVIEW)
 @operation(
-    "Save (and optionally approve) a translator's text for one segment",
+    _l("Save (and optionally approve) a translator's text for one segment"),
     body=SegmentSave,
     responses={200: SegmentOut},
     if_match="optional",
@@ -105,7 +106,7 @@ def put_segment(translation_id: int, segment_id: int):
 @bp.post("/translations/<id:translation_id>/approve")
 @requires(Permission.REVIEW)
 @operation(
-    "Approve the whole translation (every segment must be approved)",
+    _l("Approve the whole translation (every segment must be approved)"),
     responses={200: TranslationOut},
 )
 def approve_translation(translation_id: int):
