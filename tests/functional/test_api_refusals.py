@@ -8,18 +8,6 @@ from tests.factories import staff_headers, summary_payload
 from webapp.jobs.worker import run_worker
 
 
-@pytest.fixture
-def liaison(app):
-    return staff_headers(app, "liaison")
-
-
-@pytest.fixture
-def created(client, liaison):
-    resp = client.post("/api/v1/summaries", json=summary_payload(), headers=liaison)
-    assert resp.status_code == 201
-    return resp.json
-
-
 @pytest.mark.parametrize(
     "headers",
     [{}, {"Authorization": "Bearer kk_not-a-real-token"}, {"Authorization": "Basic abc"}],

@@ -19,18 +19,6 @@ TEXT_FIELDS = ["title", "location", "lede", "body"]
 TOO_BIG = str(2**64)
 
 
-@pytest.fixture
-def liaison(app):
-    return staff_headers(app, "liaison")
-
-
-@pytest.fixture
-def created(client, liaison):
-    resp = client.post("/api/v1/summaries", json=summary_payload(), headers=liaison)
-    assert resp.status_code == 201
-    return resp.json
-
-
 def _post_raw(client, url, body: str, headers, method="POST"):
     return client.open(
         url, method=method, data=body, headers={**headers, "Content-Type": "application/json"}
