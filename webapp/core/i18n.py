@@ -67,6 +67,7 @@ def init_app(app) -> None:
         status_label=lambda s: STATUS_LABELS.get(str(s), str(s)),
         origin_label=lambda s: ORIGIN_LABELS.get(str(s), str(s)),
         LOCALE_NAMES=LOCALE_NAMES,
+        LOCALES=LOCALES,
     )
 
     @app.context_processor
