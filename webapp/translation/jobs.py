@@ -13,9 +13,25 @@ from webapp.translation.models import Translation
 
 
 def _run(session: DbSession, payload: Payload, app: Flask) -> None:
-    tr = session.get(Translation, payload["translation_id"])
-    if tr is not None:  # the summary may have been deleted meanwhile
-        workflow.apply_machine_translation(session, tr, engine_for(app))
+    """Snapshot, end the read transaction, translate, then apply with compare-and-set.
+
+    No transaction stays open while the engine runs, so people keep saving meanwhile; what they
+    changed is never overwritten (see `workflow.apply_machine_drafts`).
+    """
+    work = workflow.pending_work(session, payload["translation_id"])
+    session.commit()
+    if work is None:  # the summary was deleted meanwhile
+        return
+    texts: list[str] = []
+    engine_name = model_version = ""
+    if work.segments:
+        engine = engine_for(app)
+        texts = engine.translate_batch(
+            [seg.source_text for seg in work.segments], work.source_locale, work.target_locale
+        )
+        engine_name = engine.name
+        model_version = engine.model_version(work.source_locale, work.target_locale)
+    workflow.apply_machine_drafts(session, work, texts, engine_name, model_version)
 
 
 def _on_give_up(session: DbSession, payload: Payload, exc: Exception) -> None:

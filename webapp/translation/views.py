@@ -97,7 +97,12 @@ def approve(translation_id: int):
 def retry(translation_id: int):
     tr = _translation(translation_id)
     if SimpleForm().validate_on_submit():
-        translation.retry(db.session, tr)
-        db.session.commit()
-        flash(_("Machine translation will be retried."))
+        try:
+            translation.retry(db.session, tr, current_user)
+        except NotReady as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Machine translation will be retried."))
     return redirect(url_for("review.translation_page", translation_id=tr.id))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from dataclasses import dataclass
 
-from webapp.core.db import DbSession
-from webapp.core.errors import NotFound
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from webapp.accounts.models import User
+from webapp.audit import services as audit
+from webapp.core.db import DbSession, rowcount, utcnow
+from webapp.core.errors import NotFound, NotReady
 from webapp.core.locales import target_locales
+from webapp.core.permissions import Permission, require
 from webapp.jobs import queue as jobs
 from webapp.summaries.models import Revision, Summary
 from webapp.translation import segmentation
@@ -149,11 +154,19 @@ def refresh_status(session: DbSession, tr: Translation, *, enqueue: bool = True)
     session.flush()
 
 
-def retry(session: DbSession, tr: Translation) -> None:
-    """Send a failed translation's pending segments back to machine translation."""
+def retry(session: DbSession, tr: Translation, user: User) -> None:
+    """Send a failed translation's pending segments back to machine translation.
+
+    Only a failed translation is retried: retrying anything else would move an approved
+    translation back to review without anyone deciding so.
+    """
+    require(user, Permission.REVIEW, tr.locale)
+    if tr.status != TranslationStatus.FAILED:
+        raise NotReady(str(_l("Only a failed machine translation can be retried.")), [])
     tr.status = TranslationStatus.QUEUED
     tr.error = tr.error_code = None
     refresh_status(session, tr)
+    audit.record(session, user, "translation.retry", "translation", tr.id)
 
 
 def get_translation(session: DbSession, translation_id: int) -> Translation:
@@ -163,22 +176,88 @@ def get_translation(session: DbSession, translation_id: int) -> Translation:
     return tr
 
 
-def apply_machine_translation(session: DbSession, tr: Translation, engine) -> int:
-    """Machine-translate the pending segments in one batch; returns how many were filled.
+@dataclass(frozen=True)
+class PendingSegment:
+    """What the machine is asked to translate, and the segment version it was read at."""
 
-    Raises the engine's errors; the caller decides whether to retry or fail.
+    id: int
+    version: int
+    source_hash: str
+    source_text: str
+
+
+@dataclass(frozen=True)
+class MachineWork:
+    """A snapshot of one translation's pending segments, taken before the (slow) engine runs."""
+
+    translation_id: int
+    source_locale: str
+    target_locale: str
+    segments: tuple[PendingSegment, ...]
+
+
+def pending_work(session: DbSession, translation_id: int) -> MachineWork | None:
+    """Read what needs a machine draft; None when the translation is gone."""
+    tr = session.get(Translation, translation_id)
+    if tr is None:  # the summary was deleted meanwhile
+        return None
+    pending = tuple(
+        PendingSegment(st.id, st.version, st.source_hash, st.source_text)
+        for st in tr.segments
+        if st.status == SegmentStatus.PENDING
+    )
+    return MachineWork(tr.id, tr.summary.source_locale, tr.locale, pending)
+
+
+def apply_machine_drafts(
+    session: DbSession, work: MachineWork, texts: list[str], engine: str, model_version: str
+) -> tuple[int, int]:
+    """Write each draft only onto the segment version and source it was made from.
+
+    A translator's save, a liaison's edit or another worker may have changed a segment while the
+    engine ran; such a segment is skipped (compare-and-set on version, source hash and status), and
+    if it still waits for a draft, the translation is queued again. Returns (applied, skipped).
     """
-    pending = [st for st in tr.segments if st.status == SegmentStatus.PENDING]
-    if pending:
-        source = tr.summary.source_locale
-        texts = engine.translate_batch([st.source_text for st in pending], source, tr.locale)
-        model_version = engine.model_version(source, tr.locale)
-        for st, text in zip(pending, texts, strict=True):
-            st.text, st.origin, st.status = text, Origin.MT, SegmentStatus.DRAFT
-            st.engine, st.model_version = engine.name, model_version
-            st.version += 1
-    refresh_status(session, tr, enqueue=False)
-    return len(pending)
+    applied = 0
+    for seg, text in zip(work.segments, texts, strict=True):
+        result = session.execute(
+            update(SegmentTranslation)
+            .where(
+                SegmentTranslation.id == seg.id,
+                SegmentTranslation.version == seg.version,
+                SegmentTranslation.source_hash == seg.source_hash,
+                SegmentTranslation.status == SegmentStatus.PENDING,
+            )
+            .values(
+                text=text,
+                origin=Origin.MT,
+                status=SegmentStatus.DRAFT,
+                engine=engine,
+                model_version=model_version,
+                version=SegmentTranslation.version + 1,
+                updated_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        applied += rowcount(result)
+    skipped = len(work.segments) - applied
+    tr = session.get(Translation, work.translation_id, populate_existing=True)
+    if tr is not None:
+        session.expire(tr, ["segments"])
+        refresh_status(session, tr)  # segments still pending (a source edit) are queued again
+        if applied:
+            audit.record(
+                session,
+                None,
+                "segment.machine_draft",
+                "translation",
+                tr.id,
+                applied=applied,
+                skipped=skipped,
+                engine=engine,
+                model_version=model_version,
+            )
+    return applied, skipped
 
 
 MISSING_MODEL = "missing_model"
