@@ -112,3 +112,10 @@ def exists(session: DbSession, email: str) -> bool:
 
 def count_users(session: DbSession) -> int:
     return session.scalar(select(func.count(User.id))) or 0
+
+
+def emails_for(session: DbSession, user_ids: set[int]) -> dict[int, str]:
+    """Who is who, in one query (history and audit lists)."""
+    if not user_ids:
+        return {}
+    return dict(session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all())

@@ -5,18 +5,22 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
+from webapp.accounts import services as users
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, if_match_version, json_body, operation
 from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
 from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
-from webapp.translation import review
+from webapp.translation import history, review
 from webapp.translation import workflow as translation
-from webapp.translation.models import SegmentTranslation, Translation
+from webapp.translation.models import SegmentChange, SegmentTranslation, Translation
 from webapp.translation.schemas import (
+    RestoreIn,
     ReviewQueueOut,
     ReviewQueueQuery,
+    SegmentChangeOut,
+    SegmentHistoryOut,
     SegmentOut,
     SegmentSave,
     TranslationOut,
@@ -114,3 +118,50 @@ def approve_translation(translation_id: int):
     review.approve_translation(db.session, tr, acting_user())
     db.session.commit()
     return _json(translation_out(tr, segments=False))
+
+
+def change_out(change: SegmentChange, emails: dict[int, str]) -> SegmentChangeOut:
+    return SegmentChangeOut(
+        id=change.id,
+        kind=str(change.kind),
+        version=change.version,
+        text=change.text,
+        status=str(change.status),
+        origin=str(change.origin) if change.origin else None,
+        engine=change.engine,
+        model_version=change.model_version,
+        source=change.source_text,
+        actor=emails.get(change.actor_id) if change.actor_id else None,
+        created_at=change.created_at,
+    )
+
+
+@bp.get("/translations/<id:translation_id>/segments/<id:segment_id>/history")
+@requires(Permission.READ_SUMMARIES)
+@operation(_l("Every change to one segment, newest first"), responses={200: SegmentHistoryOut})
+def segment_history(translation_id: int, segment_id: int):
+    tr = translation.get_translation(db.session, translation_id)
+    st = review.get_segment(tr, segment_id)
+    rows = history.changes(db.session, st)
+    emails = users.emails_for(db.session, {c.actor_id for c in rows if c.actor_id})
+    return _json(SegmentHistoryOut(changes=[change_out(c, emails) for c in rows]))
+
+
+@bp.post("/translations/<id:translation_id>/segments/<id:segment_id>/restore")
+@requires(Permission.REVIEW)
+@operation(
+    _l("Put an earlier text of a segment back, as a new draft change"),
+    body=RestoreIn,
+    responses={200: SegmentOut},
+    if_match="optional",
+)
+def restore_segment(translation_id: int, segment_id: int):
+    tr = translation.get_translation(db.session, translation_id)
+    st = review.get_segment(tr, segment_id)
+    wanted = json_body(RestoreIn)
+    version = wanted.version if wanted.version is not None else if_match_version()
+    review.restore(
+        db.session, tr, st, wanted.history_id, user=acting_user(), expected_version=version
+    )
+    db.session.commit()
+    return _json(segment_out(st))

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.db import UTCDateTime, str_enum, utcnow
@@ -107,6 +107,38 @@ class SegmentTranslation(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     translation: Mapped[Translation] = relationship(back_populates="segments")
+
+
+class ChangeKind(enum.StrEnum):
+    SAVE = "save"  # a translator saved text (draft)
+    APPROVE = "approve"  # a translator approved (possibly with new text)
+    MACHINE = "machine"  # the worker wrote a machine draft
+    MEMORY = "memory"  # translation memory filled the segment
+    SOURCE_CHANGED = "source_changed"  # the liaison changed the source; the text was reset
+    RESTORE = "restore"  # a translator restored an earlier text
+
+
+class SegmentChange(Model):
+    """One change to a segment translation, kept forever: who, what, and from which source."""
+
+    __tablename__ = "segment_changes"
+    __table_args__ = (Index("ix_segment_changes_segment", "segment_translation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_translation_id: Mapped[int] = mapped_column(
+        ForeignKey("segment_translations.id", ondelete="CASCADE")
+    )
+    kind: Mapped[ChangeKind] = mapped_column(str_enum(ChangeKind))
+    version: Mapped[int] = mapped_column(Integer)  # the segment's version after this change
+    text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[SegmentStatus] = mapped_column(str_enum(SegmentStatus))
+    origin: Mapped[Origin | None] = mapped_column(str_enum(Origin))
+    engine: Mapped[str | None] = mapped_column(String(40))
+    model_version: Mapped[str | None] = mapped_column(String(200))
+    source_hash: Mapped[str] = mapped_column(String(64))
+    source_text: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class MemoryEntry(Model):

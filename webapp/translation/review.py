@@ -15,8 +15,10 @@ from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, allowed, require
 from webapp.core.schemas import parse
 from webapp.summaries.models import Summary
+from webapp.translation import history
 from webapp.translation import workflow as translation
 from webapp.translation.models import (
+    ChangeKind,
     MemoryEntry,
     Origin,
     SegmentStatus,
@@ -67,6 +69,7 @@ def save_segment(
     approve: bool,
     user: User,
     expected_version: int | None,
+    kind: ChangeKind | None = None,
 ) -> SegmentTranslation:
     """Store a translator's text; refuse a save based on an older version of the segment."""
     require(user, Permission.REVIEW, tr.locale)
@@ -94,8 +97,34 @@ def save_segment(
     if tr.status == TranslationStatus.APPROVED:
         tr.status = TranslationStatus.IN_REVIEW  # a change revokes the whole approval
     translation.refresh_status(session, tr)  # e.g. failed -> in review once nothing is pending
-    audit.record(session, user, "segment.approve" if approve else "segment.save", "segment", st.id)
+    kind = kind or (ChangeKind.APPROVE if approve else ChangeKind.SAVE)
+    history.record(session, st, kind, user.id)
+    audit.record(session, user, f"segment.{kind}", "segment", st.id)
     return st
+
+
+def restore(
+    session: DbSession,
+    tr: Translation,
+    st: SegmentTranslation,
+    change_id: int,
+    *,
+    user: User,
+    expected_version: int | None,
+) -> SegmentTranslation:
+    """Put an earlier text back as a new draft change (nothing in the history is rewritten)."""
+    require(user, Permission.REVIEW, tr.locale)
+    change = history.get_change(session, st, change_id)
+    return save_segment(
+        session,
+        tr,
+        st,
+        change.text,
+        approve=False,
+        user=user,
+        expected_version=expected_version,
+        kind=ChangeKind.RESTORE,
+    )
 
 
 def _remember(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -61,3 +62,30 @@ class ReviewQueueQuery(InputModel):
 
 class ReviewQueueOut(OutputModel):
     translations: list[TranslationOut]
+
+
+class RestoreIn(InputModel):
+    """Which earlier text to put back, and the segment version you saw."""
+
+    history_id: Id
+    version: Version | None = Field(
+        default=None, description="The segment version you edited (or send If-Match)."
+    )
+
+
+class SegmentChangeOut(OutputModel):
+    id: Id
+    kind: str
+    version: Version
+    text: str | None
+    status: str
+    origin: str | None
+    engine: str | None
+    model_version: str | None
+    source: str
+    actor: str | None
+    created_at: datetime
+
+
+class SegmentHistoryOut(OutputModel):
+    changes: list[SegmentChangeOut]

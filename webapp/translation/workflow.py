@@ -15,8 +15,9 @@ from webapp.core.locales import target_locales
 from webapp.core.permissions import Permission, require
 from webapp.jobs import queue as jobs
 from webapp.summaries.models import Revision, Summary
-from webapp.translation import segmentation
+from webapp.translation import history, segmentation
 from webapp.translation.models import (
+    ChangeKind,
     MemoryEntry,
     Origin,
     Segment,
@@ -75,7 +76,7 @@ def sync_translations(
         was_approved = (
             tr.status == TranslationStatus.APPROVED and tr.approved_revision_id == tr.revision_id
         )
-        changed = _reconcile(session, tr, segments, summary.source_locale)
+        changed = _reconcile(session, tr, segments, summary.source_locale, revision.created_by_id)
         tr.revision_id = revision.id
         if was_approved and not changed:
             tr.approved_revision_id = revision.id  # same approved text (date or countries edited)
@@ -86,10 +87,16 @@ def sync_translations(
     return result
 
 
-def _reconcile(session: DbSession, tr: Translation, segments: list[Segment], source: str) -> bool:
-    """Keep unchanged segments, reset changed ones, fill from memory; True if any changed."""
+def _reconcile(
+    session: DbSession, tr: Translation, segments: list[Segment], source: str, actor_id: int | None
+) -> bool:
+    """Keep unchanged segments, reset changed ones, fill from memory; True if any changed.
+
+    Each reset is kept in the segment's history, so the previous approved text stays available.
+    """
     existing = {st.key: st for st in tr.segments}
     changed = False
+    touched: list[tuple[SegmentTranslation, ChangeKind]] = []
     memory = _memory_lookup(session, source, tr.locale, [s.source_hash for s in segments])
     keep: list[SegmentTranslation] = []
     for seg in segments:
@@ -109,14 +116,18 @@ def _reconcile(session: DbSession, tr: Translation, segments: list[Segment], sou
         if hit is not None:
             st.text, st.origin, st.status = hit.target_text, Origin.TM, SegmentStatus.APPROVED
             st.approved_by_id, st.approved_at = hit.approved_by_id, hit.updated_at
+            touched.append((st, ChangeKind.MEMORY))
         else:
             st.text, st.origin, st.status = None, None, SegmentStatus.PENDING
+            touched.append((st, ChangeKind.SOURCE_CHANGED))
         keep.append(st)
     for gone in existing.values():
         session.delete(gone)
         changed = True
     tr.segments = keep
     session.flush()
+    for st, kind in touched:
+        history.record(session, st, kind, actor_id)
     return changed
 
 
@@ -239,7 +250,11 @@ def apply_machine_drafts(
             )
             .execution_options(synchronize_session=False)
         )
-        applied += rowcount(result)
+        if rowcount(result) == 1:
+            applied += 1
+            st = session.get(SegmentTranslation, seg.id, populate_existing=True)
+            if st is not None:
+                history.record(session, st, ChangeKind.MACHINE, None)
     skipped = len(work.segments) - applied
     tr = session.get(Translation, work.translation_id, populate_existing=True)
     if tr is not None:

@@ -1,0 +1,79 @@
+"""Segment history: every change kept as an append-only row, shown to translators and restorable."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from webapp.core.db import DbSession
+from webapp.core.errors import NotFound
+from webapp.translation.models import (
+    ChangeKind,
+    SegmentChange,
+    SegmentStatus,
+    SegmentTranslation,
+    Translation,
+)
+
+
+def record(
+    session: DbSession, st: SegmentTranslation, kind: ChangeKind, actor_id: int | None
+) -> SegmentChange:
+    """Append the segment's state as it is now (call after changing it)."""
+    change = SegmentChange(
+        segment_translation_id=st.id,
+        kind=kind,
+        version=st.version,
+        text=st.text,
+        status=st.status,
+        origin=st.origin,
+        engine=st.engine,
+        model_version=st.model_version,
+        source_hash=st.source_hash,
+        source_text=st.source_text,
+        actor_id=actor_id,
+    )
+    session.add(change)
+    return change
+
+
+def changes(session: DbSession, st: SegmentTranslation) -> list[SegmentChange]:
+    """The segment's changes, newest first."""
+    return list(
+        session.scalars(
+            select(SegmentChange)
+            .where(SegmentChange.segment_translation_id == st.id)
+            .order_by(SegmentChange.id.desc())
+        )
+    )
+
+
+def previous_approvals(session: DbSession, tr: Translation) -> dict[int, SegmentChange]:
+    """For each segment whose source changed since it was approved: the last approved change.
+
+    It carries the old source (for the diff) and the old translation (to start from).
+    """
+    open_ids = {st.id: st.source_hash for st in tr.segments if st.status != SegmentStatus.APPROVED}
+    if not open_ids:
+        return {}
+    rows = session.scalars(
+        select(SegmentChange)
+        .where(
+            SegmentChange.segment_translation_id.in_(open_ids),
+            SegmentChange.status == SegmentStatus.APPROVED,
+        )
+        .order_by(SegmentChange.id)
+    )
+    found: dict[int, SegmentChange] = {}
+    for change in rows:
+        if change.source_hash != open_ids[change.segment_translation_id]:
+            found[change.segment_translation_id] = change  # the newest wins
+    return found
+
+
+def get_change(session: DbSession, st: SegmentTranslation, change_id: int) -> SegmentChange:
+    """One earlier text of this segment (404 for another segment's change or an empty one)."""
+    change = session.get(SegmentChange, change_id)
+    if change is None or change.segment_translation_id != st.id or change.text is None:
+        raise NotFound(str(_l("No such earlier text for this segment.")))
+    return change
