@@ -2,59 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
+import re
 
 import pytest
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_user
+from tests.e2e.conftest import sign_in
+from tests.factories import make_user
 from webapp.jobs.worker import run_worker
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-    assert "/login" not in page.url
 
 
 def sign_out(page) -> None:
@@ -93,9 +50,11 @@ def test_liaison_translator_and_reader_in_the_browser(app, live_server, page, tm
         form = page.locator("form.segment").nth(i)
         form.locator("textarea").fill(f"訳文{i}")
         form.locator("button", has_text="Approve").click()
-        page.wait_for_load_state()
+        expect(form).to_have_class(re.compile("segment-approved"))
     assert page.locator("form.segment-approved").count() == count
     page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
+    page.reload()  # approvals were saved in place; the page from the server agrees
+    assert page.locator("form.segment-approved").count() == count
     page.click("text=Approve the whole translation")
     assert page.locator(".flash", has_text="Translation approved").count() == 1
     sign_out(page)

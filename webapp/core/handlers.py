@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,6 +16,11 @@ from werkzeug.exceptions import HTTPException
 from webapp.core.errors import DomainError
 from webapp.core.permissions import is_api_request
 from webapp.extensions import db
+
+
+def prefers_json() -> bool:
+    """The API, or a page's own script asking for JSON (inline saving)."""
+    return is_api_request() or request.accept_mimetypes.best == "application/json"
 
 
 def _page_text(status: int) -> tuple[str, str]:
@@ -45,7 +50,7 @@ def error_page(status: int, message: str | None = None) -> tuple[str, int]:
 
 def _domain_error(exc: DomainError) -> Any:
     db.session.rollback()
-    if is_api_request():
+    if prefers_json():
         return jsonify(exc.body()), exc.status
     return error_page(exc.status, exc.message or None)
 
@@ -55,7 +60,7 @@ def _csrf_error(exc: CSRFError) -> Any:
         "The form expired or did not come from this site. Go back, reload the page and "
         "try again; nothing was saved."
     )
-    if is_api_request():
+    if prefers_json():
         return jsonify({"error": message, "fields": {}}), 400
     return render_template(
         "errors/page.html", heading=_("The form could not be sent"), message=message

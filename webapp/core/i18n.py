@@ -53,6 +53,16 @@ ORIGIN_LABELS = {
 }
 
 
+def status_label(status: object) -> str:
+    """A translation's or segment's status in the reader's language."""
+    return str(STATUS_LABELS.get(str(status), str(status)))
+
+
+def origin_label(origin: object) -> str:
+    """Who made a text (machine, memory, translator) in the reader's language."""
+    return str(ORIGIN_LABELS.get(str(origin), str(origin)))
+
+
 def country_name(code: str) -> str:
     """JP -> Japan / 日本, from CLDR through Babel."""
     return get_locale().territories.get(code.upper(), code) if code else ""
@@ -64,8 +74,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals.update(
         segment_label=segment_label,
-        status_label=lambda s: STATUS_LABELS.get(str(s), str(s)),
-        origin_label=lambda s: ORIGIN_LABELS.get(str(s), str(s)),
+        status_label=status_label,
+        origin_label=origin_label,
         LOCALE_NAMES=LOCALE_NAMES,
         LOCALES=LOCALES,
     )

@@ -1,0 +1,105 @@
+"""The translator's workspace in Chromium: nothing typed is lost, errors sit beside their segment,
+changed sentences come first with their diff, and the page fits a phone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+from tests.factories import make_user, staff_headers, summary_payload
+from webapp.jobs.worker import run_worker
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def drafted(app):
+    """An English summary with machine drafts in Japanese; returns (client, liaison, created)."""
+    make_user(app, "translator", ["ja"])
+    liaison = staff_headers(app, "liaison")
+    client = app.test_client()
+    created = client.post("/api/v1/summaries", json=summary_payload(), headers=liaison).json
+    run_worker(app, burst=True)
+    return client, liaison, created
+
+
+def _open(page, base, created):
+    sign_in(page, base, "translator-ja@example.org")
+    page.goto(f"{base}/review/translations/{created['translations']['ja']['id']}")
+    page.on("dialog", lambda dialog: dialog.accept())
+
+
+def test_typed_text_survives_an_approval_and_a_reload(live_server, page, drafted):
+    _client, _liaison, created = drafted
+    _open(page, live_server, created)
+    forms = page.locator("form.segment")
+    for i in range(3):
+        forms.nth(i).locator("textarea").fill(f"入力中の訳{i}")
+    forms.nth(0).locator("button", has_text="Approve").click()
+    expect(forms.nth(0)).to_have_class(re.compile("segment-approved"))
+    expect(forms.nth(0).locator("[data-message]")).to_have_text("Approved.")
+    assert forms.nth(1).locator("textarea").input_value() == "入力中の訳1"
+    assert forms.nth(2).locator("textarea").input_value() == "入力中の訳2"
+    page.reload()
+    forms = page.locator("form.segment")
+    assert forms.nth(0).locator("textarea").input_value() == "入力中の訳0"  # saved on the server
+    assert forms.nth(1).locator("textarea").input_value() == "入力中の訳1"  # kept in the browser
+    assert forms.nth(2).locator("textarea").input_value() == "入力中の訳2"
+    expect(forms.nth(1)).to_have_class(re.compile("dirty"))
+
+
+def test_an_error_shows_beside_its_segment(live_server, page, drafted):
+    _client, _liaison, created = drafted
+    _open(page, live_server, created)
+    form = page.locator("form.segment").nth(3)
+    form.locator("textarea").fill("   ")
+    form.locator("button", has_text="Approve").click()
+    expect(form.locator("[data-message] .error")).to_have_text("A translation cannot be empty.")
+    expect(form).to_have_class(re.compile("has-error"))
+    assert page.locator(".flash-error").count() == 0  # not at the top of the page
+
+
+def test_after_a_source_edit_the_changed_sentence_comes_first_with_its_diff(
+    app, live_server, page, drafted
+):
+    client, liaison, created = drafted
+    translator = staff_headers(app, "translator", ["ja"], email="api-translator@example.org")
+    tr_id = created["translations"]["ja"]["id"]
+    for seg in client.get(f"/api/v1/translations/{tr_id}", headers=translator).json["segments"]:
+        client.put(
+            f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
+            json={"text": f"承認:{seg['key']}", "approve": True, "version": seg["version"]},
+            headers=translator,
+        )
+    assert (
+        client.post(f"/api/v1/translations/{tr_id}/approve", headers=translator).status_code == 200
+    )
+    body = summary_payload()["body"].replace("praised the", "warmly praised the")
+    client.patch(
+        f"/api/v1/summaries/{created['id']}",
+        json={"body": body},
+        headers={**liaison, "If-Match": "1"},
+    )
+    run_worker(app, burst=True)
+    _open(page, live_server, created)
+    first = page.locator("form.segment").first
+    expect(first.locator(".diff ins")).to_have_text("warmly ")
+    expect(first.locator(".previous-text")).to_have_text(re.compile("^承認:body"))
+    first.locator("[data-use-previous]").click()
+    assert first.locator("textarea").input_value().startswith("承認:body")
+    folded = page.locator("details.folded")
+    expect(folded.locator("summary")).to_contain_text("unchanged approved segments")
+    assert not folded.locator("form.segment").first.is_visible()
+
+
+def test_the_review_page_fits_a_phone(live_server, new_page, drafted):
+    _client, _liaison, created = drafted
+    page = new_page(width=360, height=800)
+    _open(page, live_server, created)
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths
+    box = page.locator("form.segment button", has_text="Approve").first.bounding_box()
+    assert box["height"] >= 44

@@ -1,0 +1,165 @@
+// The translator's workspace: save and approve in place, keep unsaved text, move with the keyboard.
+// Without this script every segment form still posts and the page reloads (plain HTML fallback).
+(function () {
+  "use strict";
+
+  const forms = () => Array.from(document.querySelectorAll("form.segment"));
+  // Localized messages come from the page (data-* on .segments), never from this file.
+  const say = (name) => (document.querySelector(".segments") || document.body).dataset[name] || "";
+  const draftKey = (form) => `kakehashi:draft:${form.dataset.translation}:${form.dataset.segment}`;
+  const textOf = (form) => form.querySelector("textarea");
+  const versionOf = (form) => form.querySelector("input[name$='-version']");
+
+  function markDirty(form, dirty) {
+    form.classList.toggle("dirty", dirty);
+  }
+
+  // Unsaved text survives a reload: kept per segment, together with the version it was typed on.
+  function keepDraft(form) {
+    const box = textOf(form);
+    const dirty = box.value !== box.defaultValue;
+    markDirty(form, dirty);
+    if (dirty) {
+      localStorage.setItem(draftKey(form), JSON.stringify({ text: box.value, version: versionOf(form).value }));
+    } else {
+      localStorage.removeItem(draftKey(form));
+    }
+  }
+
+  function restoreDraft(form, restoredLabel) {
+    const saved = localStorage.getItem(draftKey(form));
+    if (!saved) return;
+    let draft;
+    try { draft = JSON.parse(saved); } catch (e) { localStorage.removeItem(draftKey(form)); return; }
+    const box = textOf(form);
+    if (draft.text === box.defaultValue) { localStorage.removeItem(draftKey(form)); return; }
+    box.value = draft.text;
+    markDirty(form, true);
+    show(form, restoredLabel, "info");
+  }
+
+  function show(form, message, kind) {
+    const place = form.querySelector("[data-message]");
+    place.replaceChildren();
+    const p = document.createElement("p");
+    p.className = kind === "error" ? "error" : "hint";
+    p.setAttribute("role", kind === "error" ? "alert" : "status");
+    p.textContent = message;
+    place.appendChild(p);
+  }
+
+  function applyState(form, state) {
+    const seg = state.segment;
+    const box = textOf(form);
+    box.value = seg.text || "";
+    box.defaultValue = box.value;
+    versionOf(form).value = seg.version;
+    form.dataset.status = seg.status;
+    form.classList.remove("segment-pending", "segment-draft", "segment-approved", "has-error");
+    form.classList.add(`segment-${seg.status}`);
+    const badge = form.querySelector("[data-badge] .badge");
+    badge.className = `badge badge-${seg.status}`;
+    badge.textContent = seg.status_label;
+    form.querySelector("[data-origin]").textContent = seg.origin_label;
+    const trBadge = document.querySelector("[data-translation-status] .badge");
+    if (trBadge) {
+      trBadge.className = `badge badge-${state.translation.status}`;
+      trBadge.textContent = state.translation.status_label;
+    }
+    const waiting = document.querySelector("[data-waiting]");
+    if (waiting && state.waiting_label) waiting.textContent = state.waiting_label;
+    localStorage.removeItem(draftKey(form));
+    markDirty(form, false);
+  }
+
+  async function save(form, approve) {
+    const data = new FormData(form);
+    const approveField = form.querySelector("button[value='y']").name;
+    if (approve) data.set(approveField, "y"); else data.delete(approveField);
+    form.classList.add("busy");
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: data,
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      const body = await response.json().catch(() => ({}));
+      if (response.ok) {
+        applyState(form, body);
+        show(form, body.message, "info");
+        return true;
+      }
+      const fields = body.fields ? Object.values(body.fields) : [];
+      let message = fields.length ? fields.join(" ") : (body.error || response.statusText);
+      if (response.status === 409 && body.current) {
+        // Someone saved first: keep this text, show theirs, and let the next save replace it.
+        versionOf(form).value = body.current_version;
+        message = `${body.error} ${say("theirsLabel")} ${body.current.text || ""}`.trim();
+      }
+      form.classList.add("has-error");
+      show(form, message, "error");
+      return false;
+    } catch (err) {
+      show(form, say("offlineMessage") || String(err), "error");
+      return false;
+    } finally {
+      form.classList.remove("busy");
+    }
+  }
+
+  function nextOpen(from) {
+    const all = forms().filter((f) => f.dataset.status !== "approved" && f.offsetParent !== null);
+    if (!all.length) return;
+    const start = from ? all.findIndex((f) => f.compareDocumentPosition(from) & Node.DOCUMENT_POSITION_PRECEDING) : 0;
+    const target = all[start >= 0 ? start : 0];
+    target.scrollIntoView({ behavior: "smooth", block: "center" });
+    textOf(target).focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.documentElement.classList.add("js");
+    const restoredLabel = say("restoredMessage");
+    for (const form of forms()) {
+      restoreDraft(form, restoredLabel);
+      textOf(form).addEventListener("input", () => keepDraft(form));
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const approve = event.submitter ? event.submitter.value === "y" : false;
+        save(form, approve).then((ok) => { if (ok && approve) nextOpen(form); });
+      });
+      const usePrevious = form.querySelector("[data-use-previous]");
+      if (usePrevious) {
+        usePrevious.addEventListener("click", () => {
+          textOf(form).value = form.querySelector(".previous-text").textContent;
+          keepDraft(form);
+          textOf(form).focus();
+        });
+      }
+    }
+    const next = document.querySelector("[data-next-open]");
+    if (next) next.addEventListener("click", () => nextOpen(null));
+
+    document.addEventListener("keydown", (event) => {
+      const form = event.target.closest && event.target.closest("form.segment");
+      if (event.altKey && event.key === "ArrowDown") {
+        event.preventDefault();
+        nextOpen(form);
+      } else if (form && (event.ctrlKey || event.metaKey) && event.key === "Enter") {
+        event.preventDefault();
+        save(form, true).then((ok) => { if (ok) nextOpen(form); });
+      } else if (form && (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
+        event.preventDefault();
+        save(form, false);
+      }
+    });
+
+    // Leaving with unsaved text asks first (the text is also kept for the next visit).
+    window.addEventListener("beforeunload", (event) => {
+      if (document.querySelector("form.segment.dirty")) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  });
+})();
