@@ -19,6 +19,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     if config_cls is ProductionConfig and app.config["SECRET_KEY"] in (None, "", DEV_SECRET):
         raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
+    if app.config["MEMORY_AUTO_APPROVE"] not in ("context", "exact", "never"):
+        raise RuntimeError("MEMORY_AUTO_APPROVE must be context, exact or never.")
     _prepare_instance(app)
 
     from webapp import domains, extensions

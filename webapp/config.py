@@ -31,6 +31,11 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    # Translation memory: "context" (a match with the same neighbours arrives approved; a plain
+    # exact match arrives as a draft to confirm), "exact" (every exact match approved) or "never".
+    MEMORY_AUTO_APPROVE = os.environ.get("MEMORY_AUTO_APPROVE", "context")
+    # Four eyes: the person who last wrote a segment's text may not approve it.
+    REQUIRE_SECOND_APPROVER = os.environ.get("REQUIRE_SECOND_APPROVER", "0") == "1"
     # Werkzeug refuses larger bodies (413) before anything reads them.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
 

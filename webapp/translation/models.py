@@ -104,9 +104,14 @@ class SegmentTranslation(Model):
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where a memory match came from (its original approver and date are shown to the reviewer).
+    memory_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("translation_memory.id", ondelete="SET NULL")
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     translation: Mapped[Translation] = relationship(back_populates="segments")
+    memory_entry: Mapped[MemoryEntry | None] = relationship()
 
 
 class ChangeKind(enum.StrEnum):
@@ -153,5 +158,8 @@ class MemoryEntry(Model):
     source_hash: Mapped[str] = mapped_column(String(64))
     source_text: Mapped[str] = mapped_column(Text)
     target_text: Mapped[str] = mapped_column(Text)
+    # The neighbouring sentences' hashes when it was approved: a "context match" needs both.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    next_hash: Mapped[str | None] = mapped_column(String(64))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -15,11 +16,10 @@ from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, allowed, require
 from webapp.core.schemas import parse
 from webapp.summaries.models import Summary
-from webapp.translation import history
+from webapp.translation import history, memory
 from webapp.translation import workflow as translation
 from webapp.translation.models import (
     ChangeKind,
-    MemoryEntry,
     Origin,
     SegmentStatus,
     SegmentTranslation,
@@ -85,6 +85,7 @@ def save_segment(
             current_version=st.version,
             current={"text": st.text, "status": str(st.status)},
         )
+    _check_four_eyes(st, user, approve=approve, changes_text=new_text != st.text)
     if new_text != st.text:
         st.text, st.origin, st.edited_by_id = new_text, Origin.HUMAN, user.id
         st.engine = st.model_version = None
@@ -127,27 +128,28 @@ def restore(
     )
 
 
+def _check_four_eyes(
+    st: SegmentTranslation, user: User, *, approve: bool, changes_text: bool
+) -> None:
+    """With REQUIRE_SECOND_APPROVER, whoever last wrote the text may not approve it."""
+    if not approve or not current_app.config.get("REQUIRE_SECOND_APPROVER"):
+        return
+    if changes_text or st.edited_by_id == user.id:
+        raise NotReady(
+            str(_l("Another translator must approve text you wrote. Save it as a draft instead.")),
+            [st.key],
+        )
+
+
 def _remember(
     session: DbSession, tr: Translation, st: SegmentTranslation, text: str, user: User
 ) -> None:
-    """Approved pairs feed translation memory (the newest approval wins)."""
-    source = tr.summary.source_locale
-    entry = session.scalar(
-        select(MemoryEntry).where(
-            MemoryEntry.source_locale == source,
-            MemoryEntry.target_locale == tr.locale,
-            MemoryEntry.source_hash == st.source_hash,
-        )
+    """Approved pairs feed translation memory, with the neighbours that make a context match."""
+    ordered = sorted(tr.segments, key=lambda s: s.position)
+    context = memory.neighbours(ordered, ordered.index(st))
+    memory.remember(
+        session, tr.summary.source_locale, tr.locale, st, st.source_text, text, context, user
     )
-    if entry is None:
-        entry = MemoryEntry(
-            source_locale=source,
-            target_locale=tr.locale,
-            source_hash=st.source_hash,
-            source_text=st.source_text,
-        )
-        session.add(entry)
-    entry.target_text, entry.approved_by_id = text, user.id
 
 
 def approve_translation(session: DbSession, tr: Translation, user: User) -> Translation:

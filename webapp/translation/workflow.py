@@ -15,10 +15,9 @@ from webapp.core.locales import target_locales
 from webapp.core.permissions import Permission, require
 from webapp.jobs import queue as jobs
 from webapp.summaries.models import Revision, Summary
-from webapp.translation import history, segmentation
+from webapp.translation import history, memory, segmentation
 from webapp.translation.models import (
     ChangeKind,
-    MemoryEntry,
     Origin,
     Segment,
     SegmentStatus,
@@ -97,9 +96,9 @@ def _reconcile(
     existing = {st.key: st for st in tr.segments}
     changed = False
     touched: list[tuple[SegmentTranslation, ChangeKind]] = []
-    memory = _memory_lookup(session, source, tr.locale, [s.source_hash for s in segments])
+    matches = memory.lookup(session, source, tr.locale, [s.source_hash for s in segments])
     keep: list[SegmentTranslation] = []
-    for seg in segments:
+    for index, seg in enumerate(segments):
         st = existing.pop(seg.key, None)
         if st is None:
             st = SegmentTranslation(key=seg.key, version=0)
@@ -112,10 +111,15 @@ def _reconcile(
         st.source_text, st.source_hash = seg.source_text, seg.source_hash
         st.version = (st.version or 0) + 1
         st.engine = st.model_version = st.approved_at = st.approved_by_id = st.edited_by_id = None
-        hit = memory.get(seg.source_hash)
+        st.memory_entry_id = None
+        hit = matches.get(seg.source_hash)
         if hit is not None:
-            st.text, st.origin, st.status = hit.target_text, Origin.TM, SegmentStatus.APPROVED
-            st.approved_by_id, st.approved_at = hit.approved_by_id, hit.updated_at
+            st.text, st.origin, st.memory_entry_id = hit.target_text, Origin.TM, hit.id
+            if memory.arrives_approved(hit, memory.neighbours(segments, index)):
+                st.status = SegmentStatus.APPROVED
+                st.approved_by_id, st.approved_at = hit.approved_by_id, hit.updated_at
+            else:
+                st.status = SegmentStatus.DRAFT  # a reviewer confirms it (one key: Ctrl+Enter)
             touched.append((st, ChangeKind.MEMORY))
         else:
             st.text, st.origin, st.status = None, None, SegmentStatus.PENDING
@@ -129,21 +133,6 @@ def _reconcile(
     for st, kind in touched:
         history.record(session, st, kind, actor_id)
     return changed
-
-
-def _memory_lookup(
-    session: DbSession, source: str, target: str, hashes: list[str]
-) -> dict[str, MemoryEntry]:
-    if not hashes:
-        return {}
-    rows = session.scalars(
-        select(MemoryEntry).where(
-            MemoryEntry.source_locale == source,
-            MemoryEntry.target_locale == target,
-            MemoryEntry.source_hash.in_(set(hashes)),
-        )
-    )
-    return {m.source_hash: m for m in rows}
 
 
 def refresh_status(session: DbSession, tr: Translation, *, enqueue: bool = True) -> None:

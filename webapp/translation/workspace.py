@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from sqlalchemy import select
+
+from webapp.accounts import services as users
 from webapp.core.db import DbSession
 from webapp.translation import history
 from webapp.translation.diff import Piece, source_diff
-from webapp.translation.models import SegmentChange, SegmentStatus, SegmentTranslation, Translation
+from webapp.translation.models import (
+    MemoryEntry,
+    SegmentChange,
+    SegmentStatus,
+    SegmentTranslation,
+    Translation,
+)
+
+
+@dataclass(frozen=True)
+class MemoryNote:
+    approved_by: str | None
+    approved_at: datetime
 
 
 @dataclass
@@ -17,6 +33,7 @@ class Entry:
     st: SegmentTranslation
     previous: SegmentChange | None = None  # the last approval, made against an older source
     diff: list[Piece] = field(default_factory=list)  # old source -> new source
+    memory: MemoryNote | None = None  # for memory matches: who approved the text, and when
 
     @property
     def open(self) -> bool:
@@ -40,14 +57,29 @@ class Workspace:
 def build(session: DbSession, tr: Translation) -> Workspace:
     """Changed segments first (with their diff and previous translation), then the others."""
     previous = history.previous_approvals(session, tr)
+    notes = _memory_notes(session, tr)
     source_locale = tr.summary.source_locale
     changed: list[Entry] = []
     rest: list[Entry] = []
     for st in tr.segments:
         before = previous.get(st.id)
+        note = notes.get(st.memory_entry_id) if st.memory_entry_id else None
         if before is not None:
             diff = source_diff(before.source_text, st.source_text, source_locale)
-            changed.append(Entry(st, before, diff))
+            changed.append(Entry(st, before, diff, note))
         else:
-            rest.append(Entry(st))
+            rest.append(Entry(st, memory=note))
     return Workspace(tr, changed, rest, fold_approved=bool(changed))
+
+
+def _memory_notes(session: DbSession, tr: Translation) -> dict[int, MemoryNote]:
+    """Who approved each memory match this translation uses, in two queries."""
+    ids = {st.memory_entry_id for st in tr.segments if st.memory_entry_id}
+    if not ids:
+        return {}
+    entries = list(session.scalars(select(MemoryEntry).where(MemoryEntry.id.in_(ids))))
+    emails = users.emails_for(session, {e.approved_by_id for e in entries if e.approved_by_id})
+    return {
+        e.id: MemoryNote(emails.get(e.approved_by_id) if e.approved_by_id else None, e.updated_at)
+        for e in entries
+    }

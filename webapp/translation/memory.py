@@ -1,0 +1,88 @@
+"""Translation memory: approved pairs reused for identical source text, with their context.
+
+A match whose neighbouring sentences also match (a context match) is the same sentence in the same
+place and may arrive approved; a plain exact match arrives as a draft that names where it came from.
+The rule is the setting MEMORY_AUTO_APPROVE: "context" (default), "exact" or "never".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from flask import current_app
+from sqlalchemy import select
+
+from webapp.accounts.models import User
+from webapp.core.db import DbSession, utcnow
+from webapp.translation.models import MemoryEntry
+
+RULES = ("context", "exact", "never")
+
+
+class Hashed(Protocol):
+    source_hash: str
+
+
+def neighbours(items: Sequence[Hashed], index: int) -> tuple[str | None, str | None]:
+    """The source hashes just before and after item `index` (None at either end)."""
+    before = items[index - 1].source_hash if index > 0 else None
+    after = items[index + 1].source_hash if index + 1 < len(items) else None
+    return before, after
+
+
+def lookup(
+    session: DbSession, source: str, target: str, hashes: list[str]
+) -> dict[str, MemoryEntry]:
+    """Approved pairs for these source hashes, in one query."""
+    if not hashes:
+        return {}
+    rows = session.scalars(
+        select(MemoryEntry).where(
+            MemoryEntry.source_locale == source,
+            MemoryEntry.target_locale == target,
+            MemoryEntry.source_hash.in_(set(hashes)),
+        )
+    )
+    return {m.source_hash: m for m in rows}
+
+
+def arrives_approved(entry: MemoryEntry, context: tuple[str | None, str | None]) -> bool:
+    """Whether a memory match may skip review, by the deployment's rule."""
+    rule = current_app.config.get("MEMORY_AUTO_APPROVE", "context")
+    if rule == "exact":
+        return True
+    if rule == "context":
+        return (entry.prev_hash, entry.next_hash) == context
+    return False
+
+
+def remember(
+    session: DbSession,
+    source: str,
+    target: str,
+    seg: Hashed,
+    source_text: str,
+    text: str,
+    context: tuple[str | None, str | None],
+    user: User,
+) -> MemoryEntry:
+    """Store an approved pair with its context (the newest approval wins)."""
+    entry = session.scalar(
+        select(MemoryEntry).where(
+            MemoryEntry.source_locale == source,
+            MemoryEntry.target_locale == target,
+            MemoryEntry.source_hash == seg.source_hash,
+        )
+    )
+    if entry is None:
+        entry = MemoryEntry(
+            source_locale=source,
+            target_locale=target,
+            source_hash=seg.source_hash,
+            source_text=source_text,
+        )
+        session.add(entry)
+    entry.target_text, entry.approved_by_id, entry.updated_at = text, user.id, utcnow()
+    entry.prev_hash, entry.next_hash = context
+    return entry
