@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 
 from webapp.core.locales import DEFAULT_LOCALE, LOCALE_NAMES, LOCALES
@@ -68,9 +68,15 @@ def country_name(code: str) -> str:
     return get_locale().territories.get(code.upper(), code) if code else ""
 
 
+def ago(moment: datetime) -> str:
+    """How long ago, in the reader's language ("3 hours ago" / "3 時間前")."""
+    return format_timedelta(moment - datetime.now(UTC), add_direction=True)
+
+
 def init_app(app) -> None:
     """Template helpers for locale-aware pages."""
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["ago"] = ago
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals.update(
         segment_label=segment_label,

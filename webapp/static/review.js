@@ -154,6 +154,25 @@
       }
     });
 
+    // Presence: say every minute that this page is open, and show who else has it open.
+    const presence = document.querySelector("[data-presence]");
+    if (presence) {
+      const beat = async () => {
+        if (document.hidden) return;
+        const body = new FormData();
+        body.set("csrf_token", presence.dataset.token);
+        try {
+          const response = await fetch(presence.dataset.url, {
+            method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin",
+          });
+          if (!response.ok) return;
+          const data = await response.json();
+          presence.textContent = data.others.length ? `${presence.dataset.label} ${data.others.join("; ")}` : "";
+        } catch (err) { /* try again next minute */ }
+      };
+      window.setInterval(beat, 60000);
+    }
+
     // Leaving with unsaved text asks first (the text is also kept for the next visit).
     window.addEventListener("beforeunload", (event) => {
       if (document.querySelector("form.segment.dirty")) {

@@ -12,7 +12,7 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
 from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
-from webapp.translation import history, review
+from webapp.translation import history, review, worklist
 from webapp.translation import workflow as translation
 from webapp.translation.models import SegmentChange, SegmentTranslation, Translation
 from webapp.translation.schemas import (
@@ -70,7 +70,7 @@ def _json(model):
 )
 def review_queue():
     query = parse(ReviewQueueQuery, request.args.to_dict())
-    queue = review.review_queue(db.session, acting_user(), query.locale)
+    queue = worklist.translations_waiting(db.session, acting_user(), query.locale, query.state)
     return _json(ReviewQueueOut(translations=[translation_out(t, segments=False) for t in queue]))
 
 

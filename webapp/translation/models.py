@@ -163,3 +163,19 @@ class MemoryEntry(Model):
     next_hash: Mapped[str | None] = mapped_column(String(64))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Presence(Model):
+    """Who has a translation open, and which segment they last saved (presence, not a lock)."""
+
+    __tablename__ = "presence"
+    __table_args__ = (UniqueConstraint("translation_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    translation_id: Mapped[int] = mapped_column(
+        ForeignKey("translations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_saved_key: Mapped[str | None] = mapped_column(String(100))
+    last_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,17 +5,13 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotFound, NotReady, ValidationError, VersionConflict
-from webapp.core.locales import LOCALES
-from webapp.core.permissions import Permission, allowed, require
+from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
-from webapp.summaries.models import Summary
 from webapp.translation import history, memory
 from webapp.translation import workflow as translation
 from webapp.translation.models import (
@@ -27,30 +23,6 @@ from webapp.translation.models import (
     TranslationStatus,
 )
 from webapp.translation.schemas import SegmentSave
-
-WAITING = (
-    TranslationStatus.QUEUED,
-    TranslationStatus.IN_REVIEW,
-    TranslationStatus.STALE,
-    TranslationStatus.FAILED,
-)
-
-
-def review_queue(session: DbSession, user: User, locale: str | None = None) -> list[Translation]:
-    """Translations waiting for this translator (into their locales), oldest change first."""
-    locales = [x for x in LOCALES if allowed(user, Permission.REVIEW, x) and locale in (None, x)]
-    if not locales:
-        return []
-    query = (
-        select(Translation)
-        .where(Translation.status.in_(WAITING), Translation.locale.in_(locales))
-        .order_by(Translation.updated_at, Translation.id)
-        .options(
-            selectinload(Translation.summary).selectinload(Summary.current_revision),
-            selectinload(Translation.segments),
-        )
-    )
-    return list(session.scalars(query))
 
 
 def get_segment(tr: Translation, segment_id: int) -> SegmentTranslation:

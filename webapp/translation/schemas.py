@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -58,6 +58,7 @@ class TranslationOut(OutputModel):
 
 class ReviewQueueQuery(InputModel):
     locale: LocaleCode | None = None
+    state: Literal["queued", "in_review", "stale", "failed"] | None = None
 
 
 class ReviewQueueOut(OutputModel):

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from webapp.core.errors import NotReady, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
 from webapp.core.handlers import prefers_json
 from webapp.core.i18n import origin_label, status_label
+from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, require, requires
+from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
-from webapp.translation import review, workspace
+from webapp.translation import presence, review, worklist, workspace
 from webapp.translation import workflow as translation
 from webapp.translation.forms import SegmentForm
 from webapp.translation.models import SegmentStatus, SegmentTranslation, Translation
@@ -31,8 +33,30 @@ def _translation(translation_id: int) -> Translation:
 @bp.get("/")
 @requires(Permission.SEE_REVIEW_QUEUE)
 def queue():
+    """The queue in order of need; the page's script asks for JSON to refresh statuses."""
+    locale = request.args.get("locale") if request.args.get("locale") in LOCALES else None
+    state = request.args.get("state") if request.args.get("state") in worklist.STATES else None
+    page_arg = request.args.get("page", "1")
+    number = int(page_arg) if page_arg.isdigit() and len(page_arg) < 6 else 1
+    page = worklist.worklist(db.session, current_user, locale=locale, state=state, page=number)
+    if prefers_json():
+        return jsonify(
+            {
+                "rows": [
+                    {
+                        "id": r.tr.id,
+                        "status": str(r.tr.status),
+                        "status_label": status_label(r.tr.status),
+                        "waiting": r.waiting,
+                        "total": r.total,
+                        "people": r.people,
+                    }
+                    for r in page.rows
+                ]
+            }
+        )
     return render_template(
-        "review/queue.html", translations=review.review_queue(db.session, current_user)
+        "review/queue.html", page=page, locale=locale, state=state, states=worklist.STATES
     )
 
 
@@ -50,6 +74,7 @@ def _page(tr: Translation, problem: dict | None = None, status: int = 200):
         space=space,
         forms=forms,
         problem=problem,
+        others=_others_text(tr),
         action_form=SimpleForm(),
     ), status
 
@@ -57,7 +82,40 @@ def _page(tr: Translation, problem: dict | None = None, status: int = 200):
 @bp.get("/translations/<id:translation_id>")
 @requires(Permission.REVIEW)
 def translation_page(translation_id: int):
-    return _page(_translation(translation_id))
+    tr = _translation(translation_id)
+    presence.touch(db.session, tr.id, current_user)
+    db.session.commit()
+    return _page(tr)
+
+
+@bp.post("/translations/<id:translation_id>/presence")
+@requires(Permission.REVIEW)
+def heartbeat(translation_id: int):
+    """The open page says it is still open, and learns who else is (JSON)."""
+    tr = _translation(translation_id)
+    if not SimpleForm().validate_on_submit():
+        raise ValidationError({"csrf_token": _("The form expired; reload the page and try again.")})
+    presence.touch(db.session, tr.id, current_user)
+    db.session.commit()
+    return jsonify({"others": _others_text(tr)})
+
+
+def _others_text(tr: Translation) -> list[str]:
+    """ "bob@example.org (saved Paragraph 2, sentence 1 at 14:05)", in the reader's language."""
+    lines = []
+    for someone in presence.others(db.session, tr.id, current_user):
+        if someone.last_saved_key and someone.last_saved_at:
+            lines.append(
+                _(
+                    "%(who)s (last saved %(segment)s at %(time)s)",
+                    who=someone.email,
+                    segment=segment_label(someone.last_saved_key),
+                    time=format_time(someone.last_saved_at, "short"),
+                )
+            )
+        else:
+            lines.append(someone.email)
+    return lines
 
 
 def segment_state(tr: Translation, st: SegmentTranslation) -> dict:
@@ -116,6 +174,7 @@ def save_segment(translation_id: int, segment_id: int):
             "theirs": theirs,
         }
         return _page(tr, problem, exc.status)
+    presence.touch(db.session, tr.id, current_user, saved_key=st.key)
     db.session.commit()
     if prefers_json():
         return jsonify(segment_state(tr, st))

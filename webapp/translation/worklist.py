@@ -1,0 +1,137 @@
+"""The review queue for people: what waits, for how long, and what to do first.
+
+Order of need: stale translations already published first (readers see an outdated version), then
+translations never approved, then the rest; within each, the longest-waiting first.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from webapp.accounts.models import User
+from webapp.core.db import DbSession
+from webapp.core.locales import LOCALES
+from webapp.core.permissions import Permission, allowed
+from webapp.publishing import services as publishing
+from webapp.summaries.models import Summary
+from webapp.translation import presence
+from webapp.translation.models import (
+    SegmentStatus,
+    SegmentTranslation,
+    Translation,
+    TranslationStatus,
+)
+
+WAITING = (
+    TranslationStatus.QUEUED,
+    TranslationStatus.IN_REVIEW,
+    TranslationStatus.STALE,
+    TranslationStatus.FAILED,
+)
+STATES = tuple(str(s) for s in WAITING)
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Row:
+    tr: Translation
+    waiting: int  # segments not approved
+    total: int
+    waiting_since: datetime | None  # the oldest waiting segment's last change
+    stale_since: datetime | None  # when the source changed after an approval
+    published: bool  # readers see a version in this locale
+    people: list[str]  # who has it open now
+
+    @property
+    def need(self) -> int:
+        """0: published and outdated, 1: never approved, 2: the rest."""
+        if self.stale_since is not None and self.published:
+            return 0
+        return 1 if self.tr.approved_revision_id is None else 2
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    page: int
+    pages: int
+    total: int
+
+
+def translations_waiting(
+    session: DbSession, user: User, locale: str | None = None, state: str | None = None
+) -> list[Translation]:
+    """Translations waiting for this translator, into their locales (the API's queue)."""
+    locales = [x for x in LOCALES if allowed(user, Permission.REVIEW, x) and locale in (None, x)]
+    states = [s for s in WAITING if state in (None, str(s))]
+    if not locales or not states:
+        return []
+    query = (
+        select(Translation)
+        .where(Translation.status.in_(states), Translation.locale.in_(locales))
+        .order_by(Translation.updated_at, Translation.id)
+        .options(selectinload(Translation.summary).selectinload(Summary.current_revision))
+    )
+    return list(session.scalars(query))
+
+
+def worklist(
+    session: DbSession,
+    user: User,
+    *,
+    locale: str | None = None,
+    state: str | None = None,
+    page: int = 1,
+) -> Page:
+    """One page of the queue in order of need, with the figures a translator plans by."""
+    translations = translations_waiting(session, user, locale, state)
+    ids = [t.id for t in translations]
+    stats = _segment_stats(session, ids)
+    published = publishing.published_locales_by_summary(
+        session, list({t.summary_id for t in translations})
+    )
+    people = presence.working_on(session, ids)
+    rows = [
+        Row(
+            tr=t,
+            waiting=stats.get(t.id, (0, 0, None))[0],
+            total=stats.get(t.id, (0, 0, None))[1],
+            waiting_since=stats.get(t.id, (0, 0, None))[2],
+            stale_since=t.summary.revision.created_at
+            if t.approved_revision_id and t.approved_revision_id != t.revision_id
+            else None,
+            published=t.locale in published.get(t.summary_id, []),
+            people=people.get(t.id, []),
+        )
+        for t in translations
+    ]
+    rows.sort(key=lambda r: (r.need, r.waiting_since or r.tr.updated_at, r.tr.id))
+    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * PAGE_SIZE
+    return Page(rows[start : start + PAGE_SIZE], page, pages, len(rows))
+
+
+def _segment_stats(
+    session: DbSession, translation_ids: list[int]
+) -> dict[int, tuple[int, int, datetime | None]]:
+    """(waiting, total, oldest waiting change) per translation, in one grouped query."""
+    if not translation_ids:
+        return {}
+    open_ = SegmentTranslation.status != SegmentStatus.APPROVED
+    rows = session.execute(
+        select(
+            SegmentTranslation.translation_id,
+            func.count().filter(open_),
+            func.count(),
+            func.min(SegmentTranslation.updated_at).filter(open_),
+        )
+        .where(SegmentTranslation.translation_id.in_(translation_ids))
+        .group_by(SegmentTranslation.translation_id)
+    )
+    return {tid: (waiting, total, since) for tid, waiting, total, since in rows}
