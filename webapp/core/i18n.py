@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import format_date, format_timedelta, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 
 from webapp.core.locales import DEFAULT_LOCALE, LOCALE_NAMES, LOCALES
@@ -46,6 +46,14 @@ STATUS_LABELS = {
     "pending": _l("No draft yet"),
     "draft": _l("Draft"),
 }
+CHANGE_LABELS = {
+    "save": _l("Saved as a draft"),
+    "approve": _l("Approved"),
+    "machine": _l("Machine draft"),
+    "memory": _l("Filled from translation memory"),
+    "source_changed": _l("The source changed"),
+    "restore": _l("Earlier text restored"),
+}
 ORIGIN_LABELS = {
     "mt": _l("Machine draft"),
     "tm": _l("Translation memory"),
@@ -68,6 +76,11 @@ def country_name(code: str) -> str:
     return get_locale().territories.get(code.upper(), code) if code else ""
 
 
+def long_datetime(moment: datetime) -> str:
+    """January 15, 2026, 3:04 PM / 2026年1月15日 15:04 (in UTC, as stored)."""
+    return format_datetime(moment, format="medium")
+
+
 def ago(moment: datetime) -> str:
     """How long ago, in the reader's language ("3 hours ago" / "3 時間前")."""
     return format_timedelta(moment - datetime.now(UTC), add_direction=True)
@@ -77,11 +90,13 @@ def init_app(app) -> None:
     """Template helpers for locale-aware pages."""
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["ago"] = ago
+    app.jinja_env.filters["long_datetime"] = long_datetime
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals.update(
         segment_label=segment_label,
         status_label=status_label,
         origin_label=origin_label,
+        change_label=lambda kind: str(CHANGE_LABELS.get(str(kind), str(kind))),
         LOCALE_NAMES=LOCALE_NAMES,
         LOCALES=LOCALES,
     )

@@ -108,6 +108,36 @@
     }
   }
 
+  // A fresh machine draft of one segment comes through the worker: ask, then watch for it.
+  async function requestMachine(form, button) {
+    const data = new FormData(form);
+    const response = await fetch(button.getAttribute("formaction"), {
+      method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin",
+    }).catch(() => null);
+    const body = response ? await response.json().catch(() => ({})) : {};
+    if (!response || !response.ok) {
+      show(form, (body && body.error) || say("offlineMessage"), "error");
+      return;
+    }
+    show(form, body.message, "info");
+    const asked = Number(versionOf(form).value);
+    for (let i = 0; i < 30; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const state = await fetch(button.dataset.state, { headers: { Accept: "application/json" } })
+        .then((r) => (r.ok ? r.json() : null)).catch(() => null);
+      if (state && state.segment.version !== asked) {
+        if (form.classList.contains("dirty")) {
+          show(form, say("machineArrivedMessage"), "info");  // never over unsaved typing
+        } else {
+          applyState(form, state);
+          show(form, state.segment.origin_label, "info");
+        }
+        return;
+      }
+    }
+    show(form, say("machineLateMessage"), "error");
+  }
+
   function nextOpen(from) {
     const all = forms().filter((f) => f.dataset.status !== "approved" && f.offsetParent !== null);
     if (!all.length) return;
@@ -125,6 +155,10 @@
       textOf(form).addEventListener("input", () => keepDraft(form));
       form.addEventListener("submit", (event) => {
         event.preventDefault();
+        if (event.submitter && event.submitter.hasAttribute("data-machine")) {
+          requestMachine(form, event.submitter);
+          return;
+        }
         const approve = event.submitter ? event.submitter.value === "y" : false;
         save(form, approve).then((ok) => { if (ok && approve) nextOpen(form); });
       });

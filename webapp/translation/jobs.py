@@ -12,15 +12,16 @@ from webapp.translation import workflow
 from webapp.translation.models import Translation
 
 
-def _run(session: DbSession, payload: Payload, app: Flask) -> None:
-    """Snapshot, end the read transaction, translate, then apply with compare-and-set.
+def _translate_and_apply(
+    session: DbSession, work: workflow.MachineWork | None, app: Flask, *, only_pending: bool
+) -> None:
+    """End the read transaction, translate, then apply with compare-and-set.
 
     No transaction stays open while the engine runs, so people keep saving meanwhile; what they
     changed is never overwritten (see `workflow.apply_machine_drafts`).
     """
-    work = workflow.pending_work(session, payload["translation_id"])
     session.commit()
-    if work is None:  # the summary was deleted meanwhile
+    if work is None:  # deleted, or changed by a person since the request
         return
     texts: list[str] = []
     engine_name = model_version = ""
@@ -31,7 +32,20 @@ def _run(session: DbSession, payload: Payload, app: Flask) -> None:
         )
         engine_name = engine.name
         model_version = engine.model_version(work.source_locale, work.target_locale)
-    workflow.apply_machine_drafts(session, work, texts, engine_name, model_version)
+    workflow.apply_machine_drafts(
+        session, work, texts, engine_name, model_version, only_pending=only_pending
+    )
+
+
+def _run(session: DbSession, payload: Payload, app: Flask) -> None:
+    """Machine drafts for every segment that has no text yet."""
+    work = workflow.pending_work(session, payload["translation_id"])
+    _translate_and_apply(session, work, app, only_pending=True)
+
+
+def _run_segment(session: DbSession, payload: Payload, app: Flask) -> None:
+    """A fresh machine draft of one segment, asked for by a translator."""
+    _translate_and_apply(session, workflow.segment_work(session, payload), app, only_pending=False)
 
 
 def _on_give_up(session: DbSession, payload: Payload, exc: Exception) -> None:
@@ -48,6 +62,15 @@ MACHINE_TRANSLATE = register(
         kind=workflow.MT_JOB,
         run=_run,
         on_give_up=_on_give_up,
+        expected_errors=(MTError,),
+        final_errors=(MissingModelError,),
+    )
+)
+
+MACHINE_TRANSLATE_SEGMENT = register(
+    JobHandler(
+        kind=workflow.MT_SEGMENT_JOB,
+        run=_run_segment,
         expected_errors=(MTError,),
         final_errors=(MissingModelError,),
     )

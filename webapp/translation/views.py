@@ -7,6 +7,7 @@ from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.accounts import services as users
 from webapp.core.errors import NotReady, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
 from webapp.core.handlers import prefers_json
@@ -15,7 +16,7 @@ from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, require, requires
 from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
-from webapp.translation import presence, review, worklist, workspace
+from webapp.translation import history, presence, review, worklist, workspace
 from webapp.translation import workflow as translation
 from webapp.translation.forms import SegmentForm
 from webapp.translation.models import SegmentStatus, SegmentTranslation, Translation
@@ -179,6 +180,75 @@ def save_segment(translation_id: int, segment_id: int):
     if prefers_json():
         return jsonify(segment_state(tr, st))
     flash(_("Approved.") if form.approve.data else _("Saved."))
+    return redirect(
+        url_for("review.translation_page", translation_id=tr.id, _anchor=f"seg-{segment_id}")
+    )
+
+
+def _segment_form_version(st: SegmentTranslation) -> int:
+    """The version the translator's segment form was opened at (CSRF checked)."""
+    form = SegmentForm(prefix=f"s{st.id}")
+    if not form.validate_on_submit():
+        raise ValidationError({"version": _("The form expired; reload the page and try again.")})
+    return form.version.data
+
+
+@bp.post("/translations/<id:translation_id>/segments/<id:segment_id>/machine")
+@requires(Permission.REVIEW)
+def machine_draft(translation_id: int, segment_id: int):
+    """Ask the machine for a fresh draft of this one segment (it arrives through the worker)."""
+    tr = _translation(translation_id)
+    st = review.get_segment(tr, segment_id)
+    translation.request_machine_draft(db.session, tr, st, current_user, _segment_form_version(st))
+    db.session.commit()
+    message = _("A new machine draft was requested. It replaces this text when it arrives, unless you change the text first.")
+    if prefers_json():
+        return jsonify({"message": message, "version": st.version})
+    flash(message)
+    return redirect(
+        url_for("review.translation_page", translation_id=tr.id, _anchor=f"seg-{segment_id}")
+    )
+
+
+@bp.get("/translations/<id:translation_id>/segments/<id:segment_id>/state")
+@requires(Permission.REVIEW)
+def segment_state_json(translation_id: int, segment_id: int):
+    """The segment as it is now (the page polls this while a machine draft is on its way)."""
+    tr = _translation(translation_id)
+    return jsonify(segment_state(tr, review.get_segment(tr, segment_id)))
+
+
+@bp.get("/translations/<id:translation_id>/segments/<id:segment_id>/history")
+@requires(Permission.REVIEW)
+def segment_history(translation_id: int, segment_id: int):
+    """Every change to one segment, newest first, each earlier text restorable."""
+    tr = _translation(translation_id)
+    st = review.get_segment(tr, segment_id)
+    changes = history.changes(db.session, st)
+    emails = users.emails_for(db.session, {c.actor_id for c in changes if c.actor_id})
+    return render_template(
+        "review/history.html", tr=tr, st=st, changes=changes, emails=emails, form=SimpleForm()
+    )
+
+
+@bp.post("/translations/<id:translation_id>/segments/<id:segment_id>/restore")
+@requires(Permission.REVIEW)
+def restore(translation_id: int, segment_id: int):
+    """Put an earlier text back as a new draft change."""
+    tr = _translation(translation_id)
+    st = review.get_segment(tr, segment_id)
+    if not SimpleForm().validate_on_submit():
+        raise ValidationError({"csrf_token": _("The form expired; reload the page and try again.")})
+    change_id = request.form.get("change_id", "")
+    version = request.form.get("version", "")
+    if not (change_id.isdigit() and version.isdigit() and len(change_id + version) < 20):
+        raise ValidationError({"change_id": _("Choose an earlier text to restore.")})
+    review.restore(
+        db.session, tr, st, int(change_id), user=current_user, expected_version=int(version)
+    )
+    presence.touch(db.session, tr.id, current_user, saved_key=st.key)
+    db.session.commit()
+    flash(_("The earlier text is back as a draft."))
     return redirect(
         url_for("review.translation_page", translation_id=tr.id, _anchor=f"seg-{segment_id}")
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select, true, update
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.core.db import DbSession, rowcount, utcnow
-from webapp.core.errors import NotFound, NotReady
+from webapp.core.errors import NotFound, NotReady, VersionConflict
 from webapp.core.locales import target_locales
 from webapp.core.permissions import Permission, require
 from webapp.jobs import queue as jobs
@@ -27,6 +27,7 @@ from webapp.translation.models import (
 )
 
 MT_JOB = "machine_translate"
+MT_SEGMENT_JOB = "machine_translate_segment"  # a translator asked for a fresh draft of one
 
 
 def freeze_segments(session: DbSession, revision: Revision, locale: str) -> list[Segment]:
@@ -209,8 +210,44 @@ def pending_work(session: DbSession, translation_id: int) -> MachineWork | None:
     return MachineWork(tr.id, tr.summary.source_locale, tr.locale, pending)
 
 
+def request_machine_draft(
+    session: DbSession, tr: Translation, st: SegmentTranslation, user: User, expected_version: int
+) -> None:
+    """Queue a fresh machine draft of one segment; it lands only if nobody changes it meanwhile."""
+    require(user, Permission.REVIEW, tr.locale)
+    if expected_version != st.version:
+        raise VersionConflict(
+            str(_l("Someone changed this segment after you opened it. Review their text.")),
+            current_version=st.version,
+            current={"text": st.text, "status": str(st.status)},
+        )
+    jobs.enqueue_once(
+        session,
+        MT_SEGMENT_JOB,
+        {"translation_id": tr.id, "segment_id": st.id, "version": st.version},
+        dedupe_key=f"{MT_SEGMENT_JOB}:{st.id}:{st.version}",
+    )
+    audit.record(session, user, "segment.machine_requested", "segment", st.id)
+
+
+def segment_work(session: DbSession, payload: dict) -> MachineWork | None:
+    """The one segment a translator asked the machine to redo, if it is still as they saw it."""
+    tr = session.get(Translation, payload["translation_id"])
+    st = session.get(SegmentTranslation, payload["segment_id"])
+    if tr is None or st is None or st.translation_id != tr.id or st.version != payload["version"]:
+        return None
+    seg = PendingSegment(st.id, st.version, st.source_hash, st.source_text)
+    return MachineWork(tr.id, tr.summary.source_locale, tr.locale, (seg,))
+
+
 def apply_machine_drafts(
-    session: DbSession, work: MachineWork, texts: list[str], engine: str, model_version: str
+    session: DbSession,
+    work: MachineWork,
+    texts: list[str],
+    engine: str,
+    model_version: str,
+    *,
+    only_pending: bool = True,
 ) -> tuple[int, int]:
     """Write each draft only onto the segment version and source it was made from.
 
@@ -226,7 +263,7 @@ def apply_machine_drafts(
                 SegmentTranslation.id == seg.id,
                 SegmentTranslation.version == seg.version,
                 SegmentTranslation.source_hash == seg.source_hash,
-                SegmentTranslation.status == SegmentStatus.PENDING,
+                SegmentTranslation.status == SegmentStatus.PENDING if only_pending else true(),
             )
             .values(
                 text=text,
@@ -248,6 +285,8 @@ def apply_machine_drafts(
     tr = session.get(Translation, work.translation_id, populate_existing=True)
     if tr is not None:
         session.expire(tr, ["segments"])
+        if applied and tr.status == TranslationStatus.APPROVED:
+            tr.status = TranslationStatus.IN_REVIEW  # a redone segment needs approval again
         refresh_status(session, tr)  # segments still pending (a source edit) are queued again
         if applied:
             audit.record(
