@@ -103,3 +103,20 @@ def test_the_review_page_fits_a_phone(live_server, new_page, drafted):
     assert widths[0] <= widths[1], widths
     box = page.locator("form.segment button", has_text="Approve").first.bounding_box()
     assert box["height"] >= 44
+
+
+def test_a_whole_translation_by_keyboard_without_a_page_load(live_server, page, drafted):
+    """Ctrl+Enter approves and moves to the next unapproved segment; nothing reloads."""
+    _client, _liaison, created = drafted
+    _open(page, live_server, created)
+    loads = []
+    page.on("framenavigated", lambda frame: loads.append(frame.url))
+    forms = page.locator("form.segment")
+    count = forms.count()
+    forms.first.locator("textarea").focus()
+    for i in range(count):
+        page.keyboard.press("Control+Enter")
+        expect(forms.nth(i)).to_have_class(re.compile("segment-approved"))
+    assert page.locator("form.segment-approved").count() == count
+    assert loads == []  # every approval happened in place
+    expect(page.locator("[data-waiting]")).to_have_text("0 segments waiting")
