@@ -58,6 +58,7 @@ lint: $(STAMP)
 bench: install
 	$(BIN)/python bench/mt_batch.py
 	$(BIN)/python bench/edit_one_sentence.py
+	$(BIN)/python bench/split_sentences.py
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

@@ -201,7 +201,10 @@ def machine_draft(translation_id: int, segment_id: int):
     st = review.get_segment(tr, segment_id)
     translation.request_machine_draft(db.session, tr, st, current_user, _segment_form_version(st))
     db.session.commit()
-    message = _("A new machine draft was requested. It replaces this text when it arrives, unless you change the text first.")
+    message = _(
+        "A new machine draft was requested. It replaces this text when it arrives, "
+        "unless you change the text first."
+    )
     if prefers_json():
         return jsonify({"message": message, "version": st.version})
     flash(message)

@@ -496,3 +496,57 @@ def test_join_sentences(sentences, locale, expected):
 )
 def test_join_sentences_round_trips_split(text, locale):
     assert join_sentences(split_sentences(text, locale), locale) == text
+
+
+# Golden rules: the cases sentence splitters are usually judged by, written as our own sentences.
+GOLDEN_EN = [
+    ("The talks ended. The ministers left.", 2),
+    ("Did the talks end? The ministers left.", 2),
+    ("The talks are over! The ministers left.", 2),
+    ("The letter came from Alan R. Pierce of the embassy.", 1),
+    ("Please turn to p. 55 of the statement.", 1),
+    ("Were Aiko and co. at the dinner?", 1),
+    ("Let's ask Aiko and co. They should know.", 2),
+    ("They signed the deal with Pitt, Briggs & Co. It closed yesterday.", 2),
+    ("The delegation could see Mt. Fuji from the base.", 1),
+    ("St. Michael's Church is on 5th st. near the base.", 1),
+    ("That is the minister's Jr.'s book.", 1),
+    ("The delegation visited the U.S.A. last year.", 1),
+    ("She works for the U.S. Government in Virginia.", 1),
+    ("He has lived in the U.S. for 20 years.", 1),
+    ("The budget is $100.00 per person.", 1),
+    ("The budget is $100.00. It was approved.", 2),
+    ("He teaches logistics (He served for 5 years as an engineer.) at the academy.", 1),
+    ("Her address is aiko.mori@example.org. Write to her today.", 2),
+    ("The page is https://www.example.org/news/2026.html. Read it first.", 2),
+    ('She turned to him, "This is settled." she said.', 1),
+    ('She turned to him, "This is settled." She handed over the file.', 2),
+    ("Hello!! Long time no see.", 2),
+    ("Hello?? Who is there?", 2),
+    ("Hello!? Is that you?", 2),
+    ("She works at Yahoo! in the accounting office.", 1),
+    ("The file is N°. 1026.253.553. That is where the record is.", 2),
+    ("I never meant that.... She left the room.", 2),
+    ("They wrote, “the alliance will grow stronger. . . .” Then they signed.", 2),
+    ("The meeting began at 9 a.m. and ended at noon.", 1),
+    ("Talks resumed at 2 p.m.", 1),
+]
+GOLDEN_JA = [
+    ("これはペンです。それはマーカーです。", 2),
+    ("それは何ですか？ペンですか？", 2),
+    ("良かったね！すごい！", 2),
+    ("「これは本当ですか？」と彼は尋ねた。", 1),
+    ("幹部は「引き下げ幅は３．２９％以上を目指す」と指摘した。今後、最終調整に入る。", 2),
+    ("防衛費は２．５％増える見通しだ。結論は来月出る。", 2),
+    ("彼は「そうか。」とだけ言った。", 1),
+]
+
+
+@pytest.mark.parametrize(("text", "count"), GOLDEN_EN)
+def test_golden_rules_english(text, count):
+    assert len(split_sentences(text, "en")) == count, split_sentences(text, "en")
+
+
+@pytest.mark.parametrize(("text", "count"), GOLDEN_JA)
+def test_golden_rules_japanese(text, count):
+    assert len(split_sentences(text, "ja")) == count, split_sentences(text, "ja")
