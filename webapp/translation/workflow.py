@@ -90,25 +90,31 @@ def sync_translations(
 def _reconcile(
     session: DbSession, tr: Translation, segments: list[Segment], source: str, actor_id: int | None
 ) -> bool:
-    """Keep unchanged segments, reset changed ones, fill from memory; True if any changed.
+    """Keep unchanged sentences (even when they moved), reset changed ones, fill from memory.
 
-    Each reset is kept in the segment's history, so the previous approved text stays available.
+    Returns True if anything changed. Each reset is kept in the segment's history, so the previous
+    approved text stays available.
     """
-    existing = {st.key: st for st in tr.segments}
-    changed = False
-    touched: list[tuple[SegmentTranslation, ChangeKind]] = []
+    rows = _match_rows(tr, segments)
+    changed = any(row is None or row.key != seg.key for seg, row, _same in rows)
+    gone = [st for st in tr.segments if all(st is not row for _seg, row, _same in rows)]
+    for st in gone:
+        session.delete(st)
+    # Keys are unique per translation: park the rows that move, then give them their new keys.
+    for n, (seg, row, _same) in enumerate(rows):
+        if row is not None and row.key != seg.key:
+            row.key = f"~{n}"
+    session.flush()
     matches = memory.lookup(session, source, tr.locale, [s.source_hash for s in segments])
+    touched: list[tuple[SegmentTranslation, ChangeKind]] = []
     keep: list[SegmentTranslation] = []
-    for index, seg in enumerate(segments):
-        st = existing.pop(seg.key, None)
-        if st is None:
-            st = SegmentTranslation(key=seg.key, version=0)
-        elif st.source_hash == seg.source_hash:
-            st.segment_id, st.position = seg.id, seg.position
-            keep.append(st)
+    for index, (seg, row, same) in enumerate(rows):
+        st = row if row is not None else SegmentTranslation(key=seg.key, version=0)
+        st.key, st.segment_id, st.position = seg.key, seg.id, seg.position
+        keep.append(st)
+        if same:
             continue
         changed = True
-        st.segment_id, st.position = seg.id, seg.position
         st.source_text, st.source_hash = seg.source_text, seg.source_hash
         st.version = (st.version or 0) + 1
         st.engine = st.model_version = st.approved_at = st.approved_by_id = st.edited_by_id = None
@@ -125,15 +131,49 @@ def _reconcile(
         else:
             st.text, st.origin, st.status = None, None, SegmentStatus.PENDING
             touched.append((st, ChangeKind.SOURCE_CHANGED))
-        keep.append(st)
-    for gone in existing.values():
-        session.delete(gone)
-        changed = True
     tr.segments = keep
     session.flush()
     for st, kind in touched:
         history.record(session, st, kind, actor_id)
-    return changed
+    return changed or bool(gone)
+
+
+def _match_rows(
+    tr: Translation, segments: list[Segment]
+) -> list[tuple[Segment, SegmentTranslation | None, bool]]:
+    """Pair each new segment with the row that carries its translation: (segment, row, same text).
+
+    First the row at the same key with the same text; then a row with the same text elsewhere (a
+    sentence moved, say after an inserted sentence); then the row at the same key, to be reset.
+    """
+    by_key = {st.key: st for st in tr.segments}
+    by_hash: dict[str, list[SegmentTranslation]] = {}
+    for row in sorted(tr.segments, key=lambda s: s.position):
+        by_hash.setdefault(row.source_hash, []).append(row)
+    taken: set[int] = set()
+    pairs: list[tuple[SegmentTranslation | None, bool]] = []
+    for seg in segments:
+        same = by_key.get(seg.key)
+        if same is not None and same.source_hash == seg.source_hash:
+            taken.add(id(same))
+            pairs.append((same, True))
+        else:
+            pairs.append((None, False))
+    for i, seg in enumerate(segments):
+        if pairs[i][0] is None:
+            moved = next(
+                (r for r in by_hash.get(seg.source_hash, []) if id(r) not in taken), None
+            )
+            if moved is not None:
+                taken.add(id(moved))
+                pairs[i] = (moved, True)
+    for i, seg in enumerate(segments):
+        if pairs[i][0] is None:
+            reused = by_key.get(seg.key)
+            if reused is not None and id(reused) not in taken:
+                taken.add(id(reused))
+                pairs[i] = (reused, False)
+    return [(seg, row, same) for seg, (row, same) in zip(segments, pairs, strict=True)]
 
 
 def refresh_status(session: DbSession, tr: Translation, *, enqueue: bool = True) -> None:
