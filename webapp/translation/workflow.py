@@ -161,9 +161,7 @@ def _match_rows(
             pairs.append((None, False))
     for i, seg in enumerate(segments):
         if pairs[i][0] is None:
-            moved = next(
-                (r for r in by_hash.get(seg.source_hash, []) if id(r) not in taken), None
-            )
+            moved = next((r for r in by_hash.get(seg.source_hash, []) if id(r) not in taken), None)
             if moved is not None:
                 taken.add(id(moved))
                 pairs[i] = (moved, True)
