@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     domains.import_models()
     domains.register_jobs()
+    domains.register_checks()
     converters.init_app(app)
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(_root() / "migrations"))

@@ -18,6 +18,11 @@ def import_models() -> None:
     from webapp.translation import models as _translation  # noqa: F401
 
 
+def register_checks() -> None:
+    """Quality checks register with `qa.registry` when their module is imported."""
+    from webapp.qa import checks as _checks  # noqa: F401
+
+
 def register_jobs() -> None:
     """Job handlers register with the worker's registry when their module is imported."""
     from webapp.translation import jobs as _translation_jobs  # noqa: F401

@@ -68,6 +68,15 @@
     }
     const waiting = document.querySelector("[data-waiting]");
     if (waiting && state.waiting_label) waiting.textContent = state.waiting_label;
+    const qa = form.querySelector("[data-qa]");
+    if (qa && state.qa) {
+      qa.replaceChildren(...state.qa.map((f) => {
+        const li = document.createElement("li");
+        li.className = `qa-${f.severity}`;
+        li.textContent = f.message;
+        return li;
+      }));
+    }
     localStorage.removeItem(draftKey(form));
     markDirty(form, false);
   }

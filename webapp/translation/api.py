@@ -12,10 +12,12 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
 from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
+from webapp.qa.registry import Context, run_checks
 from webapp.translation import history, review, worklist
 from webapp.translation import workflow as translation
 from webapp.translation.models import SegmentChange, SegmentTranslation, Translation
 from webapp.translation.schemas import (
+    QaFinding,
     RestoreIn,
     ReviewQueueOut,
     ReviewQueueQuery,
@@ -27,7 +29,8 @@ from webapp.translation.schemas import (
 )
 
 
-def segment_out(st: SegmentTranslation) -> SegmentOut:
+def segment_out(st: SegmentTranslation, source_locale: str, target_locale: str) -> SegmentOut:
+    findings = run_checks(st.source_text, st.text, Context(source_locale, target_locale, st.key))
     return SegmentOut(
         id=st.id,
         key=st.key,
@@ -39,7 +42,7 @@ def segment_out(st: SegmentTranslation) -> SegmentOut:
         version=st.version,
         engine=st.engine,
         model_version=st.model_version,
-        qa=[],
+        qa=[QaFinding(code=f.code, severity=str(f.severity), message=f.message) for f in findings],
     )
 
 
@@ -53,7 +56,9 @@ def translation_out(tr: Translation, *, segments: bool = True) -> TranslationOut
         error=tr.error,
         error_code=tr.error_code,
         title=tr.summary.revision.title,
-        segments=[segment_out(st) for st in tr.segments] if segments else None,
+        segments=[segment_out(st, tr.summary.source_locale, tr.locale) for st in tr.segments]
+        if segments
+        else None,
     )
 
 
@@ -104,7 +109,7 @@ def put_segment(translation_id: int, segment_id: int):
         expected_version=version,
     )
     db.session.commit()
-    return _json(segment_out(st))
+    return _json(segment_out(st, tr.summary.source_locale, tr.locale))
 
 
 @bp.post("/translations/<id:translation_id>/approve")
@@ -164,4 +169,4 @@ def restore_segment(translation_id: int, segment_id: int):
         db.session, tr, st, wanted.history_id, user=acting_user(), expected_version=version
     )
     db.session.commit()
-    return _json(segment_out(st))
+    return _json(segment_out(st, tr.summary.source_locale, tr.locale))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from webapp.accounts import services as users
 from webapp.core.db import DbSession
+from webapp.qa.registry import Context, Finding, run_checks
 from webapp.translation import history
 from webapp.translation.diff import Piece, source_diff
 from webapp.translation.models import (
@@ -34,6 +35,7 @@ class Entry:
     previous: SegmentChange | None = None  # the last approval, made against an older source
     diff: list[Piece] = field(default_factory=list)  # old source -> new source
     memory: MemoryNote | None = None  # for memory matches: who approved the text, and when
+    findings: list[Finding] = field(default_factory=list)  # quality checks on the current text
 
     @property
     def open(self) -> bool:
@@ -64,11 +66,12 @@ def build(session: DbSession, tr: Translation) -> Workspace:
     for st in tr.segments:
         before = previous.get(st.id)
         note = notes.get(st.memory_entry_id) if st.memory_entry_id else None
+        found = run_checks(st.source_text, st.text, Context(source_locale, tr.locale, st.key))
         if before is not None:
             diff = source_diff(before.source_text, st.source_text, source_locale)
-            changed.append(Entry(st, before, diff, note))
+            changed.append(Entry(st, before, diff, note, found))
         else:
-            rest.append(Entry(st, memory=note))
+            rest.append(Entry(st, memory=note, findings=found))
     return Workspace(tr, changed, rest, fold_approved=bool(changed))
 
 
