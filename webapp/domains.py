@@ -12,6 +12,7 @@ def import_models() -> None:
     """Register every table on the metadata (create_all, Alembic and the app need them all)."""
     from webapp.accounts import models as _accounts  # noqa: F401
     from webapp.audit import models as _audit  # noqa: F401
+    from webapp.glossary import models as _glossary  # noqa: F401
     from webapp.jobs import models as _jobs  # noqa: F401
     from webapp.publishing import models as _publishing  # noqa: F401
     from webapp.summaries import models as _summaries  # noqa: F401
@@ -33,6 +34,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.accounts import api as _accounts_api  # noqa: F401
     from webapp.accounts import views as accounts
     from webapp.core import api, openapi  # noqa: F401
+    from webapp.glossary import api as _glossary_api  # noqa: F401
+    from webapp.glossary import views as glossary
     from webapp.ops import views as ops
     from webapp.publishing import api as _publishing_api  # noqa: F401
     from webapp.publishing import views as publishing
@@ -46,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(summaries.bp)
     app.register_blueprint(translation.bp)
+    app.register_blueprint(glossary.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
     accounts.init_app(app)

@@ -60,7 +60,13 @@ def world(make_app):
     )
     tr_id = created["translations"]["ja"]["id"]
     segment = client.get(f"/api/v1/translations/{tr_id}", headers=liaison).json["segments"][0]
+    term = client.post(
+        "/api/v1/glossary",
+        json={"source_locale": "en", "target_locale": "ja", "source": "Bill", "target": "法案"},
+        headers=liaison,
+    ).json
     values = {
+        "term_id": term["id"],
         "summary_id": created["id"],
         "translation_id": tr_id,
         "segment_id": segment["id"],

@@ -83,11 +83,11 @@ def build_document(app: Flask) -> dict[str, Any]:
         is_public = getattr(view, "permission", None) == Permission.PUBLIC
         responses: dict[str, Any] = {}
         for status, model in sorted(meta["responses"].items()):
+            if model is None:  # 204: no body
+                responses[str(status)] = {"description": "Done"}
+                continue
             content = {"application/json": {"schema": refs[(model, "serialization")]}}
-            responses[str(status)] = {
-                "description": "OK",
-                **({"content": content} if model else {}),
-            }
+            responses[str(status)] = {"description": "OK", "content": content}
         for status, text in ERROR_STATUSES.items():
             if status in (412, 428) and meta["if_match"] != "required":
                 continue

@@ -26,6 +26,7 @@ class Permission(enum.StrEnum):
     PUBLISH = "publish"
     SEE_REVIEW_QUEUE = "see_review_queue"
     REVIEW = "review"  # obj: the target locale
+    MANAGE_GLOSSARY = "manage_glossary"
     MANAGE_USERS = "manage_users"
     INSTALL_MODELS = "install_models"
     SEE_JOBS = "see_jobs"
@@ -33,8 +34,9 @@ class Permission(enum.StrEnum):
 
 STAFF = frozenset({Permission.READ_SUMMARIES})
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    "liaison": STAFF | {Permission.WRITE_SUMMARY, Permission.PUBLISH},
-    "translator": STAFF | {Permission.SEE_REVIEW_QUEUE, Permission.REVIEW},
+    "liaison": STAFF | {Permission.WRITE_SUMMARY, Permission.PUBLISH, Permission.MANAGE_GLOSSARY},
+    "translator": STAFF
+    | {Permission.SEE_REVIEW_QUEUE, Permission.REVIEW, Permission.MANAGE_GLOSSARY},
     "admin": frozenset(Permission),
 }
 # Permissions whose object is a locale: the role row must name it (or no locale: all).
@@ -45,6 +47,7 @@ DENIED = {
     Permission.PUBLISH: _l("Only liaison staff can publish summaries."),
     Permission.SEE_REVIEW_QUEUE: _l("Only translators have a review queue."),
     Permission.REVIEW: _l("You are not a translator for this language."),
+    Permission.MANAGE_GLOSSARY: _l("Only liaison staff and translators edit the glossary."),
 }
 
 

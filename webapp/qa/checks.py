@@ -174,3 +174,42 @@ class EnglishPunctuation(Check):
         if source.rstrip()[-1:] in "。．.!?！？" and target.rstrip()[-1:] not in '.!?"”’)':
             return _("End the sentence with a full stop, as the source does.")
         return None
+
+
+@register
+class GlossaryTerms(Check):
+    code = "glossary"
+    name = _l("Glossary term")
+
+    def problem(self, source: str, target: str, ctx: Context) -> str | None:
+        from webapp.glossary.masking import find
+
+        for _start, _end, term in find(source, ctx.terms):
+            if term.target.casefold() not in target.casefold():
+                return _(
+                    "Glossary: “%(source)s” is “%(target)s”.",
+                    source=term.source,
+                    target=term.target,
+                )
+        return None
+
+
+@register
+class ForbiddenTerms(Check):
+    code = "forbidden"
+    name = _l("Forbidden rendering")
+    severity = Severity.ERROR
+
+    def problem(self, source: str, target: str, ctx: Context) -> str | None:
+        from webapp.glossary.masking import find
+
+        for _start, _end, term in find(source, ctx.terms):
+            for wrong in term.forbidden:
+                if wrong.casefold() in target.casefold():
+                    return _(
+                        "“%(wrong)s” must not be used for “%(source)s”; use “%(target)s”.",
+                        wrong=wrong,
+                        source=term.source,
+                        target=term.target,
+                    )
+        return None

@@ -22,6 +22,7 @@ class Context:
     source_locale: str
     target_locale: str
     key: str = ""
+    terms: tuple[Any, ...] = ()  # glossary terms for this summary (glossary.services.Term)
 
 
 @dataclass(frozen=True)

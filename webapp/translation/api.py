@@ -12,8 +12,7 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
 from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
-from webapp.qa.registry import Context, run_checks
-from webapp.translation import history, review, worklist
+from webapp.translation import history, quality, review, worklist
 from webapp.translation import workflow as translation
 from webapp.translation.models import SegmentChange, SegmentTranslation, Translation
 from webapp.translation.schemas import (
@@ -29,8 +28,8 @@ from webapp.translation.schemas import (
 )
 
 
-def segment_out(st: SegmentTranslation, source_locale: str, target_locale: str) -> SegmentOut:
-    findings = run_checks(st.source_text, st.text, Context(source_locale, target_locale, st.key))
+def segment_out(tr: Translation, st: SegmentTranslation, terms: tuple) -> SegmentOut:
+    findings = quality.findings(tr, st, st.text, terms)
     return SegmentOut(
         id=st.id,
         key=st.key,
@@ -47,6 +46,7 @@ def segment_out(st: SegmentTranslation, source_locale: str, target_locale: str) 
 
 
 def translation_out(tr: Translation, *, segments: bool = True) -> TranslationOut:
+    terms = quality.terms(db.session, tr) if segments else ()
     return TranslationOut(
         id=tr.id,
         summary_id=tr.summary_id,
@@ -56,9 +56,7 @@ def translation_out(tr: Translation, *, segments: bool = True) -> TranslationOut
         error=tr.error,
         error_code=tr.error_code,
         title=tr.summary.revision.title,
-        segments=[segment_out(st, tr.summary.source_locale, tr.locale) for st in tr.segments]
-        if segments
-        else None,
+        segments=[segment_out(tr, st, terms) for st in tr.segments] if segments else None,
     )
 
 
@@ -109,7 +107,7 @@ def put_segment(translation_id: int, segment_id: int):
         expected_version=version,
     )
     db.session.commit()
-    return _json(segment_out(st, tr.summary.source_locale, tr.locale))
+    return _json(segment_out(tr, st, quality.terms(db.session, tr)))
 
 
 @bp.post("/translations/<id:translation_id>/approve")
@@ -169,4 +167,4 @@ def restore_segment(translation_id: int, segment_id: int):
         db.session, tr, st, wanted.history_id, user=acting_user(), expected_version=version
     )
     db.session.commit()
-    return _json(segment_out(st, tr.summary.source_locale, tr.locale))
+    return _json(segment_out(tr, st, quality.terms(db.session, tr)))

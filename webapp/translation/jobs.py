@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from webapp.core.db import DbSession
+from webapp.glossary import masking
 from webapp.jobs.registry import JobHandler, Payload, register
 from webapp.mt.base import MissingModelError, MTError
 from webapp.mt.engines import engine_for
@@ -27,9 +28,14 @@ def _translate_and_apply(
     engine_name = model_version = ""
     if work.segments:
         engine = engine_for(app)
-        texts = engine.translate_batch(
-            [seg.source_text for seg in work.segments], work.source_locale, work.target_locale
+        masked = [masking.mask(seg.source_text, work.terms) for seg in work.segments]
+        drafts = engine.translate_batch(
+            [text for text, _targets in masked], work.source_locale, work.target_locale
         )
+        texts = [
+            masking.unmask(draft, targets)
+            for draft, (_text, targets) in zip(drafts, masked, strict=True)
+        ]
         engine_name = engine.name
         model_version = engine.model_version(work.source_locale, work.target_locale)
     workflow.apply_machine_drafts(

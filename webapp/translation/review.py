@@ -12,8 +12,7 @@ from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotFound, NotReady, ValidationError, VersionConflict
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
-from webapp.qa.registry import Context, run_checks
-from webapp.translation import history, memory
+from webapp.translation import history, memory, quality
 from webapp.translation import workflow as translation
 from webapp.translation.models import (
     ChangeKind,
@@ -60,7 +59,7 @@ def save_segment(
         )
     _check_four_eyes(st, user, approve=approve, changes_text=new_text != st.text)
     if approve:
-        _check_quality(tr, st, new_text)
+        _check_quality(session, tr, st, new_text)
     if new_text != st.text:
         st.text, st.origin, st.edited_by_id = new_text, Origin.HUMAN, user.id
         st.engine = st.model_version = None
@@ -103,10 +102,10 @@ def restore(
     )
 
 
-def _check_quality(tr: Translation, st: SegmentTranslation, text: str) -> None:
+def _check_quality(session: DbSession, tr: Translation, st: SegmentTranslation, text: str) -> None:
     """An error-level quality finding blocks approval (warnings are shown, not enforced)."""
-    ctx = Context(tr.summary.source_locale, tr.locale, st.key)
-    errors = [f.message for f in run_checks(st.source_text, text, ctx) if f.severity == "error"]
+    found = quality.findings(tr, st, text, quality.terms(session, tr))
+    errors = [f.message for f in found if f.severity == "error"]
     if errors:
         raise ValidationError({"text": " ".join(errors)})
 

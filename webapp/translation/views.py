@@ -16,8 +16,7 @@ from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, require, requires
 from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
-from webapp.qa.registry import Context, run_checks
-from webapp.translation import history, presence, review, worklist, workspace
+from webapp.translation import history, presence, quality, review, worklist, workspace
 from webapp.translation import workflow as translation
 from webapp.translation.forms import SegmentForm
 from webapp.translation.models import SegmentStatus, SegmentTranslation, Translation
@@ -123,12 +122,9 @@ def _others_text(tr: Translation) -> list[str]:
 def segment_state(tr: Translation, st: SegmentTranslation) -> dict:
     """What the page updates after an inline save."""
     waiting = sum(1 for s in tr.segments if s.status != SegmentStatus.APPROVED)
-    ctx = Context(tr.summary.source_locale, tr.locale, st.key)
+    found = quality.findings(tr, st, st.text, quality.terms(db.session, tr))
     return {
-        "qa": [
-            {"severity": str(f.severity), "message": f.message}
-            for f in run_checks(st.source_text, st.text, ctx)
-        ],
+        "qa": [{"severity": str(f.severity), "message": f.message} for f in found],
         "segment": {
             "id": st.id,
             "version": st.version,

@@ -13,6 +13,8 @@ from webapp.core.db import DbSession, rowcount, utcnow
 from webapp.core.errors import NotFound, NotReady, VersionConflict
 from webapp.core.locales import target_locales
 from webapp.core.permissions import Permission, require
+from webapp.glossary import services as glossary
+from webapp.glossary.services import Term
 from webapp.jobs import queue as jobs
 from webapp.summaries.models import Revision, Summary
 from webapp.translation import history, memory, segmentation
@@ -233,6 +235,7 @@ class MachineWork:
     source_locale: str
     target_locale: str
     segments: tuple[PendingSegment, ...]
+    terms: tuple[Term, ...] = ()  # the summary's glossary, protected during translation
 
 
 def pending_work(session: DbSession, translation_id: int) -> MachineWork | None:
@@ -245,7 +248,8 @@ def pending_work(session: DbSession, translation_id: int) -> MachineWork | None:
         for st in tr.segments
         if st.status == SegmentStatus.PENDING
     )
-    return MachineWork(tr.id, tr.summary.source_locale, tr.locale, pending)
+    terms = tuple(glossary.terms_for(session, tr.summary, tr.locale)) if pending else ()
+    return MachineWork(tr.id, tr.summary.source_locale, tr.locale, pending, terms)
 
 
 def request_machine_draft(
@@ -275,7 +279,8 @@ def segment_work(session: DbSession, payload: dict) -> MachineWork | None:
     if tr is None or st is None or st.translation_id != tr.id or st.version != payload["version"]:
         return None
     seg = PendingSegment(st.id, st.version, st.source_hash, st.source_text)
-    return MachineWork(tr.id, tr.summary.source_locale, tr.locale, (seg,))
+    terms = tuple(glossary.terms_for(session, tr.summary, tr.locale))
+    return MachineWork(tr.id, tr.summary.source_locale, tr.locale, (seg,), terms)
 
 
 def apply_machine_drafts(

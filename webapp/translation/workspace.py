@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from webapp.accounts import services as users
 from webapp.core.db import DbSession
-from webapp.qa.registry import Context, Finding, run_checks
-from webapp.translation import history
+from webapp.qa.registry import Finding
+from webapp.translation import history, quality
 from webapp.translation.diff import Piece, source_diff
 from webapp.translation.models import (
     MemoryEntry,
@@ -60,13 +60,14 @@ def build(session: DbSession, tr: Translation) -> Workspace:
     """Changed segments first (with their diff and previous translation), then the others."""
     previous = history.previous_approvals(session, tr)
     notes = _memory_notes(session, tr)
+    glossary_terms = quality.terms(session, tr)
     source_locale = tr.summary.source_locale
     changed: list[Entry] = []
     rest: list[Entry] = []
     for st in tr.segments:
         before = previous.get(st.id)
         note = notes.get(st.memory_entry_id) if st.memory_entry_id else None
-        found = run_checks(st.source_text, st.text, Context(source_locale, tr.locale, st.key))
+        found = quality.findings(tr, st, st.text, glossary_terms)
         if before is not None:
             diff = source_diff(before.source_text, st.source_text, source_locale)
             changed.append(Entry(st, before, diff, note, found))

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from webapp.glossary.services import Term
 from webapp.qa import checks  # noqa: F401  (registers the checks)
 from webapp.qa.registry import CHECKS, Context, run_checks
 
 EN_JA = Context("en", "ja", "body.0.0")
 JA_EN = Context("ja", "en", "body.0.0")
+EN_JA_TERMS = Context(
+    "en", "ja", "body.0.0", (Term("Secretary of War", "戦争長官", forbidden=("陸軍長官",)),)
+)
+JA_EN_TERMS = Context(
+    "ja",
+    "en",
+    "body.0.0",
+    (Term("防衛大臣", "Minister of Defense", forbidden=("Defence Minister",)),),
+)
 
 # (check code, context, source, target, fails)
 CASES = [
@@ -77,6 +87,14 @@ CASES = [
     ("en_punctuation", JA_EN, "両氏は会談した。", "The two met", True),
     ("en_punctuation", JA_EN, "両氏は会談した。", "The two met.", False),
     ("en_punctuation", JA_EN, "防衛大臣", "Minister of Defense", False),
+    ("glossary", EN_JA_TERMS, "The Secretary of War spoke.", "戦争長官が話した。", False),
+    ("glossary", EN_JA_TERMS, "The Secretary of War spoke.", "国防長官が話した。", True),
+    ("glossary", JA_EN_TERMS, "防衛大臣が話した。", "The Minister of Defense spoke.", False),
+    ("glossary", JA_EN_TERMS, "防衛大臣が話した。", "The defense chief spoke.", True),
+    ("forbidden", EN_JA_TERMS, "The Secretary of War spoke.", "陸軍長官が話した。", True),
+    ("forbidden", EN_JA_TERMS, "The Secretary of War spoke.", "戦争長官が話した。", False),
+    ("forbidden", JA_EN_TERMS, "防衛大臣が話した。", "The Defence Minister spoke.", True),
+    ("forbidden", JA_EN_TERMS, "防衛大臣が話した。", "The Minister of Defense spoke.", False),
 ]
 
 

@@ -1,0 +1,85 @@
+"""The glossary in the JSON API: list, add, replace, delete; CSV export and import."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from flask_babel import lazy_gettext as _l
+
+from webapp.accounts.current import acting_user
+from webapp.core.api import bp, json_body, operation
+from webapp.core.errors import BadRequest
+from webapp.core.permissions import Permission, requires
+from webapp.core.schemas import parse
+from webapp.extensions import db
+from webapp.glossary import services as glossary
+from webapp.glossary.models import GlossaryTerm
+from webapp.glossary.schemas import TermIn, TermList, TermOut, TermQuery
+
+
+def term_out(term: GlossaryTerm) -> TermOut:
+    return TermOut.model_validate(term)
+
+
+@bp.get("/glossary")
+@requires(Permission.READ_SUMMARIES)
+@operation(
+    _l("Glossary terms, filtered by language pair or text"),
+    query=TermQuery,
+    responses={200: TermList},
+)
+def list_terms():
+    query = parse(TermQuery, request.args.to_dict())
+    terms = glossary.list_terms(db.session, query.source_locale, query.target_locale, query.q)
+    return jsonify(TermList(terms=[term_out(t) for t in terms]).model_dump(mode="json"))
+
+
+@bp.post("/glossary")
+@requires(Permission.MANAGE_GLOSSARY)
+@operation(_l("Add a glossary term"), body=TermIn, responses={201: TermOut})
+def create_term():
+    term = glossary.save_term(db.session, json_body(TermIn).model_dump(), acting_user())
+    db.session.commit()
+    return jsonify(term_out(term).model_dump(mode="json")), 201
+
+
+@bp.put("/glossary/<id:term_id>")
+@requires(Permission.MANAGE_GLOSSARY)
+@operation(_l("Replace a glossary term"), body=TermIn, responses={200: TermOut})
+def replace_term(term_id: int):
+    term = glossary.get_term(db.session, term_id)
+    glossary.save_term(db.session, json_body(TermIn).model_dump(), acting_user(), term)
+    db.session.commit()
+    return jsonify(term_out(term).model_dump(mode="json"))
+
+
+@bp.delete("/glossary/<id:term_id>")
+@requires(Permission.MANAGE_GLOSSARY)
+@operation(_l("Delete a glossary term"), responses={204: None})
+def delete_term(term_id: int):
+    glossary.delete_term(db.session, glossary.get_term(db.session, term_id), acting_user())
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/glossary.csv")
+@requires(Permission.READ_SUMMARIES)
+def export_csv():
+    """Every term as CSV (not in the OpenAPI document: it is a file, not JSON)."""
+    return Response(
+        glossary.export_csv(db.session),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=glossary.csv"},
+    )
+
+
+@bp.post("/glossary.csv")
+@requires(Permission.MANAGE_GLOSSARY)
+def import_csv():
+    """Add or update terms from a CSV body (UTF-8, header row as in the export)."""
+    try:
+        text = request.get_data().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest(str(_l("The CSV must be UTF-8 encoded."))) from None
+    added, updated = glossary.import_csv(db.session, text, acting_user())
+    db.session.commit()
+    return jsonify({"added": added, "updated": updated})

@@ -1,0 +1,40 @@
+"""The staff glossary page's forms; limits come from the API schema (one definition)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from webapp.core.locales import LOCALE_NAMES, LOCALES
+from webapp.glossary.schemas import MAX_TERM
+
+PAIRS = [
+    SelectChoice(f"{a}-{b}", f"{LOCALE_NAMES[a]} → {LOCALE_NAMES[b]}")
+    for a in LOCALES
+    for b in LOCALES
+    if a != b
+]
+
+
+class TermForm(FlaskForm):
+    pair = SelectField(_l("Languages"), choices=PAIRS)
+    source = StringField(_l("Term"), validators=[DataRequired(), Length(max=MAX_TERM)])
+    target = StringField(
+        _l("Always translate as"), validators=[DataRequired(), Length(max=MAX_TERM)]
+    )
+    forbidden = StringField(
+        _l("Never translate as"),
+        description=_l("Separate several with |"),
+        validators=[Length(max=2000)],
+    )
+    note = StringField(_l("Note"), validators=[Length(max=1000)])
+    case_sensitive = BooleanField(_l("Case matters"))
+    do_not_translate = BooleanField(_l("Keep as written (do not translate)"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired()])

@@ -1,0 +1,191 @@
+"""The glossary: terms per language pair, plus each summary's own names, places and countries."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from babel import Locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from webapp.accounts.models import User
+from webapp.audit import services as audit
+from webapp.core.db import DbSession
+from webapp.core.errors import NotFound, ValidationError
+from webapp.core.permissions import Permission, require
+from webapp.core.schemas import parse
+from webapp.glossary.models import GlossaryTerm
+from webapp.glossary.schemas import TermIn
+from webapp.summaries.models import Summary
+
+CSV_FIELDS = (
+    "source_locale",
+    "target_locale",
+    "source",
+    "target",
+    "note",
+    "case_sensitive",
+    "do_not_translate",
+    "forbidden",
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term as machine translation and the quality checks use it."""
+
+    source: str
+    target: str
+    case_sensitive: bool = False
+    forbidden: tuple[str, ...] = ()
+
+
+def list_terms(
+    session: DbSession,
+    source_locale: str | None = None,
+    target_locale: str | None = None,
+    q: str | None = None,
+) -> list[GlossaryTerm]:
+    query = select(GlossaryTerm).order_by(
+        GlossaryTerm.source_locale, func.lower(GlossaryTerm.source)
+    )
+    if source_locale:
+        query = query.where(GlossaryTerm.source_locale == source_locale)
+    if target_locale:
+        query = query.where(GlossaryTerm.target_locale == target_locale)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(GlossaryTerm.source).like(like),
+                func.lower(GlossaryTerm.target).like(like),
+            )
+        )
+    return list(session.scalars(query.limit(1000)))
+
+
+def get_term(session: DbSession, term_id: int) -> GlossaryTerm:
+    term = session.get(GlossaryTerm, term_id)
+    if term is None:
+        raise NotFound(str(_l("No glossary term with that id.")))
+    return term
+
+
+def save_term(
+    session: DbSession, data: Any, user: User, term: GlossaryTerm | None = None
+) -> GlossaryTerm:
+    """Create a term, or replace one (PUT semantics); one term per source and language pair."""
+    require(user, Permission.MANAGE_GLOSSARY)
+    clean = parse(TermIn, data)
+    clash = session.scalar(
+        select(GlossaryTerm.id).where(
+            GlossaryTerm.source_locale == clean.source_locale,
+            GlossaryTerm.target_locale == clean.target_locale,
+            GlossaryTerm.source == clean.source,
+        )
+    )
+    if clash is not None and (term is None or clash != term.id):
+        raise ValidationError({"source": str(_l("This term is already in the glossary."))})
+    if term is None:
+        term = GlossaryTerm()
+        session.add(term)
+    for name, value in clean.model_dump().items():
+        setattr(term, name, value)
+    term.updated_by_id = user.id
+    session.flush()
+    audit.record(session, user, "glossary.save", "glossary_term", term.id, source=term.source)
+    return term
+
+
+def delete_term(session: DbSession, term: GlossaryTerm, user: User) -> None:
+    require(user, Permission.MANAGE_GLOSSARY)
+    audit.record(session, user, "glossary.delete", "glossary_term", term.id, source=term.source)
+    session.delete(term)
+    session.flush()
+
+
+def export_csv(session: DbSession) -> str:
+    """Every term as CSV (UTF-8, a header row; forbidden renderings joined by |)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for t in list_terms(session):
+        writer.writerow(
+            [
+                t.source_locale,
+                t.target_locale,
+                t.source,
+                t.target,
+                t.note,
+                int(t.case_sensitive),
+                int(t.do_not_translate),
+                "|".join(t.forbidden),
+            ]
+        )
+    return out.getvalue()
+
+
+def import_csv(session: DbSession, text: str, user: User) -> tuple[int, int]:
+    """Add or update terms from CSV, all or nothing; errors name the line. (added, updated)."""
+    require(user, Permission.MANAGE_GLOSSARY)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    errors: dict[str, str] = {}
+    added = updated = 0
+    for line, row in enumerate(rows, start=2):
+        data = {
+            **{
+                k: (row.get(k) or "").strip()
+                for k in ("source_locale", "target_locale", "source", "target", "note")
+            },
+            "case_sensitive": (row.get("case_sensitive") or "").strip() in ("1", "true", "yes"),
+            "do_not_translate": (row.get("do_not_translate") or "").strip() in ("1", "true", "yes"),
+            "forbidden": [f.strip() for f in (row.get("forbidden") or "").split("|") if f.strip()],
+        }
+        existing = session.scalar(
+            select(GlossaryTerm).where(
+                GlossaryTerm.source_locale == data["source_locale"],
+                GlossaryTerm.target_locale == data["target_locale"],
+                GlossaryTerm.source == data["source"],
+            )
+        )
+        try:
+            save_term(session, data, user, existing)
+        except ValidationError as exc:
+            for field, message in exc.fields.items():
+                errors[f"line {line}: {field}"] = message
+            continue
+        if existing is None:
+            added += 1
+        else:
+            updated += 1
+    if errors:
+        raise ValidationError(errors)
+    return added, updated
+
+
+def terms_for(session: DbSession, summary: Summary, target_locale: str) -> list[Term]:
+    """The glossary for one summary: the pair's terms, its countries and its approved names."""
+    source_locale = summary.source_locale
+    terms = [
+        Term(
+            t.source,
+            t.source if t.do_not_translate else t.target,
+            t.case_sensitive,
+            tuple(t.forbidden),
+        )
+        for t in list_terms(session, source_locale, target_locale)
+    ]
+    src, tgt = Locale.parse(source_locale), Locale.parse(target_locale)
+    for code in summary.revision.countries:
+        if code in src.territories and code in tgt.territories:
+            terms.append(Term(src.territories[code], tgt.territories[code]))
+    tr = next((t for t in summary.translations if t.locale == target_locale), None)
+    if tr is not None:
+        for st in tr.segments:
+            names = st.key.startswith(("participant.", "location"))
+            if names and st.status == "approved" and st.text:
+                terms.append(Term(st.source_text, st.text, case_sensitive=True))
+    return terms

@@ -1,0 +1,108 @@
+"""The staff glossary page: list, add, delete, and CSV import and export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.core.errors import ValidationError
+from webapp.core.forms import SimpleForm
+from webapp.core.permissions import Permission, requires
+from webapp.extensions import db
+from webapp.glossary import services as glossary
+from webapp.glossary.forms import ImportForm, TermForm
+
+bp = Blueprint("glossary", __name__, url_prefix="/glossary", template_folder="templates")
+
+
+def _page(form: TermForm | None = None, status: int = 200):
+    q = (request.args.get("q") or "")[:300]
+    q = q if q.isprintable() else ""
+    terms = glossary.list_terms(db.session, q=q or None)
+    return render_template(
+        "glossary/index.html",
+        terms=terms,
+        q=q,
+        form=form or TermForm(),
+        import_form=ImportForm(),
+        delete_form=SimpleForm(),
+    ), status
+
+
+@bp.get("/")
+@requires(Permission.READ_SUMMARIES)
+def index():
+    return _page()
+
+
+@bp.post("/")
+@requires(Permission.MANAGE_GLOSSARY)
+def add():
+    form = TermForm()
+    if form.validate_on_submit():
+        source_locale, _sep, target_locale = form.pair.data.partition("-")
+        data = {
+            "source_locale": source_locale,
+            "target_locale": target_locale,
+            "source": form.source.data,
+            "target": form.target.data,
+            "note": form.note.data or "",
+            "case_sensitive": form.case_sensitive.data,
+            "do_not_translate": form.do_not_translate.data,
+            "forbidden": [f.strip() for f in (form.forbidden.data or "").split("|") if f.strip()],
+        }
+        try:
+            glossary.save_term(db.session, data, current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                field = getattr(form, name.split(".")[0], None) or form.source
+                field.errors = [*field.errors, message]
+        else:
+            db.session.commit()
+            flash(_("Added to the glossary."))
+            return redirect(url_for("glossary.index"))
+    return _page(form, 422)
+
+
+@bp.post("/<id:term_id>/delete")
+@requires(Permission.MANAGE_GLOSSARY)
+def delete(term_id: int):
+    if SimpleForm().validate_on_submit():
+        glossary.delete_term(db.session, glossary.get_term(db.session, term_id), current_user)
+        db.session.commit()
+        flash(_("Removed from the glossary."))
+    return redirect(url_for("glossary.index"))
+
+
+@bp.get("/export.csv")
+@requires(Permission.READ_SUMMARIES)
+def export_csv():
+    return Response(
+        glossary.export_csv(db.session),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=glossary.csv"},
+    )
+
+
+@bp.post("/import")
+@requires(Permission.MANAGE_GLOSSARY)
+def import_csv():
+    form = ImportForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a CSV file to import."), "error")
+        return redirect(url_for("glossary.index"))
+    try:
+        text = form.file.data.read(2_000_000).decode("utf-8-sig")
+        added, updated = glossary.import_csv(db.session, text, current_user)
+    except UnicodeDecodeError:
+        db.session.rollback()
+        flash(_("The CSV must be UTF-8 encoded."), "error")
+    except ValidationError as exc:
+        db.session.rollback()
+        flash("; ".join(f"{k}: {v}" for k, v in list(exc.fields.items())[:5]), "error")
+    else:
+        db.session.commit()
+        flash(_("Imported: %(added)d added, %(updated)d updated.", added=added, updated=updated))
+    return redirect(url_for("glossary.index"))
