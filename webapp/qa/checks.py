@@ -20,10 +20,23 @@ _LOOP = re.compile(r"(.{2,30}?)\1{3,}", re.S)
 _DOUBLED_WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
 
 
+_MONTHS = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?(?=\s+\d)", re.IGNORECASE
+)
+_MONTH_NUMBER = {
+    m: str(i)
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+
+
 def _numbers(text: str) -> list[str]:
-    """Numbers as digits: full-width folded to ASCII, thousands separators dropped."""
+    """Numbers as digits: full-width folded, separators dropped, English months as numbers
+    (so "Jan. 15, 2026" and "2026年1月15日" hold the same numbers)."""
     folded = unicodedata.normalize("NFKC", text)
-    return [n.replace(",", "") for n in _NUMBER.findall(folded)]
+    months = [_MONTH_NUMBER[m.group(1).lower()] for m in _MONTHS.finditer(folded)]
+    return [n.replace(",", "") for n in _NUMBER.findall(folded)] + months
 
 
 @register

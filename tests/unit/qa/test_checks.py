@@ -31,6 +31,9 @@ CASES = [
     ("same_as_source", JA_EN, "両大臣が本日会談した。", "The ministers met today.", False),
     ("numbers", EN_JA, "Spending rises to 2.5% in 2026.", "2026年に防衛費は2.5%に増える。", False),
     ("numbers", EN_JA, "Spending rises to 2.5% in 2026.", "2025年に防衛費は2.5%に増える。", True),
+    ("numbers", JA_EN, "2026年1月15日に会談した。", "They met on Jan. 15, 2026.", False),
+    ("numbers", JA_EN, "2026年1月15日に会談した。", "They met on February 15, 2026.", True),
+    ("numbers", EN_JA, "They met on January 15, 2026.", "2026年1月15日に会談した。", False),
     (
         "numbers",
         JA_EN,
