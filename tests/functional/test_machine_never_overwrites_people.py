@@ -30,8 +30,8 @@ class DuringTranslation:
         self.real, self.action, self.name = real, action, real.name
         self.calls = 0
 
-    def translate_batch(self, texts, source, target):
-        drafts = self.real.translate_batch(texts, source, target)
+    def translate_scored(self, texts, source, target):
+        drafts = self.real.translate_scored(texts, source, target)
         self.calls += 1
         if self.calls == 1:
             self.action()

@@ -54,6 +54,11 @@ CHANGE_LABELS = {
     "source_changed": _l("The source changed"),
     "restore": _l("Earlier text restored"),
 }
+CONFIDENCE_LABELS = {
+    "high": _l("Engine confident"),
+    "medium": _l("Engine unsure"),
+    "low": _l("Engine doubtful"),
+}
 ORIGIN_LABELS = {
     "mt": _l("Machine draft"),
     "tm": _l("Translation memory"),
@@ -96,6 +101,7 @@ def init_app(app) -> None:
         segment_label=segment_label,
         status_label=status_label,
         origin_label=origin_label,
+        confidence_label=lambda band: str(CONFIDENCE_LABELS.get(str(band), "")),
         change_label=lambda kind: str(CHANGE_LABELS.get(str(kind), str(kind))),
         LOCALE_NAMES=LOCALE_NAMES,
         LOCALES=LOCALES,

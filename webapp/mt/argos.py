@@ -145,17 +145,34 @@ class ArgosEngine(MTEngine):
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         """Translate texts in one model call per leg; blank texts come back as ""."""
+        return [text for text, _score in self.translate_scored(texts, source, target)]
+
+    def translate_scored(
+        self, texts: list[str], source: str, target: str
+    ) -> list[tuple[str, float | None]]:
+        """Translations with the engine's confidence: mean log-probability per token (0 is sure).
+
+        Through English, the two legs' scores add up (both are log-probabilities).
+        """
         if not texts:
             return []
         results = list(texts)
-        for pkg in self._require_route(source, target):
-            results = self._translate_leg(pkg, results)
-        return results
+        scores: list[float | None] = [None] * len(texts)
+        for leg, pkg in enumerate(self._require_route(source, target)):
+            scored = self._translate_leg(pkg, results)
+            results = [text for text, _ in scored]
+            scores = [
+                new if leg == 0 or old is None or new is None else old + new
+                for old, (_text, new) in zip(scores, scored, strict=True)
+            ]
+        return list(zip(results, scores, strict=True))
 
-    def _translate_leg(self, pkg: InstalledPackage, texts: list[str]) -> list[str]:
+    def _translate_leg(
+        self, pkg: InstalledPackage, texts: list[str]
+    ) -> list[tuple[str, float | None]]:
         """Run one package over texts; CTranslate2 sorts and batches them internally."""
         wanted = [i for i, text in enumerate(texts) if text.strip()]
-        out = [""] * len(texts)
+        out: list[tuple[str, float | None]] = [("", None)] * len(texts)
         if not wanted:
             return out
         model = _load(pkg, self.device, self.inter_threads, self.intra_threads)
@@ -169,13 +186,15 @@ class ArgosEngine(MTEngine):
                 max_batch_size=self.max_batch_size,
                 max_decoding_length=_token_budget(max(map(len, tokens))) + (1 if prefix else 0),
                 replace_unknowns=True,
+                return_scores=True,
             )
             for i, source_tokens, result in zip(wanted, tokens, results, strict=True):
                 hypothesis = result.hypotheses[0]
                 if prefix and hypothesis[:1] == [prefix]:
                     hypothesis = hypothesis[1:]
                 text = model.tokenizer.decode(hypothesis[: _token_budget(len(source_tokens))])
-                out[i] = text.translate(_CONTROL_CHARS).strip()
+                score = float(result.scores[0]) if result.scores else None
+                out[i] = (text.translate(_CONTROL_CHARS).strip(), score)
         except (RuntimeError, ValueError, IndexError) as exc:
             raise MTError(
                 f"Machine translation with {pkg.name} {pkg.version} failed: {exc}"

@@ -35,6 +35,12 @@ class MTEngine(ABC):
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         """Translate texts in order; raise MissingModelError when no model covers the pair."""
 
+    def translate_scored(
+        self, texts: list[str], source: str, target: str
+    ) -> list[tuple[str, float | None]]:
+        """Translations with a confidence score (mean log-probability per token), if known."""
+        return [(text, None) for text in self.translate_batch(texts, source, target)]
+
     @abstractmethod
     def model_version(self, source: str, target: str) -> str:
         """Name the model(s) that translate the pair, recorded with every machine draft."""

@@ -41,6 +41,8 @@ def segment_out(tr: Translation, st: SegmentTranslation, terms: tuple) -> Segmen
         version=st.version,
         engine=st.engine,
         model_version=st.model_version,
+        score=st.score,
+        confidence=quality.confidence(st.score),
         qa=[QaFinding(code=f.code, severity=str(f.severity), message=f.message) for f in findings],
     )
 

@@ -25,21 +25,23 @@ def _translate_and_apply(
     if work is None:  # deleted, or changed by a person since the request
         return
     texts: list[str] = []
+    scores: list[float | None] = []
     engine_name = model_version = ""
     if work.segments:
         engine = engine_for(app)
         masked = [masking.mask(seg.source_text, work.terms) for seg in work.segments]
-        drafts = engine.translate_batch(
+        drafts = engine.translate_scored(
             [text for text, _targets in masked], work.source_locale, work.target_locale
         )
         texts = [
             masking.unmask(draft, targets)
-            for draft, (_text, targets) in zip(drafts, masked, strict=True)
+            for (draft, _score), (_text, targets) in zip(drafts, masked, strict=True)
         ]
+        scores = [score for _draft, score in drafts]
         engine_name = engine.name
         model_version = engine.model_version(work.source_locale, work.target_locale)
     workflow.apply_machine_drafts(
-        session, work, texts, engine_name, model_version, only_pending=only_pending
+        session, work, texts, engine_name, model_version, only_pending=only_pending, scores=scores
     )
 
 

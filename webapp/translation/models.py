@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.db import UTCDateTime, str_enum, utcnow
@@ -100,6 +100,8 @@ class SegmentTranslation(Model):
     origin: Mapped[Origin | None] = mapped_column(str_enum(Origin))
     engine: Mapped[str | None] = mapped_column(String(40))
     model_version: Mapped[str | None] = mapped_column(String(200))
+    # The engine's confidence in a machine draft: mean log-probability per token (0 is certain).
+    score: Mapped[float | None] = mapped_column(Float)
     version: Mapped[int] = mapped_column(Integer, default=1)
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -20,3 +20,14 @@ def findings(
     """What the quality checks say about `text` as the translation of this segment."""
     ctx = Context(tr.summary.source_locale, tr.locale, st.key, terms)
     return run_checks(st.source_text, text, ctx)
+
+
+# Bands for the engine's mean log-probability per token (probability per token ~0.61 and ~0.30).
+HIGH, MEDIUM = -0.5, -1.2
+
+
+def confidence(score: float | None) -> str | None:
+    """ "high", "medium" or "low" for a machine draft's score; None for people's text."""
+    if score is None:
+        return None
+    return "high" if score >= HIGH else "medium" if score >= MEDIUM else "low"

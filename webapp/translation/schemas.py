@@ -41,6 +41,10 @@ class SegmentOut(OutputModel):
     version: Version
     engine: str | None
     model_version: str | None
+    score: float | None = Field(
+        default=None, description="Engine confidence: mean log-probability per token (0 is sure)."
+    )
+    confidence: str | None = Field(default=None, description="high, medium or low")
     qa: list[QaFinding] = Field(default_factory=list)
 
 

@@ -63,7 +63,8 @@ def queue():
 
 def _page(tr: Translation, problem: dict | None = None, status: int = 200):
     """The workspace; `problem` keeps a failed save's text and message beside its segment."""
-    space = workspace.build(db.session, tr)
+    weakest = request.args.get("order") == "weakest"
+    space = workspace.build(db.session, tr, weakest_first=weakest)
     typed = {problem["segment_id"]: problem["text"]} if problem else {}
     forms = {
         st.id: SegmentForm(prefix=f"s{st.id}", text=typed.get(st.id, st.text), version=st.version)
@@ -76,6 +77,8 @@ def _page(tr: Translation, problem: dict | None = None, status: int = 200):
         forms=forms,
         problem=problem,
         others=_others_text(tr),
+        weakest=weakest,
+        confidence=quality.confidence,
         action_form=SimpleForm(),
     ), status
 

@@ -120,7 +120,7 @@ def _reconcile(
         st.source_text, st.source_hash = seg.source_text, seg.source_hash
         st.version = (st.version or 0) + 1
         st.engine = st.model_version = st.approved_at = st.approved_by_id = st.edited_by_id = None
-        st.memory_entry_id = None
+        st.memory_entry_id = st.score = None
         hit = matches.get(seg.source_hash)
         if hit is not None:
             st.text, st.origin, st.memory_entry_id = hit.target_text, Origin.TM, hit.id
@@ -291,6 +291,7 @@ def apply_machine_drafts(
     model_version: str,
     *,
     only_pending: bool = True,
+    scores: list[float | None] | None = None,
 ) -> tuple[int, int]:
     """Write each draft only onto the segment version and source it was made from.
 
@@ -299,7 +300,8 @@ def apply_machine_drafts(
     if it still waits for a draft, the translation is queued again. Returns (applied, skipped).
     """
     applied = 0
-    for seg, text in zip(work.segments, texts, strict=True):
+    scores = scores if scores is not None else [None] * len(texts)
+    for seg, text, score in zip(work.segments, texts, scores, strict=True):
         result = session.execute(
             update(SegmentTranslation)
             .where(
@@ -314,6 +316,7 @@ def apply_machine_drafts(
                 status=SegmentStatus.DRAFT,
                 engine=engine,
                 model_version=model_version,
+                score=score,
                 version=SegmentTranslation.version + 1,
                 updated_at=utcnow(),
             )

@@ -56,7 +56,7 @@ class Workspace:
         return sum(1 for e in self.changed + self.rest if e.open)
 
 
-def build(session: DbSession, tr: Translation) -> Workspace:
+def build(session: DbSession, tr: Translation, *, weakest_first: bool = False) -> Workspace:
     """Changed segments first (with their diff and previous translation), then the others."""
     previous = history.previous_approvals(session, tr)
     notes = _memory_notes(session, tr)
@@ -73,6 +73,8 @@ def build(session: DbSession, tr: Translation) -> Workspace:
             changed.append(Entry(st, before, diff, note, found))
         else:
             rest.append(Entry(st, memory=note, findings=found))
+    if weakest_first:  # the engine's least confident drafts first; people's text after
+        rest.sort(key=lambda e: (e.st.score is None, e.st.score or 0.0))
     return Workspace(tr, changed, rest, fold_approved=bool(changed))
 
 
