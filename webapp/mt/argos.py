@@ -8,6 +8,7 @@ ctranslate2 is imported when a model is first loaded, never when this module is 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,21 @@ def _load(
         return model
 
 
+def _variants(model: _LoadedModel, text: str) -> list[list[str]]:
+    """Token sequences for `text` as the decoder may produce it: alone (with SentencePiece's
+    word-start mark) and inside a word, as Japanese runs on without spaces."""
+    seq = model.tokenizer.encode(text)
+    variants = [seq]
+    if seq and seq[0] == "▁" and len(seq) > 1:
+        variants.append(seq[1:])
+    elif seq and seq[0].startswith("▁") and len(seq[0]) > 1:
+        processor = getattr(model.tokenizer, "processor", None)
+        bare = seq[0][1:]
+        if processor is not None and processor.piece_to_id(bare) != processor.unk_id():
+            variants.append([bare, *seq[1:]])
+    return variants
+
+
 class ArgosEngine(MTEngine):
     """Translate with Argos packages from one folder, directly or through English."""
 
@@ -148,18 +164,21 @@ class ArgosEngine(MTEngine):
         return [text for text, _score in self.translate_scored(texts, source, target)]
 
     def translate_scored(
-        self, texts: list[str], source: str, target: str
+        self, texts: list[str], source: str, target: str, suppress: Sequence[str] = ()
     ) -> list[tuple[str, float | None]]:
         """Translations with the engine's confidence: mean log-probability per token (0 is sure).
 
-        Through English, the two legs' scores add up (both are log-probabilities).
+        Through English, the two legs' scores add up (both are log-probabilities). `suppress`
+        lists target-language renderings the decoder must not produce (forbidden glossary terms).
         """
         if not texts:
             return []
         results = list(texts)
         scores: list[float | None] = [None] * len(texts)
-        for leg, pkg in enumerate(self._require_route(source, target)):
-            scored = self._translate_leg(pkg, results)
+        route = self._require_route(source, target)
+        for leg, pkg in enumerate(route):
+            last = leg == len(route) - 1
+            scored = self._translate_leg(pkg, results, suppress if last else ())
             results = [text for text, _ in scored]
             scores = [
                 new if leg == 0 or old is None or new is None else old + new
@@ -168,7 +187,7 @@ class ArgosEngine(MTEngine):
         return list(zip(results, scores, strict=True))
 
     def _translate_leg(
-        self, pkg: InstalledPackage, texts: list[str]
+        self, pkg: InstalledPackage, texts: list[str], suppress: Sequence[str] = ()
     ) -> list[tuple[str, float | None]]:
         """Run one package over texts; CTranslate2 sorts and batches them internally."""
         wanted = [i for i, text in enumerate(texts) if text.strip()]
@@ -179,6 +198,7 @@ class ArgosEngine(MTEngine):
         prefix = model.target_prefix
         try:
             tokens = [model.tokenizer.encode(texts[i].strip()) for i in wanted]
+            banned = [seq for text in suppress if text.strip() for seq in _variants(model, text)]
             results = model.translator.translate_batch(
                 tokens,
                 target_prefix=[[prefix]] * len(tokens) if prefix else None,
@@ -187,6 +207,7 @@ class ArgosEngine(MTEngine):
                 max_decoding_length=_token_budget(max(map(len, tokens))) + (1 if prefix else 0),
                 replace_unknowns=True,
                 return_scores=True,
+                suppress_sequences=banned or None,
             )
             for i, source_tokens, result in zip(wanted, tokens, results, strict=True):
                 hypothesis = result.hypotheses[0]

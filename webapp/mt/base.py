@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 
 
 class MTError(Exception):
@@ -36,9 +37,12 @@ class MTEngine(ABC):
         """Translate texts in order; raise MissingModelError when no model covers the pair."""
 
     def translate_scored(
-        self, texts: list[str], source: str, target: str
+        self, texts: list[str], source: str, target: str, suppress: Sequence[str] = ()
     ) -> list[tuple[str, float | None]]:
-        """Translations with a confidence score (mean log-probability per token), if known."""
+        """Translations with a confidence score (mean log-probability per token), if known.
+
+        An engine that can, avoids the renderings in `suppress` (forbidden glossary terms).
+        """
         return [(text, None) for text in self.translate_batch(texts, source, target)]
 
     @abstractmethod

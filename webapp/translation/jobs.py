@@ -30,8 +30,12 @@ def _translate_and_apply(
     if work.segments:
         engine = engine_for(app)
         masked = [masking.mask(seg.source_text, work.terms) for seg in work.segments]
+        forbidden = sorted({wrong for term in work.terms for wrong in term.forbidden})
         drafts = engine.translate_scored(
-            [text for text, _targets in masked], work.source_locale, work.target_locale
+            [text for text, _targets in masked],
+            work.source_locale,
+            work.target_locale,
+            suppress=forbidden,
         )
         texts = [
             masking.unmask(draft, targets)

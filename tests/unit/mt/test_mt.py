@@ -323,3 +323,12 @@ def test_importing_the_engine_does_not_load_the_mt_stack() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_suppressed_renderings_are_not_produced(engine: ArgosEngine) -> None:
+    """Forbidden glossary renderings are suppressed at decode time."""
+    text = "The defence ministers of Japan and Australia met in Tokyo on Monday."
+    ((plain, _score),) = engine.translate_scored([text], "en", "ja")
+    first_words = plain.split()[:1] or [plain[:2]]
+    ((avoided, _score),) = engine.translate_scored([text], "en", "ja", suppress=first_words)
+    assert plain and avoided != plain
