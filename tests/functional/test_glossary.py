@@ -151,3 +151,15 @@ def test_the_staff_page_adds_shows_imports_and_removes_terms(app, client):
     term_id = re.search(r"/glossary/(\d+)/delete", page).group(1)
     client.post(f"/glossary/{term_id}/delete", data={"csrf_token": csrf_token(page)})
     assert client.get("/glossary/").get_data(as_text=True).count("/delete") == 1
+
+
+def test_export_and_machine_translation_see_every_term_not_the_first_thousand(client, staff):
+    liaison, _ = staff
+    rows = "".join(f"en,ja,Term {n:04d},用語{n},,0,0,\n" for n in range(1001))
+    body = (
+        "source_locale,target_locale,source,target,note,case_sensitive,do_not_translate,forbidden\n"
+    )
+    resp = client.post("/api/v1/glossary.csv", data=(body + rows).encode(), headers=liaison)
+    assert resp.json == {"added": 1001, "updated": 0}
+    exported = client.get("/api/v1/glossary.csv", headers=liaison).get_data(as_text=True)
+    assert "Term 1000" in exported and len(exported.splitlines()) == 1002

@@ -48,6 +48,7 @@ def list_terms(
     source_locale: str | None = None,
     target_locale: str | None = None,
     q: str | None = None,
+    limit: int | None = 1000,
 ) -> list[GlossaryTerm]:
     query = select(GlossaryTerm).order_by(
         GlossaryTerm.source_locale, func.lower(GlossaryTerm.source)
@@ -64,7 +65,7 @@ def list_terms(
                 func.lower(GlossaryTerm.target).like(like),
             )
         )
-    return list(session.scalars(query.limit(1000)))
+    return list(session.scalars(query.limit(limit) if limit else query))
 
 
 def get_term(session: DbSession, term_id: int) -> GlossaryTerm:
@@ -112,7 +113,7 @@ def export_csv(session: DbSession) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
-    for t in list_terms(session):
+    for t in list_terms(session, limit=None):
         writer.writerow(
             [
                 t.source_locale,
@@ -169,6 +170,8 @@ def import_csv(session: DbSession, text: str, user: User) -> tuple[int, int]:
 def terms_for(session: DbSession, summary: Summary, target_locale: str) -> list[Term]:
     """The glossary for one summary: the pair's terms, its countries and its approved names."""
     source_locale = summary.source_locale
+    # Only terms this summary uses: masking and the checks then scan a handful, not the glossary.
+    text = "\n".join(seg.source_text for seg in summary.revision.segments).casefold()
     terms = [
         Term(
             t.source,
@@ -176,7 +179,8 @@ def terms_for(session: DbSession, summary: Summary, target_locale: str) -> list[
             t.case_sensitive,
             tuple(t.forbidden),
         )
-        for t in list_terms(session, source_locale, target_locale)
+        for t in list_terms(session, source_locale, target_locale, limit=None)
+        if t.source.casefold() in text
     ]
     src, tgt = Locale.parse(source_locale), Locale.parse(target_locale)
     for code in summary.revision.countries:
