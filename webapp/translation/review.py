@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.core.db import DbSession, utcnow
-from webapp.core.errors import NotFound, NotReady, ValidationError, VersionConflict
+from webapp.core.errors import NotFound, NotReady, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
 from webapp.translation import history, memory, quality
@@ -52,11 +52,7 @@ def save_segment(
     if expected_version is None:
         raise ValidationError({"version": str(_l("Send the segment version you edited."))})
     if expected_version != st.version:
-        raise VersionConflict(
-            str(_l("Someone changed this segment after you opened it. Review their text.")),
-            current_version=st.version,
-            current={"text": st.text, "status": str(st.status)},
-        )
+        raise translation.segment_conflict(st)
     _check_four_eyes(st, user, approve=approve, changes_text=new_text != st.text)
     if approve:
         _check_quality(session, tr, st, new_text)

@@ -252,17 +252,22 @@ def pending_work(session: DbSession, translation_id: int) -> MachineWork | None:
     return MachineWork(tr.id, tr.summary.source_locale, tr.locale, pending, terms)
 
 
+def segment_conflict(st: SegmentTranslation) -> VersionConflict:
+    """A write based on an older version of this segment: 409 with the text that is there now."""
+    return VersionConflict(
+        str(_l("Someone changed this segment after you opened it. Review their text.")),
+        current_version=st.version,
+        current={"text": st.text, "status": str(st.status)},
+    )
+
+
 def request_machine_draft(
     session: DbSession, tr: Translation, st: SegmentTranslation, user: User, expected_version: int
 ) -> None:
     """Queue a fresh machine draft of one segment; it lands only if nobody changes it meanwhile."""
     require(user, Permission.REVIEW, tr.locale)
     if expected_version != st.version:
-        raise VersionConflict(
-            str(_l("Someone changed this segment after you opened it. Review their text.")),
-            current_version=st.version,
-            current={"text": st.text, "status": str(st.status)},
-        )
+        raise segment_conflict(st)
     jobs.enqueue_once(
         session,
         MT_SEGMENT_JOB,
@@ -299,7 +304,7 @@ def apply_machine_drafts(
     engine ran; such a segment is skipped (compare-and-set on version, source hash and status), and
     if it still waits for a draft, the translation is queued again. Returns (applied, skipped).
     """
-    applied = 0
+    applied_ids: list[int] = []
     scores = scores if scores is not None else [None] * len(texts)
     for seg, text, score in zip(work.segments, texts, scores, strict=True):
         result = session.execute(
@@ -323,10 +328,16 @@ def apply_machine_drafts(
             .execution_options(synchronize_session=False)
         )
         if rowcount(result) == 1:
-            applied += 1
-            st = session.get(SegmentTranslation, seg.id, populate_existing=True)
-            if st is not None:
-                history.record(session, st, ChangeKind.MACHINE, None)
+            applied_ids.append(seg.id)
+    applied = len(applied_ids)
+    if applied_ids:  # one query for the history rows, not one per segment
+        written = session.scalars(
+            select(SegmentTranslation)
+            .where(SegmentTranslation.id.in_(applied_ids))
+            .execution_options(populate_existing=True)
+        )
+        for st in written:
+            history.record(session, st, ChangeKind.MACHINE, None)
     skipped = len(work.segments) - applied
     tr = session.get(Translation, work.translation_id, populate_existing=True)
     if tr is not None:

@@ -98,10 +98,8 @@ def worklist(
     people = presence.working_on(session, ids)
     rows = [
         Row(
-            tr=t,
-            waiting=stats.get(t.id, (0, 0, None))[0],
-            total=stats.get(t.id, (0, 0, None))[1],
-            waiting_since=stats.get(t.id, (0, 0, None))[2],
+            t,
+            *stats.get(t.id, (0, 0, None)),
             stale_since=t.summary.revision.created_at
             if t.approved_revision_id and t.approved_revision_id != t.revision_id
             else None,
