@@ -230,3 +230,60 @@ def argos_packages_dir(
     for archive in argos_archives.values():
         install_package(archive, packages_dir)
     return packages_dir
+
+
+# Text sharing no word with CORPUS (Greek and Russian): a tokenizer trained on it does not match
+# the models built above, as if a package shipped another model's sentencepiece.model.
+FOREIGN_CORPUS = [
+    "Οι υπουργοί άμυνας συναντήθηκαν στην Αθήνα τη Δευτέρα.",
+    "Εκδόθηκε κοινή δήλωση μετά τις συνομιλίες.",
+    "Η επόμενη συνάντηση θα γίνει την άνοιξη.",
+    "Министры обороны встретились в Москве в понедельник.",
+    "После переговоров было опубликовано совместное заявление.",
+    "Следующая встреча состоится весной.",
+]
+
+
+def foreign_tokenizer(seed: int = 0) -> bytes:
+    """A SentencePiece model trained on FOREIGN_CORPUS (no byte fallback), as bytes."""
+    import sentencepiece as spm
+
+    spm.set_random_generator_seed(seed + 1)
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(FOREIGN_CORPUS),
+        model_writer=model,
+        vocab_size=200,
+        hard_vocab_limit=False,
+        model_type="unigram",
+        character_coverage=1.0,
+        num_threads=1,
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def rewrite_package(
+    archive: Path, target: Path, changes: dict[str, bytes | None], top: str | None = None
+) -> Path:
+    """Copy a package archive to `target` with members changed (bytes), dropped (None) or added.
+
+    Member names in `changes` are relative to the package folder ("model/model.bin"); `top`
+    renames that folder.
+    """
+    pending = dict(changes)
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(target, "w") as dst:
+        old_top = src.infolist()[0].filename.split("/", 1)[0]
+        new_top = top or old_top
+        for info in src.infolist():
+            rest = info.filename.split("/", 1)[1] if "/" in info.filename else ""
+            if info.is_dir():
+                dst.writestr(f"{new_top}/{rest}", b"")
+                continue
+            data = pending.pop(rest) if rest in pending else src.read(info)
+            if data is not None:
+                dst.writestr(f"{new_top}/{rest}", data)
+        for rest, data in pending.items():
+            if data is not None:
+                dst.writestr(f"{new_top}/{rest}", data)
+    return target

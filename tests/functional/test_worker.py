@@ -139,3 +139,51 @@ def test_worker_and_translation_run_with_the_network_blocked(app, client, monkey
         tr = db.session.get(Translation, created["translations"]["ja"]["id"])
         assert tr.status == "in_review"
         assert all(st.origin == "mt" and st.text for st in tr.segments)
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        # A flipped weight loads and runs in CTranslate2: only the install record catches it.
+        ("flip a weight", "model/model.bin changed since it was installed"),
+        # With no install record to compare, the load itself fails on the one-byte file.
+        ("one byte, no record", "model.bin is incomplete"),
+    ],
+)
+def test_a_model_damaged_after_install_fails_its_job_with_a_reason_naming_it(
+    make_app, argos_packages_dir, tmp_path, damage, reason
+):
+    from webapp.mt import argos
+    from webapp.mt.records import INSTALL_RECORD
+
+    packages = tmp_path / "models"
+    shutil.copytree(argos_packages_dir, packages)
+    (folder,) = packages.glob("translate-en_ja-*")
+    model_bin = folder / "model" / "model.bin"
+    if damage == "flip a weight":
+        weights = bytearray(model_bin.read_bytes())
+        weights[-100] ^= 0xFF
+        model_bin.write_bytes(bytes(weights))
+    else:
+        model_bin.write_bytes(b"\0")
+        (folder / INSTALL_RECORD).unlink()
+    argos.unload_models()
+    app = make_app(ARGOS_PACKAGES_DIR=str(packages), JOB_MAX_ATTEMPTS=2)
+    created = create_summaries(app, app.test_client(), 1)[0]
+    tr_id = created["translations"]["ja"]["id"]
+    with app.app_context():
+        before = [
+            (st.id, st.text, st.version, st.origin)
+            for st in db.session.get(Translation, tr_id).segments
+        ]
+
+    assert run_worker(app, burst=True) == 2  # retried once, then given up
+
+    with app.app_context():
+        job = db.session.scalars(select(Job)).one()
+        assert job.status == JobStatus.FAILED and job.attempts == 2
+        assert "translate-en_ja 0.1" in job.last_error and reason in job.last_error
+        assert "Traceback" not in job.last_error and "\n" not in job.last_error
+        tr = db.session.get(Translation, tr_id)
+        assert tr.status == "failed" and tr.error == job.last_error
+        assert [(st.id, st.text, st.version, st.origin) for st in tr.segments] == before

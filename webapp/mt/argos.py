@@ -7,6 +7,7 @@ ctranslate2 is imported when a model is first loaded, never when this module is 
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,12 +16,23 @@ from typing import Any
 
 from webapp.mt.base import MissingModelError, MTEngine, MTError
 from webapp.mt.packages import InstalledPackage, list_packages
+from webapp.mt.records import changed_files
 
 PIVOT = "en"
 # CTranslate2's default cap; a real sentence needs far fewer tokens.
 MAX_DECODING_LENGTH = 256
 # Control characters (byte-fallback output) break PostgreSQL text (NUL) and HTML; keep \t \n \r.
 _CONTROL_CHARS = dict.fromkeys([*(c for c in range(32) if c not in (9, 10, 13)), 127])
+# A model's vocabulary is built from its tokenizer's pieces: most of it must be known to it.
+MIN_SHARED_VOCABULARY = 0.5
+_VOCABULARY_FILES = (
+    "shared_vocabulary.json",
+    "shared_vocabulary.txt",
+    "source_vocabulary.json",
+    "source_vocabulary.txt",
+    "target_vocabulary.json",
+    "target_vocabulary.txt",
+)
 
 
 @dataclass(frozen=True)
@@ -66,10 +78,23 @@ def _open_tokenizer(pkg: InstalledPackage) -> Any:
     return tokenizer
 
 
+def _open_translator(pkg: InstalledPackage, device: str, inter: int, intra: int) -> Any:
+    """Load the package's CTranslate2 model (the import is deferred to the first load)."""
+    import ctranslate2
+
+    return ctranslate2.Translator(
+        str(pkg.path / "model"), device=device, inter_threads=inter, intra_threads=intra
+    )
+
+
 def _load(
     pkg: InstalledPackage, device: str, inter_threads: int, intra_threads: int
 ) -> _LoadedModel:
-    """Return the package's model, loading it on first use and dropping models deleted on disk."""
+    """Return the package's model, loading it on first use and dropping models deleted on disk.
+
+    Before the native libraries read a file, its sha256 must match the install record, so a model
+    changed on disk since `flask mt install` checked it is refused with a reason, not run.
+    """
     key = (str(pkg.path / "model"), device)
     with _models_lock:
         model = _models.get(key)
@@ -77,20 +102,86 @@ def _load(
             return model
         for stale in [k for k in _models if not Path(k[0]).is_dir()]:
             del _models[stale]  # replaced by a newer install; free its memory
+        where = f"the machine translation model {pkg.name} {pkg.version} from {pkg.path}"
         try:
-            import ctranslate2
-
-            translator = ctranslate2.Translator(
-                key[0], device=device, inter_threads=inter_threads, intra_threads=intra_threads
+            changed = changed_files(pkg.path)
+        except OSError as exc:
+            raise MTError(f"Could not load {where}: {exc}") from exc
+        if changed:
+            raise MTError(
+                f"Could not load {where}: {', '.join(changed[:3])} changed since it was "
+                "installed (sha256 differs). Reinstall it with `flask mt install`."
             )
+        try:
+            translator = _open_translator(pkg, device, inter_threads, intra_threads)
             tokenizer = _open_tokenizer(pkg)
         except (RuntimeError, ValueError, OSError) as exc:
-            raise MTError(
-                f"Could not load the machine translation model {pkg.name} {pkg.version} "
-                f"from {pkg.path}: {exc}"
-            ) from exc
+            raise MTError(f"Could not load {where}: {exc}") from exc
         model = _models[key] = _LoadedModel(translator, tokenizer, pkg.target_prefix)
         return model
+
+
+def _model_vocabulary(pkg: InstalledPackage) -> set[str]:
+    """The tokens of the model's vocabulary files (empty if it keeps none we can read)."""
+    tokens: set[str] = set()
+    for name in _VOCABULARY_FILES:
+        file = pkg.path / "model" / name
+        if not file.is_file():
+            continue
+        text = file.read_text(encoding="utf-8")
+        if name.endswith(".json"):
+            loaded = json.loads(text)
+            if not isinstance(loaded, list):
+                raise ValueError(f"{name} does not hold a list of tokens")
+            tokens.update(str(token) for token in loaded)
+        else:
+            tokens.update(line.rstrip("\r\n").split("\t")[0] for line in text.splitlines())
+    return tokens
+
+
+def _vocabulary_mismatch(pkg: InstalledPackage, tokenizer: Any) -> str | None:
+    """Say how far the model's vocabulary and a SentencePiece tokenizer disagree, if too far."""
+    processor = getattr(tokenizer, "processor", None)
+    if processor is None:
+        return None  # BPE packages: nothing cheap to compare
+    specials = {"<blank>", "<unk>", "<s>", "</s>", pkg.target_prefix}
+    vocabulary = _model_vocabulary(pkg) - specials
+    if not vocabulary:
+        return None
+    unk = processor.unk_id()
+    known = sum(1 for token in vocabulary if processor.piece_to_id(token) != unk)
+    if known < MIN_SHARED_VOCABULARY * len(vocabulary):
+        return (
+            f"the tokenizer does not match the model: it knows {known} of the "
+            f"{len(vocabulary)} tokens in the model's vocabulary"
+        )
+    return None
+
+
+def check_package(pkg: InstalledPackage, sentence: str) -> str:
+    """Load a package afresh (not cached) and translate one sentence; MTError says what fails.
+
+    `python -m webapp.mt.verify` runs this in a child process before an install goes live.
+    """
+    try:
+        tokenizer = _open_tokenizer(pkg)
+    except Exception as exc:  # noqa: BLE001 - SentencePiece raises several types on bad files
+        raise MTError(f"the tokenizer does not load ({type(exc).__name__}: {exc})") from exc
+    try:
+        mismatch = _vocabulary_mismatch(pkg, tokenizer)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+        raise MTError(f"the model's vocabulary is unreadable ({exc})") from exc
+    if mismatch:
+        raise MTError(mismatch)
+    try:
+        translator = _open_translator(pkg, "cpu", 1, 1)
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise MTError(f"the CTranslate2 model does not load ({exc})") from exc
+    model = _LoadedModel(translator, tokenizer, pkg.target_prefix)
+    ((text, _score),) = _run(model, pkg, [sentence], beam_size=1, max_batch_size=1)
+    if not text:
+        raise MTError(f"the test translation of {sentence!r} came back empty")
+    return text
 
 
 def _variants(model: _LoadedModel, text: str) -> list[list[str]]:
@@ -190,34 +281,46 @@ class ArgosEngine(MTEngine):
         self, pkg: InstalledPackage, texts: list[str], suppress: Sequence[str] = ()
     ) -> list[tuple[str, float | None]]:
         """Run one package over texts; CTranslate2 sorts and batches them internally."""
-        wanted = [i for i, text in enumerate(texts) if text.strip()]
-        out: list[tuple[str, float | None]] = [("", None)] * len(texts)
-        if not wanted:
-            return out
+        if not any(text.strip() for text in texts):
+            return [("", None)] * len(texts)
         model = _load(pkg, self.device, self.inter_threads, self.intra_threads)
-        prefix = model.target_prefix
-        try:
-            tokens = [model.tokenizer.encode(texts[i].strip()) for i in wanted]
-            banned = [seq for text in suppress if text.strip() for seq in _variants(model, text)]
-            results = model.translator.translate_batch(
-                tokens,
-                target_prefix=[[prefix]] * len(tokens) if prefix else None,
-                beam_size=self.beam_size,
-                max_batch_size=self.max_batch_size,
-                max_decoding_length=_token_budget(max(map(len, tokens))) + (1 if prefix else 0),
-                replace_unknowns=True,
-                return_scores=True,
-                suppress_sequences=banned or None,
-            )
-            for i, source_tokens, result in zip(wanted, tokens, results, strict=True):
-                hypothesis = result.hypotheses[0]
-                if prefix and hypothesis[:1] == [prefix]:
-                    hypothesis = hypothesis[1:]
-                text = model.tokenizer.decode(hypothesis[: _token_budget(len(source_tokens))])
-                score = float(result.scores[0]) if result.scores else None
-                out[i] = (text.translate(_CONTROL_CHARS).strip(), score)
-        except (RuntimeError, ValueError, IndexError) as exc:
-            raise MTError(
-                f"Machine translation with {pkg.name} {pkg.version} failed: {exc}"
-            ) from exc
+        return _run(model, pkg, texts, self.beam_size, self.max_batch_size, suppress)
+
+
+def _run(
+    model: _LoadedModel,
+    pkg: InstalledPackage,
+    texts: list[str],
+    beam_size: int,
+    max_batch_size: int,
+    suppress: Sequence[str] = (),
+) -> list[tuple[str, float | None]]:
+    """Translate texts with a loaded model; blank texts come back as ("", None)."""
+    wanted = [i for i, text in enumerate(texts) if text.strip()]
+    out: list[tuple[str, float | None]] = [("", None)] * len(texts)
+    if not wanted:
         return out
+    prefix = model.target_prefix
+    try:
+        tokens = [model.tokenizer.encode(texts[i].strip()) for i in wanted]
+        banned = [seq for text in suppress if text.strip() for seq in _variants(model, text)]
+        results = model.translator.translate_batch(
+            tokens,
+            target_prefix=[[prefix]] * len(tokens) if prefix else None,
+            beam_size=beam_size,
+            max_batch_size=max_batch_size,
+            max_decoding_length=_token_budget(max(map(len, tokens))) + (1 if prefix else 0),
+            replace_unknowns=True,
+            return_scores=True,
+            suppress_sequences=banned or None,
+        )
+        for i, source_tokens, result in zip(wanted, tokens, results, strict=True):
+            hypothesis = result.hypotheses[0]
+            if prefix and hypothesis[:1] == [prefix]:
+                hypothesis = hypothesis[1:]
+            text = model.tokenizer.decode(hypothesis[: _token_budget(len(source_tokens))])
+            score = float(result.scores[0]) if result.scores else None
+            out[i] = (text.translate(_CONTROL_CHARS).strip(), score)
+    except (RuntimeError, ValueError, IndexError) as exc:
+        raise MTError(f"Machine translation with {pkg.name} {pkg.version} failed: {exc}") from exc
+    return out

@@ -1,7 +1,8 @@
-"""`flask mt ...`: install and list offline machine-translation models."""
+"""`flask mt ...`: install, list and verify offline machine-translation models."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -10,34 +11,99 @@ from flask.cli import AppGroup
 
 from webapp.core.cli import fail
 
-mt_cli = AppGroup("mt", help="Install and list offline machine-translation models.")
+mt_cli = AppGroup("mt", help="Install, list and verify offline machine-translation models.")
+
+
+def _pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
+    """Parse `en-ja` (or `en:ja`, `en_ja`) into ("en", "ja")."""
+    if value is None:
+        return None
+    parts = re.split(r"[:>]", value) if re.search(r"[:>]", value) else re.split(r"[-_]", value)
+    if len(parts) != 2 or not all(parts):
+        raise click.BadParameter(f"{value!r}: give the pair as FROM-TO, e.g. en-ja.")
+    return parts[0], parts[1]
 
 
 @mt_cli.command("install")
 @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
-def mt_install(archive: Path):
-    """Install an Argos .argosmodel file from disk (no network)."""
-    from webapp.mt.packages import PackageError, install_package
+@click.option(
+    "--pair",
+    "expected_pair",
+    callback=_pair,
+    metavar="FROM-TO",
+    help="Refuse the package unless it translates this pair: en-ja (en:ja if a code has a -).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds the test translation of the new model may take (default 120).",
+)
+def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: float | None):
+    """Install an Argos .argosmodel file from disk (no network), once it has proved it works."""
+    from webapp.audit import services as audit
+    from webapp.extensions import db
+    from webapp.mt.packages import VERIFY_TIMEOUT_SECONDS, PackageError, install_package
 
     if not archive.exists():
         fail(f"{archive}: no such file.", 2)
     try:
-        pkg = install_package(archive, Path(current_app.config["ARGOS_PACKAGES_DIR"]))
+        pkg = install_package(
+            archive,
+            Path(current_app.config["ARGOS_PACKAGES_DIR"]),
+            expected_pair=expected_pair,
+            verify_timeout=timeout or VERIFY_TIMEOUT_SECONDS,
+        )
     except PackageError as exc:
-        fail(str(exc), 2)
-    click.echo(f"Installed {pkg.from_code} → {pkg.to_code} ({pkg.name} {pkg.version}).")
+        fail(f"{exc} Nothing was changed.", 2)
+    audit.record(
+        db.session,
+        None,
+        "mt.install",
+        "model",
+        0,
+        from_code=pkg.from_code,
+        to_code=pkg.to_code,
+        version=pkg.version,
+        name=pkg.name,
+        archive_sha256=pkg.sha256,
+    )
+    db.session.commit()
+    click.echo(
+        f"Installed {pkg.from_code} → {pkg.to_code} ({pkg.name} {pkg.version}, "
+        f"sha256 {pkg.sha256})."
+    )
 
 
 @mt_cli.command("list")
-def mt_list():
-    """List installed models."""
+@click.option("--full", is_flag=True, help="Show whole sha256 sums, not their first 12 digits.")
+def mt_list(full: bool):
+    """List installed models with the sha256 of the archive each came from."""
     from webapp.mt.packages import list_packages
 
     packages = list_packages(Path(current_app.config["ARGOS_PACKAGES_DIR"]))
     if not packages:
         click.echo(f"No models installed in {current_app.config['ARGOS_PACKAGES_DIR']}.")
     for pkg in packages:
-        click.echo(f"{pkg.from_code} → {pkg.to_code}\t{pkg.name}\t{pkg.version}\t{pkg.path}")
+        digest = pkg.sha256 if full or not pkg.sha256 else pkg.sha256[:12]
+        click.echo(
+            f"{pkg.from_code} → {pkg.to_code}\t{pkg.name}\t{pkg.version}\t"
+            f"sha256:{digest or 'unrecorded'}\t{pkg.path}"
+        )
+
+
+@mt_cli.command("verify")
+def mt_verify():
+    """Check every installed model's files against the sha256 sums recorded at install."""
+    from webapp.mt.packages import check_installed
+
+    report = check_installed(Path(current_app.config["ARGOS_PACKAGES_DIR"]))
+    if not report:
+        click.echo(f"No models installed in {current_app.config['ARGOS_PACKAGES_DIR']}.")
+    for path, problem in report:
+        click.echo(f"ok\t{path.name}" if problem is None else f"FAILED\t{problem}")
+    if any(problem for _path, problem in report):
+        fail("some installed models differ from what was installed.", 1)
 
 
 def init_app(app) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import socket
 import subprocess
@@ -81,7 +82,8 @@ def engine(argos_packages_dir: Path) -> ArgosEngine:  # noqa: F811
 
 
 def test_install_and_list(argos_archives: dict, tmp_path: Path) -> None:  # noqa: F811
-    installed = install_package(argos_archives["en", "ja"], tmp_path / "packages")
+    archive = argos_archives["en", "ja"]
+    installed = install_package(archive, tmp_path / "packages")
 
     assert installed == InstalledPackage(
         from_code="en",
@@ -89,6 +91,7 @@ def test_install_and_list(argos_archives: dict, tmp_path: Path) -> None:  # noqa
         version="0.1",
         name="translate-en_ja",
         path=tmp_path / "packages" / "translate-en_ja-0_1",
+        sha256=hashlib.sha256(archive.read_bytes()).hexdigest(),
     )
     assert (installed.path / "model" / "model.bin").is_file()
     assert list_packages(tmp_path / "packages") == [installed]

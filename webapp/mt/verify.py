@@ -1,0 +1,57 @@
+"""`python -m webapp.mt.verify FOLDER`: load an unpacked package and translate one sentence.
+
+`flask mt install` runs this in a child process before a package goes live, so that a corrupt
+model which crashes or hangs the native libraries cannot take the installer down, and the
+memory the model took is returned when the child ends. It prints one JSON line:
+{"ok": true, "sample": ...} or {"ok": false, "error": ...}.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+# One short, ordinary sentence per source language; others get the English one, which any
+# SentencePiece vocabulary can still tokenize.
+SENTENCES = {
+    "en": "The ministers met in Tokyo on Monday.",
+    "ja": "大臣は月曜日に東京で会談した。",
+    "fr": "Les ministres se sont réunis à Tokyo lundi.",
+    "de": "Die Minister trafen sich am Montag in Tokio.",
+    "es": "Los ministros se reunieron en Tokio el lunes.",
+    "zh": "部长们星期一在东京会面。",
+    "ko": "장관들은 월요일에 도쿄에서 만났다.",
+}
+
+
+def test_sentence(from_code: str) -> str:
+    """The sentence a package translating from `from_code` is tried on."""
+    return SENTENCES.get(from_code.split("_")[0].split("-")[0].lower(), SENTENCES["en"])
+
+
+def check(folder: Path) -> str:
+    """Read, load and try the package in `folder`; return its translation of the test sentence."""
+    from webapp.mt.argos import check_package
+    from webapp.mt.packages import read_package
+
+    pkg = read_package(folder)
+    return check_package(pkg, test_sentence(pkg.from_code))
+
+
+def main(argv: list[str]) -> int:
+    """Check one folder and print the verdict as one JSON line; exit 1 if it fails."""
+    if len(argv) != 1:
+        print(json.dumps({"ok": False, "error": "usage: python -m webapp.mt.verify FOLDER"}))
+        return 2
+    try:
+        sample = check(Path(argv[0]))
+    except Exception as exc:  # noqa: BLE001 - every failure becomes the verdict
+        print(json.dumps({"ok": False, "error": str(exc) or type(exc).__name__}))
+        return 1
+    print(json.dumps({"ok": True, "sample": sample}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
