@@ -7,7 +7,13 @@ from typing import Any
 
 from flask import Flask
 
-from webapp.config import DEV_SECRET, INSTANCE_DIR, ProductionConfig, load_config
+from webapp.config import (
+    DEV_SECRET,
+    INSTANCE_DIR,
+    MIN_SECRET_BYTES,
+    ProductionConfig,
+    load_config,
+)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -17,14 +23,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(config_cls)
     if config:
         app.config.update(config)
-    if config_cls is ProductionConfig and app.config["SECRET_KEY"] in (None, "", DEV_SECRET):
-        raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
+    secret = app.config["SECRET_KEY"] or ""
+    if config_cls is ProductionConfig and (
+        secret == DEV_SECRET or len(str(secret).encode()) < MIN_SECRET_BYTES
+    ):
+        raise RuntimeError(
+            f"Set SECRET_KEY to a random value of at least {MIN_SECRET_BYTES} bytes before "
+            "running in production (python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
     if app.config["MEMORY_AUTO_APPROVE"] not in ("context", "exact", "never"):
         raise RuntimeError("MEMORY_AUTO_APPROVE must be context, exact or never.")
     _prepare_instance(app)
 
     from webapp import domains, extensions
-    from webapp.core import converters, handlers, i18n, permissions
+    from webapp.core import converters, handlers, i18n, permissions, security
 
     domains.import_models()
     domains.register_jobs()
@@ -35,6 +47,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.babel.init_app(app, locale_selector=i18n.select_locale)
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
+    extensions.limiter.init_app(app)
+    security.init_app(app)
     _configure_sqlite(app)
 
     domains.register_blueprints(app)

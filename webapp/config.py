@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("KAKEHASHI_INSTANCE_DIR", ROOT_DIR / "instance"))
 DEV_SECRET = "dev-only-not-secret"
+MIN_SECRET_BYTES = 32
 
 
 class Config:
@@ -36,14 +37,28 @@ class Config:
     MEMORY_AUTO_APPROVE = os.environ.get("MEMORY_AUTO_APPROVE", "context")
     # Four eyes: the person who last wrote a segment's text may not approve it.
     REQUIRE_SECOND_APPROVER = os.environ.get("REQUIRE_SECOND_APPROVER", "0") == "1"
+    # Signed-in sessions end after this long without a request, and this long after sign-in.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # Failed sign-ins allowed per account and per address before 429 (Flask-Limiter syntax).
+    # The memory store counts per process; set RATELIMIT_STORAGE_URI=redis://... to share it.
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Behind a reverse proxy, how many X-Forwarded-* hops to trust (0: none, the default).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    # Strict-Transport-Security on HTTPS answers (production turns it on).
+    HSTS = os.environ.get("HSTS", "0") == "1"
     # Werkzeug refuses larger bodies (413) before anything reads them.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
 
 
 class ProductionConfig(Config):
-    """Refuses to run with the development secret."""
+    """Refuses to run with the development secret or a short one; cookies only over HTTPS."""
 
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    HSTS = os.environ.get("HSTS", "1") == "1"
 
 
 def load_config(name: str | None = None) -> type[Config]:

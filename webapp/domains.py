@@ -33,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
     """Pages and the JSON API; each domain's `api.py` adds its routes to the API blueprint."""
     from webapp.accounts import api as _accounts_api  # noqa: F401
     from webapp.accounts import views as accounts
+    from webapp.audit import views as audit
     from webapp.core import api, openapi  # noqa: F401
     from webapp.glossary import api as _glossary_api  # noqa: F401
     from webapp.glossary import views as glossary
@@ -52,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(glossary.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(audit.bp)
     accounts.init_app(app)
 
 

@@ -3,9 +3,12 @@
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -30,6 +33,9 @@ migrate = Migrate()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Limits are declared on the routes that need them (sign-in); storage from RATELIMIT_STORAGE_URI.
+limiter = Limiter(get_remote_address)
+talisman = Talisman()
 
 if TYPE_CHECKING:
     # Type checkers see the declarative base; at run time models get Flask-SQLAlchemy's Model.

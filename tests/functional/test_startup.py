@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -43,3 +45,23 @@ def test_production_refuses_the_development_secret(tmp_path):
     )
     assert out.returncode != 0
     assert "SECRET_KEY" in out.stderr
+
+
+@pytest.mark.parametrize(("secret", "starts"), [("x", False), ("s" * 31, False), ("k" * 32, True)])
+def test_production_refuses_a_short_secret(tmp_path, secret, starts):
+    code = "from webapp import create_app; create_app()"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "KAKEHASHI_ENV": "production",
+            "KAKEHASHI_INSTANCE_DIR": str(tmp_path),
+            "SECRET_KEY": secret,
+        },
+    )
+    assert (out.returncode == 0) is starts, out.stderr
+    if not starts:
+        assert "at least 32 bytes" in out.stderr

@@ -6,12 +6,19 @@ from flask import g, request
 
 from webapp.accounts import services as users
 from webapp.core.api import bp
+from webapp.core.permissions import is_api_request
 from webapp.extensions import db
 
 
-@bp.before_request
+@bp.before_app_request
 def _authenticate() -> None:
-    """Who holds the bearer token, if any; `requires` refuses routes that need someone."""
+    """Who holds the bearer token, if any, and its scopes; `requires` refuses routes that need
+    someone. Only API paths read tokens; pages use the session."""
+    if not is_api_request():
+        return
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme == "Bearer" and token.strip():
-        g.api_user = users.user_for_token(db.session, token.strip())
+        row = users.token_for(db.session, token.strip())
+        if row is not None:
+            g.api_user = row.user
+            g.api_scopes = frozenset(row.scope_list)

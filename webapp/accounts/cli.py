@@ -9,6 +9,7 @@ from webapp.accounts import services as users
 from webapp.core.cli import fail
 from webapp.core.errors import DomainError
 from webapp.core.locales import LOCALES
+from webapp.core.permissions import TOKEN_SCOPES
 from webapp.extensions import db
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
@@ -38,23 +39,116 @@ def create_user(email, roles, locales, password, name):
         user = users.create_user(db.session, email, password, list(roles), list(locales), name)
     except DomainError as exc:
         db.session.rollback()
-        fields = getattr(exc, "fields", {})
-        fail("; ".join(f"{k}: {v}" for k, v in fields.items()) or exc.message, 2)
+        fail(_fields(exc), 2)
     db.session.commit()
     click.echo(f"Created {user.email} ({', '.join(user.role_names)}).")
 
 
 @users_cli.command("token")
 @click.argument("email")
-def create_token(email):
+@click.option("--name", default="", help="What uses the token (default: a random name).")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(list(TOKEN_SCOPES)),
+    help="What the token may do (repeat; default: every scope the user's roles allow).",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(0, users.MAX_TOKEN_DAYS),
+    default=90,
+    show_default=True,
+    help="Days until it expires (0: never).",
+)
+def create_token(email, name, scopes, days):
     """Print a new API token for EMAIL (shown once; only its hash is stored)."""
+    user = _user_or_fail(email)
     try:
-        user = users.find_user(db.session, email)
+        token = users.issue_token(
+            db.session, user, name=name, scopes=list(scopes) or None, days=days or None
+        )
     except DomainError as exc:
-        fail(exc.message, 2)
-    token = users.issue_token(db.session, user)
+        db.session.rollback()
+        fail(_fields(exc), 2)
     db.session.commit()
     click.echo(token)
+
+
+@users_cli.command("tokens")
+@click.argument("email")
+def list_tokens(email):
+    """List EMAIL's API tokens: name, scopes, expiry, last use (never the token itself)."""
+    user = _user_or_fail(email)
+    rows = users.list_tokens(db.session, user)
+    if not rows:
+        click.echo(f"{user.email} has no API tokens.")
+    for row in rows:
+        expires = row.expires_at.isoformat(timespec="minutes") if row.expires_at else "never"
+        used = row.last_used_at.isoformat(timespec="minutes") if row.last_used_at else "never"
+        click.echo(f"{row.name}\t{row.scopes}\texpires {expires}\tlast used {used}")
+
+
+@users_cli.command("revoke-token")
+@click.argument("email")
+@click.option("--name", default=None, help="The token to revoke (default: all of them).")
+def revoke_token(email, name):
+    """Revoke one of EMAIL's API tokens, or all of them."""
+    user = _user_or_fail(email)
+    try:
+        count = users.revoke_token(db.session, user, name=name)
+    except DomainError as exc:
+        db.session.rollback()
+        fail(exc.message, 2)
+    db.session.commit()
+    click.echo(f"Revoked {count} token(s) of {user.email}.")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+def disable(email):
+    """Disable EMAIL: sessions and tokens stop at once; nothing is deleted."""
+    user = _user_or_fail(email)
+    users.set_active(db.session, user, False, actor=None)
+    db.session.commit()
+    click.echo(f"Disabled {user.email}.")
+
+
+@users_cli.command("enable")
+@click.argument("email")
+def enable(email):
+    """Enable EMAIL again (they sign in anew; old sessions stay ended)."""
+    user = _user_or_fail(email)
+    users.set_active(db.session, user, True, actor=None)
+    db.session.commit()
+    click.echo(f"Enabled {user.email}.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.password_option(help="The new password (asked twice when not given).")
+def set_password(email, password):
+    """Set EMAIL's password (after an import, or when they forgot it); their sessions end."""
+    user = _user_or_fail(email)
+    try:
+        users.set_password(db.session, user, password)
+    except DomainError as exc:
+        db.session.rollback()
+        fail(_fields(exc), 2)
+    db.session.commit()
+    click.echo(f"Password set for {user.email}; their sessions are signed out.")
+
+
+def _user_or_fail(email: str):
+    try:
+        return users.find_user(db.session, email)
+    except DomainError as exc:
+        fail(exc.message, 2)
+
+
+def _fields(exc: DomainError) -> str:
+    fields = getattr(exc, "fields", {})
+    return "; ".join(f"{k}: {v}" for k, v in fields.items()) or exc.message
 
 
 def init_app(app) -> None:

@@ -1,14 +1,70 @@
-"""Sign-in form (Flask-WTF: CSRF on every POST)."""
+"""Sign-in and profile forms (Flask-WTF: CSRF on every POST)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from webapp.core.permissions import TOKEN_SCOPES
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired()],
+        description=_l(
+            "At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+        ),
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two do not match."))],
+    )
+
+
+SCOPE_LABELS = {
+    "read": _l("Read summaries, queues and jobs"),
+    "write": _l("Write summaries and glossary terms"),
+    "review": _l("Save and approve translations"),
+    "publish": _l("Publish"),
+}
+EXPIRY_CHOICES = [
+    SelectChoice("30", _l("30 days")),
+    SelectChoice("90", _l("90 days")),
+    SelectChoice("365", _l("One year")),
+]
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("What uses it, so you know which one to revoke later."),
+    )
+    scopes = SelectMultipleField(
+        _l("May"),
+        choices=[SelectChoice(scope, SCOPE_LABELS[scope]) for scope in TOKEN_SCOPES],
+        default=["read"],
+        validators=[DataRequired(message=_l("Choose at least one."))],
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+    days = SelectField(_l("Expires after"), choices=EXPIRY_CHOICES, default="90")

@@ -55,14 +55,43 @@ class UserRole(Model):
 
 
 class ApiToken(Model):
-    """A bearer token; only its SHA-256 is stored, so a database leak reveals no token."""
+    """A bearer token; only its SHA-256 is stored, so a database leak reveals no token.
+
+    `scopes` narrows what the token may do below its owner's roles (read, write, review,
+    publish); a token past `expires_at` is refused like an unknown one.
+    """
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    scopes: Mapped[str] = mapped_column(String(100), default="read write review publish")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
+
+
+class UserSession(Model):
+    """A signed-in browser: the cookie carries a random key whose SHA-256 is stored here.
+
+    Deleting the row ends that session at once (sign-out, sign out everywhere, a password change,
+    a disabled account), which a signed cookie alone cannot do.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")

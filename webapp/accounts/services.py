@@ -5,20 +5,26 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy import delete, func, select
 
+from webapp.accounts import passwords, sessions
 from webapp.accounts.models import ApiToken, Role, User, UserRole
+from webapp.audit import services as audit
 from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotFound, ValidationError
 from webapp.core.locales import LOCALES
+from webapp.core.permissions import TOKEN_SCOPES
 from webapp.core.schemas import storable
 
-MIN_PASSWORD = 8
 MAX_EMAIL = 254  # the column's size
 MAX_NAME = 200
+MAX_TOKEN_NAME = 100
+MAX_TOKEN_DAYS = 3650
+# A token used within this long keeps its recorded last use (no write on every API call).
+TOKEN_TOUCH_EVERY = timedelta(minutes=1)
 
 
 def normalise_email(email: str) -> str:
@@ -32,6 +38,8 @@ def create_user(
     roles: list[str],
     locales: list[str] | None = None,
     name: str = "",
+    *,
+    actor: User | None = None,
 ) -> User:
     """Create an account; translator roles apply to `locales` (none given: every locale)."""
     errors = {}
@@ -46,8 +54,9 @@ def create_user(
         errors["email"] = str(_l("A user with this email already exists."))
     if len(name) > MAX_NAME or not storable(name):
         errors["name"] = str(_l("Use at most %(n)d ordinary characters.", n=MAX_NAME))
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = str(_l("Use at least %(n)d characters.", n=MIN_PASSWORD))
+    weak = passwords.problem(password, user_inputs=(email, name))
+    if weak:
+        errors["password"] = weak
     valid_roles = {r.value for r in Role}
     if not roles or any(r not in valid_roles for r in roles):
         errors["role"] = str(_l("Roles are liaison, translator or admin."))
@@ -56,7 +65,7 @@ def create_user(
     if errors:
         raise ValidationError(errors)
     user = User(email=email, name=name or email.split("@")[0], password_hash="")
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = passwords.hash_password(password)
     for role in roles:
         if role == Role.TRANSLATOR and locales:
             user.roles.extend(UserRole(role=Role(role), locale=loc) for loc in locales)
@@ -64,17 +73,83 @@ def create_user(
             user.roles.append(UserRole(role=Role(role)))
     session.add(user)
     session.flush()
+    audit.record(session, actor, "user.create", "user", user.id, email=email, roles=sorted(roles))
     return user
 
 
-def authenticate(session: DbSession, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (same answer for both faults)."""
-    if not storable(email) or not storable(password):
+def authenticate(
+    session: DbSession, email: str, password: str, *, address: str = ""
+) -> User | None:
+    """The active user with this email and password, or None (same answer for every fault).
+
+    Every attempt costs one argon2 verification, known address or not, and is audited; a
+    legacy hash is replaced by argon2id on success.
+    """
+    if not storable(email) or not storable(password) or len(email) > MAX_EMAIL:
+        passwords.verify(None, "")
+        audit.record(session, None, "auth.login_failed", "user", 0, address=address)
         return None
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    email = normalise_email(email)
+    user = session.scalar(select(User).where(User.email == email))
+    verdict = passwords.verify(user.password_hash if user else None, password)
+    if user is None or not verdict.ok or not user.active:
+        audit.record(
+            session,
+            None,
+            "auth.login_failed",
+            "user",
+            user.id if user else 0,
+            email=email,
+            address=address,
+        )
         return None
+    if verdict.new_hash:
+        user.password_hash = verdict.new_hash
+    audit.record(session, user, "auth.login", "user", user.id, address=address)
     return user
+
+
+def change_password(
+    session: DbSession, user: User, current: str, new: str, *, keep_session: str | None = None
+) -> None:
+    """Set a new password after checking the current one; ends the user's other sessions."""
+    if not passwords.verify(user.password_hash, current).ok:
+        raise ValidationError({"current_password": str(_l("This is not your current password."))})
+    set_password(session, user, new, actor=user, keep_session=keep_session)
+
+
+def set_password(
+    session: DbSession,
+    user: User,
+    new: str,
+    *,
+    actor: User | None = None,
+    keep_session: str | None = None,
+) -> None:
+    """Replace a password (profile page or `flask users set-password`); sessions end."""
+    weak = passwords.problem(new, user_inputs=(user.email, user.name))
+    if weak:
+        raise ValidationError({"new_password": weak})
+    user.password_hash = passwords.hash_password(new)
+    ended = sessions.end_all(session, user, keep=keep_session)
+    audit.record(session, actor, "user.password_change", "user", user.id, sessions_ended=ended)
+
+
+def set_active(session: DbSession, user: User, active: bool, *, actor: User | None) -> None:
+    """Disable (or enable again) an account: a disabled user's sessions and tokens stop at once."""
+    before = user.active
+    user.active = active
+    if not active:
+        sessions.end_all(session, user)
+    audit.record(
+        session,
+        actor,
+        "user.enable" if active else "user.disable",
+        "user",
+        user.id,
+        before={"active": before},
+        after={"active": active},
+    )
 
 
 def find_user(session: DbSession, email: str) -> User:
@@ -90,24 +165,116 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: DbSession, user: User) -> str:
-    """A new random bearer token; only its hash is kept, so it is shown once."""
+def issue_token(
+    session: DbSession,
+    user: User,
+    *,
+    name: str = "",
+    scopes: list[str] | None = None,
+    days: int | None = 90,
+    actor: User | None = None,
+) -> str:
+    """A new random bearer token; only its hash is kept, so it is shown once.
+
+    `scopes` defaults to every scope (the owner's roles still bound what it can do); `days`
+    None means the token never expires.
+    """
+    errors = {}
+    name = name.strip()
+    if len(name) > MAX_TOKEN_NAME or not storable(name):
+        errors["name"] = str(_l("Use at most %(n)d ordinary characters.", n=MAX_TOKEN_NAME))
+    elif name and session.scalar(
+        select(ApiToken.id).where(ApiToken.user_id == user.id, ApiToken.name == name)
+    ):
+        errors["name"] = str(_l("You already have a token with this name."))
+    chosen = list(dict.fromkeys(scopes)) if scopes else list(TOKEN_SCOPES)
+    if any(scope not in TOKEN_SCOPES for scope in chosen):
+        errors["scopes"] = str(_l("Scopes are read, write, review or publish."))
+    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
+        errors["days"] = str(_l("Choose between 1 and %(n)d days.", n=MAX_TOKEN_DAYS))
+    if errors:
+        raise ValidationError(errors)
     token = "kk_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_digest(token)))
+    row = ApiToken(
+        user_id=user.id,
+        token_hash=_digest(token),
+        name=name or f"token-{secrets.token_hex(3)}",
+        scopes=" ".join(scope for scope in TOKEN_SCOPES if scope in chosen),
+        expires_at=utcnow() + timedelta(days=days) if days is not None else None,
+    )
+    session.add(row)
     session.flush()
+    audit.record(
+        session,
+        actor or user,
+        "token.issue",
+        "user",
+        user.id,
+        name=row.name,
+        scopes=row.scopes,
+        expires_at=row.expires_at.isoformat() if row.expires_at else None,
+    )
     return token
 
 
-def user_for_token(session: DbSession, token: str) -> User | None:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or not row.user.active:
+def token_for(session: DbSession, token: str) -> ApiToken | None:
+    """The live token row for this bearer value: known, unexpired, its owner active.
+
+    Its last use is recorded (at most once a minute) and committed at once, so read-only calls
+    keep it too.
+    """
+    if not storable(token) or len(token) > 200:
         return None
-    row.last_used_at = utcnow()
-    return row.user
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    now = utcnow()
+    if row is None or not row.user.active or (row.expires_at and row.expires_at <= now):
+        return None
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_EVERY:
+        row.last_used_at = now
+        session.commit()
+    return row
+
+
+def list_tokens(session: DbSession, user: User) -> list[ApiToken]:
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
+        )
+    )
+
+
+def revoke_token(
+    session: DbSession,
+    user: User,
+    *,
+    name: str | None = None,
+    token_id: int | None = None,
+    actor: User | None = None,
+) -> int:
+    """Revoke one token (by name or id) or, with neither, all of the user's tokens."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id)
+    if name is not None:
+        query = query.where(ApiToken.name == name)
+    if token_id is not None:
+        query = query.where(ApiToken.id == token_id)
+    rows = list(session.scalars(query))
+    if (name is not None or token_id is not None) and not rows:
+        raise NotFound(str(_l("No such token.")))
+    for row in rows:
+        audit.record(session, actor or user, "token.revoke", "user", user.id, name=row.name)
+    if rows:
+        session.execute(delete(ApiToken).where(ApiToken.id.in_([row.id for row in rows])))
+    return len(rows)
 
 
 def exists(session: DbSession, email: str) -> bool:
     return session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
+
+
+def id_for_email(session: DbSession, email: str) -> int | None:
+    if not storable(email):
+        return None
+    return session.scalar(select(User.id).where(User.email == normalise_email(email)))
 
 
 def count_users(session: DbSession) -> int:

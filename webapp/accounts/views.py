@@ -1,22 +1,38 @@
-"""Staff sign-in and sign-out (sessions, CSRF-protected)."""
+"""Staff sign-in, sign-out and the profile page (sessions, password, API tokens)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from webapp.accounts import services as users
-from webapp.accounts.forms import LoginForm
+from webapp.accounts import sessions
+from webapp.accounts.current import acting_user
+from webapp.accounts.forms import SCOPE_LABELS, LoginForm, PasswordForm, TokenForm
 from webapp.accounts.models import User
+from webapp.core.errors import ValidationError
 from webapp.core.forms import SimpleForm
-from webapp.core.permissions import Permission, allowed, public
-from webapp.extensions import db, login_manager
+from webapp.core.permissions import Permission, allowed, public, requires
+from webapp.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+SESSION_KEY = "sid"  # the cookie field holding this browser's session key
 
 
 def init_app(app: Flask) -> None:
@@ -26,8 +42,21 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    """The session's user, only while its server-side session row is alive."""
     user = db.session.get(User, int(user_id))
-    return user if user and user.active else None
+    if user is None or not user.active:
+        return None
+    config = current_app.config
+    if not sessions.alive(
+        db.session,
+        user.id,
+        session.get(SESSION_KEY),
+        idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+        absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]),
+    ):
+        session.clear()
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -45,15 +74,41 @@ def _home_for(user: User) -> str:
     return url_for("summaries.dashboard")
 
 
+def _account_key() -> str:
+    return "account:" + users.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count towards the sign-in limits."""
+    return response.status_code == 422
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
-def login():
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_failed,
+)
+def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = users.authenticate(db.session, form.email.data, form.password.data)
+        address = request.remote_addr or ""
+        user = users.authenticate(db.session, form.email.data, form.password.data, address=address)
         if user is not None:
+            session.clear()  # a fresh session: nothing from before sign-in carries over
+            key = sessions.start(
+                db.session, user, user_agent=request.user_agent.string, address=address
+            )
+            db.session.commit()
+            session[SESSION_KEY] = key
             login_user(user)
             return redirect(_safe_next(form.next.data) or _home_for(user))
+        db.session.commit()  # the failed attempt's audit row
         form.password.errors.append(_("Wrong email or password."))
     status = 422 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
@@ -61,11 +116,115 @@ def login():
 
 @bp.post("/logout")
 @public
-def logout():
+def logout() -> ResponseReturnValue:
     if current_user.is_authenticated and SimpleForm().validate_on_submit():
+        from webapp.audit import services as audit
+
+        user = acting_user()
+        sessions.end(db.session, session.get(SESSION_KEY))
+        audit.record(db.session, user, "auth.logout", "user", user.id)
+        db.session.commit()
         logout_user()
+        session.clear()
         flash(_("You are signed out."))
     return redirect(url_for("public.root"))
+
+
+def _account_page(status: int = 200, **forms) -> ResponseReturnValue:
+    user = acting_user()
+    key = session.get(SESSION_KEY)
+    return render_template(
+        "accounts/account.html",
+        user=user,
+        sessions=sessions.list_for(db.session, user),
+        current_key=key,
+        is_current=sessions.is_current,
+        tokens=users.list_tokens(db.session, user),
+        scope_labels=SCOPE_LABELS,
+        password_form=forms.get("password_form") or PasswordForm(),
+        token_form=forms.get("token_form") or TokenForm(),
+        button=SimpleForm(),
+        new_token=forms.get("new_token"),
+    ), status
+
+
+@bp.get("/account")
+@requires(Permission.OWN_ACCOUNT)
+def account() -> ResponseReturnValue:
+    return _account_page()
+
+
+@bp.post("/account/password")
+@requires(Permission.OWN_ACCOUNT)
+def change_password() -> ResponseReturnValue:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.change_password(
+                db.session,
+                acting_user(),
+                form.current_password.data or "",
+                form.new_password.data or "",
+                keep_session=session.get(SESSION_KEY),
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                getattr(form, name).errors.append(message)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed. Your other sessions are signed out."))
+            return redirect(url_for("auth.account"))
+    return _account_page(422, password_form=form)
+
+
+@bp.post("/account/sign-out-everywhere")
+@requires(Permission.OWN_ACCOUNT)
+def sign_out_everywhere() -> ResponseReturnValue:
+    if SimpleForm().validate_on_submit():
+        from webapp.audit import services as audit
+
+        user = acting_user()
+        ended = sessions.end_all(db.session, user, keep=session.get(SESSION_KEY))
+        audit.record(db.session, user, "auth.sign_out_everywhere", "user", user.id, ended=ended)
+        db.session.commit()
+        flash(_("Every other session is signed out."))
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/tokens")
+@requires(Permission.OWN_ACCOUNT)
+def create_token() -> ResponseReturnValue:
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            token = users.issue_token(
+                db.session,
+                acting_user(),
+                name=form.name.data or "",
+                scopes=list(form.scopes.data or []),
+                days=int(form.days.data or 90),
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                if hasattr(form, name):
+                    getattr(form, name).errors.append(message)
+        else:
+            db.session.commit()
+            # Shown on this answer only: the token is not kept anywhere it could be read again.
+            return _account_page(201, new_token=token)
+    return _account_page(422, token_form=form)
+
+
+@bp.post("/account/tokens/<id:token_id>/revoke")
+@requires(Permission.OWN_ACCOUNT)
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    if SimpleForm().validate_on_submit():
+        users.revoke_token(db.session, acting_user(), token_id=token_id)
+        db.session.commit()
+        flash(_("The token is revoked; programs using it are refused from now on."))
+    return redirect(url_for("auth.account"))
 
 
 @bp.app_context_processor

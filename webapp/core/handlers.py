@@ -38,6 +38,10 @@ def _page_text(status: int) -> tuple[str, str]:
         return _("Not allowed"), _("This address does not accept that kind of request.")
     if status == 413:
         return _("Too large"), _("What you sent is larger than this site accepts.")
+    if status == 429:
+        return _("Too many attempts"), _(
+            "Too many attempts in a short time. Wait a few minutes, then try again."
+        )
     return _("The request could not be handled"), _(
         "Something in the request was not valid. Go back and try again."
     )

@@ -65,6 +65,12 @@ ORIGIN_LABELS = {
     "human": _l("Translator"),
 }
 
+ROLE_LABELS = {
+    "liaison": _l("Liaison staff"),
+    "translator": _l("Translator"),
+    "admin": _l("Administrator"),
+}
+
 
 def status_label(status: object) -> str:
     """A translation's or segment's status in the reader's language."""
@@ -97,6 +103,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["ago"] = ago
     app.jinja_env.filters["long_datetime"] = long_datetime
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(str(role), str(role)))
     app.jinja_env.globals.update(
         segment_label=segment_label,
         status_label=status_label,

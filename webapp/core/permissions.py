@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, Protocol, TypeVar
 
-from flask import g, request
+from flask import g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from webapp.core.errors import PermissionDenied, Unauthenticated
@@ -30,14 +30,25 @@ class Permission(enum.StrEnum):
     MANAGE_USERS = "manage_users"
     INSTALL_MODELS = "install_models"
     SEE_JOBS = "see_jobs"
+    SEE_AUDIT = "see_audit"
+    OWN_ACCOUNT = "own_account"  # one's own password, sessions and API tokens
 
 
-STAFF = frozenset({Permission.READ_SUMMARIES})
+STAFF = frozenset({Permission.READ_SUMMARIES, Permission.OWN_ACCOUNT})
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "liaison": STAFF | {Permission.WRITE_SUMMARY, Permission.PUBLISH, Permission.MANAGE_GLOSSARY},
     "translator": STAFF
     | {Permission.SEE_REVIEW_QUEUE, Permission.REVIEW, Permission.MANAGE_GLOSSARY},
     "admin": frozenset(Permission),
+}
+# What an API token may do, below its owner's roles: a token issued for reading cannot publish.
+TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
+    "read": frozenset(
+        {Permission.READ_SUMMARIES, Permission.SEE_REVIEW_QUEUE, Permission.SEE_JOBS}
+    ),
+    "write": frozenset({Permission.WRITE_SUMMARY, Permission.MANAGE_GLOSSARY}),
+    "review": frozenset({Permission.REVIEW}),
+    "publish": frozenset({Permission.PUBLISH}),
 }
 # Permissions whose object is a locale: the role row must name it (or no locale: all).
 LOCALE_SCOPED = frozenset({Permission.REVIEW})
@@ -84,15 +95,35 @@ def allowed(user: Actor | None, permission: Permission, obj: str | None = None) 
 
 
 def require(user: Actor | None, permission: Permission, obj: str | None = None) -> None:
-    """Raise PermissionDenied unless `allowed`; services call this for object-level rules."""
+    """Raise PermissionDenied unless `allowed`; services call this for object-level rules.
+
+    Within an API request the token's scopes bound it too, so a read-only token cannot write
+    even when its owner could.
+    """
     if not allowed(user, permission, obj):
         message = DENIED.get(permission, _l("Your account does not have the role this needs."))
         raise PermissionDenied(str(message))
+    if permission != Permission.PUBLIC and not token_grants(permission):
+        raise PermissionDenied(str(_l("This API token's scopes do not include this action.")))
+
+
+def token_grants(permission: Permission) -> bool:
+    """False when this request's API token was issued without a scope granting `permission`."""
+    if not has_request_context():
+        return True
+    scopes = g.get("api_scopes")
+    if scopes is None:
+        return True  # a session (pages) or no token at all: roles alone decide
+    return any(permission in TOKEN_SCOPES.get(scope, ()) for scope in scopes)
+
+
+TOKEN_PATHS = ("/api/", "/metrics")
 
 
 def is_api_request() -> bool:
-    """The JSON API authenticates by token only; cookies never reach it (no CSRF there)."""
-    return request.blueprint == "api" or request.path.startswith("/api/")
+    """The JSON API (and /metrics, for scrapers) authenticates by token only; cookies never
+    reach it, so there is no CSRF there."""
+    return request.blueprint == "api" or request.path.startswith(TOKEN_PATHS)
 
 
 def current_actor() -> Actor | None:

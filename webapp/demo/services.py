@@ -22,9 +22,9 @@ from webapp.translation.segmentation import split_paragraphs, split_sentences
 DEFAULT_URL = "http://127.0.0.1:5000"
 # email, password, roles, translator locales, display name
 DEMO_USERS: tuple[tuple[str, str, list[str], list[str], str], ...] = (
-    ("liaison@example.org", "liaison-demo", ["liaison"], [], "Liaison Officer"),
-    ("translator@example.org", "translator-demo", ["translator"], ["ja", "en"], "Translator"),
-    ("admin@example.org", "admin-demo", ["admin"], [], "Administrator"),
+    ("liaison@example.org", "liaison-desk-2026", ["liaison"], [], "Liaison Officer"),
+    ("translator@example.org", "translator-desk-2026", ["translator"], ["ja", "en"], "Translator"),
+    ("admin@example.org", "admin-desk-2026", ["admin"], [], "Administrator"),
 )
 
 HEGSETH = ("Pete Hegseth", "ピート・ヘグセス")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 from sqlalchemy import func, select, text
 
-from webapp.core.permissions import public
+from webapp.core.permissions import Permission, public, requires
 from webapp.extensions import db
 from webapp.jobs.models import Job, JobStatus
 
@@ -29,8 +29,9 @@ def readyz():
 
 
 @bp.get("/metrics")
-@public
+@requires(Permission.SEE_JOBS)
 def metrics():
+    """Job counts for Prometheus; scrape with an admin's API token (Authorization: Bearer)."""
     rows = db.session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
     counts = {str(s): n for s, n in rows}
     lines = ["# TYPE kakehashi_jobs gauge"]

@@ -56,6 +56,7 @@ def save_segment(
     _check_four_eyes(st, user, approve=approve, changes_text=new_text != st.text)
     if approve:
         _check_quality(session, tr, st, new_text)
+    before = {"text": st.text, "status": str(st.status), "version": st.version}
     if new_text != st.text:
         st.text, st.origin, st.edited_by_id = new_text, Origin.HUMAN, user.id
         st.engine = st.model_version = st.score = None
@@ -70,7 +71,16 @@ def save_segment(
     translation.refresh_status(session, tr)  # e.g. failed -> in review once nothing is pending
     kind = kind or (ChangeKind.APPROVE if approve else ChangeKind.SAVE)
     history.record(session, st, kind, user.id)
-    audit.record(session, user, f"segment.{kind}", "segment", st.id)
+    audit.record(
+        session,
+        user,
+        f"segment.{kind}",
+        "segment",
+        st.id,
+        translation_id=tr.id,
+        before=before,
+        after={"text": st.text, "status": str(st.status), "version": st.version},
+    )
     return st
 
 

@@ -1,0 +1,97 @@
+"""Server-side session records: a signed-in browser lives exactly as long as its row.
+
+The cookie holds a random key; the row holds its SHA-256, when it started and when it was last
+seen. A request whose key has no row, or whose row is past the idle or absolute timeout, is
+anonymous. Ending sessions is deleting rows, so it takes effect on the very next request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from webapp.accounts.models import User, UserSession
+from webapp.core.db import DbSession, rowcount, utcnow
+
+# Writing last_seen_at on every request would make every page a write; once a minute is enough
+# for an idle timeout counted in minutes.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start(session: DbSession, user: User, *, user_agent: str = "", address: str = "") -> str:
+    """Record a new signed-in session for `user`; returns the key for the cookie."""
+    key = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            user_id=user.id,
+            key_hash=_digest(key),
+            user_agent=user_agent[:200],
+            address=address[:64],
+        )
+    )
+    session.flush()
+    return key
+
+
+def find(session: DbSession, key: str) -> UserSession | None:
+    return session.scalar(select(UserSession).where(UserSession.key_hash == _digest(key)))
+
+
+def alive(
+    session: DbSession,
+    user_id: int,
+    key: str | None,
+    *,
+    idle: timedelta,
+    absolute: timedelta,
+    now: datetime | None = None,
+) -> bool:
+    """True when `key` is a live session of `user_id`; expired rows are removed on the way."""
+    if not key:
+        return False
+    row = find(session, key)
+    if row is None or row.user_id != user_id:
+        return False
+    now = now or utcnow()
+    if now - row.last_seen_at > idle or now - row.created_at > absolute:
+        session.delete(row)
+        session.commit()
+        return False
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+        session.commit()
+    return True
+
+
+def end(session: DbSession, key: str | None) -> None:
+    if key:
+        session.execute(delete(UserSession).where(UserSession.key_hash == _digest(key)))
+
+
+def end_all(session: DbSession, user: User, *, keep: str | None = None) -> int:
+    """End every session of `user` (but `keep`, the caller's own); returns how many ended."""
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep:
+        query = query.where(UserSession.key_hash != _digest(keep))
+    return rowcount(session.execute(query))
+
+
+def list_for(session: DbSession, user: User) -> list[UserSession]:
+    return list(
+        session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id)
+            .order_by(UserSession.last_seen_at.desc())
+        )
+    )
+
+
+def is_current(row: UserSession, key: str | None) -> bool:
+    return bool(key) and row.key_hash == _digest(key or "")
