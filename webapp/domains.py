@@ -59,9 +59,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from webapp.accounts import cli as accounts
+    from webapp.backup import cli as backup
     from webapp.demo import cli as demo
     from webapp.jobs import cli as jobs
     from webapp.mt import cli as mt
 
-    for module in (accounts, mt, jobs, demo):
+    for module in (accounts, mt, jobs, demo, backup):
         module.init_app(app)

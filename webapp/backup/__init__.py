@@ -1,0 +1,1 @@
+"""Whole-database backups: `flask export FILE`, `flask import FILE`."""

@@ -1,0 +1,60 @@
+"""`flask export FILE` and `flask import FILE`: the whole database as a versioned zip archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from webapp.backup import services as backup
+from webapp.core.cli import fail
+from webapp.extensions import db
+
+
+@click.command("export")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_command(file: Path):
+    """Write everything except secrets to FILE (a zip archive; replaced if it exists)."""
+    try:
+        manifest = backup.export_to_file(db.session, file)
+    except backup.BackupError as exc:
+        fail(str(exc), 2)
+    except OSError as exc:
+        fail(f"cannot write {file}: {exc.strerror or exc}")
+    finally:
+        db.session.rollback()  # end the read snapshot
+    rows = sum(entry["rows"] for entry in manifest["tables"].values())
+    click.echo(f"Exported {rows} rows from {len(manifest['tables'])} tables to {file}.")
+    if manifest["skipped_tables"]:
+        skipped = ", ".join(manifest["skipped_tables"])
+        click.echo(f"Not exported (secrets or live state): {skipped}.")
+    if manifest["redacted_columns"]:
+        click.echo(f"Removed: {', '.join(manifest['redacted_columns'])}.")
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path):
+    """Restore FILE, written by `flask export`, into an empty database (all or nothing)."""
+    try:
+        counts = backup.import_database(db.session, file)
+    except backup.BackupError as exc:
+        db.session.rollback()
+        fail(f"nothing imported: {exc}", 2)
+    except OSError as exc:
+        db.session.rollback()
+        fail(f"nothing imported: cannot read {file}: {exc.strerror or exc}", 2)
+    db.session.commit()
+    click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables from {file}.")
+    click.echo(
+        "Passwords and API tokens are never in a backup: give each user a new password with "
+        "`flask users set-password EMAIL` and issue new tokens with `flask users token EMAIL`."
+    )
+
+
+def init_app(app) -> None:
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
