@@ -195,3 +195,18 @@ def test_a_long_approved_title_still_publishes(app, client, liaison, created):
         assert client.post(url, json={"locales": ["ja"]}, headers=liaison).status_code == 200
     page = client.get(f"/ja/summaries/{created['slug']}")
     assert page.status_code == 200 and "長" * 700 in page.get_data(as_text=True)
+
+
+def test_a_summary_of_too_many_sentences_is_refused_with_a_field_message(app, client, liaison):
+    from webapp.translation.workflow import MAX_SEGMENTS
+
+    body = "Yes. " * (MAX_SEGMENTS + 1)
+    resp = client.post(
+        "/api/v1/summaries", json=summary_payload(body=body, quotes=[]), headers=liaison
+    )
+    assert resp.status_code == 422
+    assert "at most 2000" in resp.json["fields"]["body"]
+    fits = client.post(
+        "/api/v1/summaries", json=summary_payload(body="Yes. " * 100), headers=liaison
+    )
+    assert fits.status_code == 201

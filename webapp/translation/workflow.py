@@ -10,7 +10,7 @@ from sqlalchemy import select, true, update
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.core.db import DbSession, rowcount, utcnow
-from webapp.core.errors import NotFound, NotReady, VersionConflict
+from webapp.core.errors import NotFound, NotReady, ValidationError, VersionConflict
 from webapp.core.locales import target_locales
 from webapp.core.permissions import Permission, require
 from webapp.glossary import services as glossary
@@ -30,6 +30,8 @@ from webapp.translation.models import (
 
 MT_JOB = "machine_translate"
 MT_SEGMENT_JOB = "machine_translate_segment"  # a translator asked for a fresh draft of one
+# Each segment is rows, machine work and a translator's attention; a real summary has a few hundred.
+MAX_SEGMENTS = 2000
 
 
 def freeze_segments(session: DbSession, revision: Revision, locale: str) -> list[Segment]:
@@ -45,6 +47,19 @@ def freeze_segments(session: DbSession, revision: Revision, locale: str) -> list
         participant_names=[p.get("name", "") for p in revision.participants],
         participant_roles=[p.get("role", "") for p in revision.participants],
     )
+    if len(specs) > MAX_SEGMENTS:
+        raise ValidationError(
+            {
+                "body": str(
+                    _l(
+                        "This summary splits into %(n)d sentences; at most %(max)d fit one "
+                        "summary. Split it into several summaries.",
+                        n=len(specs),
+                        max=MAX_SEGMENTS,
+                    )
+                )
+            }
+        )
     segments = [
         Segment(key=s.key, position=i, source_text=s.text, source_hash=s.hash)
         for i, s in enumerate(specs)
