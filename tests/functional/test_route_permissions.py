@@ -73,6 +73,7 @@ def world(make_app):
         "locale": "ja",
         "slug": created["slug"],
         "token_id": 1,  # the liaison's token made above
+        "user_id": 3,  # the admin (disabling oneself is refused)
     }
     return app, emails, values
 

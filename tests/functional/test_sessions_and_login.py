@@ -261,3 +261,26 @@ def test_sign_in_and_out_are_audited(app, client, liaison):
 def test_the_dummy_hash_never_verifies():
     assert not passwords.verify(None, "").ok
     assert not passwords.verify(passwords.UNUSABLE, "!").ok
+
+
+def test_an_admin_disables_and_enables_a_user_from_the_users_page(app, client, liaison):
+    admin = make_user(app, "admin")
+    victim = app.test_client()
+    sign_in(victim, liaison)
+    sign_in(client, admin)
+    with app.app_context():
+        liaison_id = users.find_user(db.session, liaison).id
+        admin_id = users.find_user(db.session, admin).id
+    page = client.get("/admin/users/").get_data(as_text=True)
+    assert liaison in page and "Active" in page
+    resp = post_form(client, "/admin/users/", f"/admin/users/{liaison_id}/disable")
+    assert resp.status_code == 302
+    assert victim.get("/manage/").status_code == 302
+    assert "Disabled" in client.get("/admin/users/").get_data(as_text=True)
+    myself = post_form(client, "/admin/users/", f"/admin/users/{admin_id}/disable")
+    assert "cannot disable your own" in client.get(myself.headers["Location"]).get_data(
+        as_text=True
+    )
+    post_form(client, "/admin/users/", f"/admin/users/{liaison_id}/enable")
+    assert sign_in(app.test_client(), liaison).status_code == 302
+    assert post_form(client, "/admin/users/", "/admin/users/999/disable").status_code == 404

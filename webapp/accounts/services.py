@@ -136,7 +136,13 @@ def set_password(
 
 
 def set_active(session: DbSession, user: User, active: bool, *, actor: User | None) -> None:
-    """Disable (or enable again) an account: a disabled user's sessions and tokens stop at once."""
+    """Disable (or enable again) an account: a disabled user's sessions and tokens stop at once.
+
+    Nobody disables their own account from the app: the last administrator could lock everyone
+    out (an operator can still use `flask users disable`).
+    """
+    if actor is not None and actor.id == user.id and not active:
+        raise ValidationError({"user": str(_l("You cannot disable your own account."))})
     before = user.active
     user.active = active
     if not active:
@@ -269,6 +275,17 @@ def revoke_token(
 
 def exists(session: DbSession, email: str) -> bool:
     return session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
+
+
+def list_users(session: DbSession) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+def get_user(session: DbSession, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(str(_l("No such user.")))
+    return user
 
 
 def id_for_email(session: DbSession, email: str) -> int | None:

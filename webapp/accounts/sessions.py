@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from webapp.accounts.models import User, UserSession
 from webapp.core.db import DbSession, rowcount, utcnow
@@ -91,6 +91,16 @@ def list_for(session: DbSession, user: User) -> list[UserSession]:
             .order_by(UserSession.last_seen_at.desc())
         )
     )
+
+
+def last_seen_by_user(session: DbSession) -> dict[int, datetime]:
+    """When each user was last active in any live session (the admin's user list)."""
+    rows = session.execute(
+        select(UserSession.user_id, func.max(UserSession.last_seen_at)).group_by(
+            UserSession.user_id
+        )
+    )
+    return {user_id: seen for user_id, seen in rows}
 
 
 def is_current(row: UserSession, key: str | None) -> bool:

@@ -227,6 +227,45 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
     return redirect(url_for("auth.account"))
 
 
+@bp.get("/admin/users/")
+@requires(Permission.MANAGE_USERS)
+def user_list() -> ResponseReturnValue:
+    people = users.list_users(db.session)
+    seen = sessions.last_seen_by_user(db.session)
+    return render_template("accounts/users.html", people=people, seen=seen, button=SimpleForm())
+
+
+@bp.post("/admin/users/<id:user_id>/disable")
+@requires(Permission.MANAGE_USERS)
+def disable_user(user_id: int) -> ResponseReturnValue:
+    return _set_active(user_id, active=False)
+
+
+@bp.post("/admin/users/<id:user_id>/enable")
+@requires(Permission.MANAGE_USERS)
+def enable_user(user_id: int) -> ResponseReturnValue:
+    return _set_active(user_id, active=True)
+
+
+def _set_active(user_id: int, *, active: bool) -> ResponseReturnValue:
+    if SimpleForm().validate_on_submit():
+        user = users.get_user(db.session, user_id)
+        try:
+            users.set_active(db.session, user, active, actor=acting_user())
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(" ".join(exc.fields.values()), "error")
+        else:
+            db.session.commit()
+            if active:
+                flash(_("%(email)s can sign in again.", email=user.email))
+            else:
+                flash(
+                    _("%(email)s is disabled: their sessions and tokens stopped.", email=user.email)
+                )
+    return redirect(url_for("auth.user_list"))
+
+
 @bp.app_context_processor
 def _inject_forms():
     return {"logout_form": SimpleForm() if current_user.is_authenticated else None}
