@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.factories import make_user
+from tests.factories import make_user, summary_payload
 
 
 def test_users_create_and_token_give_a_working_api_login(app, runner):
@@ -106,3 +106,25 @@ def test_worker_burst_drains_the_queue(app, runner):
         "/api/v1/review-queue", headers={"Authorization": f"Bearer {translator}"}
     )
     assert [t["status"] for t in queue.json["translations"]] == ["in_review"]
+
+
+def test_users_roles_replaces_roles_audited_and_applies_at_once(app, runner):
+    from sqlalchemy import select
+
+    from tests.factories import bearer
+    from webapp.audit.models import AuditEvent
+    from webapp.extensions import db
+
+    email = make_user(app, "translator", ["ja"])
+    headers = bearer(app, email)
+    client = app.test_client()
+    write = {"json": summary_payload(), "headers": headers}
+    assert client.post("/api/v1/summaries", **write).status_code == 403
+    out = runner.invoke(args=["users", "roles", email, "--role", "liaison"])
+    assert out.exit_code == 0, out.output
+    assert client.post("/api/v1/summaries", **write).status_code == 201
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.roles"))
+    assert event.detail == {"before": ["translator:ja"], "after": ["liaison"]}
+    bad = runner.invoke(args=["users", "roles", email, "--role", "boss"])
+    assert bad.exit_code == 2

@@ -44,6 +44,34 @@ def create_user(email, roles, locales, password, name):
     click.echo(f"Created {user.email} ({', '.join(user.role_names)}).")
 
 
+@users_cli.command("roles")
+@click.argument("email")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["liaison", "translator", "admin"]),
+)
+@click.option(
+    "--locale",
+    "locales",
+    multiple=True,
+    type=click.Choice(LOCALES),
+    help="Locales a translator works into (default: all).",
+)
+def set_roles(email, roles, locales):
+    """Replace EMAIL's roles (audited); they apply from the user's next request."""
+    user = _user_or_fail(email)
+    try:
+        users.set_roles(db.session, user, list(roles), list(locales))
+    except DomainError as exc:
+        db.session.rollback()
+        fail(_fields(exc), 2)
+    db.session.commit()
+    click.echo(f"{user.email} now has: {', '.join(user.role_names)}.")
+
+
 @users_cli.command("token")
 @click.argument("email")
 @click.option("--name", default="", help="What uses the token (default: a random name).")

@@ -57,24 +57,61 @@ def create_user(
     weak = passwords.problem(password, user_inputs=(email, name))
     if weak:
         errors["password"] = weak
+    errors.update(_role_problems(roles, locales))
+    if errors:
+        raise ValidationError(errors)
+    user = User(email=email, name=name or email.split("@")[0], password_hash="")
+    user.password_hash = passwords.hash_password(password)
+    user.roles = _role_rows(roles, locales)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "user", user.id, email=email, roles=sorted(roles))
+    return user
+
+
+def _role_problems(roles: list[str], locales: list[str] | None) -> dict[str, str]:
+    errors = {}
     valid_roles = {r.value for r in Role}
     if not roles or any(r not in valid_roles for r in roles):
         errors["role"] = str(_l("Roles are liaison, translator or admin."))
     if any(loc not in LOCALES for loc in locales or []):
         errors["locale"] = str(_l("Locales are en or ja."))
+    return errors
+
+
+def _role_rows(roles: list[str], locales: list[str] | None) -> list[UserRole]:
+    """Translator roles apply to `locales` (none given: every locale); others to all."""
+    rows = []
+    for role in dict.fromkeys(roles):
+        if role == Role.TRANSLATOR and locales:
+            rows += [UserRole(role=Role(role), locale=loc) for loc in dict.fromkeys(locales)]
+        else:
+            rows.append(UserRole(role=Role(role)))
+    return rows
+
+
+def _role_summary(user: User) -> list[str]:
+    return sorted(f"{row.role}:{row.locale}" if row.locale else str(row.role) for row in user.roles)
+
+
+def set_roles(
+    session: DbSession,
+    user: User,
+    roles: list[str],
+    locales: list[str] | None = None,
+    *,
+    actor: User | None = None,
+) -> None:
+    """Replace a user's roles (audited with before and after); they apply from the next request."""
+    errors = _role_problems(roles, locales)
     if errors:
         raise ValidationError(errors)
-    user = User(email=email, name=name or email.split("@")[0], password_hash="")
-    user.password_hash = passwords.hash_password(password)
-    for role in roles:
-        if role == Role.TRANSLATOR and locales:
-            user.roles.extend(UserRole(role=Role(role), locale=loc) for loc in locales)
-        else:
-            user.roles.append(UserRole(role=Role(role)))
-    session.add(user)
+    before = _role_summary(user)
+    user.roles = _role_rows(roles, locales)
     session.flush()
-    audit.record(session, actor, "user.create", "user", user.id, email=email, roles=sorted(roles))
-    return user
+    audit.record(
+        session, actor, "user.roles", "user", user.id, before=before, after=_role_summary(user)
+    )
 
 
 def authenticate(
