@@ -5,6 +5,7 @@ Each case is a reproducer the fuzzer once found (see the "one room per feature" 
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -61,6 +62,19 @@ def test_bodies_that_are_not_a_json_object_are_a_400(client, liaison, body):
 
 def test_an_oversize_body_is_refused_before_it_is_read(client, liaison):
     resp = _post_raw(client, "/api/v1/summaries", " " * (3 * 1024 * 1024), liaison)
+    assert resp.status_code == 413
+    assert resp.json["error"]
+
+
+def test_an_oversize_chunked_body_is_a_413_not_a_parse_error(client, liaison):
+    """Chunked bodies carry no Content-Length; Werkzeug stops reading at the limit."""
+    body = b'{"title": "' + b"a" * (3 * 1024 * 1024) + b'"}'
+    resp = client.post(
+        "/api/v1/summaries",
+        input_stream=io.BytesIO(body),
+        headers={**liaison, "Transfer-Encoding": "chunked", "Content-Type": "application/json"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert resp.status_code == 413
     assert resp.json["error"]
 

@@ -10,9 +10,10 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp.core.errors import BadRequest, PreconditionRequired
 from webapp.core.schemas import INT32_MAX, parse
@@ -56,6 +57,11 @@ def _reject_constant(name: str) -> Any:
 def json_object() -> dict[str, Any]:
     """The request body as a JSON object, or a 400 that says why."""
     raw = request.get_data(cache=True)
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.content_length is None and limit and len(raw) >= limit:
+        # A chunked body has no Content-Length for Werkzeug to refuse up front; it stops reading
+        # at the limit, so a body that fills it was cut short: too large, not malformed.
+        raise RequestEntityTooLarge()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
