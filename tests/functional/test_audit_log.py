@@ -98,7 +98,7 @@ def test_the_log_pages_backwards_without_gaps_or_repeats(app, client, monkeypatc
     url = "/admin/audit/?action=user.create"
     while url:
         html = client.get(url).get_data(as_text=True)
-        seen += re.findall(r"<td>user #(\d+)</td>", html)
+        seen += re.findall(r">user #(\d+)</td>", html)
         next_link = (
             html.split('rel="next"')[0].rsplit('href="', 1)[-1].split('"')[0]
             if 'rel="next"' in html
