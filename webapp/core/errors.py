@@ -104,3 +104,9 @@ class NotReady(DomainError):
 
     def body(self) -> dict[str, Any]:
         return {**super().body(), "missing": self.missing}
+
+
+class Refused(DomainError):
+    """The request is understood and allowed, but the object's state rules it out (409)."""
+
+    status = 409

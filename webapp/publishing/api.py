@@ -10,7 +10,7 @@ from webapp.core.api import bp, json_body, operation
 from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.publishing import services as publishing
-from webapp.publishing.schemas import PublishIn, PublishOut
+from webapp.publishing.schemas import PublishIn, PublishOut, WithdrawIn, WithdrawOut
 from webapp.summaries import services as summaries
 from webapp.summaries.api import summary_out
 
@@ -31,6 +31,27 @@ def publish_summary(summary_id: int):
         **summary_out(summary).model_dump(),
         published=[
             {"locale": p.locale, "revision_id": p.revision_id, "title": p.title} for p in pubs
+        ],
+    )
+    return jsonify(out.model_dump(mode="json"))
+
+
+@bp.post("/summaries/<id:summary_id>/withdraw")
+@requires(Permission.PUBLISH)
+@operation(
+    _l("Withdraw the summary from readers in these locales, with a reason (publish again to undo)"),
+    body=WithdrawIn,
+    responses={200: WithdrawOut},
+)
+def withdraw_summary(summary_id: int):
+    summary = summaries.get_summary(db.session, summary_id)
+    wanted = json_body(WithdrawIn)
+    rows = publishing.withdraw(db.session, summary, wanted.locales, wanted.reason, acting_user())
+    db.session.commit()
+    out = WithdrawOut(
+        **summary_out(summary).model_dump(),
+        withdrawn=[
+            {"locale": row.locale, "withdrawn_at": row.withdrawn_at.isoformat()} for row in rows
         ],
     )
     return jsonify(out.model_dump(mode="json"))

@@ -1,11 +1,25 @@
-"""The publish button's form."""
+"""The publish and withdraw forms."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
-from wtforms.validators import DataRequired
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from webapp.publishing.schemas import MAX_REASON
 
 
 class PublishForm(FlaskForm):
     locale = HiddenField(validators=[DataRequired()])
+
+
+class WithdrawForm(FlaskForm):
+    """Choices are the locales the summary is published in (set by the view)."""
+
+    locale = SelectField(_l("Language"), choices=[])
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=MAX_REASON)],
+        description=_l("Kept in the audit log; readers see only that it was withdrawn and when."),
+    )

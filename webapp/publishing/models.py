@@ -44,3 +44,27 @@ class Publication(Model):
     machine_assisted: Mapped[bool] = mapped_column(default=False)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Withdrawal(Model):
+    """A summary pulled from readers in one locale, with who, when and why.
+
+    Withdrawing clears the current publication (`is_current` false), so every public list, feed
+    and sitemap drops it; this row lets the reader page answer 410 with the date. Publishing the
+    locale again ends the withdrawal (`ended_at`).
+    """
+
+    __tablename__ = "withdrawals"
+    __table_args__ = (Index("ix_withdrawals_slug_locale", "slug", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary_id: Mapped[int] = mapped_column(
+        ForeignKey("summaries.id", ondelete="CASCADE"), index=True
+    )
+    locale: Mapped[str] = mapped_column(String(8))
+    slug: Mapped[str] = mapped_column(String(120))
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    withdrawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
 
 from webapp.core.locales import LocaleCode
-from webapp.core.schemas import Id, InputModel, OutputModel
+from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel
 from webapp.summaries.schemas import SummaryOut
 
 
@@ -23,3 +25,22 @@ class PublishedOut(OutputModel):
 
 class PublishOut(SummaryOut):
     published: list[PublishedOut]
+
+
+MAX_REASON = 2000
+
+
+class WithdrawIn(InputModel):
+    """Pull a published summary from readers in these locales; the reason goes in the audit log."""
+
+    locales: list[LocaleCode] = Field(min_length=1, max_length=8)
+    reason: Annotated[str, MultiLine, StringConstraints(min_length=1, max_length=MAX_REASON)]
+
+
+class WithdrawnOut(OutputModel):
+    locale: LocaleCode
+    withdrawn_at: str
+
+
+class WithdrawOut(SummaryOut):
+    withdrawn: list[WithdrawnOut]

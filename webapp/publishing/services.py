@@ -10,13 +10,13 @@ from sqlalchemy import select, update
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
-from webapp.core.db import DbSession
-from webapp.core.errors import NotFound, NotReady
+from webapp.core.db import DbSession, utcnow
+from webapp.core.errors import NotFound, NotReady, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
 from webapp.core.segment_keys import SegmentKey
-from webapp.publishing.models import Publication
-from webapp.publishing.schemas import PublishIn
+from webapp.publishing.models import Publication, Withdrawal
+from webapp.publishing.schemas import PublishIn, WithdrawIn
 from webapp.summaries.models import Revision, Summary
 from webapp.translation import segmentation
 from webapp.translation.models import Origin, SegmentStatus, TranslationStatus
@@ -141,8 +141,107 @@ def publish(
         session.add(pub)
         session.flush()
         published.append(pub)
+        _end_withdrawals(session, summary.id, loc)
     audit.record(session, user, "summary.publish", "summary", summary.id, locales=locales)
     return published
+
+
+def withdraw(
+    session: DbSession, summary: Summary, locales: Sequence[str], reason: object, user: User
+) -> list[Withdrawal]:
+    """Pull the summary from readers in each locale (all or nothing); publishing brings it back.
+
+    Readers of a withdrawn page get 410 with the date; lists, feeds and the sitemap drop it
+    because it no longer has a current publication.
+    """
+    require(user, Permission.PUBLISH)
+    wanted = parse(WithdrawIn, {"locales": list(locales), "reason": reason})
+    current = {
+        pub.locale: pub
+        for pub in session.scalars(
+            select(Publication).where(
+                Publication.summary_id == summary.id, Publication.is_current.is_(True)
+            )
+        )
+    }
+    missing = [loc for loc in wanted.locales if loc not in current]
+    if missing:
+        raise ValidationError(
+            {
+                "locales": str(
+                    _l("Not published in: %(locales)s.", locales=", ".join(sorted(missing)))
+                )
+            }
+        )
+    withdrawn = []
+    for loc in dict.fromkeys(wanted.locales):
+        pub = current[loc]
+        pub.is_current = False
+        row = Withdrawal(
+            summary_id=summary.id,
+            locale=loc,
+            slug=pub.slug,
+            publication_id=pub.id,
+            reason=wanted.reason,
+            withdrawn_by_id=user.id,
+        )
+        session.add(row)
+        withdrawn.append(row)
+    session.flush()
+    audit.record(
+        session,
+        user,
+        "summary.withdraw",
+        "summary",
+        summary.id,
+        locales=list(dict.fromkeys(wanted.locales)),
+        reason=wanted.reason,
+    )
+    return withdrawn
+
+
+def _end_withdrawals(session: DbSession, summary_id: int, locale: str) -> None:
+    session.execute(
+        update(Withdrawal)
+        .where(
+            Withdrawal.summary_id == summary_id,
+            Withdrawal.locale == locale,
+            Withdrawal.ended_at.is_(None),
+        )
+        .values(ended_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def withdrawal_for(session: DbSession, slug: str, locale: str) -> Withdrawal | None:
+    """The standing withdrawal of this page, if readers should get 410 for it."""
+    return session.scalar(
+        select(Withdrawal)
+        .where(Withdrawal.slug == slug, Withdrawal.locale == locale, Withdrawal.ended_at.is_(None))
+        .order_by(Withdrawal.id.desc())
+        .limit(1)
+    )
+
+
+def active_withdrawals(session: DbSession, summary_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """summary id -> {locale: withdrawal} for the staff pages (one query)."""
+    result: dict[int, dict[str, Any]] = {i: {} for i in summary_ids}
+    if summary_ids:
+        rows = session.scalars(
+            select(Withdrawal).where(
+                Withdrawal.summary_id.in_(summary_ids), Withdrawal.ended_at.is_(None)
+            )
+        )
+        for row in rows:
+            result[row.summary_id][row.locale] = row
+    return result
+
+
+def ever_published(session: DbSession, summary_id: int) -> bool:
+    return (
+        session.scalar(select(Publication.id).where(Publication.summary_id == summary_id).limit(1))
+        is not None
+    )
 
 
 def _approved_for(summary: Summary, locale: str, revision: Revision) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from webapp.core.errors import NotFound, NotReady, ValidationError
 from webapp.core.i18n import LOCALE_COOKIE, negotiate_locale
@@ -12,7 +13,7 @@ from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, public, requires
 from webapp.extensions import db
 from webapp.publishing import services as publishing
-from webapp.publishing.forms import PublishForm
+from webapp.publishing.forms import PublishForm, WithdrawForm
 from webapp.summaries.models import Summary
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -64,6 +65,9 @@ def summary(slug: str):
     try:
         pub = publishing.get_publication(db.session, slug, g.locale)
     except NotFound:
+        withdrawal = publishing.withdrawal_for(db.session, slug, g.locale)
+        if withdrawal is not None:
+            return render_template("public/withdrawn.html", withdrawal=withdrawal), 410
         others = publishing.published_locales_for_slug(db.session, slug)
         return render_template("public/not_published.html", slug=slug, others=others), 404
     alternates = publishing.alternates(db.session, pub)
@@ -123,4 +127,29 @@ def publish(summary_id: int):
         else:
             db.session.commit()
             flash(_("Published."))
+    return redirect(url_for("summaries.summary", summary_id=summary.id))
+
+
+@staff.post("/summaries/<id:summary_id>/withdraw")
+@requires(Permission.PUBLISH)
+def withdraw(summary_id: int):
+    summary = db.get_or_404(Summary, summary_id)
+    form = WithdrawForm()
+    form.locale.choices = [
+        SelectChoice(loc, loc) for loc in publishing.published_locales(db.session, summary.id)
+    ]
+    if form.validate_on_submit():
+        try:
+            publishing.withdraw(
+                db.session, summary, [form.locale.data], form.reason.data, current_user
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(" ".join(exc.fields.values()) or exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Withdrawn. Readers now learn that it was withdrawn; publish again to undo."))
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "error")
     return redirect(url_for("summaries.summary", summary_id=summary.id))

@@ -50,6 +50,19 @@ def create_summary():
     return _answer(summary, 201)
 
 
+@bp.delete("/summaries/<id:summary_id>")
+@requires(Permission.WRITE_SUMMARY)
+@operation(
+    _l("Delete a summary that was never published (409 if it ever was)"), responses={204: None}
+)
+def delete_summary(summary_id: int):
+    summaries.delete_summary(
+        db.session, summaries.get_summary(db.session, summary_id), acting_user()
+    )
+    db.session.commit()
+    return "", 204
+
+
 @bp.get("/summaries/<id:summary_id>")
 @requires(Permission.READ_SUMMARIES)
 @operation(

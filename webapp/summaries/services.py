@@ -11,12 +11,12 @@ import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.core.db import DbSession, rowcount, utcnow
-from webapp.core.errors import NotFound, PreconditionFailed, ValidationError
+from webapp.core.errors import NotFound, PreconditionFailed, Refused, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
 from webapp.summaries.models import Revision, Summary
@@ -123,6 +123,35 @@ def update_summary(
     audit.record(session, author, "summary.update", "summary", summary.id, changed=changed)
     translation.sync_translations(session, summary, revision)
     return summary
+
+
+def delete_summary(session: DbSession, summary: Summary, user: User) -> None:
+    """Delete a summary that readers never saw; a published one is withdrawn, never deleted."""
+    from webapp.publishing import services as publishing
+
+    require(user, Permission.WRITE_SUMMARY)
+    if publishing.ever_published(session, summary.id):
+        raise Refused(
+            str(
+                _l(
+                    "A summary that was ever published cannot be deleted, so the record of what "
+                    "readers saw stays. Withdraw it instead."
+                )
+            )
+        )
+    audit.record(
+        session,
+        user,
+        "summary.delete",
+        "summary",
+        summary.id,
+        slug=summary.slug,
+        title=summary.revision.title,
+    )
+    session.flush()
+    # The database's ON DELETE CASCADE removes revisions, segments and translations in one step.
+    session.execute(delete(Summary).where(Summary.id == summary.id))
+    session.expunge(summary)
 
 
 def _conflict(session: DbSession, summary: Summary, expected_version: int) -> PreconditionFailed:

@@ -7,12 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
-from webapp.core.errors import ValidationError, VersionConflict
+from webapp.core.errors import DomainError, ValidationError, VersionConflict
+from webapp.core.forms import SimpleForm
+from webapp.core.locales import LOCALE_NAMES
 from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.publishing import services as publishing
-from webapp.publishing.forms import PublishForm
+from webapp.publishing.forms import PublishForm, WithdrawForm
 from webapp.summaries import services as summaries
 from webapp.summaries.forms import SummaryForm
 from webapp.summaries.models import Summary
@@ -99,12 +102,37 @@ def new_summary():
 def summary(summary_id: int):
     summary = db.get_or_404(Summary, summary_id)
     published = publishing.published_versions(db.session, summary.id)
+    withdraw_form = WithdrawForm()
+    withdraw_form.locale.choices = [
+        SelectChoice(loc, LOCALE_NAMES[loc]) for loc in sorted(published)
+    ]
     return render_template(
         "summaries/summary.html",
         summary=summary,
         published=published,
+        withdrawn=publishing.active_withdrawals(db.session, [summary.id])[summary.id],
+        ever_published=publishing.ever_published(db.session, summary.id),
         publish_form=PublishForm(),
+        withdraw_form=withdraw_form,
+        delete_form=SimpleForm(),
     )
+
+
+@bp.post("/summaries/<id:summary_id>/delete")
+@requires(Permission.WRITE_SUMMARY)
+def delete_summary(summary_id: int):
+    summary = db.get_or_404(Summary, summary_id)
+    if not SimpleForm().validate_on_submit():
+        return redirect(url_for("summaries.summary", summary_id=summary_id))
+    try:
+        summaries.delete_summary(db.session, summary, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("summaries.summary", summary_id=summary_id))
+    db.session.commit()
+    flash(_("The draft is deleted."))
+    return redirect(url_for("summaries.dashboard"))
 
 
 @bp.route("/summaries/<id:summary_id>/edit", methods=["GET", "POST"])
