@@ -74,6 +74,7 @@ def world(make_app):
         "slug": created["slug"],
         "token_id": 1,  # the liaison's token made above
         "user_id": 3,  # the admin (disabling oneself is refused)
+        "number": 1,  # the summary's first version
     }
     return app, emails, values
 

@@ -5,14 +5,30 @@ from __future__ import annotations
 from flask import jsonify
 from flask_babel import lazy_gettext as _l
 
+from webapp.accounts import services as users
 from webapp.accounts.current import acting_user
-from webapp.core.api import bp, json_object, operation, required_if_match
+from webapp.core.api import (
+    bp,
+    if_match_version,
+    json_body,
+    json_object,
+    operation,
+    required_if_match,
+)
 from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.publishing import services as publishing
+from webapp.summaries import history
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
-from webapp.summaries.schemas import SummaryIn, SummaryOut, SummaryPatch
+from webapp.summaries.schemas import (
+    RestoreIn,
+    RevisionListOut,
+    RevisionOut,
+    SummaryIn,
+    SummaryOut,
+    SummaryPatch,
+)
 
 
 def summary_out(summary: Summary) -> SummaryOut:
@@ -85,5 +101,48 @@ def patch_summary(summary_id: int):
     summary = summaries.get_summary(db.session, summary_id)
     expected = required_if_match()
     summaries.update_summary(db.session, summary, json_object(), expected, acting_user())
+    db.session.commit()
+    return _answer(summary)
+
+
+def revision_out(revision, emails: dict[int, str]) -> RevisionOut:
+    return RevisionOut.model_validate(
+        {
+            "number": revision.number,
+            "created_at": revision.created_at.isoformat(),
+            "created_by": emails.get(revision.created_by_id or 0),
+            **summaries.revision_fields(revision),
+        }
+    )
+
+
+@bp.get("/summaries/<id:summary_id>/revisions")
+@requires(Permission.READ_SUMMARIES)
+@operation(
+    _l("Every saved version of the source text, newest first"), responses={200: RevisionListOut}
+)
+def list_revisions(summary_id: int):
+    summary = summaries.get_summary(db.session, summary_id)
+    revisions = history.list_revisions(db.session, summary)
+    emails = users.emails_for(db.session, {r.created_by_id for r in revisions if r.created_by_id})
+    out = RevisionListOut(revisions=[revision_out(r, emails) for r in revisions])
+    return jsonify(out.model_dump(mode="json"))
+
+
+@bp.post("/summaries/<id:summary_id>/revisions/<id:number>/restore")
+@requires(Permission.WRITE_SUMMARY)
+@operation(
+    _l("Write an earlier version's text as a new version (send the current version)"),
+    body=RestoreIn,
+    responses={200: SummaryOut},
+    if_match="optional",
+)
+def restore_revision(summary_id: int, number: int):
+    summary = summaries.get_summary(db.session, summary_id)
+    wanted = json_body(RestoreIn)
+    version = wanted.version if wanted.version is not None else if_match_version()
+    if version is None:
+        version = required_if_match()
+    history.restore(db.session, summary, number, version, acting_user())
     db.session.commit()
     return _answer(summary)

@@ -132,3 +132,29 @@ class SummaryOut(OutputModel):
     countries: list[str]
     translations: dict[str, TranslationRef]
     published_locales: list[str]
+
+
+class RevisionOut(OutputModel):
+    """One saved version of a summary's source text."""
+
+    number: Version
+    created_at: str
+    created_by: str | None
+    title: str
+    meeting_date: date
+    location: str
+    lede: str
+    body: str
+    participants: list[dict[str, str]]
+    quotes: list[dict[str, str]]
+    countries: list[str]
+
+
+class RevisionListOut(OutputModel):
+    revisions: list[RevisionOut]
+
+
+class RestoreIn(InputModel):
+    """The summary version the restore is based on (or send If-Match)."""
+
+    version: Version | None = None

@@ -16,6 +16,8 @@ from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
+from webapp.accounts import services as users
+from webapp.summaries import history
 from webapp.summaries import services as summaries
 from webapp.summaries.forms import SummaryForm
 from webapp.summaries.models import Summary
@@ -116,6 +118,55 @@ def summary(summary_id: int):
         withdraw_form=withdraw_form,
         delete_form=SimpleForm(),
     )
+
+
+@bp.get("/summaries/<id:summary_id>/history")
+@requires(Permission.READ_SUMMARIES)
+def history_page(summary_id: int):
+    """Every version with who and when; a word-level comparison of any two."""
+    summary = db.get_or_404(Summary, summary_id)
+    revisions = history.list_revisions(db.session, summary)
+    numbers = [r.number for r in revisions]
+    newer = _version_arg("to", numbers, default=numbers[0])
+    older = _version_arg("from", numbers, default=numbers[1] if len(numbers) > 1 else numbers[0])
+    by_number = {r.number: r for r in revisions}
+    changes = history.compare(by_number[older], by_number[newer], summary.source_locale)
+    emails = users.emails_for(db.session, {r.created_by_id for r in revisions if r.created_by_id})
+    return render_template(
+        "summaries/history.html",
+        summary=summary,
+        revisions=revisions,
+        emails=emails,
+        older=older,
+        newer=newer,
+        changes=changes,
+        restore_form=SimpleForm(),
+    )
+
+
+def _version_arg(name: str, numbers: list[int], *, default: int) -> int:
+    """A version number from the query string; anything else falls back to the default."""
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 and int(raw) in numbers else default
+
+
+@bp.post("/summaries/<id:summary_id>/history/<id:number>/restore")
+@requires(Permission.WRITE_SUMMARY)
+def restore_revision(summary_id: int, number: int):
+    summary = db.get_or_404(Summary, summary_id)
+    form = SimpleForm()
+    if form.validate_on_submit():
+        raw = request.form.get("version", "")
+        expected = int(raw) if raw.isdigit() and len(raw) < 10 else -1
+        try:
+            history.restore(db.session, summary, number, expected, current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("summaries.history_page", summary_id=summary_id))
+        db.session.commit()
+        flash(_("Version %(n)d is restored as version %(new)d.", n=number, new=summary.version))
+    return redirect(url_for("summaries.summary", summary_id=summary_id))
 
 
 @bp.post("/summaries/<id:summary_id>/delete")
