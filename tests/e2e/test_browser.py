@@ -33,8 +33,10 @@ def test_liaison_translator_and_reader_in_the_browser(app, live_server, page, tm
         "The ministers praised the alliance. They trained together.\n\n"
         "It was their second meeting.",
     )
-    page.fill("#participants", "Pete Hegseth | Secretary of War | US")
-    page.click("form.stacked button[type=submit]")
+    page.fill("#participants-0-name", "Pete Hegseth")
+    page.fill("#participants-0-role", "Secretary of War")
+    page.select_option("#participants-0-country", "US")
+    page.click("#save")
     assert page.locator(".badge-queued").count() == 1
     sign_out(page)
 

@@ -132,7 +132,9 @@ def test_a_tampered_version_in_the_edit_form_is_a_form_error(app, client, create
     assert resp.status_code == 422
 
 
-@pytest.mark.parametrize("field", ["title", "body", "location", "participants", "quotes"])
+@pytest.mark.parametrize(
+    "field", ["title", "body", "location", "participants-0-name", "quotes-0-text"]
+)
 def test_nul_in_any_form_field_is_a_form_error(app, client, field):
     email = make_user(app, "liaison", email="nul-liaison@example.org")
     page = client.get("/login").get_data(as_text=True)
@@ -147,8 +149,11 @@ def test_nul_in_any_form_field_is_a_form_error(app, client, field):
         "meeting_date": "2026-01-15",
         "body": "They met.",
         "location": "Tokyo",
-        "participants": "A | B | JP",
-        "quotes": "A | Words.",
+        "participants-0-name": "A",
+        "participants-0-role": "B",
+        "participants-0-country": "JP",
+        "quotes-0-speaker": "A",
+        "quotes-0-text": "Words.",
     }
     data[field] = data[field][:1] + "\x00" + data[field][1:]
     resp = client.post("/manage/summaries/new", data=data)

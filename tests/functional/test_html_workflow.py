@@ -40,10 +40,14 @@ FORM = {
         "They praised the alliance. They trained together in the morning.\n\n"
         "It was their second meeting."
     ),
-    "participants": (
-        "Pete Hegseth | Secretary of War | US\nShinjirō Koizumi | Minister of Defense | JP"
-    ),
-    "quotes": "Pete Hegseth | America first does not mean America alone.",
+    "participants-0-name": "Pete Hegseth",
+    "participants-0-role": "Secretary of War",
+    "participants-0-country": "US",
+    "participants-1-name": "Shinjirō Koizumi",
+    "participants-1-role": "Minister of Defense",
+    "participants-1-country": "JP",
+    "quotes-0-speaker": "Pete Hegseth",
+    "quotes-0-text": "America first does not mean America alone.",
 }
 
 

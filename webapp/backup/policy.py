@@ -44,6 +44,7 @@ POLICY: dict[str, Export | Skip] = {
     "summaries": Export(),
     "revisions": Export(),
     "publications": Export(),
+    "withdrawals": Export(),
     "segments": Export(),
     "translations": Export(),
     "segment_translations": Export(),

@@ -146,6 +146,8 @@ def message_for(err: Any) -> str:
         return str(_l("Not a real date; use YYYY-MM-DD, such as 2026-01-15."))
     if kind in ("literal_error", "enum"):
         return str(_l("Choose one of: %(choices)s.", choices=ctx.get("expected", "")))
+    if kind == "country":
+        return str(_l("Use an ISO 3166 country code such as JP or US."))
     if kind == "string_pattern_mismatch" or kind == "value_error":
         return str(_l("Not in the expected format."))
     return str(_l("Not valid."))

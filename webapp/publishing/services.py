@@ -315,6 +315,22 @@ def published_versions(session: DbSession, summary_id: int) -> dict[str, int]:
     return {locale: number for locale, number in rows}
 
 
+def published_versions_by_summary(
+    session: DbSession, summary_ids: list[int]
+) -> dict[int, dict[str, int]]:
+    """summary id -> {locale: version readers see}, in one query (the staff desk)."""
+    result: dict[int, dict[str, int]] = {i: {} for i in summary_ids}
+    if summary_ids:
+        rows = session.execute(
+            select(Publication.summary_id, Publication.locale, Revision.number)
+            .join(Revision, Revision.id == Publication.revision_id)
+            .where(Publication.summary_id.in_(summary_ids), Publication.is_current.is_(True))
+        )
+        for summary_id, locale, number in rows:
+            result[summary_id][locale] = number
+    return result
+
+
 def published_locales_by_summary(
     session: DbSession, summary_ids: list[int]
 ) -> dict[int, list[str]]:

@@ -4,14 +4,45 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from webapp.core.locales import LOCALE_NAMES, LOCALES
 from webapp.core.schemas import INT32_MAX
-from webapp.summaries.schemas import MAX_BODY, MAX_LEDE, MAX_SHORT, MAX_TITLE
+from webapp.summaries.schemas import MAX_BODY, MAX_ITEMS, MAX_LEDE, MAX_QUOTE, MAX_SHORT, MAX_TITLE
+
+
+class ParticipantRow(Form):
+    """One person at the meeting (a row of the structured editor; no CSRF of its own)."""
+
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=MAX_SHORT)])
+    role = StringField(_l("Role"), validators=[Optional(), Length(max=MAX_SHORT)])
+    country = SelectField(_l("Country"), choices=[], default="")
+
+    def is_empty(self) -> bool:
+        return not (
+            (self.name.data or "").strip() or (self.role.data or "").strip() or self.country.data
+        )
+
+
+class QuoteRow(Form):
+    speaker = StringField(_l("Speaker"), validators=[Optional(), Length(max=MAX_SHORT)])
+    text = TextAreaField(_l("Quotation"), validators=[Optional(), Length(max=MAX_QUOTE)])
+
+    def is_empty(self) -> bool:
+        return not ((self.speaker.data or "").strip() or (self.text.data or "").strip())
 
 
 class SummaryForm(FlaskForm):
@@ -23,16 +54,40 @@ class SummaryForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     meeting_date = DateField(_l("Meeting date"), validators=[DataRequired()])
     location = StringField(_l("Place"), validators=[Optional(), Length(max=MAX_SHORT)])
+    countries = SelectMultipleField(
+        _l("Countries"),
+        choices=[],
+        description=_l("The countries that met. Hold Ctrl (⌘ on a Mac) to choose several."),
+    )
     lede = TextAreaField(_l("Lede"), validators=[Optional(), Length(max=MAX_LEDE)])
     body = TextAreaField(_l("Body"), validators=[DataRequired(), Length(max=MAX_BODY)])
-    participants = TextAreaField(
-        _l("Participants"),
-        description=_l(
-            "One per line: name | role | country code, e.g. Pete Hegseth | Secretary of War | US"
-        ),
-    )
-    quotes = TextAreaField(_l("Quotes"), description=_l("One per line: speaker | quotation"))
+    participants = FieldList(FormField(ParticipantRow), min_entries=1, max_entries=MAX_ITEMS)
+    quotes = FieldList(FormField(QuoteRow), min_entries=1, max_entries=MAX_ITEMS)
     # The version the form was opened at; only the edit form sends it (optimistic concurrency).
     version = IntegerField(
         widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=INT32_MAX)]
     )
+
+    def prepare(self, countries: list[SelectChoice]) -> None:
+        """Country choices in the UI language, on every row (set before validating)."""
+        self.countries.choices = countries
+        for row in self.participants:
+            row.form.country.choices = [SelectChoice("", "—"), *countries]
+
+
+class DeskFilterForm(FlaskForm):
+    """The desk's search and filters (a GET form: nothing changes, so no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search titles"), validators=[Optional(), Length(max=200)])
+    state = SelectField(_l("State"), choices=[], default="")
+    locale = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("", _l("All")), *(SelectChoice(c, LOCALE_NAMES[c]) for c in LOCALES)],
+        default="",
+    )
+    country = SelectField(_l("Country"), choices=[], default="")
+    since = DateField(_l("Met from"), validators=[Optional()])
+    until = DateField(_l("Met until"), validators=[Optional()])

@@ -9,9 +9,10 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from webapp.core.countries import country_codes
 from webapp.core.locales import LocaleCode
 from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, SingleLine, Version
 
@@ -45,7 +46,17 @@ Name = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=MAX
 Lede = Annotated[str, MultiLine, StringConstraints(max_length=MAX_LEDE)]
 QuoteText = Annotated[str, MultiLine, StringConstraints(min_length=1, max_length=MAX_QUOTE)]
 Body = Annotated[str, MultiLine, StringConstraints(min_length=1, max_length=MAX_BODY)]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+def _known_country(code: str) -> str:
+    if code not in country_codes():
+        raise PydanticCustomError("country", "Use an ISO 3166 country code such as JP or US.")
+    return code
+
+
+CountryCode = Annotated[
+    str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(_known_country)
+]
 Slug = Annotated[str, StringConstraints(max_length=MAX_SLUG, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 
 

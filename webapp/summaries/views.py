@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from wtforms import FieldList
 from wtforms.fields.choices import SelectChoice
 
+from webapp.accounts import services as users
+from webapp.core.countries import country_choices
 from webapp.core.errors import DomainError, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
 from webapp.core.locales import LOCALE_NAMES
@@ -16,10 +17,9 @@ from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
-from webapp.accounts import services as users
-from webapp.summaries import history
+from webapp.summaries import desk, history
 from webapp.summaries import services as summaries
-from webapp.summaries.forms import SummaryForm
+from webapp.summaries.forms import DeskFilterForm, SummaryForm
 from webapp.summaries.models import Summary
 
 bp = Blueprint("summaries", __name__, url_prefix="/manage", template_folder="templates")
@@ -28,31 +28,45 @@ bp = Blueprint("summaries", __name__, url_prefix="/manage", template_folder="tem
 @bp.get("/")
 @requires(Permission.READ_SUMMARIES)
 def dashboard():
-    rows = db.session.scalars(
-        select(Summary)
-        .order_by(Summary.updated_at.desc())
-        .options(selectinload(Summary.current_revision))
-    ).all()
-    published = publishing.published_locales_by_summary(db.session, [s.id for s in rows])
-    return render_template("summaries/dashboard.html", summaries=rows, published=published)
+    """The desk: summaries x locales with their states, searchable, filterable, paged."""
+    form = DeskFilterForm(request.args)
+    form.state.choices = [
+        SelectChoice("", _("Any")),
+        *(SelectChoice(s, desk.state_label(s)) for s in desk.STATES),
+    ]
+    form.country.choices = [SelectChoice("", _("Any")), *country_choices()]
+    status = 200
+    filters = desk.Filters()
+    if request.args and not form.validate():
+        status = 422
+    else:
+        raw_page = request.args.get("page", "1")
+        filters = desk.Filters(
+            q=(form.q.data or "").strip(),
+            state=form.state.data or "",
+            locale=form.locale.data or "",
+            country=form.country.data or "",
+            since=form.since.data,
+            until=form.until.data,
+            page=int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1,
+        )
+    page = desk.desk(db.session, filters)
+    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "summaries/dashboard.html", form=form, page=page, query=query, filtered=bool(query)
+    ), status
 
 
-def _lines(text: str | None, keys: tuple[str, ...]) -> list[dict[str, str]]:
-    """'a | b | c' per line into dicts, so the plain form can carry structured data."""
-    items = []
-    for line in (text or "").splitlines():
-        if line.strip():
-            parts = [p.strip() for p in line.split("|")]
-            items.append({k: (parts[i] if i < len(parts) else "") for i, k in enumerate(keys)})
-    return items
+ROW_LISTS = ("participants", "quotes")
 
 
-def _unlines(items: list[dict], keys: tuple[str, ...]) -> str:
-    return "\n".join(" | ".join(i.get(k, "") for k in keys).rstrip(" |") for i in items)
-
-
-PARTICIPANT_KEYS = ("name", "role", "country")
-QUOTE_KEYS = ("speaker", "text")
+def _rows(form: SummaryForm, name: str) -> list[tuple[int, dict[str, str]]]:
+    """The non-empty rows of a list field with their position on the page."""
+    return [
+        (i, {k: (v or "").strip() for k, v in row.form.data.items()})
+        for i, row in enumerate(getattr(form, name))
+        if not row.form.is_empty()
+    ]
 
 
 def _form_data(form: SummaryForm) -> dict:
@@ -61,30 +75,91 @@ def _form_data(form: SummaryForm) -> dict:
         "title": form.title.data,
         "meeting_date": form.meeting_date.data.isoformat() if form.meeting_date.data else "",
         "location": form.location.data or "",
+        "countries": list(form.countries.data or []),
         "lede": form.lede.data or "",
         "body": form.body.data,
-        "participants": _lines(form.participants.data, PARTICIPANT_KEYS),
-        "quotes": _lines(form.quotes.data, QUOTE_KEYS),
+        "participants": [row for _, row in _rows(form, "participants")],
+        "quotes": [row for _, row in _rows(form, "quotes")],
     }
 
 
 def _apply_errors(form: SummaryForm, errors: dict[str, str]) -> None:
-    """Put each schema error beside its field; a list item's error names its line."""
+    """Put each schema error beside its field; a row's error beside that row's field."""
     for name, message in errors.items():
         head, *rest = name.split(".")
         field = getattr(form, head, None)
-        if rest and rest[0].isdigit():
-            message = _("Line %(n)d: %(message)s", n=int(rest[0]) + 1, message=message)
+        if head in ROW_LISTS and rest and rest[0].isdigit():
+            positions = [i for i, _ in _rows(form, head)]
+            index = int(rest[0])
+            if index < len(positions):
+                row = getattr(form, head)[positions[index]].form
+                part = getattr(row, rest[1], None) if len(rest) > 1 else None
+                target = part if part is not None else next(iter(row))
+                target.errors = [*target.errors, message]
+                continue
         if field is not None:
             field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
 
 
+def _has_errors(form: SummaryForm) -> bool:
+    """Any field or row field with an error (WTForms caches list errors before ours are added)."""
+    rows = [row.form for name in ROW_LISTS for row in getattr(form, name)]
+    return bool(
+        form.form_errors
+        or any(f.errors for f in form if f.name not in ROW_LISTS)
+        or any(f.errors for row in rows for f in row)
+    )
+
+
+def _row_action(form: SummaryForm) -> bool:
+    """Add, remove or move a row without saving (the editor without JavaScript).
+
+    The button's value says what: "add:participants", "remove:quotes:2", "up:participants:1".
+    Returns True when the request was such an action.
+    """
+    action, _sep, rest = request.form.get("row_action", "").partition(":")
+    name, _sep, raw_index = rest.partition(":")
+    if action not in ("add", "remove", "up", "down") or name not in ROW_LISTS:
+        return False
+    rows: FieldList = getattr(form, name)
+    data = [row.form.data for row in rows]
+    index = int(raw_index) if raw_index.isdigit() and int(raw_index) < len(data) else None
+    if action == "add" and len(data) < (rows.max_entries or len(data) + 1):
+        data.append({})
+    elif action == "remove" and index is not None:
+        data.pop(index)
+    elif action == "up" and index:
+        data[index - 1], data[index] = data[index], data[index - 1]
+    elif action == "down" and index is not None and index + 1 < len(data):
+        data[index + 1], data[index] = data[index], data[index + 1]
+    while rows.entries:
+        rows.pop_entry()
+    for item in data or [{}]:
+        rows.append_entry(item)
+    return True
+
+
+def _new_form(**data) -> SummaryForm:
+    form = SummaryForm(**data)
+    form.prepare(country_choices())
+    return form
+
+
+def _fill(form: SummaryForm, values: dict) -> None:
+    """Load stored fields into the form (edit page, imports)."""
+    form.process(data=values)
+    form.prepare(country_choices())
+
+
 @bp.route("/summaries/new", methods=["GET", "POST"])
 @requires(Permission.WRITE_SUMMARY)
 def new_summary():
-    form = SummaryForm()
+    form = _new_form()
+    if request.method == "POST" and _row_action(form):
+        form.prepare(country_choices())
+        return render_template("summaries/edit.html", form=form, summary=None)
     if form.validate_on_submit():
         try:
             summary = summaries.create_summary(db.session, _form_data(form), current_user)
@@ -95,7 +170,7 @@ def new_summary():
             db.session.commit()
             flash(_("Saved. The translation is queued for machine translation."))
             return redirect(url_for("summaries.summary", summary_id=summary.id))
-    status = 422 if form.errors else 200
+    status = 422 if _has_errors(form) else 200
     return render_template("summaries/edit.html", form=form, summary=None), status
 
 
@@ -191,22 +266,27 @@ def delete_summary(summary_id: int):
 def edit_summary(summary_id: int):
     summary = db.get_or_404(Summary, summary_id)
     rev = summary.revision
-    form = SummaryForm()
+    form = _new_form()
     conflict = None
     if request.method == "GET":
-        form.process(
-            data={
+        _fill(
+            form,
+            {
                 "source_locale": summary.source_locale,
                 "title": rev.title,
                 "meeting_date": rev.meeting_date,
                 "location": rev.location,
+                "countries": rev.countries,
                 "lede": rev.lede,
                 "body": rev.body,
-                "participants": _unlines(rev.participants, PARTICIPANT_KEYS),
-                "quotes": _unlines(rev.quotes, QUOTE_KEYS),
+                "participants": rev.participants or [{}],
+                "quotes": rev.quotes or [{}],
                 "version": summary.version,
-            }
+            },
         )
+    elif _row_action(form):
+        form.prepare(country_choices())
+        return render_template("summaries/edit.html", form=form, summary=summary)
     elif form.validate_on_submit():
         data = _form_data(form)
         data.pop("source_locale")
@@ -223,7 +303,7 @@ def edit_summary(summary_id: int):
             db.session.commit()
             flash(_("Saved. Only the changed sentences will be translated again."))
             return redirect(url_for("summaries.summary", summary_id=summary.id))
-    status = 409 if conflict else (422 if form.errors else 200)
+    status = 409 if conflict else (422 if _has_errors(form) else 200)
     return render_template(
         "summaries/edit.html", form=form, summary=summary, conflict=conflict
     ), status
