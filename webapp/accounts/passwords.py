@@ -15,6 +15,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
+from webapp.core.schemas import storable
+
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # argon2 takes any length; this bounds the work one request can cause
 # zxcvbn's score: 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
@@ -71,6 +73,8 @@ def problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str | None:
         return str(_l("Use at least %(n)d characters.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
         return str(_l("Use at most %(n)d characters.", n=MAX_LENGTH))
+    if not storable(password):  # sign-in refuses such a password: accepting it locks one out
+        return str(_l("Contains control characters or broken Unicode; remove them."))
     from zxcvbn import zxcvbn
 
     inputs = [part for value in user_inputs for part in value.replace("@", " ").split()]

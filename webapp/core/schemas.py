@@ -26,13 +26,16 @@ INT32_MAX = 2**31 - 1  # INTEGER columns: ids and versions (PostgreSQL's int4 is
 ID_MAX = INT32_MAX
 
 _ALLOWED_CONTROL_MULTILINE = {"\n", "\t"}
+_NOT_XML = {"\ufffe", "\uffff"}  # not characters in XML 1.0: a feed holding one does not parse
 
 
 def storable(text: str, *, multiline: bool = False) -> bool:
     """True when every character can be stored and shown (no control chars, no lone surrogates)."""
     allowed = _ALLOWED_CONTROL_MULTILINE if multiline else set()
     return not any(
-        unicodedata.category(c) == "Cs" or (unicodedata.category(c) == "Cc" and c not in allowed)
+        unicodedata.category(c) == "Cs"
+        or (unicodedata.category(c) == "Cc" and c not in allowed)
+        or c in _NOT_XML
         for c in text
     )
 

@@ -132,7 +132,12 @@ def export_csv(session: DbSession) -> str:
 def import_csv(session: DbSession, text: str, user: User) -> tuple[int, int]:
     """Add or update terms from CSV, all or nothing; errors name the line. (added, updated)."""
     require(user, Permission.MANAGE_GLOSSARY)
-    rows = list(csv.DictReader(io.StringIO(text)))
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error:  # a stray carriage return, a field over the csv module's 128 KiB limit
+        message = str(_l("Not readable as CSV: check the quotes and line ends."))
+        raise ValidationError({f"line {reader.line_num}": message}) from None
     errors: dict[str, str] = {}
     added = updated = 0
     for line, row in enumerate(rows, start=2):
@@ -145,15 +150,16 @@ def import_csv(session: DbSession, text: str, user: User) -> tuple[int, int]:
             "do_not_translate": (row.get("do_not_translate") or "").strip() in ("1", "true", "yes"),
             "forbidden": [f.strip() for f in (row.get("forbidden") or "").split("|") if f.strip()],
         }
-        existing = session.scalar(
-            select(GlossaryTerm).where(
-                GlossaryTerm.source_locale == data["source_locale"],
-                GlossaryTerm.target_locale == data["target_locale"],
-                GlossaryTerm.source == data["source"],
-            )
-        )
         try:
-            save_term(session, data, user, existing)
+            clean = parse(TermIn, data)  # before any query: PostgreSQL refuses NUL even there
+            existing = session.scalar(
+                select(GlossaryTerm).where(
+                    GlossaryTerm.source_locale == clean.source_locale,
+                    GlossaryTerm.target_locale == clean.target_locale,
+                    GlossaryTerm.source == clean.source,
+                )
+            )
+            save_term(session, clean, user, existing)
         except ValidationError as exc:
             for field, message in exc.fields.items():
                 errors[f"line {line}: {field}"] = message
