@@ -59,6 +59,8 @@ bench: install
 	$(BIN)/python bench/mt_batch.py
 	$(BIN)/python bench/edit_one_sentence.py
 	$(BIN)/python bench/split_sentences.py
+	$(BIN)/python bench/queue.py
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

@@ -90,7 +90,7 @@ def test_missing_model_fails_the_job_with_the_fix_and_a_translator_can_still_fin
     assert tr["error_code"] == "missing_model"
     with app.app_context():
         job = db.session.scalars(select(Job)).one()
-        assert job.status == JobStatus.FAILED and job.attempts == 1  # no pointless retries
+        assert job.status == JobStatus.DEAD and job.attempts == 1  # no pointless retries
         assert "en → ja" in job.last_error
     for seg in tr["segments"]:
         resp = client.put(
@@ -116,7 +116,7 @@ def test_a_job_that_raises_is_retried_with_backoff_then_failed_with_its_error(
     assert run_worker(app, burst=True) == 2  # JOB_MAX_ATTEMPTS, no backoff in tests
     with app.app_context():
         job = db.session.scalars(select(Job)).one()
-        assert job.status == JobStatus.FAILED and job.attempts == 2
+        assert job.status == JobStatus.DEAD and job.attempts == 2
         assert job.last_error
         tr = db.session.get(Translation, created["translations"]["ja"]["id"])
         assert tr.status == "failed" and tr.error == job.last_error
@@ -181,7 +181,7 @@ def test_a_model_damaged_after_install_fails_its_job_with_a_reason_naming_it(
 
     with app.app_context():
         job = db.session.scalars(select(Job)).one()
-        assert job.status == JobStatus.FAILED and job.attempts == 2
+        assert job.status == JobStatus.DEAD and job.attempts == 2
         assert "translate-en_ja 0.1" in job.last_error and reason in job.last_error
         assert "Traceback" not in job.last_error and "\n" not in job.last_error
         tr = db.session.get(Translation, tr_id)

@@ -1,33 +1,84 @@
-"""The durable job queue: enqueue, claim with a lease, finish exactly once.
+"""The durable job queue: enqueue, claim with a lease, renew it, finish exactly once.
 
 Claiming is a compare-and-set UPDATE, which is atomic on SQLite and PostgreSQL alike: two
-workers may pick the same candidate, but only one UPDATE matches. Finishing checks the lease
-again, so a worker whose lease ran out (and whose job another worker took) cannot apply twice.
+workers may pick the same candidate, but only one UPDATE matches (PostgreSQL's `FOR UPDATE SKIP
+LOCKED` makes them pick different ones in the first place). The holder's heartbeat renews the
+lease; once it lapses another worker takes the job over. Finishing checks ownership again, in the
+same transaction as the job's work, so a worker that lost its job cannot apply it twice.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Connection, and_, case, delete, func, or_, select, text, update
 
 from webapp.core.db import DbSession, rowcount, utcnow
-from webapp.jobs.models import Job, JobStatus
+from webapp.core.errors import NotFound, Refused
+from webapp.jobs.models import Job, JobStatus, Worker
+
+# PostgreSQL channel a commit that queues work announces itself on (workers LISTEN to it).
+CHANNEL = "kakehashi_jobs"
+
+Executor = DbSession | Connection
+
+
+def _is_postgres(session: DbSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def announce(session: DbSession) -> None:
+    """Wake listening workers when this transaction commits (PostgreSQL; SQLite workers poll).
+
+    NOTIFY is transactional: nothing is sent if the transaction rolls back, and PostgreSQL
+    folds identical notifications of one transaction into one.
+    """
+    if _is_postgres(session):
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
 
 
 def enqueue(session: DbSession, kind: str, payload: dict, dedupe_key: str | None = None) -> Job:
+    """Add a job in the caller's transaction: it exists exactly when the caller's change does."""
     job = Job(kind=kind, payload=payload, status=JobStatus.QUEUED, dedupe_key=dedupe_key)
     session.add(job)
     session.flush()
+    announce(session)
     return job
 
 
 def enqueue_once(session: DbSession, kind: str, payload: dict, dedupe_key: str) -> Job:
-    """Enqueue unless the same work is already waiting (a running job may miss new input)."""
+    """Enqueue unless the same work is already waiting (a running job may miss new input).
+
+    A dead-lettered job for the same work is brought back rather than left beside a new one, so
+    the dead letters list only what nobody has retried.
+    """
     waiting = session.scalar(
         select(Job).where(Job.dedupe_key == dedupe_key, Job.status == JobStatus.QUEUED).limit(1)
     )
-    return waiting or enqueue(session, kind, payload, dedupe_key=dedupe_key)
+    if waiting is not None:
+        return waiting
+    dead = session.scalar(
+        select(Job)
+        .where(Job.dedupe_key == dedupe_key, Job.status == JobStatus.DEAD)
+        .order_by(Job.id.desc())
+        .limit(1)
+    )
+    if dead is not None:
+        dead.payload = payload
+        _requeue(dead)
+        session.flush()
+        announce(session)
+        return dead
+    return enqueue(session, kind, payload, dedupe_key=dedupe_key)
+
+
+def _requeue(job: Job) -> None:
+    job.status = JobStatus.QUEUED
+    job.attempts = 0
+    job.run_after = utcnow()
+    job.locked_by = job.lease_until = job.started_at = job.finished_at = None
 
 
 def _claimable(now):
@@ -37,49 +88,80 @@ def _claimable(now):
     )
 
 
-def claim(session: DbSession, worker_id: str, lease_seconds: int) -> Job | None:
+def next_candidate(session: DbSession) -> int | None:
+    """The job to take next: one whose lease lapsed (its worker died), else the oldest due one.
+
+    Each is an index walk that stops at the first row (`ix_jobs_claim`: status, run_after, id),
+    however long the queue. On PostgreSQL the row stays locked until the caller's transaction
+    ends, so concurrent claimers skip it (SKIP LOCKED) instead of queueing behind it.
+    """
+    now = utcnow()
+    for where, order in (
+        (and_(Job.status == JobStatus.RUNNING, Job.lease_until < now), (Job.lease_until, Job.id)),
+        (and_(Job.status == JobStatus.QUEUED, Job.run_after <= now), (Job.run_after, Job.id)),
+    ):
+        found = session.scalar(
+            select(Job.id).where(where).order_by(*order).limit(1).with_for_update(skip_locked=True)
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def take(session: DbSession, candidate: int, worker_id: str, lease_seconds: float) -> bool:
+    """Compare-and-set the candidate to RUNNING for this worker; False when another won."""
+    now = utcnow()
+    taken = session.execute(
+        update(Job)
+        .where(Job.id == candidate, _claimable(now))
+        .values(
+            status=JobStatus.RUNNING,
+            locked_by=worker_id,
+            lease_until=now + timedelta(seconds=lease_seconds),
+            started_at=now,
+            attempts=Job.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(taken) == 1
+
+
+def claim(session: DbSession, worker_id: str, lease_seconds: float) -> Job | None:
     """Take the oldest due job (or one whose lease expired) for this worker, or None.
 
-    PostgreSQL skips rows another worker is claiming (SKIP LOCKED); SQLite serialises writers.
     A lost race means another worker made progress, so trying again always terminates.
     """
     while True:
-        now = utcnow()
-        candidate = session.scalar(
-            select(Job.id)
-            .where(_claimable(now))
-            .order_by(Job.run_after, Job.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
+        candidate = next_candidate(session)
         if candidate is None:
             session.commit()
             return None
-        taken = session.execute(
-            update(Job)
-            .where(Job.id == candidate, _claimable(now))
-            .values(
-                status=JobStatus.RUNNING,
-                locked_by=worker_id,
-                lease_until=now + timedelta(seconds=lease_seconds),
-                attempts=Job.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
+        won = take(session, candidate, worker_id, lease_seconds)
         session.commit()
-        if rowcount(taken) == 1:
+        if won:
             return session.get(Job, candidate, populate_existing=True)
 
 
-def _owned(job: Job, worker_id: str):
-    return and_(Job.id == job.id, Job.status == JobStatus.RUNNING, Job.locked_by == worker_id)
+def renew(conn: Executor, job_id: int, worker_id: str, lease_seconds: float) -> bool:
+    """Extend the lease of a job this worker still holds; False when it is no longer ours."""
+    res = conn.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.RUNNING, Job.locked_by == worker_id)
+        .values(lease_until=utcnow() + timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(res) == 1
+
+
+def _owned(job_id: int, worker_id: str):
+    return and_(Job.id == job_id, Job.status == JobStatus.RUNNING, Job.locked_by == worker_id)
 
 
 def finish(session: DbSession, job: Job, worker_id: str) -> bool:
     """Mark done in the caller's transaction; False means the lease was lost (roll back)."""
     done = session.execute(
         update(Job)
-        .where(_owned(job, worker_id))
+        .where(_owned(job.id, worker_id))
         .values(status=JobStatus.DONE, finished_at=utcnow(), lease_until=None, last_error=None)
         .execution_options(synchronize_session=False)
     )
@@ -96,21 +178,186 @@ def fail(
     backoff: float,
     final: bool = False,
 ) -> bool:
-    """Schedule a retry with exponential backoff, or give up and keep the error.
+    """Schedule a retry with exponential backoff, or dead-letter the job with its error.
 
     Returns True when the job was given up (the caller records the failure where people see it).
     """
+    now = utcnow()
     give_up = final or job.attempts >= max_attempts
-    values: dict = {"last_error": error[:4000], "lease_until": None, "locked_by": None}
+    values: dict = {
+        "last_error": error[:4000],
+        "failed_at": now,
+        "lease_until": None,
+        "locked_by": None,
+    }
     if give_up:
-        values.update(status=JobStatus.FAILED, finished_at=utcnow())
+        values.update(status=JobStatus.DEAD, finished_at=now)
     else:
         delay = backoff * (2 ** max(job.attempts - 1, 0))
-        values.update(status=JobStatus.QUEUED, run_after=utcnow() + timedelta(seconds=delay))
+        values.update(status=JobStatus.QUEUED, run_after=now + timedelta(seconds=delay))
     res = session.execute(
         update(Job)
-        .where(_owned(job, worker_id))
+        .where(_owned(job.id, worker_id))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
     return rowcount(res) == 1 and give_up
+
+
+def release(session: DbSession, job_id: int, worker_id: str) -> bool:
+    """Hand a job back unfinished (a worker stopping): due at once, and the attempt not counted."""
+    res = session.execute(
+        update(Job)
+        .where(_owned(job_id, worker_id))
+        .values(
+            status=JobStatus.QUEUED,
+            attempts=case((Job.attempts > 0, Job.attempts - 1), else_=0),
+            run_after=utcnow(),
+            lease_until=None,
+            locked_by=None,
+            started_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if rowcount(res) == 1:
+        announce(session)
+        return True
+    return False
+
+
+# People: retry, list, purge.
+
+
+def retry(session: DbSession, job_id: int) -> Job:
+    """Send a dead-lettered job back to the queue with a fresh set of attempts."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(str(_l("No job with id %(id)s.", id=job_id)))
+    if job.status != JobStatus.DEAD:
+        raise Refused(
+            str(
+                _l(
+                    "Job %(id)s is %(state)s: only a dead-lettered job can be retried.",
+                    id=job_id,
+                    state=str(job.status),
+                )
+            )
+        )
+    _requeue(job)
+    session.flush()
+    announce(session)
+    return job
+
+
+def list_jobs(session: DbSession, state: JobStatus | None = None, limit: int = 50) -> list[Job]:
+    """The newest jobs, of one state or all."""
+    query = select(Job).order_by(Job.id.desc()).limit(limit)
+    if state is not None:
+        query = query.where(Job.status == state)
+    return list(session.scalars(query))
+
+
+def depth_by_state(session: DbSession) -> dict[JobStatus, int]:
+    """How many jobs are in each state (every state listed, zero included)."""
+    rows = session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
+    counts = {JobStatus(s): n for s, n in rows}
+    return {s: counts.get(s, 0) for s in JobStatus}
+
+
+def oldest_due(session: DbSession) -> datetime | None:
+    """When the longest-waiting due job became due (how far behind the workers are)."""
+    return session.scalar(
+        select(func.min(Job.run_after)).where(
+            Job.status == JobStatus.QUEUED, Job.run_after <= utcnow()
+        )
+    )
+
+
+def failing(session: DbSession, limit: int = 20) -> list[Job]:
+    """Jobs whose last attempt failed and that will be tried again, most recent failure first."""
+    return list(
+        session.scalars(
+            select(Job)
+            .where(
+                Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)), Job.failed_at.is_not(None)
+            )
+            .order_by(Job.failed_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def dead_letters(session: DbSession, limit: int = 50) -> list[Job]:
+    """Dead-lettered jobs, most recent first."""
+    return list(
+        session.scalars(
+            select(Job)
+            .where(Job.status == JobStatus.DEAD)
+            .order_by(Job.finished_at.desc(), Job.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Purged:
+    jobs: int
+    workers: int
+
+
+def purge(
+    session: DbSession, older_than: timedelta, states: tuple[JobStatus, ...] = (JobStatus.DONE,)
+) -> Purged:
+    """Delete finished jobs of `states` finished before the cutoff, and workers gone as long.
+
+    Queued and running jobs are never purged, whatever `states` says.
+    """
+    cutoff = utcnow() - older_than
+    final = tuple(s for s in states if s in (JobStatus.DONE, JobStatus.DEAD))
+    jobs = session.execute(
+        delete(Job)
+        .where(Job.status.in_(final), Job.finished_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    workers = session.execute(
+        delete(Worker)
+        .where(Worker.last_seen_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return Purged(rowcount(jobs), rowcount(workers))
+
+
+# Workers: each process records itself, and its heartbeat keeps the record current.
+
+
+def register_worker(session: DbSession, name: str, host: str, pid: int) -> None:
+    """Record a starting worker (a name reused after a restart takes over the old record)."""
+    session.execute(delete(Worker).where(Worker.name == name))
+    now = utcnow()
+    session.add(Worker(name=name, host=host, pid=pid, started_at=now, last_seen_at=now))
+    session.flush()
+
+
+def worker_seen(conn: Executor, name: str, job_id: int | None) -> None:
+    """The worker is alive and holds this job (or none)."""
+    conn.execute(
+        update(Worker)
+        .where(Worker.name == name)
+        .values(last_seen_at=utcnow(), current_job_id=job_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def worker_stopped(conn: Executor, name: str) -> None:
+    now = utcnow()
+    conn.execute(
+        update(Worker)
+        .where(Worker.name == name)
+        .values(last_seen_at=now, stopped_at=now, current_job_id=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def workers(session: DbSession, limit: int = 50) -> list[Worker]:
+    """Workers by when they were last seen, most recent first."""
+    return list(session.scalars(select(Worker).order_by(Worker.last_seen_at.desc()).limit(limit)))

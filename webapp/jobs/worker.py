@@ -1,20 +1,26 @@
-"""The job loop shared by `flask worker` and the tests: claim, run, finish or retry.
+"""The job loop shared by `flask worker` and the tests: claim, run, finish, retry or dead-letter.
 
-The worker knows no domain: each job kind's handler comes from `jobs.registry`.
+The worker knows no domain: each job kind's handler comes from `jobs.registry`. One worker runs
+one job at a time; run more processes (on one machine or several) to go faster.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import threading
 import time
 import traceback
+from types import FrameType
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from webapp.extensions import db
 from webapp.jobs import queue
+from webapp.jobs.heartbeat import Heartbeat
 from webapp.jobs.models import Job
 from webapp.jobs.registry import JobHandler, handler_for
 
@@ -25,30 +31,61 @@ class UnknownJobKind(Exception):
     """A job whose kind no handler claims (an old or mistyped kind): retrying cannot help."""
 
 
+class WorkerStopping(BaseException):
+    """Raised in the main thread to stop now: the current job is released, not finished.
+
+    A BaseException, so that no handler's `except Exception` swallows it.
+    """
+
+
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_one(app: Flask, worker_id: str) -> bool:
+def _observe(kind: str, outcome: str, started: float) -> None:
+    from webapp.ops import metrics
+
+    metrics.observe_job(kind, outcome, time.monotonic() - started)
+
+
+def run_one(app: Flask, worker_id: str, heartbeat: Heartbeat | None = None) -> bool:
     """Claim and run one job; False when nothing is due."""
     session = db.session
     job = queue.claim(session, worker_id, app.config["JOB_LEASE_SECONDS"])
     if job is None:
         return False
-    job_id, payload = job.id, dict(job.payload)
-    handler = handler_for(job.kind)
+    job_id, kind, payload = job.id, job.kind, dict(job.payload)
+    handler = handler_for(kind)
+    started = time.monotonic()
+    if heartbeat is not None:
+        heartbeat.hold(job_id)
     try:
         if handler is None:
-            raise UnknownJobKind(f"No handler for job kind {job.kind!r}.")
+            raise UnknownJobKind(f"No handler for job kind {kind!r}.")
         handler.run(session, payload, app)
+        # The job's work and its DONE commit together: a crash before this commit leaves
+        # neither, and a worker that lost its lease rolls its work back here.
         if queue.finish(session, job, worker_id):
             session.commit()
+            _observe(kind, "done", started)
         else:
             session.rollback()
             log.warning("job %s: lease lost, result discarded", job_id)
+            _observe(kind, "lost", started)
+    except WorkerStopping:
+        session.rollback()
+        if queue.release(session, job_id, worker_id):
+            log.warning("job %s released unfinished: the worker is stopping", job_id)
+        session.commit()
+        _observe(kind, "released", started)
+        raise
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
         session.rollback()
-        _record_failure(app, worker_id, job_id, payload, handler, exc)
+        gave_up = _record_failure(app, worker_id, job_id, payload, handler, exc)
+        _observe(kind, "dead" if gave_up else "retry", started)
+    finally:
+        if heartbeat is not None:
+            heartbeat.drop()
     return True
 
 
@@ -59,8 +96,8 @@ def _record_failure(
     payload: dict,
     handler: JobHandler | None,
     exc: Exception,
-) -> None:
-    """Retry later or give up; on giving up, let the domain show the failure to people."""
+) -> bool:
+    """Retry later or dead-letter; on giving up, let the domain show the failure to people."""
     session = db.session
     expected = handler.expected_errors if handler else ()
     final = isinstance(exc, UnknownJobKind) or (
@@ -72,7 +109,7 @@ def _record_failure(
     job = session.get(Job, job_id, populate_existing=True)
     if job is None:  # deleted meanwhile: nothing left to record
         session.commit()
-        return
+        return False
     gave_up = queue.fail(
         session,
         job,
@@ -85,18 +122,175 @@ def _record_failure(
     if gave_up and handler is not None and handler.on_give_up is not None:
         handler.on_give_up(session, payload, exc)
     session.commit()
+    return gave_up
 
 
-def run_worker(app: Flask, *, burst: bool = False, worker_id: str | None = None) -> int:
-    """Loop over due jobs; with `burst`, stop when none is due. Returns jobs handled."""
+class _Poller:
+    """Wake-up by polling (SQLite, or PostgreSQL when LISTEN is unavailable)."""
+
+    how = "polling"
+
+    def wait(self, seconds: float, stop: threading.Event) -> None:
+        stop.wait(seconds)
+
+    def close(self) -> None:
+        pass
+
+
+class _Listener(_Poller):
+    """Wake-up by PostgreSQL LISTEN/NOTIFY, with the poll interval as the longest wait.
+
+    Polling stays needed: retries with a backoff and leases that lapse announce nothing.
+    """
+
+    how = "LISTEN/NOTIFY"
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self._psycopg = psycopg
+        self._url = url
+        self._conn: psycopg.Connection | None = None
+        self._connect()
+
+    def _connect(self) -> None:
+        try:
+            self._conn = self._psycopg.connect(self._url, autocommit=True)
+            self._conn.execute(f"LISTEN {queue.CHANNEL}")
+        except self._psycopg.Error:
+            log.warning("LISTEN unavailable; polling instead", exc_info=True)
+            self.close()
+
+    def wait(self, seconds: float, stop: threading.Event) -> None:
+        if self._conn is None or self._conn.closed:
+            self._connect()
+        if self._conn is None:
+            return super().wait(seconds, stop)
+        try:
+            for _note in self._conn.notifies(timeout=seconds, stop_after=1):
+                break
+        except self._psycopg.Error:
+            log.warning("LISTEN connection lost; polling until it is back", exc_info=True)
+            self.close()
+            stop.wait(seconds)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def _waiter(app: Flask) -> _Poller:
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "postgresql" and app.config["WORKER_LISTEN"]:
+        return _Listener(url.set(drivername="postgresql").render_as_string(hide_password=False))
+    return _Poller()
+
+
+class StopSwitch:
+    """How a signal handler (or a test) stops a worker: ask, and see whether a job is running."""
+
+    def __init__(self) -> None:
+        self.requested = threading.Event()
+        self.heartbeat: Heartbeat | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.heartbeat is not None and self.heartbeat.job_id is not None
+
+
+def run_worker(
+    app: Flask,
+    *,
+    burst: bool = False,
+    worker_id: str | None = None,
+    switch: StopSwitch | None = None,
+) -> int:
+    """Loop over due jobs until stopped (with `burst`, until none is due).
+
+    Returns the number of jobs handled. Raising WorkerStopping in the main thread (see `serve`)
+    releases the current job and ends the loop.
+    """
     worker_id = worker_id or default_worker_id()
+    switch = switch or StopSwitch()
+    stop = switch.requested
+    lease = app.config["JOB_LEASE_SECONDS"]
     handled = 0
     with app.app_context():
-        while True:
-            if run_one(app, worker_id):
-                handled += 1
-                continue
+        queue.register_worker(db.session, worker_id, socket.gethostname(), os.getpid())
+        db.session.commit()
+        heartbeat = Heartbeat(
+            db.engine,
+            worker_id,
+            lease,
+            interval=app.config["JOB_HEARTBEAT_SECONDS"],
+            max_run_seconds=app.config["JOB_MAX_RUN_SECONDS"],
+        ).start()
+        switch.heartbeat = heartbeat
+        # Made when the queue first runs dry: a burst never needs one.
+        waiter: _Poller | None = None
+        log.info(
+            "worker %s: lease %ss renewed every %ss", worker_id, lease, round(heartbeat.interval, 3)
+        )
+        try:
+            while not stop.is_set():
+                if run_one(app, worker_id, heartbeat):
+                    handled += 1
+                    continue
+                db.session.remove()
+                if burst:
+                    break
+                if waiter is None:
+                    waiter = _waiter(app)
+                    log.info("worker %s: waits for work by %s", worker_id, waiter.how)
+                waiter.wait(app.config["WORKER_POLL_SECONDS"], stop)
+        except WorkerStopping:
+            log.info("worker %s: stopped with its job released", worker_id)
+        finally:
+            switch.heartbeat = None
+            heartbeat.stop()
+            if waiter is not None:
+                waiter.close()
             db.session.remove()
-            if burst:
-                return handled
-            time.sleep(app.config["WORKER_POLL_SECONDS"])
+            with db.engine.begin() as conn:
+                queue.worker_stopped(conn, worker_id)
+    return handled
+
+
+def serve(app: Flask, *, burst: bool = False, worker_id: str | None = None) -> int:
+    """Run the worker in this process's main thread, stopping gracefully on SIGTERM or SIGINT.
+
+    The first signal lets the current job finish for up to WORKER_STOP_GRACE_SECONDS, then
+    releases it; a second signal releases it at once. Either way the process exits 0 and no job
+    is left to wait for its lease. Returns the number of jobs handled.
+    """
+    switch = StopSwitch()
+    grace = float(app.config["WORKER_STOP_GRACE_SECONDS"])
+
+    def release_now(signum: int, frame: FrameType | None) -> None:
+        if switch.busy:  # only ever interrupt a job, never the loop's own bookkeeping
+            raise WorkerStopping()
+
+    def on_stop(signum: int, frame: FrameType | None) -> None:
+        if switch.requested.is_set():  # a second signal: release now
+            release_now(signum, frame)
+            return
+        switch.requested.set()
+        if switch.busy:
+            log.info("stopping: the current job has %ss to finish, then is released", grace)
+            signal.setitimer(signal.ITIMER_REAL, max(grace, 0.001))
+
+    previous = {
+        sig: signal.signal(sig, handler)
+        for sig, handler in (
+            (signal.SIGTERM, on_stop),
+            (signal.SIGINT, on_stop),
+            (signal.SIGALRM, release_now),
+        )
+    }
+    try:
+        return run_worker(app, burst=burst, worker_id=worker_id, switch=switch)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

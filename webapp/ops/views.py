@@ -1,15 +1,48 @@
-"""Operations endpoints: liveness, readiness and a few counters."""
+"""Operations endpoints: liveness, readiness and Prometheus metrics; request ids and timing."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
-from sqlalchemy import func, select, text
+import time
+
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from webapp.core.permissions import Permission, public, requires
 from webapp.extensions import db
-from webapp.jobs.models import Job, JobStatus
+from webapp.ops import logs, metrics, readiness
 
 bp = Blueprint("ops", __name__)
+
+
+@bp.record_once
+def _setup(state) -> None:
+    """Check the settings, start the logs, and time every request from its first hook."""
+    app: Flask = state.app
+    if app.config["LOG_FORMAT"] not in ("text", "json"):
+        raise RuntimeError("LOG_FORMAT must be text or json.")
+    app.extensions["metrics_allow_from"] = metrics.parse_networks(app.config["METRICS_ALLOW_FROM"])
+    logs.configure(app)
+    # First among the before-request hooks, so time spent in the others counts too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
+    app.after_request(_finish_request)
+
+
+def _start_request() -> None:
+    g.request_started = time.perf_counter()
+    logs.assign_request_id()
+
+
+def _finish_request(response: Response) -> Response:
+    request_id = g.get("request_id") or logs.assign_request_id()
+    response.headers[logs.HEADER] = request_id
+    started = g.get("request_started")
+    metrics.observe_request(
+        request.endpoint or "unmatched",
+        request.method,
+        response.status_code,
+        time.perf_counter() - started if started is not None else None,
+    )
+    return response
 
 
 @bp.get("/healthz")
@@ -21,19 +54,32 @@ def healthz():
 @bp.get("/readyz")
 @public
 def readyz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - report, don't crash
-        return jsonify({"status": "unavailable", "database": str(exc)}), 503
-    return jsonify({"status": "ready"})
+    """200 when the database answers and its schema is at the migrations' head, else 503."""
+    ready, report = readiness.check(
+        db.session,
+        current_app.extensions["migrate"].directory,
+        current_app.config["ARGOS_PACKAGES_DIR"],
+    )
+    return jsonify(report), 200 if ready else 503
+
+
+def _scrape() -> ResponseReturnValue:
+    body = metrics.scrape(db.session, current_app.config["PROMETHEUS_MULTIPROC_DIR"])
+    return Response(body, content_type=metrics.CONTENT_TYPE)
+
+
+_scrape_with_token = requires(Permission.SEE_JOBS)(_scrape)
 
 
 @bp.get("/metrics")
-@requires(Permission.SEE_JOBS)
-def metrics():
-    """Job counts for Prometheus; scrape with an admin's API token (Authorization: Bearer)."""
-    rows = db.session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
-    counts = {str(s): n for s, n in rows}
-    lines = ["# TYPE kakehashi_jobs gauge"]
-    lines += [f'kakehashi_jobs{{status="{s}"}} {counts.get(s, 0)}' for s in JobStatus]
-    return Response("\n".join(lines) + "\n", mimetype="text/plain")
+def scrape_metrics() -> ResponseReturnValue:
+    """Prometheus text: from an address in METRICS_ALLOW_FROM, or with the API token of a user
+    who may see jobs (Authorization: Bearer)."""
+    if metrics.address_allowed(request.remote_addr, current_app.extensions["metrics_allow_from"]):
+        return _scrape()
+    return _scrape_with_token()
+
+
+# Declared like every route (the permission walk reads it): the token rule; the address rule is
+# the one exception, configured by the operator.
+scrape_metrics.permission = Permission.SEE_JOBS  # type: ignore[attr-defined]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask
 
 from webapp.core.db import DbSession
@@ -9,6 +11,7 @@ from webapp.glossary import masking
 from webapp.jobs.registry import JobHandler, Payload, register
 from webapp.mt.base import MissingModelError, MTError
 from webapp.mt.engines import engine_for
+from webapp.ops import metrics
 from webapp.translation import workflow
 from webapp.translation.models import Translation
 
@@ -31,11 +34,15 @@ def _translate_and_apply(
         engine = engine_for(app)
         masked = [masking.mask(seg.source_text, work.terms) for seg in work.segments]
         forbidden = sorted({wrong for term in work.terms for wrong in term.forbidden})
+        started = time.perf_counter()
         drafts = engine.translate_scored(
             [text for text, _targets in masked],
             work.source_locale,
             work.target_locale,
             suppress=forbidden,
+        )
+        metrics.observe_mt(
+            work.source_locale, work.target_locale, len(drafts), time.perf_counter() - started
         )
         texts = [
             masking.unmask(draft, targets)

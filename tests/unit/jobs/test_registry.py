@@ -80,7 +80,7 @@ def test_retries_then_gives_up_and_tells_the_domain(make_app):
     job_id = _enqueue(app, {"fail": "always"})
     assert run_worker(app, burst=True) == 2
     job = _job(app, job_id)
-    assert job.status == JobStatus.FAILED and job.attempts == 2
+    assert job.status == JobStatus.DEAD and job.attempts == 2
     assert job.last_error == "RuntimeError: flaky"
     assert GAVE_UP == [({"fail": "always"}, "flaky")]
 
@@ -89,7 +89,7 @@ def test_a_final_error_gives_up_at_once_with_its_own_message(app):
     job_id = _enqueue(app, {"fail": "final"})
     assert run_worker(app, burst=True) == 1
     job = _job(app, job_id)
-    assert job.status == JobStatus.FAILED and job.last_error == "cannot be done"
+    assert job.status == JobStatus.DEAD and job.last_error == "cannot be done"
     assert len(GAVE_UP) == 1
 
 
@@ -97,4 +97,4 @@ def test_a_job_of_unknown_kind_fails_at_once_and_is_kept(app):
     job_id = _enqueue(app, {}, kind="no_such_kind")
     assert run_worker(app, burst=True) == 1
     job = _job(app, job_id)
-    assert job.status == JobStatus.FAILED and "no_such_kind" in job.last_error
+    assert job.status == JobStatus.DEAD and "no_such_kind" in job.last_error

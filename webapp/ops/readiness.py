@@ -1,0 +1,73 @@
+"""Is this process ready for traffic? The database answers, its schema is at the migrations'
+head, and which machine-translation pairs are installed."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import column, inspect, select, table
+
+from webapp.core.db import DbSession
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def script_heads(directory: str) -> frozenset[str]:
+    """The head revision(s) of the migration scripts (read once per process)."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(ScriptDirectory(directory).get_heads())
+
+
+def database_revisions(session: DbSession) -> frozenset[str] | None:
+    """The revisions recorded in alembic_version; None when the table does not exist (a
+    database built by create_all, as the tests do)."""
+    if not inspect(session.connection()).has_table("alembic_version"):
+        return None
+    version = table("alembic_version", column("version_num"))
+    return frozenset(session.scalars(select(version.c.version_num)))
+
+
+def check(
+    session: DbSession, migrations_dir: str, packages_dir: str
+) -> tuple[bool, dict[str, Any]]:
+    """(ready, report). Ready means the database answers and its schema is not behind or
+    unknown; installed MT pairs are reported only (the web serves readers without a model, and
+    a job for a missing pair fails with the fix in its error)."""
+    report: dict[str, Any] = {}
+    try:
+        current = database_revisions(session)
+    except Exception as exc:  # noqa: BLE001 - any failure here means not ready
+        session.rollback()
+        log.warning("readiness: database unreachable", exc_info=True)
+        report["database"] = f"unreachable ({type(exc).__name__})"
+        report["status"] = "unavailable"
+        return False, report
+    report["database"] = "ok"
+    heads = script_heads(migrations_dir)
+    ready = True
+    if current is None:
+        report["migrations"] = {"state": "unknown", "head": sorted(heads)}
+    elif current == heads:
+        report["migrations"] = {"state": "head", "current": sorted(current)}
+    else:
+        ready = False
+        report["migrations"] = {
+            "state": "behind or unknown revision",
+            "current": sorted(current),
+            "head": sorted(heads),
+            "fix": "flask --app wsgi db upgrade",
+        }
+    report["mt_pairs"] = installed_pairs(packages_dir)
+    report["status"] = "ready" if ready else "unavailable"
+    return ready, report
+
+
+def installed_pairs(packages_dir: str) -> list[str]:
+    from webapp.mt.packages import list_packages
+
+    return sorted({f"{p.from_code}-{p.to_code}" for p in list_packages(Path(packages_dir))})
