@@ -28,6 +28,13 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _not_search_index(obj, name, type_, reflected, compare_to):
+    """Autogenerate leaves alone what the search migration makes beside the models."""
+    from webapp.search.models import is_search_index
+
+    return not is_search_index(name)
+
+
 def run_migrations_online():
     """Run against the app's database; batch mode lets SQLite alter tables."""
 
@@ -41,6 +48,7 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", skip_empty)
     conf_args.setdefault("compare_type", True)
     conf_args.setdefault("render_as_batch", True)
+    conf_args.setdefault("include_object", _not_search_index)
     with db.engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -70,7 +70,7 @@ def test_liaison_translator_and_reader_in_the_browser(app, live_server, page, tm
 
     page.goto(f"{base}/ja/")
     assert page.locator("html").get_attribute("lang") == "ja"
-    page.click("a.summary-title")
+    page.click(".summary-title a")
     assert page.locator("h1").inner_text() == "訳文0"
     assert "2026年1月15日" in page.locator(".meta").inner_text()
     page.click(".lang-switcher a[hreflang=en]")

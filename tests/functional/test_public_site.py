@@ -19,6 +19,9 @@ def public_pages(client, slug: str) -> dict[str, str]:
         "/en/feed.atom",
         "/ja/feed.atom",
         "/sitemap.xml",
+        "/sitemap-1.xml",
+        "/en/search?q=the",
+        "/ja/search?q=the",
         f"/en/summaries/{slug}",
         f"/ja/summaries/{slug}",
     ]
@@ -100,7 +103,7 @@ def test_published_pages_show_locale_dates_alternates_and_feeds(app, client):
     feed = client.get("/en/feed.atom")
     assert feed.content_type.startswith("application/atom+xml")
     assert created["title"] in feed.get_data(as_text=True)
-    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    sitemap = client.get("/sitemap-1.xml").get_data(as_text=True)
     assert f"/en/summaries/{created['slug']}" in sitemap
     assert f"/ja/summaries/{created['slug']}" not in sitemap
 

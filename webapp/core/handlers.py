@@ -81,7 +81,23 @@ def _http_error(exc: HTTPException) -> Any:
     return error_page(status)
 
 
+def _server_error(exc: Exception) -> Any:
+    """A fault of ours: a short apology in the URL's language, never a stack trace."""
+    db.session.rollback()
+    message = _("Something went wrong on our side. Please try again in a few minutes.")
+    if is_api_request():
+        return jsonify({"error": message, "fields": {}}), 500
+    try:
+        page = render_template(
+            "errors/page.html", heading=_("Something went wrong"), message=message
+        )
+    except Exception:  # the page itself failed (database down?): plain text still answers
+        return message, 500, {"Content-Type": "text/plain; charset=utf-8"}
+    return page, 500
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(500, _server_error)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from babel.dates import format_skeleton
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
@@ -14,22 +15,62 @@ from webapp.core.segment_keys import segment_label
 LOCALE_COOKIE = "lang"
 
 
+def accept_language_locale(header_values) -> str | None:
+    """The best of our locales by Accept-Language q-values; `ja-JP` counts as `ja`."""
+    best: tuple[float, int, str] | None = None
+    for order, (tag, quality) in enumerate(header_values):
+        primary = str(tag).split("-")[0].split("_")[0].lower()
+        if primary in LOCALES and quality > 0:
+            candidate = (-quality, order, primary)
+            if best is None or candidate < best:
+                best = candidate
+    return best[2] if best else None
+
+
 def negotiate_locale() -> str:
-    """Cookie first (the reader chose), then Accept-Language, then English."""
+    """The saved choice (cookie) first, then Accept-Language, then English."""
     choice = request.cookies.get(LOCALE_COOKIE)
     if choice in LOCALES:
         return choice
-    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+    return accept_language_locale(request.accept_languages) or DEFAULT_LOCALE
+
+
+def url_locale() -> str | None:
+    """The locale named by the URL's first segment (`/ja/...`), even where no route matched."""
+    first = request.path.lstrip("/").split("/", 1)[0]
+    return first if first in LOCALES else None
 
 
 def select_locale() -> str:
-    """Flask-Babel locale selector: the URL prefix decides, else negotiation."""
+    """Flask-Babel locale selector: the URL prefix decides (404s too), else negotiation."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI and worker
-    url_locale = getattr(g, "locale", None)
-    if url_locale in LOCALES:
-        return url_locale
-    return negotiate_locale()
+    chosen = getattr(g, "locale", None)
+    if chosen in LOCALES:
+        return chosen
+    return url_locale() or staff_locale() or negotiate_locale()
+
+
+def staff_locale() -> str | None:
+    """The UI language a signed-in person chose in their profile (staff pages only)."""
+    from flask_login import current_user
+
+    choice = getattr(current_user, "ui_locale", None) if current_user else None
+    return choice if choice in LOCALES else None
+
+
+def language_name(code: str) -> str:
+    """A language's name in the page's language: en -> English / 英語 (CLDR through Babel)."""
+    return get_locale().languages.get(code, code)
+
+
+def month_name(year: int, month: int) -> str:
+    """January 2026 / 2026年1月."""
+    return format_skeleton("yMMMM", date(year, month, 1), locale=get_locale())
+
+
+# Open Graph names locales with a territory.
+OG_LOCALES = {"en": "en_US", "ja": "ja_JP"}
 
 
 def long_date(value: date) -> str:
@@ -103,6 +144,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["ago"] = ago
     app.jinja_env.filters["long_datetime"] = long_datetime
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(str(role), str(role)))
     app.jinja_env.globals.update(
         segment_label=segment_label,
@@ -111,6 +153,8 @@ def init_app(app) -> None:
         confidence_label=lambda band: str(CONFIDENCE_LABELS.get(str(band), "")),
         change_label=lambda kind: str(CHANGE_LABELS.get(str(kind), str(kind))),
         LOCALE_NAMES=LOCALE_NAMES,
+        OG_LOCALES=OG_LOCALES,
+        month_name=month_name,
         LOCALES=LOCALES,
     )
 

@@ -1,10 +1,33 @@
-"""The reader's site: /<locale>/ pages that show only published, approved snapshots."""
+"""The reader's site: /<locale>/ pages that show only published, approved snapshots.
+
+The URL's locale decides the page language. Absolute URLs (feed, sitemap, canonical, hreflang)
+come from the BASE_URL setting, never from the request's Host header. Pages for anonymous readers
+are cacheable by a CDN for a minute; a summary answers 304 when its snapshot has not changed.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from webapp.core.errors import NotFound, NotReady, ValidationError
@@ -14,12 +37,21 @@ from webapp.core.permissions import Permission, public, requires
 from webapp.extensions import db
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
+from webapp.publishing.models import Publication
+from webapp.search import services as finder
+from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
 
 bp = Blueprint("public", __name__, template_folder="templates")
 # Staff pages of this domain: preview what readers would see, and publish.
 staff = Blueprint("publishing", __name__, url_prefix="/manage", template_folder="templates")
 ONE_YEAR = 365 * 24 * 3600
+PUBLIC_CACHE = "public, max-age=60"
+SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
+FEED_ENTRIES = 30
+# Changes whenever the markup of reader pages changes, so cached copies revalidate.
+PAGE_MARKUP_VERSION = "reader-1"
+_COUNTRY = re.compile(r"^[a-z]{2}$")
 
 
 @bp.url_value_preprocessor
@@ -33,30 +65,209 @@ def _pull_locale(endpoint, values):
 
 @bp.url_defaults
 def _add_locale(endpoint, values):
-    if "locale" not in values and getattr(g, "locale", None):
+    if (
+        "locale" not in values
+        and getattr(g, "locale", None)
+        and current_app.url_map.is_endpoint_expecting(endpoint, "locale")
+    ):
         values["locale"] = g.locale
 
 
 @bp.after_request
-def _remember_locale(response):
-    """Visiting a /<locale>/ page is the reader's choice; `/` will honour it next time."""
+def _remember_locale_and_cache(response: Response) -> Response:
+    """Visiting a /<locale>/ page is the reader's choice; `/` will honour it next time.
+
+    Anonymous readers' pages may sit in a shared cache for a minute, unless the answer sets the
+    choice cookie (then only the reader's own browser may keep it). Signed-in staff get
+    `no-store` from core.security, which runs after this.
+    """
     locale = getattr(g, "locale", None)
+    sets_cookie = False
     if locale and request.cookies.get(LOCALE_COOKIE) != locale:
         response.set_cookie(LOCALE_COOKIE, locale, max_age=ONE_YEAR, samesite="Lax")
+        sets_cookie = True
+    if (
+        request.method in ("GET", "HEAD")
+        and not current_user.is_authenticated
+        and response.status_code in (200, 303, 304, 404, 410)
+    ):
+        response.headers["Cache-Control"] = "private, max-age=60" if sets_cookie else PUBLIC_CACHE
+    return response
+
+
+@bp.app_template_global()
+def absolute_url(path: str) -> str:
+    """BASE_URL + a site path (`/en/`); the Host header never enters a link we hand out."""
+    return current_app.config["BASE_URL"] + path
+
+
+def _page(
+    template: str,
+    alternates: Mapping[str, str],
+    *,
+    x_default: str | None = None,
+    status: int = 200,
+    **context: Any,
+) -> tuple[str, int]:
+    """Render a reader page with its alternates: locale -> path of the same page (if it exists).
+
+    The head turns them into hreflang links and a canonical URL; the switcher into links, or a
+    note where the page does not exist in a language.
+    """
+    return (
+        render_template(
+            template,
+            page_alternates=dict(alternates),
+            x_default=x_default or url_for("public.root"),
+            **context,
+        ),
+        status,
+    )
+
+
+def _every_locale(endpoint: str, **values: Any) -> dict[str, str]:
+    return {loc: url_for(endpoint, locale=loc, **values) for loc in LOCALES}
+
+
+def _paging() -> dict[str, Any]:
+    return {
+        "before": request.args.get("before"),
+        "after": request.args.get("after"),
+        "limit": int(current_app.config.get("READER_PAGE_SIZE", finder.PAGE_SIZE)),
+    }
+
+
+def _conditional(response: Response, *parts: object, last_modified=None) -> Response:
+    """ETag and Last-Modified from the snapshot; 304 when the reader's copy is current."""
+    if current_user.is_authenticated:
+        return response  # staff pages differ (nav) and are never cached
+    digest = hashlib.sha256(
+        "|".join(str(p) for p in (PAGE_MARKUP_VERSION, g.locale, *parts)).encode()
+    ).hexdigest()[:32]
+    response.set_etag(digest)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.make_conditional(request)
     return response
 
 
 @bp.get("/")
 @public
 def root():
-    return redirect(url_for("public.index", locale=negotiate_locale()))
+    """Send the reader to their language: saved choice, then Accept-Language, then English."""
+    response = redirect(url_for("public.index", locale=negotiate_locale()), code=303)
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
 
 
 @bp.get("/<locale>/")
 @public
 def index():
-    pubs = publishing.current_publications(db.session, g.locale)
-    return render_template("public/index.html", publications=pubs)
+    page = finder.latest(db.session, g.locale, **_paging())
+    return _page("public/index.html", _every_locale("public.index"), page=page)
+
+
+@bp.get("/<locale>/archive/")
+@public
+def archive():
+    months = finder.archive_months(db.session, g.locale)
+    return _page("public/archive.html", _every_locale("public.archive"), months=months)
+
+
+@bp.get("/<locale>/archive/<int:year>/")
+@bp.get("/<locale>/archive/<int:year>/<int:month>/")
+@public
+def archive_month(year: int, month: int | None = None):
+    if not (1900 <= year <= 9998) or (month is not None and not 1 <= month <= 12):
+        abort(404)
+    page = finder.in_month(db.session, g.locale, year, month, **_paging())
+    return _page(
+        "public/list.html",
+        _every_locale("public.archive_month", year=year, month=month),
+        page=page,
+        kind="month",
+        year=year,
+        month=month,
+    )
+
+
+@bp.get("/<locale>/countries/")
+@public
+def countries():
+    counts = finder.tag_counts(db.session, g.locale, "country")
+    return _page(
+        "public/tags.html", _every_locale("public.countries"), kind="country", counts=counts
+    )
+
+
+@bp.get("/<locale>/countries/<code>")
+@public
+def country(code: str):
+    if not _COUNTRY.match(code):
+        abort(404)
+    page = finder.tagged(db.session, g.locale, "country", code.upper(), **_paging())
+    return _page(
+        "public/list.html",
+        _every_locale("public.country", code=code),
+        page=page,
+        kind="country",
+        code=code.upper(),
+    )
+
+
+@bp.get("/<locale>/participants/")
+@public
+def participants():
+    counts = finder.tag_counts(db.session, g.locale, "participant")
+    return _page(
+        "public/tags.html", _every_locale("public.participants"), kind="participant", counts=counts
+    )
+
+
+@bp.get("/<locale>/participants/<person>")
+@public
+def participant(person: str):
+    if len(person) > 300 or "\x00" in person:
+        abort(404)
+    page = finder.tagged(db.session, g.locale, "participant", person, **_paging())
+    if not page.items and not request.args:
+        abort(404)
+    alternates = {g.locale: url_for("public.participant", person=person)}
+    for loc in LOCALES:
+        if loc != g.locale:
+            other = finder.tag_in_locale(db.session, "participant", person, g.locale, loc)
+            if other:
+                alternates[loc] = url_for("public.participant", locale=loc, person=other)
+    return _page("public/list.html", alternates, page=page, kind="participant", name=person)
+
+
+@bp.get("/<locale>/search")
+@public
+def search():
+    raw = request.args.get("q", "")
+    error = None
+    query = ""
+    try:
+        query = finder.clean_query(raw)
+    except finder.QueryError:
+        error = _(
+            "Search terms may be at most %(count)d characters long.",
+            count=finder.MAX_QUERY_CHARS,
+        )
+    page = finder.search(db.session, g.locale, query, **_paging()) if query else None
+    alternates = {loc: url_for("public.search", locale=loc, q=query or None) for loc in LOCALES}
+    return _page(
+        "public/search.html",
+        alternates,
+        status=400 if error else 200,
+        query=query,
+        terms=finder.terms_of(query),
+        page=page,
+        error=error,
+        highlight=finder.highlight,
+        snippet=finder.snippet,
+    )
 
 
 @bp.get("/<locale>/summaries/<slug:slug>")
@@ -65,34 +276,105 @@ def summary(slug: str):
     try:
         pub = publishing.get_publication(db.session, slug, g.locale)
     except NotFound:
+        renamed = summaries.redirect_for(db.session, slug)
+        if renamed is not None:
+            return redirect(url_for("public.summary", locale=g.locale, slug=renamed), 301)
         withdrawal = publishing.withdrawal_for(db.session, slug, g.locale)
         if withdrawal is not None:
             return render_template("public/withdrawn.html", withdrawal=withdrawal), 410
         others = publishing.published_locales_for_slug(db.session, slug)
-        return render_template("public/not_published.html", slug=slug, others=others), 404
-    alternates = publishing.alternates(db.session, pub)
-    return render_template("public/summary.html", pub=pub, alternates=alternates)
+        if not others:
+            abort(404)  # a mistyped or unknown address: plain "not found"
+        alternates = {loc: url_for("public.summary", locale=loc, slug=slug) for loc in others}
+        return _page(
+            "public/not_published.html",
+            alternates,
+            x_default=alternates[others[0]],
+            status=404,
+            slug=slug,
+            others=others,
+        )
+    snapshots = publishing.current_ids(db.session, pub.summary_id)
+    alternates = {
+        loc: url_for("public.summary", locale=loc, slug=pub.slug) for loc in sorted(snapshots)
+    }
+    facts = publishing.page_facts(db.session, pub)
+    x_default = alternates.get(facts["source_locale"], alternates[pub.locale])
+    body, status = _page(
+        "public/summary.html", alternates, x_default=x_default, pub=pub, facts=facts
+    )
+    original = facts["original"]
+    return _conditional(
+        make_response(body, status),
+        sorted(snapshots.items()),
+        last_modified=max(
+            pub.published_at, original.published_at if original else pub.published_at
+        ),
+    )
 
 
 @bp.get("/<locale>/feed.atom")
 @public
 def feed():
-    pubs = publishing.current_publications(db.session, g.locale, limit=30)
+    pubs = finder.latest(db.session, g.locale, limit=FEED_ENTRIES).items
     body = render_template("public/feed.atom", publications=pubs)
-    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
+    response = make_response(body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"})
+    newest = max((p.published_at for p in pubs), default=None)
+    return _conditional(response, [p.id for p in pubs], last_modified=newest)
+
+
+def _sitemap_size() -> int:
+    return int(current_app.config.get("SITEMAP_URLS_PER_FILE", SITEMAP_URLS))
+
+
+def _current_count() -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Publication).where(Publication.is_current.is_(True))
+        )
+        or 0
+    )
 
 
 @bp.get("/sitemap.xml")
 @public
 def sitemap():
-    pubs = [
-        pub
-        for loc in LOCALES
-        for pub in publishing.current_publications(db.session, loc, limit=50_000)
-    ]
+    """A sitemap index: one file per SITEMAP_URLS addresses (the locale home pages come first)."""
+    total = len(LOCALES) + _current_count()
+    files = max(1, -(-total // _sitemap_size()))
+    body = render_template("public/sitemap_index.xml", files=range(1, files + 1))
+    return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@bp.get("/sitemap-<int:n>.xml")
+@public
+def sitemap_file(n: int):
+    size = _sitemap_size()
+    homes = len(LOCALES)
+    start, end = (n - 1) * size, n * size
+    if n < 1 or start >= homes + _current_count():
+        abort(404)
+    pubs = list(
+        db.session.scalars(
+            select(Publication)
+            .where(Publication.is_current.is_(True))
+            .order_by(Publication.id)
+            .offset(max(0, start - homes))
+            .limit(end - max(start, homes))
+        )
+    )
     locales = publishing.published_locales_by_summary(db.session, [p.summary_id for p in pubs])
-    entries = [(pub, [x for x in locales[pub.summary_id] if x != pub.locale]) for pub in pubs]
-    body = render_template("public/sitemap.xml", entries=entries)
+    sources = dict(
+        db.session.execute(
+            select(Summary.id, Summary.source_locale).where(
+                Summary.id.in_({p.summary_id for p in pubs})
+            )
+        ).all()
+    )
+    entries = [(pub, locales[pub.summary_id], sources.get(pub.summary_id)) for pub in pubs]
+    body = render_template(
+        "public/sitemap.xml", entries=entries, homes=LOCALES if start < homes else ()
+    )
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
 
 

@@ -1,0 +1,23 @@
+"""`flask search reindex`: rebuild the reader search index from the current publications."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from webapp.extensions import db
+from webapp.search import services as search
+
+search_cli = AppGroup("search", help="The reader search index.")
+
+
+@search_cli.command("reindex")
+def reindex():
+    """Rebuild the index (after an upgrade from a version without search, or to repair it)."""
+    count = search.reindex_all(db.session)
+    db.session.commit()
+    click.echo(f"Indexed {count} published pages.")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(search_cli)

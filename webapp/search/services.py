@@ -1,0 +1,331 @@
+"""Finding published summaries: lists by date, country and participant, and full-text search.
+
+Everything here reads current publications only (`is_current`), in one locale, newest meeting
+first, with keyset pagination on (meeting_date, id) so that page N+1 never skips or repeats a
+row when something is published in between. Services know nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup, escape
+from sqlalchemy import Select, and_, delete, extract, func, select, text, tuple_
+
+from webapp.core.db import DbSession
+from webapp.publishing.models import Publication
+from webapp.search.models import PublicationTag, SearchDocument
+
+PAGE_SIZE = 20
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 8
+FTS_MIN_CHARS = 3  # the trigram tokenizer cannot look up shorter terms; LIKE does those
+_CURSOR = re.compile(r"^(\d{4})(\d{2})(\d{2})-(\d{1,10})$")
+
+
+class QueryError(ValueError):
+    """A search query that cannot be run as typed (too long); the message is for the reader."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its rows and the cursors of the pages on either side (or None)."""
+
+    items: list[Publication]
+    newer: str | None
+    older: str | None
+
+
+def cursor_of(pub: Publication) -> str:
+    """A stable, opaque-enough position in a list: 20260115-42."""
+    return f"{pub.meeting_date:%Y%m%d}-{pub.id}"
+
+
+def parse_cursor(raw: str | None) -> tuple[date, int] | None:
+    """The (meeting_date, id) of a cursor, or None for a missing or malformed one."""
+    match = _CURSOR.match(raw or "")
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3])), int(match[4])
+    except ValueError:
+        return None
+
+
+def _current(locale: str) -> Select[Any]:
+    return select(Publication).where(Publication.locale == locale, Publication.is_current.is_(True))
+
+
+def _page(
+    session: DbSession,
+    query: Select[Any],
+    *,
+    before: str | None = None,
+    after: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> Page:
+    """Keyset pagination, newest first; `after` walks back towards newer rows."""
+    key = tuple_(Publication.meeting_date, Publication.id)
+    newer_than = parse_cursor(after)
+    older_than = parse_cursor(before)
+    if newer_than and not older_than:
+        rows = list(
+            session.scalars(
+                query.where(key > tuple_(*newer_than))
+                .order_by(Publication.meeting_date.asc(), Publication.id.asc())
+                .limit(limit + 1)
+            )
+        )
+        more_newer = len(rows) > limit
+        items = list(reversed(rows[:limit]))
+        return Page(
+            items,
+            newer=cursor_of(items[0]) if more_newer and items else None,
+            older=cursor_of(items[-1]) if items else None,
+        )
+    if older_than:
+        query = query.where(key < tuple_(*older_than))
+    rows = list(
+        session.scalars(
+            query.order_by(Publication.meeting_date.desc(), Publication.id.desc()).limit(limit + 1)
+        )
+    )
+    items = rows[:limit]
+    return Page(
+        items,
+        newer=cursor_of(items[0]) if older_than and items else None,
+        older=cursor_of(items[-1]) if len(rows) > limit else None,
+    )
+
+
+def latest(session: DbSession, locale: str, **paging: Any) -> Page:
+    """The home page: every current publication in `locale`, newest meeting first."""
+    return _page(session, _current(locale), **paging)
+
+
+def in_month(session: DbSession, locale: str, year: int, month: int | None, **paging: Any) -> Page:
+    """The archive of one year, or one month of it."""
+    start = date(year, month or 1, 1)
+    end = date(year + (month == 12), month % 12 + 1, 1) if month else date(year + 1, 1, 1)
+    query = _current(locale).where(
+        Publication.meeting_date >= start, Publication.meeting_date < end
+    )
+    return _page(session, query, **paging)
+
+
+def archive_months(session: DbSession, locale: str) -> list[tuple[int, int, int]]:
+    """(year, month, count) of current publications in `locale`, newest first."""
+    year = extract("year", Publication.meeting_date)
+    month = extract("month", Publication.meeting_date)
+    rows = session.execute(
+        select(year, month, func.count())
+        .where(Publication.locale == locale, Publication.is_current.is_(True))
+        .group_by(year, month)
+        .order_by(year.desc(), month.desc())
+    )
+    return [(int(y), int(m), int(n)) for y, m, n in rows]
+
+
+def tagged(session: DbSession, locale: str, kind: str, label: str, **paging: Any) -> Page:
+    """Summaries in `locale` about one country (kind "country") or with one participant."""
+    ids = select(PublicationTag.publication_id).where(
+        PublicationTag.locale == locale, PublicationTag.kind == kind, PublicationTag.label == label
+    )
+    return _page(session, _current(locale).where(Publication.id.in_(ids)), **paging)
+
+
+def tag_counts(session: DbSession, locale: str, kind: str) -> list[tuple[str, int]]:
+    """(label, count) of one kind of tag among current publications in `locale`."""
+    rows = session.execute(
+        select(PublicationTag.label, func.count(func.distinct(Publication.id)))
+        .join(Publication, Publication.id == PublicationTag.publication_id)
+        .where(
+            PublicationTag.locale == locale,
+            PublicationTag.kind == kind,
+            Publication.is_current.is_(True),
+        )
+        .group_by(PublicationTag.label)
+        .order_by(PublicationTag.label)
+    )
+    return [(label, int(n)) for label, n in rows]
+
+
+def tag_in_locale(session: DbSession, kind: str, label: str, locale: str, to: str) -> str | None:
+    """The same country or participant's label in locale `to`, for the language switcher."""
+    keys = select(PublicationTag.key).where(
+        PublicationTag.locale == locale, PublicationTag.kind == kind, PublicationTag.label == label
+    )
+    return session.scalar(
+        select(PublicationTag.label)
+        .join(Publication, Publication.id == PublicationTag.publication_id)
+        .where(
+            PublicationTag.locale == to,
+            PublicationTag.kind == kind,
+            PublicationTag.key.in_(keys),
+            Publication.is_current.is_(True),
+        )
+        .limit(1)
+    )
+
+
+# -- the index ---------------------------------------------------------------------------------
+
+
+def document_text(content: dict[str, Any]) -> str:
+    """Everything a reader might search for in one snapshot, one field per line."""
+    parts: list[str] = [content.get("title", ""), content.get("lede", "")]
+    parts += content.get("paragraphs", [])
+    parts += [q.get("text", "") for q in content.get("quotes", [])]
+    parts += [q.get("speaker", "") for q in content.get("quotes", [])]
+    parts += [f"{p.get('name', '')} {p.get('role', '')}" for p in content.get("participants", [])]
+    parts.append(content.get("location", ""))
+    return "\n".join(p for p in parts if p)
+
+
+def index_publication(
+    session: DbSession,
+    pub: Publication,
+    countries: Iterable[str] = (),
+    participant_keys: Sequence[str] = (),
+) -> None:
+    """Make `pub` findable and drop the rows of the snapshots it replaced (same summary, locale).
+
+    `participant_keys` are the participants' names as the source has them, in order, so the
+    same person is one list in both languages.
+    """
+    replaced = select(Publication.id).where(
+        Publication.summary_id == pub.summary_id,
+        Publication.locale == pub.locale,
+        Publication.id != pub.id,
+    )
+    session.execute(delete(SearchDocument).where(SearchDocument.publication_id.in_(replaced)))
+    session.execute(delete(PublicationTag).where(PublicationTag.publication_id.in_(replaced)))
+    session.add(
+        SearchDocument(publication_id=pub.id, locale=pub.locale, text=document_text(pub.content))
+    )
+    codes = {c.upper() for c in countries if c}
+    codes |= {p["country"].upper() for p in pub.content.get("participants", []) if p.get("country")}
+    for code in sorted(codes):
+        session.add(
+            PublicationTag(
+                publication_id=pub.id, locale=pub.locale, kind="country", key=code, label=code
+            )
+        )
+    names: dict[str, str] = {}
+    for i, person in enumerate(pub.content.get("participants", [])):
+        label = (person.get("name") or "").strip()[:300]
+        if label:
+            key = participant_keys[i] if i < len(participant_keys) else label
+            names.setdefault(label, (key or label).strip()[:300])
+    for label, key in names.items():
+        session.add(
+            PublicationTag(
+                publication_id=pub.id, locale=pub.locale, kind="participant", key=key, label=label
+            )
+        )
+    session.flush()
+
+
+def reindex_all(session: DbSession) -> int:
+    """Rebuild the index from the current publications (after a restore); returns their number."""
+    from webapp.summaries.models import Revision
+
+    session.execute(delete(PublicationTag))
+    session.execute(delete(SearchDocument))
+    count = 0
+    pubs = session.scalars(select(Publication).where(Publication.is_current.is_(True)))
+    for pub in pubs:
+        revision = session.get(Revision, pub.revision_id)
+        keys = [p.get("name", "") for p in revision.participants] if revision else []
+        index_publication(session, pub, revision.countries if revision else (), keys)
+        count += 1
+    return count
+
+
+# -- full-text search --------------------------------------------------------------------------
+
+
+def clean_query(raw: str | None) -> str:
+    """The query as we search it: control characters (NUL...) dropped, spaces collapsed."""
+    cleaned = "".join(
+        " " if ch.isspace() else ch
+        for ch in unicodedata.normalize("NFKC", raw or "")
+        if ch.isspace() or unicodedata.category(ch)[0] != "C"
+    )
+    cleaned = " ".join(cleaned.split())
+    if len(cleaned) > MAX_QUERY_CHARS:
+        raise QueryError(MAX_QUERY_CHARS)
+    return cleaned
+
+
+def terms_of(query: str) -> list[str]:
+    """Distinct words of a cleaned query, at most MAX_TERMS of them."""
+    return list(dict.fromkeys(query.split()))[:MAX_TERMS]
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search(session: DbSession, locale: str, query: str, **paging: Any) -> Page:
+    """Current publications in `locale` whose text holds every term of `query` (any case)."""
+    terms = terms_of(query)
+    if not terms:
+        return Page([], None, None)
+    dialect = session.get_bind().dialect.name
+    conditions = []
+    long_terms = [t for t in terms if len(t) >= FTS_MIN_CHARS]
+    if dialect == "sqlite" and long_terms:
+        # Each term is one quoted FTS5 string: operators such as NEAR( or * are plain text.
+        match = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+        conditions.append(
+            SearchDocument.publication_id.in_(
+                select(text("rowid"))
+                .select_from(text("search_fts"))
+                .where(text("search_fts MATCH :match").bindparams(match=match))
+            )
+        )
+        short_terms = [t for t in terms if len(t) < FTS_MIN_CHARS]
+    else:
+        short_terms = terms
+    for term in short_terms:
+        column = SearchDocument.text
+        conditions.append(
+            column.ilike(_like(term), escape="\\")
+            if dialect == "postgresql"
+            else column.like(_like(term), escape="\\")
+        )
+    found = select(SearchDocument.publication_id).where(
+        SearchDocument.locale == locale, and_(*conditions)
+    )
+    return _page(session, _current(locale).where(Publication.id.in_(found)), **paging)
+
+
+def highlight(value: str, terms: Sequence[str], *, around: int | None = None) -> Markup:
+    """`value` escaped, then each term in <mark>; `around` cuts a window at the first hit."""
+    if not terms:
+        return escape(value[: around * 2] if around else value)
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    if around is not None:
+        first = pattern.search(value)
+        start = max(0, (first.start() if first else 0) - around // 2)
+        end = start + around * 2
+        value = ("…" if start else "") + value[start:end] + ("…" if end < len(value) else "")
+    out = Markup()
+    last = 0
+    for hit in pattern.finditer(value):
+        out += escape(value[last : hit.start()])
+        out += Markup("<mark>%s</mark>") % hit.group(0)
+        last = hit.end()
+    return out + escape(value[last:])
+
+
+def snippet(pub: Publication, terms: Sequence[str]) -> Markup:
+    """A short excerpt of the body around the first hit, highlighted."""
+    body = "\n".join([pub.content.get("lede", ""), *pub.content.get("paragraphs", [])]).strip()
+    return highlight(body, terms, around=70)
