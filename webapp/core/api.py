@@ -112,10 +112,12 @@ def operation(
     query: type[BaseModel] | None = None,
     responses: dict[int, type[BaseModel] | None] | None = None,
     if_match: str | None = None,
+    body_type: str = "application/json",
 ) -> Callable[[F], F]:
     """Describe a route for the OpenAPI document (the schemas are the ones the route uses).
 
-    `if_match` is "required" or "optional" when the route reads the If-Match header.
+    `if_match` is "required" or "optional" when the route reads the If-Match header;
+    `body_type` is the body's media type (multipart/form-data for uploads).
     """
 
     def decorate(view: F) -> F:
@@ -125,6 +127,7 @@ def operation(
             "query": query,
             "responses": responses or {},
             "if_match": if_match,
+            "body_type": body_type,
         }
         return view
 

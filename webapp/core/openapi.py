@@ -89,7 +89,9 @@ def build_document(app: Flask) -> dict[str, Any]:
             content = {"application/json": {"schema": refs[(model, "serialization")]}}
             responses[str(status)] = {"description": "OK", "content": content}
         for status, text in ERROR_STATUSES.items():
-            if status in (412, 428) and meta["if_match"] != "required":
+            if status == 428 and meta["if_match"] != "required":
+                continue
+            if status == 412 and not meta["if_match"]:  # an optional If-Match can be stale too
                 continue
             responses[str(status)] = {
                 "description": text,
@@ -105,7 +107,11 @@ def build_document(app: Flask) -> dict[str, Any]:
         if meta["body"] is not None:
             operation["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": refs[(meta["body"], "validation")]}},
+                "content": {
+                    meta.get("body_type", "application/json"): {
+                        "schema": refs[(meta["body"], "validation")]
+                    }
+                },
             }
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = operation
@@ -195,7 +201,7 @@ def docs():
     bodies = {}
     for methods in document["paths"].values():
         for op in methods.values():
-            body = op.get("requestBody", {}).get("content", {}).get("application/json")
+            body = next(iter(op.get("requestBody", {}).get("content", {}).values()), None)
             if body:
                 bodies[op["operationId"]] = _fields(body["schema"], defs)
     nested = {name: _fields(defs[name], defs) for name in ("Participant", "Quote") if name in defs}

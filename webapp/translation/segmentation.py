@@ -263,6 +263,8 @@ def segment_fields(
     participant_names: Sequence[str] = (),
     participant_roles: Sequence[str] = (),
     captions: Sequence[str] = (),
+    photo_captions: Sequence[str] = (),
+    photo_alts: Sequence[str] = (),
 ) -> list[SourceSegment]:
     """Cut a summary's translatable fields into keyed segments in reading order.
 
@@ -285,6 +287,8 @@ def segment_fields(
         ("participant", "name", participant_names),
         ("participant", "role", participant_roles),
         ("image", "caption", captions),
+        ("photo", "caption", photo_captions),
+        ("photo", "alt", photo_alts),
     )
     for field, part, values in item_parts:
         for i, value in enumerate(values):

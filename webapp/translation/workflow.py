@@ -46,6 +46,8 @@ def freeze_segments(session: DbSession, revision: Revision, locale: str) -> list
         quote_speakers=[q.get("speaker", "") for q in revision.quotes],
         participant_names=[p.get("name", "") for p in revision.participants],
         participant_roles=[p.get("role", "") for p in revision.participants],
+        photo_captions=[p.get("caption", "") for p in revision.photos or []],
+        photo_alts=[p.get("alt", "") for p in revision.photos or []],
     )
     if len(specs) > MAX_SEGMENTS:
         raise ValidationError(

@@ -1,0 +1,1 @@
+"""Photos of a meeting: uploaded files made safe and sized, with captions that are translated."""

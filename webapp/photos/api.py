@@ -1,0 +1,111 @@
+"""Photos in the JSON API: add (multipart), change, move, remove; listed with the summary."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
+
+from webapp.accounts.current import acting_user
+from webapp.core.api import bp, if_match_version, json_object, operation
+from webapp.core.permissions import Permission, requires
+from webapp.extensions import db
+from webapp.photos import services as photos
+from webapp.photos import storage
+from webapp.photos.schemas import PhotoOut, PhotoPatch, PhotoUpload
+from webapp.photos.views import (
+    commit_or_discard,
+    file_url,
+    image_attrs,
+    limits,
+    photos_dir,
+    read_upload,
+)
+from webapp.summaries import services as summaries
+from webapp.summaries.models import Summary
+
+
+def photo_out(summary: Summary, item: photos.PhotoItem) -> PhotoOut:
+    """The API's view of one photo of the current revision."""
+    p = item.photo
+    img = image_attrs(p)
+    return PhotoOut.model_validate(
+        {
+            "id": p.id,
+            "position": item.position,
+            "caption": item.caption,
+            "alt": item.alt,
+            "credit": item.credit,
+            "image_id": item.image_id,
+            "width": p.width,
+            "height": p.height,
+            "url": img["src"],
+            "srcset": img["srcset"],
+            "files": [{"width": w, "url": file_url(p.storage, w, p.format)} for w in p.sizes],
+            "summary_version": summary.version,
+        }
+    )
+
+
+def photo_list(summary: Summary) -> list[PhotoOut]:
+    """Every photo of the summary's current revision, in order (for GET /summaries/<id>)."""
+    return [photo_out(summary, item) for item in photos.photo_items(db.session, summary)]
+
+
+def _answer(summary: Summary, photo_id: int, status: int = 200):
+    out = photo_out(summary, photos.get_item(db.session, summary, photo_id))
+    return jsonify(out.model_dump(mode="json")), status, {"ETag": f'"{summary.version}"'}
+
+
+@bp.post("/summaries/<id:summary_id>/photos")
+@requires(Permission.WRITE_SUMMARY)
+@operation(
+    _l("Add a photo (multipart/form-data: file, caption, alt, credit, image_id)"),
+    body=PhotoUpload,
+    body_type="multipart/form-data",
+    responses={201: PhotoOut},
+    if_match="optional",
+)
+def upload_photo(summary_id: int):
+    summary = summaries.get_summary(db.session, summary_id)
+    expected = if_match_version()
+    fields = request.form.to_dict(flat=True)
+    photo, written = photos.add_photo(
+        db.session,
+        summary,
+        read_upload(request.files.get("file")),
+        fields,
+        acting_user(),
+        directory=photos_dir(),
+        limits=limits(),
+        expected_version=expected,
+    )
+    commit_or_discard(written)
+    return _answer(summary, photo.id, 201)
+
+
+@bp.patch("/summaries/<id:summary_id>/photos/<id:photo_id>")
+@requires(Permission.WRITE_SUMMARY)
+@operation(
+    _l("Change a photo's caption, alt text, credit, image id or position"),
+    body=PhotoPatch,
+    responses={200: PhotoOut},
+    if_match="optional",
+)
+def patch_photo(summary_id: int, photo_id: int):
+    summary = summaries.get_summary(db.session, summary_id)
+    expected = if_match_version()
+    photos.update_photo(db.session, summary, photo_id, json_object(), acting_user(), expected)
+    db.session.commit()
+    return _answer(summary, photo_id)
+
+
+@bp.delete("/summaries/<id:summary_id>/photos/<id:photo_id>")
+@requires(Permission.WRITE_SUMMARY)
+@operation(_l("Remove a photo from the summary"), responses={204: None}, if_match="optional")
+def delete_photo(summary_id: int, photo_id: int):
+    summary = summaries.get_summary(db.session, summary_id)
+    expected = if_match_version()
+    names = photos.delete_photo(db.session, summary, photo_id, acting_user(), expected)
+    db.session.commit()
+    storage.remove_names(photos_dir(), names)
+    return "", 204, {"ETag": f'"{summary.version}"'}

@@ -1,0 +1,38 @@
+"""A photo's file: where its sizes are stored and what the upload was.
+
+The words about a photo (caption, alt text, credit, image id) and its place in the list live in
+the summary's revision (`Revision.photos`), so that changing them makes a revision and goes
+through translation and review like any other text. This row holds only what the file is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.core.db import UTCDateTime, utcnow
+from webapp.extensions import Model
+
+
+class Photo(Model):
+    """One uploaded image of a summary, re-encoded into a few widths under a random name."""
+
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary_id: Mapped[int] = mapped_column(
+        ForeignKey("summaries.id", ondelete="CASCADE"), index=True
+    )
+    # Random hex token; each width is stored as "<storage>-<width>.<format>".
+    storage: Mapped[str] = mapped_column(String(64), unique=True)
+    format: Mapped[str] = mapped_column(String(8))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sizes: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # sha256 of the bytes as uploaded, to recognise the same file uploaded twice.
+    sha256: Mapped[str] = mapped_column(String(64))
+    bytes: Mapped[int] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,195 @@
+"""Turning uploaded bytes into safe image files, and keeping them on disk.
+
+Nothing from the upload is stored as it came: the type is read from the content (never the name),
+the pixel count is checked before decoding, the image is decoded in full, turned upright from its
+EXIF orientation and re-encoded from pixels alone, so EXIF, GPS and any other metadata are gone.
+Each width is written to a temporary file and renamed, so a reader never sees half a file.
+Names are random and never reused, so a file never changes and can be cached for a year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import secrets
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps
+
+from webapp.core.errors import ValidationError
+
+WIDTHS = (480, 960, 1600)
+OUTPUT_FORMAT = "webp"
+CONTENT_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg"}
+_NAME = re.compile(r"^(?P<token>[0-9a-f]{32})-(?P<width>[0-9]{1,5})\.(?P<ext>webp|jpeg)$")
+_QUALITY = 82
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_pixels: int
+
+
+@dataclass
+class Prepared:
+    """A checked, re-encoded upload: one encoded file per width, not yet on disk."""
+
+    token: str
+    format: str
+    width: int
+    height: int
+    sha256: str
+    size: int
+    files: dict[int, bytes] = field(default_factory=dict)
+
+    @property
+    def sizes(self) -> list[int]:
+        return sorted(self.files)
+
+
+def sniff(data: bytes) -> str | None:
+    """The image format the bytes really are (JPEG, PNG, WebP), whatever the file is called."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def _refuse(message: object) -> ValidationError:
+    return ValidationError({"file": str(message)})
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f}" if n >= 1024 * 1024 else f"{n / (1024 * 1024):.2f}"
+
+
+def target_widths(width: int) -> list[int]:
+    """The widths to store: the standard ones narrower than the image, and the image's own."""
+    largest = min(width, WIDTHS[-1])
+    return sorted({w for w in WIDTHS if w < largest} | {largest})
+
+
+def prepare(data: bytes, limits: Limits) -> Prepared:
+    """Check and re-encode an upload; ValidationError on the `file` field says what is wrong."""
+    if not data:
+        raise _refuse(_l("Choose a photo file to upload."))
+    if len(data) > limits.max_bytes:
+        raise _refuse(
+            _l(
+                "The file is %(size)s MB; photos may be at most %(limit)s MB.",
+                size=_megabytes(len(data)),
+                limit=_megabytes(limits.max_bytes),
+            )
+        )
+    kind = sniff(data)
+    if kind is None:
+        raise _refuse(_l("This file is not a JPEG, PNG or WebP image."))
+    unreadable = _l("The file could not be read as an image; it may be damaged or cut short.")
+    with warnings.catch_warnings():
+        # Pillow's decompression-bomb guard: its warning becomes a refusal, never a decode.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=[kind]) as im:
+                pixels = im.width * im.height
+                if pixels > limits.max_pixels:
+                    raise _refuse(
+                        _l(
+                            "The photo is %(w)d × %(h)d pixels; at most %(limit)s megapixels "
+                            "are accepted. Make it smaller and upload it again.",
+                            w=im.width,
+                            h=im.height,
+                            limit=f"{limits.max_pixels / 1_000_000:g}",
+                        )
+                    )
+                im.load()
+                upright = ImageOps.exif_transpose(im)
+                transparent = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+                pixels_only = upright.convert("RGBA" if transparent else "RGB")
+        except ValidationError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _refuse(_l("The photo has too many pixels to be processed safely.")) from None
+        except (OSError, SyntaxError, ValueError, EOFError, Image.UnidentifiedImageError):
+            raise _refuse(unreadable) from None
+    icc = upright.info.get("icc_profile")
+    prepared = Prepared(
+        token=secrets.token_hex(16),
+        format=OUTPUT_FORMAT,
+        width=pixels_only.width,
+        height=pixels_only.height,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+    )
+    for width in target_widths(pixels_only.width):
+        height = max(1, round(pixels_only.height * width / pixels_only.width))
+        sized = (
+            pixels_only
+            if width == pixels_only.width
+            else pixels_only.resize((width, height), Image.Resampling.LANCZOS)
+        )
+        out = io.BytesIO()
+        # Only pixels (and the colour profile) are written: no EXIF, GPS or XMP.
+        sized.save(out, format="WEBP", quality=_QUALITY, method=4, icc_profile=icc or None)
+        prepared.files[width] = out.getvalue()
+    return prepared
+
+
+def file_name(token: str, width: int, fmt: str) -> str:
+    return f"{token}-{width}.{fmt}"
+
+
+def parse_name(name: str) -> tuple[str, int, str] | None:
+    """(token, width, format) of a stored file's name; None for any other name."""
+    m = _NAME.fullmatch(name)
+    return (m["token"], int(m["width"]), m["ext"]) if m else None
+
+
+def write(directory: str | os.PathLike[str], prepared: Prepared) -> list[Path]:
+    """Write every width: temporary file, fsync, rename. On failure nothing is left behind."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        for width, blob in prepared.files.items():
+            final = folder / file_name(prepared.token, width, prepared.format)
+            temp = folder / f".{final.name}.{secrets.token_hex(4)}.part"
+            try:
+                with open(temp, "xb") as f:
+                    f.write(blob)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(temp, final)
+            finally:
+                temp.unlink(missing_ok=True)
+            written.append(final)
+    except BaseException:
+        remove_paths(written)
+        raise
+    return written
+
+
+def remove_paths(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def remove_names(directory: str | os.PathLike[str], names: list[str]) -> None:
+    """Delete stored files by name (after the row is gone); other names are ignored."""
+    remove_paths([Path(directory) / n for n in names if parse_name(n) is not None])
+
+
+def path_of(directory: str | os.PathLike[str], name: str) -> Path | None:
+    """The stored file a served name points to, or None (never a path outside the folder)."""
+    if parse_name(name) is None:
+        return None
+    path = Path(directory) / name
+    return path if path.is_file() else None
