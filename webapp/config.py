@@ -26,9 +26,25 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT_DIR / "translations")
     JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
-    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "300"))
+    # A worker's heartbeat renews its job's lease every JOB_HEARTBEAT_SECONDS (at most a third of
+    # the lease); a dead worker's job is taken over once the lease lapses. A job running longer
+    # than JOB_MAX_RUN_SECONDS is no longer renewed (a hung worker cannot hold it forever).
+    # 25 s: with one poll (1 s) on top, a dead worker's job moves on within the 30 s target.
+    JOB_LEASE_SECONDS = float(os.environ.get("JOB_LEASE_SECONDS", "25"))
+    JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "0")) or None
+    JOB_MAX_RUN_SECONDS = float(os.environ.get("JOB_MAX_RUN_SECONDS", "3600"))
     JOB_BACKOFF_SECONDS = float(os.environ.get("JOB_BACKOFF_SECONDS", "10"))
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
+    # PostgreSQL: workers wake on LISTEN/NOTIFY as soon as a job is committed (polling stays).
+    WORKER_LISTEN = os.environ.get("WORKER_LISTEN", "1") == "1"
+    # On SIGTERM a worker lets its job finish this long, then releases it to another worker.
+    WORKER_STOP_GRACE_SECONDS = float(os.environ.get("WORKER_STOP_GRACE_SECONDS", "20"))
+    # /metrics answers these networks without a token (comma-separated CIDRs; none by default).
+    METRICS_ALLOW_FROM = os.environ.get("METRICS_ALLOW_FROM", "")
+    # Shared folder for prometheus-client's multiprocess mode (gunicorn workers, `flask worker`).
+    PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    # "json": one JSON object per log line, with the request id; "text" (default): plain lines.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -50,8 +66,16 @@ class Config:
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     # Strict-Transport-Security on HTTPS answers (production turns it on).
     HSTS = os.environ.get("HSTS", "0") == "1"
+    # Where readers reach the site: absolute links (feeds, sitemap, canonical, hreflang) are
+    # built from this, never from the request's Host header.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     # Werkzeug refuses larger bodies (413) before anything reads them.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+    # Photos: stored outside the static folder; an upload may be this large (the photo routes
+    # alone accept bodies this size) and hold at most this many pixels.
+    PHOTOS_DIR = os.environ.get("PHOTOS_DIR", str(INSTANCE_DIR / "photos"))
+    PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
+    PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", str(40_000_000)))
 
 
 class ProductionConfig(Config):

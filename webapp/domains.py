@@ -14,7 +14,9 @@ def import_models() -> None:
     from webapp.audit import models as _audit  # noqa: F401
     from webapp.glossary import models as _glossary  # noqa: F401
     from webapp.jobs import models as _jobs  # noqa: F401
+    from webapp.photos import models as _photos  # noqa: F401
     from webapp.publishing import models as _publishing  # noqa: F401
+    from webapp.search import models as _search  # noqa: F401
     from webapp.summaries import models as _summaries  # noqa: F401
     from webapp.translation import models as _translation  # noqa: F401
 
@@ -37,7 +39,10 @@ def register_blueprints(app: Flask) -> None:
     from webapp.core import api, openapi  # noqa: F401
     from webapp.glossary import api as _glossary_api  # noqa: F401
     from webapp.glossary import views as glossary
+    from webapp.jobs import views as jobs
     from webapp.ops import views as ops
+    from webapp.photos import api as _photos_api  # noqa: F401
+    from webapp.photos import views as photos
     from webapp.publishing import api as _publishing_api  # noqa: F401
     from webapp.publishing import views as publishing
     from webapp.summaries import api as _summaries_api  # noqa: F401
@@ -54,6 +59,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(jobs.bp)
+    app.register_blueprint(photos.bp)
+    photos.init_app(app)
     accounts.init_app(app)
 
 
@@ -63,6 +71,7 @@ def register_cli(app: Flask) -> None:
     from webapp.demo import cli as demo
     from webapp.jobs import cli as jobs
     from webapp.mt import cli as mt
+    from webapp.search import cli as search
 
-    for module in (accounts, mt, jobs, demo, backup):
+    for module in (accounts, mt, jobs, demo, backup, search):
         module.init_app(app)

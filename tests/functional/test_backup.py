@@ -153,10 +153,14 @@ def reader_and_translator_view(app, data: dict[str, Any]) -> dict[str, Any]:
         "/en/feed.atom",
         "/ja/feed.atom",
         "/sitemap.xml",
+        "/sitemap-1.xml",
+        "/en/search?q=Pentagon",
+        "/ja/search?q=防衛",
     ):
         resp = client.get(path)
         assert resp.status_code == 200, path
         seen[path] = resp.get_data(as_text=True)
+    assert "<mark>" in seen["/en/search?q=Pentagon"]  # the search index came along
     for key in ("first", "second"):
         path = f"/api/v1/summaries/{data[key]['id']}"
         seen[path] = client.get(path, headers=liaison).json

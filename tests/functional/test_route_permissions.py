@@ -74,7 +74,15 @@ def world(make_app):
         "slug": created["slug"],
         "token_id": 1,  # the liaison's token made above
         "user_id": 3,  # the admin (disabling oneself is refused)
+        "year": 2026,
+        "month": 1,
+        "code": "jp",
+        "person": "Pete Hegseth",
+        "n": 1,
+        "job_id": 1,  # the machine translation job, done (retrying it is refused)
         "number": 1,  # the summary's first version
+        "photo_id": 1,  # no such photo: 404 where allowed
+        "name": "0" * 32 + "-480.webp",  # no such photo file
     }
     return app, emails, values
 

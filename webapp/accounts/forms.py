@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from webapp.core.locales import LOCALE_NAMES, LOCALES
 from webapp.core.permissions import TOKEN_SCOPES
 
 
@@ -68,3 +69,14 @@ class TokenForm(FlaskForm):
         option_widget=widgets.CheckboxInput(),
     )
     days = SelectField(_l("Expires after"), choices=EXPIRY_CHOICES, default="90")
+
+
+class LanguageForm(FlaskForm):
+    ui_locale = SelectField(
+        _l("Language of the staff pages"),
+        choices=[
+            SelectChoice("", _l("Follow my browser")),
+            *(SelectChoice(code, LOCALE_NAMES[code]) for code in LOCALES),
+        ],
+        default="",
+    )

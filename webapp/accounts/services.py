@@ -314,6 +314,13 @@ def exists(session: DbSession, email: str) -> bool:
     return session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
 
 
+def set_ui_locale(session: DbSession, user: User, locale: str | None) -> None:
+    """The staff pages' language for this person (None: follow the browser)."""
+    if locale is not None and locale not in LOCALES:
+        raise ValidationError({"ui_locale": str(_l("Locales are en or ja."))})
+    user.ui_locale = locale
+
+
 def list_users(session: DbSession) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
 

@@ -24,7 +24,13 @@ from flask_login import current_user, login_user, logout_user
 from webapp.accounts import services as users
 from webapp.accounts import sessions
 from webapp.accounts.current import acting_user
-from webapp.accounts.forms import SCOPE_LABELS, LoginForm, PasswordForm, TokenForm
+from webapp.accounts.forms import (
+    SCOPE_LABELS,
+    LanguageForm,
+    LoginForm,
+    PasswordForm,
+    TokenForm,
+)
 from webapp.accounts.models import User
 from webapp.core.errors import ValidationError
 from webapp.core.forms import SimpleForm
@@ -142,6 +148,7 @@ def _account_page(status: int = 200, **forms) -> ResponseReturnValue:
         tokens=users.list_tokens(db.session, user),
         scope_labels=SCOPE_LABELS,
         password_form=forms.get("password_form") or PasswordForm(),
+        language_form=LanguageForm(ui_locale=user.ui_locale or ""),
         token_form=forms.get("token_form") or TokenForm(),
         button=SimpleForm(),
         new_token=forms.get("new_token"),
@@ -176,6 +183,17 @@ def change_password() -> ResponseReturnValue:
             flash(_("Your password is changed. Your other sessions are signed out."))
             return redirect(url_for("auth.account"))
     return _account_page(422, password_form=form)
+
+
+@bp.post("/account/language")
+@requires(Permission.OWN_ACCOUNT)
+def set_language() -> ResponseReturnValue:
+    form = LanguageForm()
+    if form.validate_on_submit():
+        users.set_ui_locale(db.session, acting_user(), form.ui_locale.data or None)
+        db.session.commit()
+        flash(_("The staff pages now use the language you chose."))
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/sign-out-everywhere")

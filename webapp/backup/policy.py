@@ -45,6 +45,11 @@ POLICY: dict[str, Export | Skip] = {
     "revisions": Export(),
     "publications": Export(),
     "withdrawals": Export(),
+    "slug_redirects": Export(),
+    # The search index is derived from publications, but exporting it keeps a restore searchable
+    # at once (SQLite's FTS table follows its rows through triggers).
+    "search_documents": Export(),
+    "publication_tags": Export(),
     "segments": Export(),
     "translations": Export(),
     "segment_translations": Export(),
@@ -52,7 +57,10 @@ POLICY: dict[str, Export | Skip] = {
     "translation_memory": Export(),
     "glossary_terms": Export(),
     "jobs": Export(),
+    "workers": Skip("which worker processes are running; stale the moment it is copied"),
     "audit_events": Export(),
+    # The rows only: the image files live in PHOTOS_DIR; back that folder up beside the zip.
+    "photos": Export(),
 }
 
 # Tables named like these hold credentials or live state: skipped whatever POLICY says.

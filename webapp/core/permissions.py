@@ -32,6 +32,7 @@ class Permission(enum.StrEnum):
     SEE_JOBS = "see_jobs"
     SEE_AUDIT = "see_audit"
     OWN_ACCOUNT = "own_account"  # one's own password, sessions and API tokens
+    RENAME_PUBLISHED = "rename_published"  # change a published summary's address (301 stays)
 
 
 STAFF = frozenset({Permission.READ_SUMMARIES, Permission.OWN_ACCOUNT})
@@ -48,7 +49,7 @@ TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
     ),
     "write": frozenset({Permission.WRITE_SUMMARY, Permission.MANAGE_GLOSSARY}),
     "review": frozenset({Permission.REVIEW}),
-    "publish": frozenset({Permission.PUBLISH}),
+    "publish": frozenset({Permission.PUBLISH, Permission.RENAME_PUBLISHED}),
 }
 # Permissions whose object is a locale: the role row must name it (or no locale: all).
 LOCALE_SCOPED = frozenset({Permission.REVIEW})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
@@ -15,11 +16,13 @@ from webapp.core.errors import NotFound, NotReady, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
 from webapp.core.segment_keys import SegmentKey
+from webapp.photos import services as photos
 from webapp.publishing.models import Publication, Withdrawal
 from webapp.publishing.schemas import PublishIn, WithdrawIn
+from webapp.search import services as search_index
 from webapp.summaries.models import Revision, Summary
 from webapp.translation import segmentation
-from webapp.translation.models import Origin, SegmentStatus, TranslationStatus
+from webapp.translation.models import Origin, SegmentStatus, Translation, TranslationStatus
 
 
 def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str, Any]:
@@ -64,6 +67,7 @@ def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str
             }
             for i, q in enumerate(revision.quotes)
         ],
+        "photos": photos.published_photos(revision, lambda i, name, d: part("photo", i, name, d)),
     }
 
 
@@ -92,6 +96,8 @@ def publish(
     require(user, Permission.PUBLISH)
     locales = list(parse(PublishIn, {"locales": list(locales)}).locales)
     revision = summary.revision
+    if no_alt := photos.missing_alt_text(revision):
+        raise ValidationError(no_alt, " ".join(no_alt.values()))
     missing = [
         loc
         for loc in locales
@@ -111,10 +117,12 @@ def publish(
     for loc in dict.fromkeys(locales):
         if loc == summary.source_locale:
             content, machine = source_content(revision, loc), False
+            content["provenance"] = {"source_locale": loc, "origin": "source"}
         else:
             tr = next(t for t in summary.translations if t.locale == loc)
             content = translated_content(summary, loc)
             machine = any(st.origin == Origin.MT for st in tr.segments)
+            content["provenance"] = _provenance(summary, tr, machine)
         session.execute(
             update(Publication)
             .where(
@@ -142,6 +150,9 @@ def publish(
         session.flush()
         published.append(pub)
         _end_withdrawals(session, summary.id, loc)
+        search_index.index_publication(
+            session, pub, revision.countries, [p.get("name", "") for p in revision.participants]
+        )
     audit.record(session, user, "summary.publish", "summary", summary.id, locales=locales)
     return published
 
@@ -213,6 +224,22 @@ def _end_withdrawals(session: DbSession, summary_id: int, locale: str) -> None:
     )
 
 
+def move_address(session: DbSession, summary_id: int, slug: str) -> None:
+    """Point the current snapshots and standing withdrawals at a renamed summary's new slug."""
+    session.execute(
+        update(Publication)
+        .where(Publication.summary_id == summary_id, Publication.is_current.is_(True))
+        .values(slug=slug)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Withdrawal)
+        .where(Withdrawal.summary_id == summary_id, Withdrawal.ended_at.is_(None))
+        .values(slug=slug)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def withdrawal_for(session: DbSession, slug: str, locale: str) -> Withdrawal | None:
     """The standing withdrawal of this page, if readers should get 410 for it."""
     return session.scalar(
@@ -242,6 +269,15 @@ def ever_published(session: DbSession, summary_id: int) -> bool:
         session.scalar(select(Publication.id).where(Publication.summary_id == summary_id).limit(1))
         is not None
     )
+
+
+def _provenance(summary: Summary, tr: Translation, machine: bool) -> dict[str, Any]:
+    """Where a translated snapshot's text came from, frozen with it for the reader's page."""
+    return {
+        "source_locale": summary.source_locale,
+        "origin": "machine_reviewed" if machine else "human",
+        "reviewed_at": tr.approved_at.isoformat() if tr.approved_at else None,
+    }
 
 
 def _approved_for(summary: Summary, locale: str, revision: Revision) -> bool:
@@ -292,6 +328,69 @@ def get_publication(session: DbSession, slug: str, locale: str) -> Publication:
 def alternates(session: DbSession, pub: Publication) -> list[str]:
     """Other locales in which the same summary is published (for hreflang and the switcher)."""
     return [loc for loc in published_locales(session, pub.summary_id) if loc != pub.locale]
+
+
+def current_ids(session: DbSession, summary_id: int) -> dict[str, int]:
+    """Locale -> id of the current snapshot of one summary (switcher, hreflang, ETag)."""
+    rows = session.execute(
+        select(Publication.locale, Publication.id).where(
+            Publication.summary_id == summary_id, Publication.is_current.is_(True)
+        )
+    )
+    return {locale: pub_id for locale, pub_id in rows}
+
+
+def page_facts(session: DbSession, pub: Publication) -> dict[str, Any]:
+    """Dates, provenance and staleness a reader's page states about one snapshot.
+
+    `published_at` is the first publication in this locale, `updated_at` the current snapshot's
+    time when it came later; for a translation, `original` is the source-language snapshot and
+    `original_updated_at` is set when that was republished from a newer revision afterwards.
+    """
+    first = session.scalar(
+        select(func.min(Publication.published_at)).where(
+            Publication.summary_id == pub.summary_id, Publication.locale == pub.locale
+        )
+    )
+    first = first or pub.published_at
+    provenance = dict(pub.content.get("provenance") or {})
+    if "source_locale" not in provenance:  # snapshots made before provenance was recorded
+        provenance["source_locale"] = session.scalar(
+            select(Summary.source_locale).where(Summary.id == pub.summary_id)
+        )
+        provenance["origin"] = (
+            "source"
+            if provenance["source_locale"] == pub.locale
+            else "machine_reviewed"
+            if pub.machine_assisted
+            else "human"
+        )
+    reviewed = provenance.get("reviewed_at")
+    original = None
+    original_updated_at = None
+    if provenance["source_locale"] != pub.locale:
+        original = session.scalar(
+            select(Publication).where(
+                Publication.summary_id == pub.summary_id,
+                Publication.locale == provenance["source_locale"],
+                Publication.is_current.is_(True),
+            )
+        )
+        if (
+            original is not None
+            and original.revision_id != pub.revision_id
+            and original.published_at > pub.published_at
+        ):
+            original_updated_at = original.published_at
+    return {
+        "published_at": first,
+        "updated_at": pub.published_at if pub.published_at > first else None,
+        "source_locale": provenance["source_locale"],
+        "origin": provenance["origin"],
+        "reviewed_at": datetime.fromisoformat(reviewed) if reviewed else None,
+        "original": original,
+        "original_updated_at": original_updated_at,
+    }
 
 
 def published_locales_for_slug(session: DbSession, slug: str) -> list[str]:

@@ -17,6 +17,7 @@ from webapp.core.api import (
 )
 from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
+from webapp.photos.api import photo_list
 from webapp.publishing import services as publishing
 from webapp.summaries import history
 from webapp.summaries import services as summaries
@@ -25,6 +26,7 @@ from webapp.summaries.schemas import (
     RestoreIn,
     RevisionListOut,
     RevisionOut,
+    SlugIn,
     SummaryIn,
     SummaryOut,
     SummaryPatch,
@@ -44,6 +46,7 @@ def summary_out(summary: Summary) -> SummaryOut:
                 t.locale: {"id": t.id, "status": str(t.status)} for t in summary.translations
             },
             "published_locales": publishing.published_locales(db.session, summary.id),
+            "photos": photo_list(summary),
         }
     )
 
@@ -64,6 +67,21 @@ def create_summary():
     summary = summaries.create_summary(db.session, json_object(), acting_user())
     db.session.commit()
     return _answer(summary, 201)
+
+
+@bp.post("/summaries/<id:summary_id>/slug")
+@requires(Permission.WRITE_SUMMARY)
+@operation(
+    _l("Change the address (once published: administrators only; the old one redirects)"),
+    body=SlugIn,
+    responses={200: SummaryOut},
+)
+def change_slug(summary_id: int):
+    summary = summaries.get_summary(db.session, summary_id)
+    wanted = json_body(SlugIn)
+    summaries.change_slug(db.session, summary, wanted.slug, acting_user())
+    db.session.commit()
+    return _answer(summary)
 
 
 @bp.delete("/summaries/<id:summary_id>")

@@ -21,7 +21,15 @@ from wtforms.widgets import HiddenInput
 
 from webapp.core.locales import LOCALE_NAMES, LOCALES
 from webapp.core.schemas import INT32_MAX
-from webapp.summaries.schemas import MAX_BODY, MAX_ITEMS, MAX_LEDE, MAX_QUOTE, MAX_SHORT, MAX_TITLE
+from webapp.summaries.schemas import (
+    MAX_BODY,
+    MAX_ITEMS,
+    MAX_LEDE,
+    MAX_QUOTE,
+    MAX_SHORT,
+    MAX_SLUG,
+    MAX_TITLE,
+)
 
 
 class ParticipantRow(Form):
@@ -91,3 +99,22 @@ class DeskFilterForm(FlaskForm):
     country = SelectField(_l("Country"), choices=[], default="")
     since = DateField(_l("Met from"), validators=[Optional()])
     until = DateField(_l("Met until"), validators=[Optional()])
+
+
+class ImportReleaseForm(FlaskForm):
+    text = TextAreaField(
+        _l("Release text"),
+        validators=[DataRequired(), Length(max=MAX_BODY)],
+        description=_l(
+            "Paste the whole release: headline, dateline, paragraphs, quotes, photo blocks with "
+            "Credit: and VIRIN: lines, related stories. You check everything before saving."
+        ),
+    )
+
+
+class SlugForm(FlaskForm):
+    slug = StringField(
+        _l("Address"),
+        validators=[DataRequired(), Length(max=MAX_SLUG)],
+        description=_l("Lowercase letters, digits and hyphens, as in /en/summaries/ADDRESS."),
+    )

@@ -72,6 +72,8 @@ class Revision(Model):
     countries: Mapped[list[str]] = mapped_column(JSON, default=list)
     participants: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     quotes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # [{id, caption, alt, credit, image_id}] in reading order; the files are `photos.Photo` rows.
+    photos: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -81,3 +83,16 @@ class Revision(Model):
         order_by="Segment.position",
         lazy="selectin",
     )
+
+
+class SlugRedirect(Model):
+    """An address a summary was published under before an administrator renamed it (301)."""
+
+    __tablename__ = "slug_redirects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_slug: Mapped[str] = mapped_column(String(120), unique=True)
+    summary_id: Mapped[int] = mapped_column(
+        ForeignKey("summaries.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

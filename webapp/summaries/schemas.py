@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 from webapp.core.countries import country_codes
 from webapp.core.locales import LocaleCode
 from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, SingleLine, Version
+from webapp.photos.schemas import PhotoOut
 
 MAX_TITLE = 300
 MAX_SHORT = 300
@@ -143,6 +144,7 @@ class SummaryOut(OutputModel):
     countries: list[str]
     translations: dict[str, TranslationRef]
     published_locales: list[str]
+    photos: list[PhotoOut] = []
 
 
 class RevisionOut(OutputModel):
@@ -169,3 +171,9 @@ class RestoreIn(InputModel):
     """The summary version the restore is based on (or send If-Match)."""
 
     version: Version | None = None
+
+
+class SlugIn(InputModel):
+    """A summary's new address: lowercase letters, digits and single hyphens."""
+
+    slug: Slug

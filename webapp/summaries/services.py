@@ -19,8 +19,8 @@ from webapp.core.db import DbSession, rowcount, utcnow
 from webapp.core.errors import NotFound, PreconditionFailed, Refused, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
-from webapp.summaries.models import Revision, Summary
-from webapp.summaries.schemas import MAX_SLUG, SummaryFields, SummaryIn, SummaryPatch
+from webapp.summaries.models import Revision, SlugRedirect, Summary
+from webapp.summaries.schemas import MAX_SLUG, SlugIn, SummaryFields, SummaryIn, SummaryPatch
 from webapp.translation import workflow as translation
 
 # An automatic slug stops at a word boundary within this length (the column holds MAX_SLUG).
@@ -125,6 +125,45 @@ def update_summary(
     return summary
 
 
+def change_slug(session: DbSession, summary: Summary, wanted: object, user: User) -> Summary:
+    """Give a summary a new address.
+
+    Until its first publication a liaison may change it freely; afterwards only an
+    administrator may, and the old address keeps answering with a permanent redirect.
+    """
+    from webapp.publishing import services as publishing
+
+    require(user, Permission.WRITE_SUMMARY)
+    slug = parse(SlugIn, {"slug": wanted}).slug
+    if slug == summary.slug:
+        return summary
+    taken = session.scalar(select(Summary.id).where(Summary.slug == slug))
+    redirected = session.scalar(
+        select(SlugRedirect.summary_id).where(SlugRedirect.old_slug == slug)
+    )
+    if taken is not None or (redirected is not None and redirected != summary.id):
+        raise ValidationError({"slug": str(_l("This slug is already taken."))})
+    old = summary.slug
+    if publishing.ever_published(session, summary.id):
+        require(user, Permission.RENAME_PUBLISHED)
+        session.execute(delete(SlugRedirect).where(SlugRedirect.old_slug == slug))
+        session.add(SlugRedirect(old_slug=old, summary_id=summary.id))
+        publishing.move_address(session, summary.id, slug)
+    summary.slug = slug
+    session.flush()
+    audit.record(session, user, "summary.slug", "summary", summary.id, before=old, after=slug)
+    return summary
+
+
+def redirect_for(session: DbSession, slug: str) -> str | None:
+    """The current slug of a summary once published as `slug`, if it was renamed."""
+    return session.scalar(
+        select(Summary.slug)
+        .join(SlugRedirect, SlugRedirect.summary_id == Summary.id)
+        .where(SlugRedirect.old_slug == slug)
+    )
+
+
 def delete_summary(session: DbSession, summary: Summary, user: User) -> None:
     """Delete a summary that readers never saw; a published one is withdrawn, never deleted."""
     from webapp.publishing import services as publishing
@@ -191,6 +230,8 @@ def _add_revision(
         countries=data["countries"],
         participants=data["participants"],
         quotes=data["quotes"],
+        # Photos change through `photos.services`; a text edit keeps them as they are.
+        photos=list(summary.current_revision.photos) if summary.current_revision else [],
         created_by_id=author.id,
     )
     session.add(revision)

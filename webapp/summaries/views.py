@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,9 +19,9 @@ from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
-from webapp.summaries import desk, history
+from webapp.summaries import desk, history, importer
 from webapp.summaries import services as summaries
-from webapp.summaries.forms import DeskFilterForm, SummaryForm
+from webapp.summaries.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
 from webapp.summaries.models import Summary
 
 bp = Blueprint("summaries", __name__, url_prefix="/manage", template_folder="templates")
@@ -174,6 +176,45 @@ def new_summary():
     return render_template("summaries/edit.html", form=form, summary=None), status
 
 
+@bp.route("/summaries/import", methods=["GET", "POST"])
+@requires(Permission.WRITE_SUMMARY)
+def import_release():
+    """Paste an official release; get the new-summary form filled in to check and save."""
+    form = ImportReleaseForm()
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template("summaries/import.html", form=form), status
+    found = importer.parse_release(form.text.data or "")
+    draft = _new_form()
+    _fill(
+        draft,
+        {
+            "source_locale": found["source_locale"],
+            "title": found["title"],
+            "meeting_date": _date_or_none(found["meeting_date"]),
+            "location": found["location"],
+            "lede": found["lede"],
+            "body": found["body"],
+            "participants": [{}],
+            "quotes": found["quotes"] or [{}],
+        },
+    )
+    return render_template(
+        "summaries/edit.html",
+        form=draft,
+        summary=None,
+        imported=found,
+        form_action=url_for("summaries.new_summary"),
+    )
+
+
+def _date_or_none(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 @bp.get("/summaries/<id:summary_id>")
 @requires(Permission.READ_SUMMARIES)
 def summary(summary_id: int):
@@ -192,7 +233,29 @@ def summary(summary_id: int):
         publish_form=PublishForm(),
         withdraw_form=withdraw_form,
         delete_form=SimpleForm(),
+        slug_form=SlugForm(slug=summary.slug),
     )
+
+
+@bp.post("/summaries/<id:summary_id>/slug")
+@requires(Permission.WRITE_SUMMARY)
+def change_slug(summary_id: int):
+    summary = db.get_or_404(Summary, summary_id)
+    form = SlugForm()
+    if form.validate_on_submit():
+        try:
+            summaries.change_slug(db.session, summary, form.slug.data, current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            fields = getattr(exc, "fields", {})
+            flash(" ".join(fields.values()) or exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The address is now %(slug)s.", slug=summary.slug))
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "error")
+    return redirect(url_for("summaries.summary", summary_id=summary_id))
 
 
 @bp.get("/summaries/<id:summary_id>/history")

@@ -1,0 +1,117 @@
+"""The release importer on texts shaped like the seed (including one with missing parts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from webapp.core.schemas import parse
+from webapp.summaries.importer import parse_release
+from webapp.summaries.schemas import SummaryIn
+
+RELEASES = Path(__file__).resolve().parent.parent / "fixtures" / "releases"
+SEED = Path("/work/shared/seeds/000_f3be9ecf279208e2.txt")
+
+
+def draft_fields(found: dict) -> dict:
+    """The part of the result that the new-summary form takes."""
+    keys = ("source_locale", "title", "meeting_date", "location", "lede", "body", "quotes")
+    return {k: found[k] for k in keys}
+
+
+def test_a_release_with_dateline_photo_quotes_and_related_stories():
+    found = parse_release((RELEASES / "en_dateline_related.txt").read_text())
+    assert found["title"] == "Defense Chiefs Agree to Expand Joint Exercises"
+    assert (found["location"], found["meeting_date"]) == ("Tokyo", "2026-03-03")
+    assert found["lede"].startswith("The U.S. secretary of war and Japan's defense minister met")
+    assert found["quotes"] == [
+        {
+            "speaker": "Koizumi",
+            "text": "We will train together more often and in more places than before",
+        },
+        {"speaker": "Hegseth", "text": "Deterrence is built in the field, not only at the table"},
+    ]
+    assert found["photos"] == [
+        {
+            "alt": "Two officials walk past an honor guard in dress uniforms on a parade ground.",
+            "title": "Honor Guard",
+            "caption": "Secretary of War Pete Hegseth reviews an honor guard with Japan's Defense "
+            "Minister Shinjirō Koizumi in Tokyo, March 3, 2026.",
+            "credit": "Army Sgt. Jane Example",
+            "image_id": "260303-A-XY123-0042",
+        }
+    ]
+    assert found["related"] == [
+        "Hegseth Hosts Japanese Counterpart at Pentagon",
+        "Allies Review Indo-Pacific Posture",
+    ]
+    assert "Credit:" not in found["body"] and found["body"].count("\n\n") == 2
+    parse(SummaryIn, draft_fields(found))  # a valid create payload as it stands
+
+
+def test_a_japanese_release():
+    found = parse_release((RELEASES / "ja_release.txt").read_text())
+    assert found["source_locale"] == "ja"
+    assert found["title"] == "日米防衛相会談の概要"
+    assert found["meeting_date"] == "2026-01-15"
+    assert found["quotes"] == [
+        {"speaker": "ヘグセス", "text": "同盟をあらゆる面で強化していく"},
+        {"speaker": "小泉", "text": "朝の合同訓練で同盟の絆を実感した"},
+    ]
+    assert found["photos"][0]["credit"] == "防衛省"
+    assert found["photos"][0]["title"] == "国防総省での会談"
+    assert found["photos"][0]["alt"] == "両氏が握手する様子。"
+
+
+def test_missing_parts_are_left_empty_and_nothing_is_lost():
+    text = (RELEASES / "missing_parts.txt").read_text()
+    found = parse_release(text)
+    assert found["title"] == "Readout of a Call Between Defense Leaders"
+    assert found["meeting_date"] == "" and found["location"] == ""
+    assert found["photos"] == [] and found["quotes"] == [] and found["related"] == []
+    assert found["unrecognised"] == ["| Item | Status |", "Contact: press office, extension 1234"]
+    for line in found["unrecognised"]:
+        assert line in found["body"]  # kept for the liaison to decide
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed documents are not on this machine")
+def test_the_seed_release():
+    found = parse_release(SEED.read_text())
+    assert found["title"] == "Hegseth Hosts Japanese Counterpart at Pentagon"
+    assert found["meeting_date"] == "2026-01-15"
+    assert [p["image_id"] for p in found["photos"]] == [
+        "260115-D-PM193-3130",
+        "260115-D-PM193-3192",
+        "260115-D-PM193-1533",
+    ]
+    assert [q["speaker"] for q in found["quotes"]] == ["Hegseth", "Hegseth", "Koizumi"]
+    assert len(found["skipped"]) == 6 and found["unrecognised"] == []
+    assert parse(SummaryIn, draft_fields(found)).title == found["title"]
+
+
+def test_the_import_page_fills_the_new_summary_form_to_check_and_save(app, client):
+    from pathlib import Path
+
+    from tests.conftest import csrf_token
+    from tests.factories import make_user
+    from tests.functional.test_sessions_and_login import sign_in
+
+    sign_in(client, make_user(app, "liaison"))
+    page = client.get("/manage/summaries/import").get_data(as_text=True)
+    release = (
+        Path(__file__).parent.parent / "fixtures/releases/en_dateline_related.txt"
+    ).read_text()
+    resp = client.post(
+        "/manage/summaries/import", data={"text": release, "csrf_token": csrf_token(page)}
+    )
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert 'action="/manage/summaries/new"' in html
+    assert 'name="location" type="text" value="Tokyo"' in html
+    assert "Photos waiting for their files" in html and "VIRIN" in html
+    assert 'id="quotes-0-text"' in html
+    empty = client.post(
+        "/manage/summaries/import", data={"text": "", "csrf_token": csrf_token(page)}
+    )
+    assert empty.status_code == 422

@@ -1,0 +1,166 @@
+"""Read the text of an official release into a draft summary (pure: text in, plain data out).
+
+Recognised: the headline, a dateline (``WASHINGTON, Jan. 15, 2026 —`` or a date in the text),
+paragraphs, quotes with their speakers ("…," Hegseth said. / 「…」と述べた), photo blocks (alt
+text, title, caption, ``Credit:`` and ``VIRIN:`` lines) and a "Related Stories" list. Website
+chrome (the .gov banner) is set aside in ``skipped``; anything else that is not prose stays in the
+body and is listed in ``unrecognised``, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for m in names
+}
+_EN_DATE = re.compile(r"\b([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})\b")
+_JA_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .,'-]{2,60}?)(?:, (?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}))?\s*[—–]\s+"
+)
+_CHROME = re.compile(
+    r"^(An official website of the United States Government|Here's how you know|"
+    r"Official websites use \.gov|\.gov website belongs to|Secure \.gov websites use HTTPS|"
+    r"A lock \()",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(r"^(?:Credit|Photo credit|写真)\s*[:：]\s*(.+)$", re.IGNORECASE)
+_VIRIN = re.compile(r"^(?:VIRIN|Image ID)\s*[:：]\s*(\S.*)$", re.IGNORECASE)
+_RELATED = re.compile(r"^(Related Stories|Related|関連記事)\s*$", re.IGNORECASE)
+_EN_QUOTE = re.compile(
+    r"[\"“](?P<text>[^\"”]{8,}?)[,.]?[\"”],?\s+(?P<speaker>(?:[A-Z][\w.'-]*\s?){1,4}?)\s+"
+    r"(?:said|told|added|says)\b"
+)
+_JA_QUOTE = re.compile(
+    r"(?:(?P<speaker>[^、。「」\s]{1,20}?)(?:氏|長官|大臣|大統領|首相)?は)?「(?P<text>[^」]{4,})」と(?:述べた|語った|強調した|話した)"
+)
+
+
+def _date(text: str) -> str:
+    for m in _EN_DATE.finditer(text):
+        month = _MONTHS.get(m[1].lower().rstrip("."))
+        if month:
+            try:
+                return date(int(m[3]), month, int(m[2])).isoformat()
+            except ValueError:
+                continue
+    ja = _JA_DATE.search(text)
+    if ja:
+        try:
+            return date(int(ja[1]), int(ja[2]), int(ja[3])).isoformat()
+        except ValueError:
+            pass
+    return ""
+
+
+def _blocks(text: str) -> list[list[str]]:
+    blocks, current = [], []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _photo(lines: list[str]) -> dict[str, str] | None:
+    """A block with a Credit: or VIRIN: line: [alt] [title] caption, Credit:, VIRIN:."""
+    credit = next((m[1] for m in map(_CREDIT.match, lines) if m), "")
+    image_id = next((m[1] for m in map(_VIRIN.match, lines) if m), "")
+    if not credit and not image_id:
+        return None
+    words = [ln for ln in lines if not _CREDIT.match(ln) and not _VIRIN.match(ln)]
+    caption = words[-1] if words else ""
+    before = words[:-1]
+    title = before[-1] if before and not before[-1].endswith((".", "。")) else ""
+    if title:
+        before = before[:-1]
+    return {
+        "alt": " ".join(before),
+        "title": title,
+        "caption": caption,
+        "credit": credit,
+        "image_id": image_id,
+    }
+
+
+def _is_prose(line: str) -> bool:
+    return len(line) > 40 and line.rstrip()[-1:] in '.。!?！？"”」'
+
+
+def parse_release(text: str) -> dict[str, Any]:
+    """A draft summary from a release's text, shaped like the create payload plus what was seen."""
+    is_ja = len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]", text)) > len(text) // 10
+    out: dict[str, Any] = {
+        "source_locale": "ja" if is_ja else "en",
+        "title": "",
+        "meeting_date": _date(text),
+        "location": "",
+        "lede": "",
+        "body": "",
+        "quotes": [],
+        "photos": [],
+        "related": [],
+        "unrecognised": [],
+        "skipped": [],
+    }
+    paragraphs: list[str] = []
+    related = False
+    for block in _blocks(text):
+        if related:
+            out["related"].extend(block)
+            continue
+        if all(_CHROME.match(ln) for ln in block):
+            out["skipped"].extend(block)
+            continue
+        if _RELATED.match(block[0]):
+            related = True
+            out["related"].extend(block[1:])
+            continue
+        if (photo := _photo(block)) is not None:
+            out["photos"].append(photo)
+            continue
+        joined = " ".join(block)
+        if not out["title"] and (not _is_prose(joined) or len(joined) <= 150):
+            out["title"] = joined
+            continue
+        if not out["lede"]:
+            if m := _DATELINE.match(joined):
+                out["location"] = m["place"].strip().title()
+                if m["date"]:
+                    out["meeting_date"] = _date(m["date"]) or out["meeting_date"]
+                joined = joined[m.end() :]
+            out["lede"] = joined
+            continue
+        if not _is_prose(joined):
+            out["unrecognised"].append(joined)
+        paragraphs.append(joined)
+        for m in (_JA_QUOTE if is_ja else _EN_QUOTE).finditer(joined):
+            speaker = (m["speaker"] or "").strip()
+            out["quotes"].append({"speaker": speaker, "text": m["text"].strip()})
+    out["body"] = "\n\n".join(paragraphs)
+    return out
