@@ -9,7 +9,9 @@ from flask_babel import get_locale
 from wtforms.fields.choices import SelectChoice
 
 # CLDR also names regions and groupings with two letters that are not countries.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"})
+_NOT_COUNTRIES = frozenset({"CQ", "EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"})
+# The two countries nearly every summary names come first in the lists.
+FIRST = ("JP", "US")
 
 
 @cache
@@ -26,7 +28,12 @@ def country_codes() -> frozenset[str]:
 def country_choices() -> list[SelectChoice]:
     """Codes with names in the UI language, sorted by name (for select boxes)."""
     names = get_locale().territories
-    return sorted(
-        (SelectChoice(code, names.get(code, code)) for code in country_codes()),
+    rest = sorted(
+        (
+            SelectChoice(code, names.get(code, code))
+            for code in country_codes()
+            if code not in FIRST
+        ),
         key=lambda choice: str(choice.label),
     )
+    return [SelectChoice(code, names.get(code, code)) for code in FIRST] + rest
