@@ -284,3 +284,13 @@ def test_an_admin_disables_and_enables_a_user_from_the_users_page(app, client, l
     post_form(client, "/admin/users/", f"/admin/users/{liaison_id}/enable")
     assert sign_in(app.test_client(), liaison).status_code == 302
     assert post_form(client, "/admin/users/", "/admin/users/999/disable").status_code == 404
+
+
+def test_a_long_passphrase_is_accepted_not_a_500(app, runner):
+    """zxcvbn refuses more than 72 characters; only its first 72 are scored."""
+    phrase = "granite lantern orbit meadow " * 7  # 203 characters
+    result = runner.invoke(
+        args=["users", "create", "long@example.org", "--role", "liaison", "--password", phrase]
+    )
+    assert result.exit_code == 0, result.output
+    assert sign_in(app.test_client(), "long@example.org", phrase).status_code == 302

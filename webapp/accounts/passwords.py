@@ -21,7 +21,8 @@ MIN_LENGTH = 12
 MAX_LENGTH = 1024  # argon2 takes any length; this bounds the work one request can cause
 # zxcvbn's score: 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
 MIN_SCORE = 3
-UNUSABLE = "!"  # a stored value no password verifies against (exported or disabled accounts)
+UNUSABLE = "!"
+ZXCVBN_MAX = 72  # a stored value no password verifies against (exported or disabled accounts)
 
 HASHER = PasswordHasher()  # argon2id with the RFC 9106 low-memory parameters
 
@@ -78,8 +79,8 @@ def problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str | None:
     from zxcvbn import zxcvbn
 
     inputs = [part for value in user_inputs for part in value.replace("@", " ").split()]
-    # zxcvbn's cost grows with length; its first 100 characters decide the score anyway.
-    if zxcvbn(password[:100], user_inputs=[*inputs, "kakehashi"])["score"] < MIN_SCORE:
+    # zxcvbn refuses more than 72 characters (its cost grows with length); the first 72 decide.
+    if zxcvbn(password[:ZXCVBN_MAX], user_inputs=[*inputs, "kakehashi"])["score"] < MIN_SCORE:
         return str(
             _l(
                 "This password is too easy to guess. Avoid common passwords, names, repeats "
