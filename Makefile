@@ -7,8 +7,6 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
-TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-export TEST_POSTGRES_URL
 
 .PHONY: install run test lint catalogs translations-update bench clean browser
 
@@ -45,10 +43,11 @@ run: install
 	  $(FLASK) worker & \
 	  $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
+# Every test on SQLite, then again on PostgreSQL in a database of its own (tests/run_both.py).
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/python tests/run_both.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
