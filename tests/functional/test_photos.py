@@ -287,6 +287,8 @@ def test_alt_text_is_required_before_publishing_and_readers_get_a_figure(client,
     assert f'srcset="{photo["files"][0]["url"]} 480w' in page
     assert "Pentagon meeting." in page and "Alexander Kubitza" in page
     assert "260115-D-PM193-3130" in page
+    assert '<meta property="og:image" content="http://127.0.0.1:5000/photos/' in page
+    assert '<meta property="og:image:alt" content="Two men stand for the anthems.">' in page
     # Removing a photo that readers see keeps its files until the next publish.
     client.delete(f"/api/v1/summaries/{created['id']}/photos/{photo['id']}", headers=liaison)
     assert get_file(client, photo["url"]).status_code == 200
