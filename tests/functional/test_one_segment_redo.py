@@ -119,3 +119,23 @@ def test_history_page_restores_an_earlier_text(client, page):
         data={"csrf_token": csrf_token(text), "change_id": "x", "version": current},
     )
     assert bad.status_code == 422
+
+
+def test_without_a_model_the_machine_draft_button_is_disabled_and_says_why(make_app, tmp_path):
+    app = make_app(ARGOS_PACKAGES_DIR=str(tmp_path / "no-models"))
+    client = app.test_client()
+    liaison = staff_headers(app, "liaison")
+    created = client.post("/api/v1/summaries", json=summary_payload(), headers=liaison).json
+    make_user(app, "translator", ["ja"])
+    login(client, "translator-ja@example.org")
+    html = client.get(f"/review/translations/{created['translations']['ja']['id']}").get_data(
+        as_text=True
+    )
+    button = re.search(r"<button[^>]*data-machine[^>]*>", html, re.S).group(0)
+    assert "disabled" in button and "No machine translation model is installed" in button
+
+
+def test_with_a_model_the_machine_draft_button_is_enabled(client, page):
+    html = client.get(f"/review/translations/{page}").get_data(as_text=True)
+    button = re.search(r"<button[^>]*data-machine[^>]*>", html, re.S).group(0)
+    assert "disabled" not in button

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +25,7 @@ from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, require, requires
 from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
+from webapp.mt.engines import engine_for
 from webapp.translation import history, presence, quality, review, worklist, workspace
 from webapp.translation import workflow as translation
 from webapp.translation.forms import SegmentForm
@@ -80,6 +90,7 @@ def _page(tr: Translation, problem: dict | None = None, status: int = 200):
         weakest=weakest,
         confidence=quality.confidence,
         action_form=SimpleForm(),
+        machine_ready=engine_for(current_app).can_translate(tr.summary.source_locale, tr.locale),
     ), status
 
 
