@@ -6,7 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from webapp.accounts import services as users
-from webapp.core.cli import fail
+from webapp.accounts.models import Role
+from webapp.core.cli import committed, fail
 from webapp.core.errors import DomainError
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import TOKEN_SCOPES
@@ -22,7 +23,7 @@ users_cli = AppGroup("users", help="Manage staff accounts.")
     "roles",
     multiple=True,
     required=True,
-    type=click.Choice(["liaison", "translator", "admin"]),
+    type=click.Choice([role.value for role in Role]),
 )
 @click.option(
     "--locale",
@@ -35,12 +36,8 @@ users_cli = AppGroup("users", help="Manage staff accounts.")
 @click.option("--name", default="")
 def create_user(email, roles, locales, password, name):
     """Create a staff account."""
-    try:
+    with committed():
         user = users.create_user(db.session, email, password, list(roles), list(locales), name)
-    except DomainError as exc:
-        db.session.rollback()
-        fail(_fields(exc), 2)
-    db.session.commit()
     click.echo(f"Created {user.email} ({', '.join(user.role_names)}).")
 
 
@@ -51,7 +48,7 @@ def create_user(email, roles, locales, password, name):
     "roles",
     multiple=True,
     required=True,
-    type=click.Choice(["liaison", "translator", "admin"]),
+    type=click.Choice([role.value for role in Role]),
 )
 @click.option(
     "--locale",
@@ -63,12 +60,8 @@ def create_user(email, roles, locales, password, name):
 def set_roles(email, roles, locales):
     """Replace EMAIL's roles (audited); they apply from the user's next request."""
     user = _user_or_fail(email)
-    try:
+    with committed():
         users.set_roles(db.session, user, list(roles), list(locales))
-    except DomainError as exc:
-        db.session.rollback()
-        fail(_fields(exc), 2)
-    db.session.commit()
     click.echo(f"{user.email} now has: {', '.join(user.role_names)}.")
 
 
@@ -92,14 +85,10 @@ def set_roles(email, roles, locales):
 def create_token(email, name, scopes, days):
     """Print a new API token for EMAIL (shown once; only its hash is stored)."""
     user = _user_or_fail(email)
-    try:
+    with committed():
         token = users.issue_token(
             db.session, user, name=name, scopes=list(scopes) or None, days=days or None
         )
-    except DomainError as exc:
-        db.session.rollback()
-        fail(_fields(exc), 2)
-    db.session.commit()
     click.echo(token)
 
 
@@ -123,12 +112,8 @@ def list_tokens(email):
 def revoke_token(email, name):
     """Revoke one of EMAIL's API tokens, or all of them."""
     user = _user_or_fail(email)
-    try:
+    with committed():
         count = users.revoke_token(db.session, user, name=name)
-    except DomainError as exc:
-        db.session.rollback()
-        fail(exc.message, 2)
-    db.session.commit()
     click.echo(f"Revoked {count} token(s) of {user.email}.")
 
 
@@ -136,20 +121,21 @@ def revoke_token(email, name):
 @click.argument("email")
 def disable(email):
     """Disable EMAIL: sessions and tokens stop at once; nothing is deleted."""
-    user = _user_or_fail(email)
-    users.set_active(db.session, user, False, actor=None)
-    db.session.commit()
-    click.echo(f"Disabled {user.email}.")
+    _set_active(email, False)
 
 
 @users_cli.command("enable")
 @click.argument("email")
 def enable(email):
     """Enable EMAIL again (they sign in anew; old sessions stay ended)."""
+    _set_active(email, True)
+
+
+def _set_active(email: str, active: bool) -> None:
     user = _user_or_fail(email)
-    users.set_active(db.session, user, True, actor=None)
-    db.session.commit()
-    click.echo(f"Enabled {user.email}.")
+    with committed():
+        users.set_active(db.session, user, active, actor=None)
+    click.echo(f"{'Enabled' if active else 'Disabled'} {user.email}.")
 
 
 @users_cli.command("set-password")
@@ -158,12 +144,8 @@ def enable(email):
 def set_password(email, password):
     """Set EMAIL's password (after an import, or when they forgot it); their sessions end."""
     user = _user_or_fail(email)
-    try:
+    with committed():
         users.set_password(db.session, user, password)
-    except DomainError as exc:
-        db.session.rollback()
-        fail(_fields(exc), 2)
-    db.session.commit()
     click.echo(f"Password set for {user.email}; their sessions are signed out.")
 
 
@@ -172,11 +154,6 @@ def _user_or_fail(email: str):
         return users.find_user(db.session, email)
     except DomainError as exc:
         fail(exc.message, 2)
-
-
-def _fields(exc: DomainError) -> str:
-    fields = getattr(exc, "fields", {})
-    return "; ".join(f"{k}: {v}" for k, v in fields.items()) or exc.message
 
 
 def init_app(app) -> None:
