@@ -219,13 +219,29 @@ class ArgosEngine(MTEngine):
         self.max_batch_size = max_batch_size
         self.inter_threads = inter_threads
         self.intra_threads = intra_threads
+        self._listed: tuple[int, dict[tuple[str, str], InstalledPackage]] | None = None
+
+    def _newest(self) -> dict[tuple[str, str], InstalledPackage]:
+        """The newest package of each pair, read again only when the folder changed.
+
+        `flask mt install` renames package folders in and out, which changes the folder's
+        mtime, so the review page and every job no longer re-read each metadata.json.
+        """
+        try:
+            stamp = self.packages_dir.stat().st_mtime_ns
+        except OSError:
+            return {}
+        if self._listed is None or self._listed[0] != stamp:
+            # list_packages sorts newest last, so the dict keeps the newest version of each pair.
+            packages = list_packages(self.packages_dir)
+            self._listed = (stamp, {(p.from_code, p.to_code): p for p in packages})
+        return self._listed[1]
 
     def _route(self, source: str, target: str) -> list[InstalledPackage] | None:
         """Pick the newest direct package, else two legs through English, else None."""
         if source == target:
             return None
-        # list_packages sorts newest last, so the dict keeps the newest version of each pair.
-        newest = {(p.from_code, p.to_code): p for p in list_packages(self.packages_dir)}
+        newest = self._newest()
         if (source, target) in newest:
             return [newest[source, target]]
         first, second = newest.get((source, PIVOT)), newest.get((PIVOT, target))

@@ -335,3 +335,17 @@ def test_suppressed_renderings_are_not_produced(engine: ArgosEngine) -> None:
     first_words = plain.split()[:1] or [plain[:2]]
     ((avoided, _score),) = engine.translate_scored([text], "en", "ja", suppress=first_words)
     assert plain and avoided != plain
+
+
+def test_the_engine_sees_a_package_installed_after_it_first_looked(
+    argos_archives: dict,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The package list is cached by the folder's mtime: an install must still show at once."""
+    folder = tmp_path / "packages"
+    folder.mkdir()
+    engine = ArgosEngine(folder)
+    assert not engine.can_translate("en", "ja")
+    install_package(argos_archives[("en", "ja")], folder)
+    assert engine.can_translate("en", "ja")
+    assert not engine.can_translate("ja", "en")
