@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from webapp.accounts import passwords, sessions
 from webapp.accounts.models import ApiToken, Role, User, UserRole
@@ -204,10 +204,6 @@ def find_user(session: DbSession, email: str) -> User:
     return user
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_token(
     session: DbSession,
     user: User,
@@ -240,7 +236,7 @@ def issue_token(
     token = "kk_" + secrets.token_urlsafe(32)
     row = ApiToken(
         user_id=user.id,
-        token_hash=_digest(token),
+        token_hash=sessions.digest(token),
         name=name or f"token-{secrets.token_hex(3)}",
         scopes=" ".join(scope for scope in TOKEN_SCOPES if scope in chosen),
         expires_at=utcnow() + timedelta(days=days) if days is not None else None,
@@ -268,7 +264,11 @@ def token_for(session: DbSession, token: str) -> ApiToken | None:
     """
     if not storable(token) or len(token) > 200:
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    row = session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == sessions.digest(token))
+    )
     now = utcnow()
     if row is None or not row.user.active or (row.expires_at and row.expires_at <= now):
         return None
@@ -311,7 +311,7 @@ def revoke_token(
 
 
 def exists(session: DbSession, email: str) -> bool:
-    return session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
+    return id_for_email(session, email) is not None
 
 
 def set_ui_locale(session: DbSession, user: User, locale: str | None) -> None:

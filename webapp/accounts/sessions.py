@@ -12,6 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from webapp.accounts.models import User, UserSession
 from webapp.core.db import DbSession, rowcount, utcnow
@@ -21,8 +22,9 @@ from webapp.core.db import DbSession, rowcount, utcnow
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+def digest(secret: str) -> str:
+    """SHA-256 of a bearer secret (session key or API token): what the database keeps."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def start(session: DbSession, user: User, *, user_agent: str = "", address: str = "") -> str:
@@ -31,7 +33,7 @@ def start(session: DbSession, user: User, *, user_agent: str = "", address: str 
     session.add(
         UserSession(
             user_id=user.id,
-            key_hash=_digest(key),
+            key_hash=digest(key),
             user_agent=user_agent[:200],
             address=address[:64],
         )
@@ -40,46 +42,45 @@ def start(session: DbSession, user: User, *, user_agent: str = "", address: str 
     return key
 
 
-def find(session: DbSession, key: str) -> UserSession | None:
-    return session.scalar(select(UserSession).where(UserSession.key_hash == _digest(key)))
-
-
 def alive(
     session: DbSession,
-    user_id: int,
     key: str | None,
     *,
     idle: timedelta,
     absolute: timedelta,
     now: datetime | None = None,
-) -> bool:
-    """True when `key` is a live session of `user_id`; expired rows are removed on the way."""
+) -> UserSession | None:
+    """The live session row for `key`, with its user (one query); expired rows are removed."""
     if not key:
-        return False
-    row = find(session, key)
-    if row is None or row.user_id != user_id:
-        return False
+        return None
+    row = session.scalar(
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.key_hash == digest(key))
+    )
+    if row is None:
+        return None
     now = now or utcnow()
     if now - row.last_seen_at > idle or now - row.created_at > absolute:
         session.delete(row)
         session.commit()
-        return False
+        return None
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
         session.commit()
-    return True
+    return row
 
 
 def end(session: DbSession, key: str | None) -> None:
     if key:
-        session.execute(delete(UserSession).where(UserSession.key_hash == _digest(key)))
+        session.execute(delete(UserSession).where(UserSession.key_hash == digest(key)))
 
 
 def end_all(session: DbSession, user: User, *, keep: str | None = None) -> int:
     """End every session of `user` (but `keep`, the caller's own); returns how many ended."""
     query = delete(UserSession).where(UserSession.user_id == user.id)
     if keep:
-        query = query.where(UserSession.key_hash != _digest(keep))
+        query = query.where(UserSession.key_hash != digest(keep))
     return rowcount(session.execute(query))
 
 
@@ -104,4 +105,4 @@ def last_seen_by_user(session: DbSession) -> dict[int, datetime]:
 
 
 def is_current(row: UserSession, key: str | None) -> bool:
-    return bool(key) and row.key_hash == _digest(key or "")
+    return bool(key) and row.key_hash == digest(key or "")

@@ -48,21 +48,18 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    """The session's user, only while its server-side session row is alive."""
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active:
-        return None
+    """The session's user, only while its server-side session row is alive (one query)."""
     config = current_app.config
-    if not sessions.alive(
+    row = sessions.alive(
         db.session,
-        user.id,
         session.get(SESSION_KEY),
         idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
         absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]),
-    ):
+    )
+    if row is None or str(row.user_id) != user_id or not row.user.active:
         session.clear()
         return None
-    return user
+    return row.user
 
 
 def _safe_next(target: str | None) -> str | None:

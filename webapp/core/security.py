@@ -53,7 +53,13 @@ def init_app(app: Flask) -> None:
 
 
 def _no_store_for_private_answers(response: Response) -> Response:
-    """Staff pages and token-authenticated answers are private: no cache may keep them."""
+    """Staff pages and token-authenticated answers are private: no cache may keep them.
+
+    Static files are the same for everyone: they keep their cache headers, and asking who is
+    signed in would load the session (two queries) for every stylesheet and script.
+    """
+    if request.endpoint == "static":
+        return response
     private = (
         g.get("api_user") is not None
         or (is_api_request() and not request.path.startswith(CACHEABLE_API_PATHS))

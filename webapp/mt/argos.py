@@ -100,18 +100,24 @@ def _load(
         model = _models.get(key)
         if model is not None:
             return model
+    where = f"the machine translation model {pkg.name} {pkg.version} from {pkg.path}"
+    # Hashing a few hundred MB takes a second: done outside the lock, so translations with
+    # models already loaded do not wait for it.
+    try:
+        changed = changed_files(pkg.path)
+    except OSError as exc:
+        raise MTError(f"Could not load {where}: {exc}") from exc
+    if changed:
+        raise MTError(
+            f"Could not load {where}: {', '.join(changed[:3])} changed since it was "
+            "installed (sha256 differs). Reinstall it with `flask mt install`."
+        )
+    with _models_lock:
+        model = _models.get(key)
+        if model is not None:  # another thread loaded it meanwhile
+            return model
         for stale in [k for k in _models if not Path(k[0]).is_dir()]:
             del _models[stale]  # replaced by a newer install; free its memory
-        where = f"the machine translation model {pkg.name} {pkg.version} from {pkg.path}"
-        try:
-            changed = changed_files(pkg.path)
-        except OSError as exc:
-            raise MTError(f"Could not load {where}: {exc}") from exc
-        if changed:
-            raise MTError(
-                f"Could not load {where}: {', '.join(changed[:3])} changed since it was "
-                "installed (sha256 differs). Reinstall it with `flask mt install`."
-            )
         try:
             translator = _open_translator(pkg, device, inter_threads, intra_threads)
             tokenizer = _open_tokenizer(pkg)
@@ -257,6 +263,9 @@ class ArgosEngine(MTEngine):
                 raise MTError(f"Source and target language are both {source}.")
             raise MissingModelError(source, target)
         return route
+
+    def pairs(self) -> list[str]:
+        return sorted(f"{source}-{target}" for source, target in self._newest())
 
     def can_translate(self, source: str, target: str) -> bool:
         """Say whether a direct or pivot route is installed."""

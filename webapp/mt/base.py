@@ -33,6 +33,10 @@ class MTEngine(ABC):
         """Say whether translate_batch would find a model for the pair."""
 
     @abstractmethod
+    def pairs(self) -> list[str]:
+        """The installed direct pairs, such as "en-ja" (readiness reports them)."""
+
+    @abstractmethod
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         """Translate texts in order; raise MissingModelError when no model covers the pair."""
 

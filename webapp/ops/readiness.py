@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import column, inspect, select, table
@@ -33,7 +32,7 @@ def database_revisions(session: DbSession) -> frozenset[str] | None:
 
 
 def check(
-    session: DbSession, migrations_dir: str, packages_dir: str
+    session: DbSession, migrations_dir: str, mt_pairs: list[str]
 ) -> tuple[bool, dict[str, Any]]:
     """(ready, report). Ready means the database answers and its schema is not behind or
     unknown; installed MT pairs are reported only (the web serves readers without a model, and
@@ -62,12 +61,6 @@ def check(
             "head": sorted(heads),
             "fix": "flask --app wsgi db upgrade",
         }
-    report["mt_pairs"] = installed_pairs(packages_dir)
+    report["mt_pairs"] = mt_pairs
     report["status"] = "ready" if ready else "unavailable"
     return ready, report
-
-
-def installed_pairs(packages_dir: str) -> list[str]:
-    from webapp.mt.packages import list_packages
-
-    return sorted({f"{p.from_code}-{p.to_code}" for p in list_packages(Path(packages_dir))})

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from webapp.core.permissions import Permission, public, requires
 from webapp.extensions import db
+from webapp.mt.engines import engine_for
 from webapp.ops import logs, metrics, readiness
 
 bp = Blueprint("ops", __name__)
@@ -58,7 +59,7 @@ def readyz():
     ready, report = readiness.check(
         db.session,
         current_app.extensions["migrate"].directory,
-        current_app.config["ARGOS_PACKAGES_DIR"],
+        engine_for(current_app).pairs(),  # the engine's listing, cached by folder mtime
     )
     return jsonify(report), 200 if ready else 503
 
