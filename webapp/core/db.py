@@ -49,3 +49,9 @@ def str_enum(enum_cls: type[enum.Enum]) -> Enum:
 def rowcount(result: Result[Any]) -> int:
     """Rows matched by an UPDATE or DELETE (compare-and-set checks read this)."""
     return cast(CursorResult[Any], result).rowcount
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE ... ESCAPE '\\', with the user's own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

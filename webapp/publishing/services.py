@@ -300,18 +300,6 @@ def published_locales(session: DbSession, summary_id: int) -> list[str]:
     )
 
 
-def current_publications(session: DbSession, locale: str, limit: int = 50) -> list[Publication]:
-    """Newest meetings first, for the public home page and the feed."""
-    return list(
-        session.scalars(
-            select(Publication)
-            .where(Publication.locale == locale, Publication.is_current.is_(True))
-            .order_by(Publication.meeting_date.desc(), Publication.id.desc())
-            .limit(limit)
-        )
-    )
-
-
 def get_publication(session: DbSession, slug: str, locale: str) -> Publication:
     pub = session.scalar(
         select(Publication).where(
@@ -323,11 +311,6 @@ def get_publication(session: DbSession, slug: str, locale: str) -> Publication:
     if pub is None:
         raise NotFound(str(_l("This summary is not published in this language.")))
     return pub
-
-
-def alternates(session: DbSession, pub: Publication) -> list[str]:
-    """Other locales in which the same summary is published (for hreflang and the switcher)."""
-    return [loc for loc in published_locales(session, pub.summary_id) if loc != pub.locale]
 
 
 def current_ids(session: DbSession, summary_id: int) -> dict[str, int]:

@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from sqlalchemy import Select, and_, delete, extract, func, select, text, tuple_
 
-from webapp.core.db import DbSession
+from webapp.core.db import DbSession, like_pattern
 from webapp.publishing.models import Publication
 from webapp.search.models import PublicationTag, SearchDocument
 
@@ -268,10 +268,6 @@ def terms_of(query: str) -> list[str]:
     return list(dict.fromkeys(query.split()))[:MAX_TERMS]
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def search(session: DbSession, locale: str, query: str, **paging: Any) -> Page:
     """Current publications in `locale` whose text holds every term of `query` (any case)."""
     terms = terms_of(query)
@@ -296,9 +292,9 @@ def search(session: DbSession, locale: str, query: str, **paging: Any) -> Page:
     for term in short_terms:
         column = SearchDocument.text
         conditions.append(
-            column.ilike(_like(term), escape="\\")
+            column.ilike(like_pattern(term), escape="\\")
             if dialect == "postgresql"
-            else column.like(_like(term), escape="\\")
+            else column.like(like_pattern(term), escape="\\")
         )
     found = select(SearchDocument.publication_id).where(
         SearchDocument.locale == locale, and_(*conditions)

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from webapp.core.db import DbSession
+from webapp.core.db import DbSession, like_pattern
 from webapp.core.i18n import status_label
 from webapp.core.locales import LOCALES
 from webapp.publishing import services as publishing
@@ -75,16 +75,11 @@ def state_label(state: str) -> str:
     return str(SPECIAL_LABELS[state]) if state in SPECIAL_LABELS else status_label(state)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _where(filters: Filters) -> list[Any]:
     """SQL conditions on Summary (joined to its current Revision) for the filters."""
     conditions: list[Any] = []
     if filters.q:
-        pattern = _like(filters.q.lower())
+        pattern = like_pattern(filters.q.lower())
         conditions.append(
             or_(
                 func.lower(Revision.title).like(pattern, escape="\\"),

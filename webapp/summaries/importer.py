@@ -13,6 +13,8 @@ import re
 from datetime import date
 from typing import Any
 
+from webapp.translation import segmentation
+
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(
@@ -144,7 +146,7 @@ def parse_release(text: str) -> dict[str, Any]:
         if (photo := _photo(block)) is not None:
             out["photos"].append(photo)
             continue
-        joined = " ".join(block)
+        joined = segmentation.join_lines(block)  # no space between wrapped Japanese lines
         if not out["title"] and (not _is_prose(joined) or len(joined) <= 150):
             out["title"] = joined
             continue

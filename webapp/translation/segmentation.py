@@ -84,7 +84,7 @@ def _is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
-def _join_lines(lines: list[str]) -> str:
+def join_lines(lines: list[str]) -> str:
     """Join wrapped lines as prose: a space between them, except between two CJK characters."""
     out = ""
     for line in lines:
@@ -96,7 +96,7 @@ def _join_lines(lines: list[str]) -> str:
 
 def _flatten(text: str) -> str:
     """Turn a one-segment field (title, quote, caption) into a single normalised line."""
-    return _join_lines(split_paragraphs(text))
+    return join_lines(split_paragraphs(text))
 
 
 def split_paragraphs(body: str) -> list[str]:
@@ -107,7 +107,7 @@ def split_paragraphs(body: str) -> list[str]:
         lines = [line.strip() for line in block.split("\n")]
         lines = [line for line in lines if line]
         if lines:
-            paragraphs.append(_join_lines(lines))
+            paragraphs.append(join_lines(lines))
     return paragraphs
 
 
