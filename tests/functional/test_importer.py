@@ -112,3 +112,12 @@ def test_the_import_page_fills_the_new_summary_form_to_check_and_save(app, clien
         "/manage/summaries/import", data={"text": "", "csrf_token": csrf_token(page)}
     )
     assert empty.status_code == 422
+
+
+def test_wrapped_japanese_lines_are_joined_without_spaces():
+    found = parse_release(
+        "防衛大臣が国防総省で\n会談した\n\n"
+        "小泉防衛大臣は2026年1月15日、国防総省を訪れ、ヘグセス長官と\n会談した。両氏は同盟の強さを評価した。"
+    )
+    assert found["title"] == "防衛大臣が国防総省で会談した"
+    assert "長官と会談した。" in found["lede"]
