@@ -97,7 +97,10 @@ def test_metrics_with_an_admin_token_counts_requests_latency_jobs_and_the_queue(
     with app.app_context():
         queue.enqueue(db.session, "test_ops_noop", {})
         db.session.commit()
+    healthz = metrics.REQUESTS.labels("ops.healthz", "GET", "200")
+    counted = healthz._value.get()
     client.get("/healthz")
+    assert healthz._value.get() == counted + 1  # the registry is process-wide: count this one
     resp = client.get("/metrics", headers=admin)
     assert resp.status_code == 200
     assert resp.content_type.startswith("text/plain")

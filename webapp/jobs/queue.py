@@ -358,6 +358,27 @@ def worker_stopped(conn: Executor, name: str) -> None:
     )
 
 
+# A worker not seen for this long is gone (its heartbeat beats every few seconds): the admin page
+# and the workers-alive metric both count by this.
+WORKER_GONE_AFTER = timedelta(minutes=2)
+
+
+def alive_since() -> datetime:
+    """Workers last seen after this moment are alive."""
+    return utcnow() - WORKER_GONE_AFTER
+
+
+def count_alive_workers(session: DbSession) -> int:
+    return (
+        session.scalar(
+            select(func.count(Worker.id)).where(
+                Worker.stopped_at.is_(None), Worker.last_seen_at >= alive_since()
+            )
+        )
+        or 0
+    )
+
+
 def workers(session: DbSession, limit: int = 50) -> list[Worker]:
     """Workers by when they were last seen, most recent first."""
     return list(session.scalars(select(Worker).order_by(Worker.last_seen_at.desc()).limit(limit)))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.current import acting_user
 from webapp.audit import services as audit
-from webapp.core.db import utcnow
 from webapp.core.errors import DomainError
 from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, requires
@@ -21,8 +18,6 @@ from webapp.jobs.models import JobStatus
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs", template_folder="templates")
 
-# A worker not seen for this long is shown as gone (its heartbeat beats every few seconds).
-GONE_AFTER = timedelta(minutes=2)
 STATE_LABELS = {
     JobStatus.QUEUED: _l("Waiting to run"),
     JobStatus.RUNNING: _l("Running"),
@@ -43,7 +38,7 @@ def index() -> ResponseReturnValue:
         failing=queue.failing(session),
         dead=queue.dead_letters(session),
         workers=queue.workers(session),
-        gone_before=utcnow() - GONE_AFTER,
+        gone_before=queue.alive_since(),
         button=SimpleForm(),
         state_labels=STATE_LABELS,
     )

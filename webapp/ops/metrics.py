@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -23,11 +22,9 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 
 from webapp.core.db import DbSession, utcnow
 from webapp.jobs import queue
-from webapp.jobs.models import Worker
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -61,9 +58,6 @@ MT_TOKENS = Counter(
 MT_SECONDS = Counter(
     "kakehashi_mt_seconds", "Seconds spent inside the engine, by language pair.", ["pair"]
 )
-
-# A worker not seen for this long no longer counts as alive (its heartbeat is seconds apart).
-ALIVE_WITHIN = timedelta(minutes=2)
 
 
 def observe_request(endpoint: str, method: str, status: int, seconds: float | None) -> None:
@@ -107,13 +101,9 @@ class QueueCollector(Collector):
             "How long the longest-waiting due job has waited (0: none waits).",
             value=max(waited, 0.0),
         )
-        alive = self.session.scalar(
-            select(func.count(Worker.id)).where(
-                Worker.stopped_at.is_(None), Worker.last_seen_at >= utcnow() - ALIVE_WITHIN
-            )
-        )
+        alive = queue.count_alive_workers(self.session)
         yield GaugeMetricFamily(
-            "kakehashi_workers_alive", "Workers whose heartbeat was seen lately.", value=alive or 0
+            "kakehashi_workers_alive", "Workers whose heartbeat was seen lately.", value=alive
         )
 
 
