@@ -429,8 +429,17 @@ def test_summary_answers_304_with_etag_and_last_modified(world, client):
     assert first.status_code == 200
     assert first.headers["Cache-Control"] == "public, max-age=60"
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
-    again = client.get(url, headers={"If-None-Match": etag})
+    from flask import template_rendered
+
+    rendered: list[str] = []
+    record = lambda _app, template, context, **extra: rendered.append(template.name)  # noqa: E731
+    template_rendered.connect(record)
+    try:
+        again = client.get(url, headers={"If-None-Match": etag})
+    finally:
+        template_rendered.disconnect(record)
     assert again.status_code == 304 and again.data == b""
+    assert rendered == []  # answered before the page was rendered
     assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
     # a new snapshot of the other language changes the page (switcher, staleness): new ETag
     world.publish(created, "ja")

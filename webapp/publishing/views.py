@@ -137,14 +137,26 @@ def _paging() -> dict[str, Any]:
     }
 
 
+def _etag(*parts: object) -> str:
+    """The page's version: the markup, the locale and the snapshots it shows."""
+    joined = "|".join(str(p) for p in (PAGE_MARKUP_VERSION, g.locale, *parts))
+    return hashlib.sha256(joined.encode()).hexdigest()[:32]
+
+
+def _not_modified(*parts: object) -> Response | None:
+    """A 304 before anything is rendered, when the reader's copy is still current."""
+    if current_user.is_authenticated or not request.if_none_match.contains(_etag(*parts)):
+        return None
+    response = make_response("", 304)
+    response.set_etag(_etag(*parts))
+    return response
+
+
 def _conditional(response: Response, *parts: object, last_modified=None) -> Response:
     """ETag and Last-Modified from the snapshot; 304 when the reader's copy is current."""
     if current_user.is_authenticated:
         return response  # staff pages differ (nav) and are never cached
-    digest = hashlib.sha256(
-        "|".join(str(p) for p in (PAGE_MARKUP_VERSION, g.locale, *parts)).encode()
-    ).hexdigest()[:32]
-    response.set_etag(digest)
+    response.set_etag(_etag(*parts))
     if last_modified is not None:
         response.last_modified = last_modified
     response.make_conditional(request)
@@ -295,6 +307,8 @@ def summary(slug: str):
             others=others,
         )
     snapshots = publishing.current_ids(db.session, pub.summary_id)
+    if (unchanged := _not_modified(sorted(snapshots.items()))) is not None:
+        return unchanged
     alternates = {
         loc: url_for("public.summary", locale=loc, slug=pub.slug) for loc in sorted(snapshots)
     }
@@ -317,6 +331,8 @@ def summary(slug: str):
 @public
 def feed():
     pubs = finder.latest(db.session, g.locale, limit=FEED_ENTRIES).items
+    if (unchanged := _not_modified([p.id for p in pubs])) is not None:
+        return unchanged
     body = render_template("public/feed.atom", publications=pubs)
     response = make_response(body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"})
     newest = max((p.published_at for p in pubs), default=None)
