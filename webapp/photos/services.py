@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
-from webapp.core.db import DbSession, rowcount, utcnow
+from webapp.core.db import DbSession
 from webapp.core.errors import NotFound, PreconditionFailed, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
@@ -29,6 +29,7 @@ from webapp.photos import storage
 from webapp.photos.models import Photo
 from webapp.photos.schemas import MAX_PHOTOS, PhotoFields, PhotoPatch
 from webapp.publishing.models import Publication
+from webapp.summaries import services as summaries
 from webapp.summaries.models import Revision, Summary
 from webapp.translation import workflow as translation
 
@@ -226,17 +227,8 @@ def _append_revision(
     session: DbSession, summary: Summary, photos: list[dict[str, Any]], author: User
 ) -> Revision:
     """A new revision equal to the current one but for its photos; translations follow it."""
-    version = summary.version
-    claimed = session.execute(
-        update(Summary)
-        .where(Summary.id == summary.id, Summary.version == version)
-        .values(version=version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if rowcount(claimed) != 1:
-        session.refresh(summary)
+    if not summaries.claim_next_version(session, summary, summary.version):
         raise _conflict(summary)
-    session.refresh(summary)
     current = summary.revision
     kept = {
         attr.key: copy.deepcopy(getattr(current, attr.key))
@@ -250,11 +242,7 @@ def _append_revision(
         photos=photos,
         created_by_id=author.id,
     )
-    session.add(revision)
-    session.flush()
-    summary.current_revision = revision
-    summary.updated_at = utcnow()
-    session.flush()
+    summaries.make_current(session, summary, revision)
     translation.sync_translations(session, summary, revision)
     return revision
 

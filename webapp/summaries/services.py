@@ -109,16 +109,8 @@ def update_summary(
     changed = [k for k, v in revision_fields(current).items() if new.get(k) != v]
     if not changed:
         return summary
-    claimed = session.execute(
-        update(Summary)
-        .where(Summary.id == summary.id, Summary.version == expected_version)
-        .values(version=expected_version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if rowcount(claimed) != 1:
-        session.refresh(summary)
+    if not claim_next_version(session, summary, expected_version):
         raise _conflict(session, summary, expected_version)
-    session.refresh(summary)
     revision = _add_revision(session, summary, merged, author, number=summary.version)
     audit.record(session, author, "summary.update", "summary", summary.id, changed=changed)
     translation.sync_translations(session, summary, revision)
@@ -234,6 +226,27 @@ def _add_revision(
         photos=list(summary.current_revision.photos) if summary.current_revision else [],
         created_by_id=author.id,
     )
+    return make_current(session, summary, revision)
+
+
+def claim_next_version(session: DbSession, summary: Summary, expected_version: int) -> bool:
+    """Move the summary from `expected_version` to the next one, or say someone else did.
+
+    Compare-and-set in one UPDATE, so two writers can never both get the same version; the
+    summary is refreshed either way.
+    """
+    claimed = session.execute(
+        update(Summary)
+        .where(Summary.id == summary.id, Summary.version == expected_version)
+        .values(version=expected_version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(summary)
+    return rowcount(claimed) == 1
+
+
+def make_current(session: DbSession, summary: Summary, revision: Revision) -> Revision:
+    """Store `revision` and make it the summary's current one."""
     session.add(revision)
     session.flush()
     summary.current_revision = revision
