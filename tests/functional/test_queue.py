@@ -3,6 +3,8 @@ dead letters, retry (CLI and admin page), purge, idempotent application and wake
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from collections import Counter
@@ -20,7 +22,7 @@ from webapp.jobs import queue
 from webapp.jobs.heartbeat import Heartbeat
 from webapp.jobs.models import Job, JobStatus, Worker
 from webapp.jobs.registry import JobHandler, register
-from webapp.jobs.worker import StopSwitch, _waiter, run_one, run_worker
+from webapp.jobs.worker import StopSwitch, _waiter, run_one, run_worker, serve
 from webapp.translation import workflow
 from webapp.translation.models import ChangeKind, SegmentChange, SegmentTranslation
 
@@ -413,3 +415,32 @@ def test_workers_wake_on_notify_with_postgresql_else_they_poll(app, backend):
         assert woke.is_set(), "the commit's NOTIFY did not wake the worker"
     finally:
         waiter.close()
+
+
+# Stopping a worker in the middle of a job
+
+
+def _converts_the_interruption(session, payload, app):
+    """Like a C extension being imported when the stop comes: it turns the stop into its error."""
+    os.kill(os.getpid(), signal.SIGTERM)  # the grace period is 0: the stop comes at once
+    try:
+        time.sleep(30)
+    except BaseException as exc:  # noqa: BLE001 - what ctranslate2's import does
+        raise ImportError("initialization failed") from exc
+
+
+register(JobHandler(kind="test_q_converts_stop", run=_converts_the_interruption))
+
+
+def test_a_job_interrupted_by_a_stop_is_released_whatever_it_raises(make_app, backend):
+    app = make_app(WORKER_STOP_GRACE_SECONDS=0, JOB_LEASE_SECONDS=60)
+    job_id = enqueue(app, "test_q_converts_stop")
+    assert serve(app, burst=True, worker_id="stopping") == 0
+    job = get_job(app, job_id)
+    # Handed back at once and not counted as a failed attempt (before: 1 attempt, "ImportError").
+    assert (job.status, job.attempts, job.locked_by, job.last_error) == (
+        JobStatus.QUEUED,
+        0,
+        None,
+        None,
+    )

@@ -48,8 +48,18 @@ def _observe(kind: str, outcome: str, started: float) -> None:
     metrics.observe_job(kind, outcome, time.monotonic() - started)
 
 
-def run_one(app: Flask, worker_id: str, heartbeat: Heartbeat | None = None) -> bool:
-    """Claim and run one job; False when nothing is due."""
+def run_one(
+    app: Flask,
+    worker_id: str,
+    heartbeat: Heartbeat | None = None,
+    forced: threading.Event | None = None,
+) -> bool:
+    """Claim and run one job; False when nothing is due.
+
+    `forced` is set when the worker is being stopped now: whatever the job raises then is the
+    interruption (a C extension may turn WorkerStopping into its own error), so the job is
+    released, never counted as failed.
+    """
     session = db.session
     job = queue.claim(session, worker_id, app.config["JOB_LEASE_SECONDS"])
     if job is None:
@@ -57,9 +67,9 @@ def run_one(app: Flask, worker_id: str, heartbeat: Heartbeat | None = None) -> b
     job_id, kind, payload = job.id, job.kind, dict(job.payload)
     handler = handler_for(kind)
     started = time.monotonic()
-    if heartbeat is not None:
-        heartbeat.hold(job_id)
     try:
+        if heartbeat is not None:  # inside the try: a stop from here on releases the job
+            heartbeat.hold(job_id)
         if handler is None:
             raise UnknownJobKind(f"No handler for job kind {kind!r}.")
         handler.run(session, payload, app)
@@ -73,20 +83,32 @@ def run_one(app: Flask, worker_id: str, heartbeat: Heartbeat | None = None) -> b
             log.warning("job %s: lease lost, result discarded", job_id)
             _observe(kind, "lost", started)
     except WorkerStopping:
-        session.rollback()
-        if queue.release(session, job_id, worker_id):
-            log.warning("job %s released unfinished: the worker is stopping", job_id)
-        session.commit()
-        _observe(kind, "released", started)
+        _release(job_id, kind, worker_id, started)
         raise
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
         session.rollback()
+        if forced is not None and forced.is_set():
+            log.warning("job %s interrupted (%s: %s)", job_id, type(exc).__name__, exc)
+            _release(job_id, kind, worker_id, started)
+            raise WorkerStopping() from exc
         gave_up = _record_failure(app, worker_id, job_id, payload, handler, exc)
         _observe(kind, "dead" if gave_up else "retry", started)
     finally:
         if heartbeat is not None:
             heartbeat.drop()
     return True
+
+
+def _release(job_id: int, kind: str, worker_id: str, started: float) -> None:
+    """Hand a stopped job back to the queue at once (or say it had already finished)."""
+    session = db.session
+    session.rollback()
+    if queue.release(session, job_id, worker_id):
+        log.warning("job %s released unfinished: the worker is stopping", job_id)
+    else:
+        log.warning("job %s was no longer ours to release: it finished as the stop came", job_id)
+    session.commit()
+    _observe(kind, "released", started)
 
 
 def _record_failure(
@@ -192,6 +214,7 @@ class StopSwitch:
 
     def __init__(self) -> None:
         self.requested = threading.Event()
+        self.forced = threading.Event()  # stop now: the running job is being interrupted
         self.heartbeat: Heartbeat | None = None
 
     @property
@@ -234,7 +257,7 @@ def run_worker(
         )
         try:
             while not stop.is_set():
-                if run_one(app, worker_id, heartbeat):
+                if run_one(app, worker_id, heartbeat, switch.forced):
                     handled += 1
                     continue
                 db.session.remove()
@@ -269,6 +292,7 @@ def serve(app: Flask, *, burst: bool = False, worker_id: str | None = None) -> i
 
     def release_now(signum: int, frame: FrameType | None) -> None:
         if switch.busy:  # only ever interrupt a job, never the loop's own bookkeeping
+            switch.forced.set()
             raise WorkerStopping()
 
     def on_stop(signum: int, frame: FrameType | None) -> None:
