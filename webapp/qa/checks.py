@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
 import re
-import unicodedata
 
+from babel.dates import format_skeleton
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from webapp.qa import ja_style, numerals
 from webapp.qa.registry import Check, Context, Severity, register
 
 _JA_CHAR = r"[\u3040-\u30ff\u3400-\u9fff]"
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _URL_OR_MAIL = re.compile(
     r"https?://[^\s<>\"'）」]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}\b"
 )
 _PLACEHOLDER = re.compile(r"⟦\d+⟧|\{\d+\}|%\([a-z_]+\)s")
 _LOOP = re.compile(r"(.{2,30}?)\1{3,}", re.S)
 _DOUBLED_WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
-
-
-_MONTHS = re.compile(
-    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?(?=\s+\d)", re.IGNORECASE
-)
-_MONTH_NUMBER = {
-    m: str(i)
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-
-
-def _numbers(text: str) -> list[str]:
-    """Numbers as digits: full-width folded, separators dropped, English months as numbers
-    (so "Jan. 15, 2026" and "2026年1月15日" hold the same numbers)."""
-    folded = unicodedata.normalize("NFKC", text)
-    months = [_MONTH_NUMBER[m.group(1).lower()] for m in _MONTHS.finditer(folded)]
-    return [n.replace(",", "") for n in _NUMBER.findall(folded)] + months
 
 
 @register
@@ -63,22 +46,67 @@ class SameAsSource(Check):
 
 @register
 class Numbers(Check):
+    """Every number of the source, by value, in the target (rules in qa.numerals)."""
+
     code = "numbers"
     name = _l("Numbers differ")
+    description = _l(
+        "Each number in the source has the same value in the translation, whether written in "
+        "digits, kanji or with a scale (500万 = 5 million)."
+    )
 
     def problem(self, source: str, target: str, ctx: Context) -> str | None:
-        remaining = _numbers(target)
+        remaining = [n.value for n in numerals.numbers(target)]
         missing = []
-        for number in _numbers(source):
-            if number in remaining:
-                remaining.remove(number)
-            else:
-                missing.append(number)
+        for number in numerals.numbers(source):
+            if number.value in remaining:
+                remaining.remove(number.value)
+            elif number.firm:
+                missing.append(number.text)
         if missing:
             return _(
                 "Numbers in the source are missing here: %(numbers)s.", numbers=", ".join(missing)
             )
         return None
+
+
+@register
+class Dates(Check):
+    """Every date of the source as the same day in the target, in any script or era."""
+
+    code = "dates"
+    name = _l("Date differs")
+    description = _l(
+        "Each date in the source is the same date in the translation "
+        "(January 15, 2026 = 2026年1月15日 = 令和8年1月15日)."
+    )
+
+    def problem(self, source: str, target: str, ctx: Context) -> str | None:
+        remaining = numerals.dates(target)
+        missing = []
+        for date in numerals.dates(source):
+            match = next((d for d in remaining if d.same(date)), None)
+            if match is None:
+                missing.append(_date_label(date))
+            else:
+                remaining.remove(match)
+        if missing:
+            return _(
+                "This date in the source is missing here: %(dates)s.", dates=", ".join(missing)
+            )
+        return None
+
+
+def _date_label(date: numerals.Date) -> str:
+    """The date as the reader writes it ("January 15, 2026" or "2026年1月15日")."""
+    if date.day is None:
+        day = datetime.date(date.year or 2000, date.month, 1)
+        return format_skeleton("yMMMM", day, locale=get_locale())
+    if date.year is None:
+        return format_skeleton(
+            "MMMMd", datetime.date(2000, date.month, date.day), locale=get_locale()
+        )
+    return format_date(datetime.date(date.year, date.month, date.day), "long")
 
 
 @register
@@ -170,6 +198,35 @@ class Widths(Check):
             return _("Use full-width katakana, not half-width.")
         if re.search(r"[Ａ-Ｚａ-ｚ０-９]", target):
             return _("Use half-width letters and digits (Ａ１ → A1).")
+        return None
+
+
+@register
+class JapaneseStyle(Check):
+    """One sentence-ending style through a Japanese summary (qa.ja_style)."""
+
+    code = "ja_style"
+    name = _l("Mixed です/ます and だ/である")
+    description = _l(
+        "A Japanese summary keeps one sentence-ending style: です/ます or だ/である, "
+        "whichever most of its sentences use."
+    )
+    targets = ("ja",)
+
+    def problem(self, source: str, target: str, ctx: Context) -> str | None:
+        if ctx.style is None or not ja_style.is_prose(ctx.key):
+            return None
+        styles = ja_style.endings(target)
+        if ctx.style == ja_style.POLITE and ja_style.PLAIN in styles:
+            return _(
+                "This sentence ends in the plain style (だ/である); "
+                "the rest of the translation uses です/ます."
+            )
+        if ctx.style == ja_style.PLAIN and ja_style.POLITE in styles:
+            return _(
+                "This sentence ends in the polite style (です/ます); "
+                "the rest of the translation uses だ/である."
+            )
         return None
 
 

@@ -23,6 +23,7 @@ class Context:
     target_locale: str
     key: str = ""
     terms: tuple[Any, ...] = ()  # glossary terms for this summary (glossary.services.Term)
+    style: str | None = None  # the translation's usual Japanese sentence style (qa.ja_style)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Check:
 
     code: ClassVar[str]
     name: ClassVar[Any]  # a lazy gettext string
+    description: ClassVar[Any] = ""  # what it looks for, a lazy gettext string
     severity: ClassVar[Severity] = Severity.WARNING
     targets: ClassVar[tuple[str, ...] | None] = None  # target locales it applies to (None: all)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from types import EllipsisType
+
 from webapp.core.db import DbSession
 from webapp.glossary import services as glossary
 from webapp.glossary.services import Term
+from webapp.qa import ja_style
 from webapp.qa.registry import Context, Finding, run_checks
 from webapp.translation.models import SegmentTranslation, Translation
 
@@ -14,11 +17,28 @@ def terms(session: DbSession, tr: Translation) -> tuple[Term, ...]:
     return tuple(glossary.terms_for(session, tr.summary, tr.locale))
 
 
+def dominant_style(tr: Translation) -> str | None:
+    """The sentence style most of a Japanese translation uses (work it out once per page)."""
+    if tr.locale != "ja":
+        return None
+    return ja_style.dominant(st.text for st in tr.segments if st.text and ja_style.is_prose(st.key))
+
+
 def findings(
-    tr: Translation, st: SegmentTranslation, text: str | None, terms: tuple[Term, ...]
+    tr: Translation,
+    st: SegmentTranslation,
+    text: str | None,
+    terms: tuple[Term, ...],
+    style: str | None | EllipsisType = ...,
 ) -> list[Finding]:
-    """What the quality checks say about `text` as the translation of this segment."""
-    ctx = Context(tr.summary.source_locale, tr.locale, st.key, terms)
+    """What the quality checks say about `text` as the translation of this segment.
+
+    Pages that check every segment pass `dominant_style(tr)`, worked out once; a single save may
+    leave it out.
+    """
+    if isinstance(style, EllipsisType):
+        style = dominant_style(tr)
+    ctx = Context(tr.summary.source_locale, tr.locale, st.key, terms, style)
     return run_checks(st.source_text, text, ctx)
 
 
