@@ -1,9 +1,10 @@
-"""The glossary in the JSON API: list, add, replace, delete; CSV export and import."""
+"""The glossary in the JSON API: list, add, replace, delete; CSV and TBX export and import."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, json_body, operation
@@ -12,6 +13,7 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
 from webapp.extensions import db
 from webapp.glossary import services as glossary
+from webapp.glossary import tbx
 from webapp.glossary.models import GlossaryTerm
 from webapp.glossary.schemas import TermIn, TermList, TermOut, TermQuery
 
@@ -81,5 +83,29 @@ def import_csv():
     except UnicodeDecodeError:
         raise BadRequest(str(_l("The CSV must be UTF-8 encoded."))) from None
     added, updated = glossary.import_csv(db.session, text, acting_user())
+    db.session.commit()
+    return jsonify({"added": added, "updated": updated})
+
+
+@bp.get("/glossary.tbx")
+@requires(Permission.READ_SUMMARIES)
+def export_tbx():
+    """Every term as TBX-Basic (the mapping is in `webapp.glossary.tbx`)."""
+    return Response(
+        glossary.export_tbx(db.session),
+        mimetype=tbx.MIMETYPE,
+        headers={"Content-Disposition": "attachment; filename=glossary.tbx"},
+    )
+
+
+@bp.post("/glossary.tbx")
+@requires(Permission.MANAGE_GLOSSARY)
+def import_tbx():
+    """Add or update terms from a TBX body, all or nothing; 422 names each bad entry."""
+    data = request.get_data()
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.content_length is None and limit and len(data) >= limit:
+        raise RequestEntityTooLarge()  # a chunked body cut off at the limit, not malformed XML
+    added, updated = glossary.import_tbx(db.session, data, acting_user())
     db.session.commit()
     return jsonify({"added": added, "updated": updated})

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from webapp.core.forms import PageForm
 from webapp.core.locales import LOCALE_NAMES, LOCALES
 from webapp.glossary.schemas import MAX_TERM
 
@@ -20,7 +20,7 @@ PAIRS = [
 ]
 
 
-class TermForm(FlaskForm):
+class TermForm(PageForm):
     pair = SelectField(_l("Languages"), choices=PAIRS)
     source = StringField(_l("Term"), validators=[DataRequired(), Length(max=MAX_TERM)])
     target = StringField(
@@ -36,5 +36,13 @@ class TermForm(FlaskForm):
     do_not_translate = BooleanField(_l("Keep as written (do not translate)"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PageForm):
     file = FileField(_l("CSV file"), validators=[FileRequired()])
+
+
+class TbxImportForm(PageForm):
+    file = FileField(
+        _l("TBX file"),
+        validators=[FileRequired(_l("Choose a TBX file to import."))],
+        id="tbx-file",  # the CSV import beside it on the page has "file"
+    )

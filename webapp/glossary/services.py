@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from webapp.core.db import DbSession
 from webapp.core.errors import NotFound, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
+from webapp.glossary import tbx
 from webapp.glossary.models import GlossaryTerm
 from webapp.glossary.schemas import TermIn
 from webapp.summaries.models import Summary
@@ -138,18 +140,54 @@ def import_csv(session: DbSession, text: str, user: User) -> tuple[int, int]:
     except csv.Error:  # a stray carriage return, a field over the csv module's 128 KiB limit
         message = str(_l("Not readable as CSV: check the quotes and line ends."))
         raise ValidationError({f"line {reader.line_num}": message}) from None
+    return import_terms(
+        session,
+        ((f"line {line}", _csv_term(row)) for line, row in enumerate(rows, start=2)),
+        user,
+    )
+
+
+def _csv_term(row: dict[str, Any]) -> dict[str, Any]:
+    """One CSV row as term data (flags as 1/true/yes, forbidden renderings joined by |)."""
+    return {
+        **{
+            k: (row.get(k) or "").strip()
+            for k in ("source_locale", "target_locale", "source", "target", "note")
+        },
+        "case_sensitive": (row.get("case_sensitive") or "").strip() in ("1", "true", "yes"),
+        "do_not_translate": (row.get("do_not_translate") or "").strip() in ("1", "true", "yes"),
+        "forbidden": [f.strip() for f in (row.get("forbidden") or "").split("|") if f.strip()],
+    }
+
+
+def export_tbx(session: DbSession) -> bytes:
+    """Every term as TBX-Basic (the mapping is described in `webapp.glossary.tbx`)."""
+    return tbx.export(list_terms(session, limit=None))
+
+
+def import_tbx(session: DbSession, data: bytes, user: User) -> tuple[int, int]:
+    """Add or update terms from a TBX file, all or nothing; errors name the entry."""
+    require(user, Permission.MANAGE_GLOSSARY)
+    rows, errors = tbx.parse_rows(data)
+    try:
+        counts = import_terms(session, rows, user)
+    except ValidationError as exc:
+        errors |= exc.fields
+    if errors:  # every bad entry at once, whether its shape or its terms are wrong
+        raise ValidationError(errors)
+    return counts
+
+
+def import_terms(
+    session: DbSession, rows: Iterable[tuple[str, dict[str, Any]]], user: User
+) -> tuple[int, int]:
+    """Save labelled term data, each checked as the API checks a term. (added, updated).
+
+    Any bad row fails the whole import (the caller rolls back), with "<label>: <field>" errors.
+    """
     errors: dict[str, str] = {}
     added = updated = 0
-    for line, row in enumerate(rows, start=2):
-        data = {
-            **{
-                k: (row.get(k) or "").strip()
-                for k in ("source_locale", "target_locale", "source", "target", "note")
-            },
-            "case_sensitive": (row.get("case_sensitive") or "").strip() in ("1", "true", "yes"),
-            "do_not_translate": (row.get("do_not_translate") or "").strip() in ("1", "true", "yes"),
-            "forbidden": [f.strip() for f in (row.get("forbidden") or "").split("|") if f.strip()],
-        }
+    for label, data in rows:
         try:
             clean = parse(TermIn, data)  # before any query: PostgreSQL refuses NUL even there
             existing = session.scalar(
@@ -162,7 +200,7 @@ def import_csv(session: DbSession, text: str, user: User) -> tuple[int, int]:
             save_term(session, clean, user, existing)
         except ValidationError as exc:
             for field, message in exc.fields.items():
-                errors[f"line {line}: {field}"] = message
+                errors[f"{label}: {field}"] = message
             continue
         if existing is None:
             added += 1

@@ -1,4 +1,4 @@
-"""The staff glossary page: list, add, delete, and CSV import and export."""
+"""The staff glossary page: list, add, delete, and CSV and TBX import and export."""
 
 from __future__ import annotations
 
@@ -11,12 +11,18 @@ from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.glossary import services as glossary
-from webapp.glossary.forms import ImportForm, TermForm
+from webapp.glossary import tbx
+from webapp.glossary.forms import ImportForm, TbxImportForm, TermForm
 
 bp = Blueprint("glossary", __name__, url_prefix="/glossary", template_folder="templates")
 
 
-def _page(form: TermForm | None = None, status: int = 200):
+def _page(
+    form: TermForm | None = None,
+    status: int = 200,
+    tbx_form: TbxImportForm | None = None,
+    tbx_errors: dict[str, str] | None = None,
+):
     q = (request.args.get("q") or "")[:300]
     q = q if q.isprintable() else ""
     terms = glossary.list_terms(db.session, q=q or None)
@@ -26,6 +32,8 @@ def _page(form: TermForm | None = None, status: int = 200):
         q=q,
         form=form or TermForm(),
         import_form=ImportForm(),
+        tbx_form=tbx_form or TbxImportForm(),
+        tbx_errors=tbx_errors or {},
         delete_form=SimpleForm(),
     ), status
 
@@ -105,4 +113,31 @@ def import_csv():
     else:
         db.session.commit()
         flash(_("Imported: %(added)d added, %(updated)d updated.", added=added, updated=updated))
+    return redirect(url_for("glossary.index"))
+
+
+@bp.get("/export.tbx")
+@requires(Permission.READ_SUMMARIES)
+def export_tbx():
+    return Response(
+        glossary.export_tbx(db.session),
+        mimetype=tbx.MIMETYPE,
+        headers={"Content-Disposition": "attachment; filename=glossary.tbx"},
+    )
+
+
+@bp.post("/import.tbx")
+@requires(Permission.MANAGE_GLOSSARY)
+def import_tbx():
+    """Import a TBX file; a refused file shows the page again with every bad entry listed."""
+    form = TbxImportForm()
+    if not form.validate_on_submit():
+        return _page(status=422, tbx_form=form)
+    try:
+        added, updated = glossary.import_tbx(db.session, form.file.data.read(), current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _page(status=422, tbx_form=form, tbx_errors=exc.fields)
+    db.session.commit()
+    flash(_("Imported: %(added)d added, %(updated)d updated.", added=added, updated=updated))
     return redirect(url_for("glossary.index"))
