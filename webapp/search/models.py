@@ -43,9 +43,13 @@ POSTGRES_TRGM_DROP = ("DROP INDEX IF EXISTS ix_search_documents_text_trgm",)
 
 
 def is_search_index(name: str | None) -> bool:
-    """Objects the migrations make beside the models (FTS5 tables, trigram index)."""
+    """Objects the migrations make beside the models (FTS5 tables, trigram indexes).
+
+    Translation memory's (webapp/translation/fuzzy.py, migration 0014) are named here too.
+    """
     return bool(name) and (
-        str(name).startswith("search_fts") or str(name) == "ix_search_documents_text_trgm"
+        str(name).startswith(("search_fts", "memory_fts"))
+        or str(name) in ("ix_search_documents_text_trgm", "ix_translation_memory_source_trgm")
     )
 
 
