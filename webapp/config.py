@@ -76,6 +76,15 @@ class Config:
     PHOTOS_DIR = os.environ.get("PHOTOS_DIR", str(INSTANCE_DIR / "photos"))
     PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
     PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", str(40_000_000)))
+    # Reader pages from published snapshots are cached for anonymous readers (publishing.cache):
+    # in each process by default, shared by every process and machine when CACHE_REDIS_URL is
+    # set. READER_CACHE=0 turns it off. Entries outlive no change (the key carries the site's
+    # publication generation); the timeout and threshold only bound memory.
+    READER_CACHE = os.environ.get("READER_CACHE", "1") == "1"
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "kakehashi:")
+    CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "600"))
+    CACHE_THRESHOLD = int(os.environ.get("CACHE_THRESHOLD", "1000"))
 
 
 class ProductionConfig(Config):

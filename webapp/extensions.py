@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -36,6 +37,8 @@ csrf = CSRFProtect()
 # Limits are declared on the routes that need them (sign-in); storage from RATELIMIT_STORAGE_URI.
 limiter = Limiter(get_remote_address)
 talisman = Talisman()
+# Reader pages (publishing.cache picks the backend: in-process, or Redis with CACHE_REDIS_URL).
+cache = Cache()
 
 if TYPE_CHECKING:
     # Type checkers see the declarative base; at run time models get Flask-SQLAlchemy's Model.

@@ -1,0 +1,155 @@
+"""Every reader page makes a bounded number of SQL queries, however many summaries there are.
+
+A cold page (nothing cached for the current publication generation) reads the generation and
+then what the page shows; a warm page reads the generation only. Counted with SQLAlchemy's
+`before_cursor_execute` event on the app's engine.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from tests.factories import REASON, staff_headers, summary_payload
+from webapp.extensions import db
+
+# Path -> most queries a cold answer may make (the generation included). Pages with a slug or
+# a person use the newest summary, written in English and translated into Japanese.
+COLD = {
+    "/en/": 2,
+    "/ja/": 2,
+    "/en/archive/": 2,
+    "/en/archive/2026/": 2,
+    "/en/archive/2026/1/": 2,
+    "/en/countries/": 2,
+    "/ja/countries/jp": 2,
+    "/en/participants/": 2,
+    "/en/participants/Pete%20Hegseth": 3,
+    "/ja/participants/{ja_name}": 3,
+    "/en/summaries/{slug}": 3,
+    "/ja/summaries/{slug}": 3,
+    "/en/feed.atom": 2,
+    "/ja/feed.atom": 2,
+    "/sitemap.xml": 2,
+    "/sitemap-1.xml": 4,
+}
+WARM = 1  # the publication generation: one statement of primary-key maxima
+
+
+class Desk:
+    """Staff who write an English summary, translate it by hand and publish both languages."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+        self.liaison = staff_headers(app, "liaison")
+        self.translator = staff_headers(app, "translator", ["ja"])
+        self.count = 0
+
+    def publish_both(self) -> dict:
+        self.count += 1
+        created = self.client.post(
+            "/api/v1/summaries",
+            json=summary_payload(title=f"Meeting number {self.count}"),
+            headers=self.liaison,
+        ).json
+        tr_id = created["translations"]["ja"]["id"]
+        tr = self.client.get(f"/api/v1/translations/{tr_id}", headers=self.translator).json
+        for seg in tr["segments"]:
+            resp = self.client.put(
+                f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
+                json={
+                    "text": f"訳{seg['key']}",
+                    "approve": True,
+                    "reason": REASON,
+                    "version": seg["version"],
+                },
+                headers=self.translator,
+            )
+            assert resp.status_code == 200, resp.json
+        approved = self.client.post(
+            f"/api/v1/translations/{tr_id}/approve", headers=self.translator
+        )
+        assert approved.status_code == 200, approved.json
+        resp = self.client.post(
+            f"/api/v1/summaries/{created['id']}/publish",
+            json={"locales": ["en", "ja"]},
+            headers=self.liaison,
+        )
+        assert resp.status_code == 200, resp.json
+        return created
+
+
+@contextmanager
+def counting(app):
+    """The SQL statements the app sends inside the block."""
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def counts(app, created: dict) -> dict[str, tuple[int, int]]:
+    """Path -> (queries cold, queries warm) for a reader who has been here before."""
+    reader = app.test_client()
+    reader.get("/en/")  # the locale cookie; then every page may be stored
+    result = {}
+    for template in COLD:
+        path = template.format(slug=created["slug"], ja_name="%E8%A8%B3participant.0.name")
+        measured = []
+        for _ in range(2):
+            with counting(app) as statements:
+                resp = reader.get(path)
+            assert resp.status_code == 200, path
+            measured.append(len(statements))
+        result[template] = (measured[0], measured[1])
+    return result
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_each_reader_page_makes_a_bounded_number_of_queries_cold_and_one_warm(app):
+    desk = Desk(app)
+    first = counts(app, desk.publish_both())
+    for path, (cold, warm) in first.items():
+        assert cold <= COLD[path], (path, cold)
+        assert warm == WARM, (path, warm)
+    for _ in range(3):
+        newest = desk.publish_both()
+    # more summaries, same queries (no query per item); each publish made every page cold again
+    assert counts(app, newest) == first
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_the_summary_page_reads_its_snapshots_once(make_app):
+    """The page, its other languages and the original come from one query; the first
+    publication date from a second. Without the cache, that is all a summary page costs."""
+    app = make_app(READER_CACHE=False)
+    created = Desk(app).publish_both()
+    reader = app.test_client()
+    for locale in ("en", "ja"):
+        path = f"/{locale}/summaries/{created['slug']}"
+        reader.get(path)
+        with counting(app) as statements:
+            assert reader.get(path).status_code == 200
+        assert len(statements) == 2, statements
+
+
+def test_search_and_a_page_not_found_stay_cheap(app):
+    Desk(app).publish_both()
+    reader = app.test_client()
+    for path, status, bound in (
+        ("/en/search?q=Meeting", 200, 1),
+        ("/en/summaries/no-such-summary", 404, 4),
+    ):
+        with counting(app) as statements:
+            assert reader.get(path).status_code == status
+        assert len(statements) <= bound, (path, statements)
