@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint catalogs translations-update bench clean browser
+.PHONY: install run test lint catalogs translations-update bench clean browser checkers
 
 install: $(STAMP) catalogs
 
@@ -34,6 +34,24 @@ browser:
 	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto; } || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# The page checkers of the accessibility and HTML tests, pinned, from the npm registry into a
+# git-ignored folder: axe-core (run inside Chromium) and the Nu HTML checker (vnu.jar, run by the
+# machine's Java; --ignore-scripts skips its Java download). Fetched once, then offline.
+AXE_VERSION := 4.14.1
+VNU_VERSION := 26.9.27
+CHECKERS := .cache/checkers
+CHECKERS_STAMP := $(CHECKERS)/.axe-$(AXE_VERSION)-vnu-$(VNU_VERSION)
+
+checkers: $(CHECKERS_STAMP)
+
+$(CHECKERS_STAMP):
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	rm -rf $(CHECKERS) && mkdir -p $(CHECKERS)
+	npm install --no-save --no-audit --no-fund --ignore-scripts --prefix $(CHECKERS) \
+	  axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION)
+	touch $@
+
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty --url http://$(HOST):$(PORT)
@@ -44,7 +62,7 @@ run: install
 	  $(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # Every test on SQLite, then again on PostgreSQL in a database of its own (tests/run_both.py).
-test: install browser
+test: install browser checkers
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python tests/run_both.py
@@ -60,6 +78,7 @@ bench: install
 	$(BIN)/python bench/split_sentences.py
 	$(BIN)/python bench/queue.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/reader_pages.py
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -16,17 +15,18 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from webapp.core.forms import PageForm
 from webapp.core.locales import LOCALE_NAMES, LOCALES
 from webapp.core.permissions import TOKEN_SCOPES
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = EmailField(_l("Email"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PageForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"),
@@ -54,7 +54,7 @@ EXPIRY_CHOICES = [
 ]
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PageForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=100)],
@@ -71,7 +71,7 @@ class TokenForm(FlaskForm):
     days = SelectField(_l("Expires after"), choices=EXPIRY_CHOICES, default="90")
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(PageForm):
     ui_locale = SelectField(
         _l("Language of the staff pages"),
         choices=[

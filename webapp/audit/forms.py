@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
+from webapp.core.forms import PageForm
 from webapp.core.schemas import ID_MAX
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PageForm):
     class Meta:
         csrf = False
 

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
+from wtforms.csrf.core import CSRFTokenField
 
 
-class SimpleForm(FlaskForm):
+class PageForm(FlaskForm):
+    """The base of every HTML form: a page may hold many, so the hidden CSRF inputs carry no id."""
+
+    class Meta(FlaskForm.Meta):
+        def render_field(self, field: Any, render_kw: dict[str, Any]) -> Any:
+            if isinstance(field, CSRFTokenField):
+                render_kw = {"id": False, **render_kw}  # ids must be unique in a page
+            return super().render_field(field, render_kw)
+
+
+class SimpleForm(PageForm):
     """A CSRF-protected button with no fields (retry, approve, logout)."""

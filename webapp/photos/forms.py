@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from webapp.core.forms import PageForm
 from webapp.core.schemas import INT32_MAX
 from webapp.photos.schemas import MAX_ALT, MAX_CAPTION, MAX_CREDIT, MAX_IMAGE_ID
 
 TEXT_FIELDS = ("caption", "alt", "credit", "image_id")
 
 
-class PhotoTextForm(FlaskForm):
+class PhotoTextForm(PageForm):
     caption = TextAreaField(_l("Caption"), validators=[Optional(), Length(max=MAX_CAPTION)])
     alt = TextAreaField(
         _l("Alt text"),
@@ -43,7 +43,7 @@ class PhotoUploadForm(PhotoTextForm):
     file = FileField(_l("Photo file"))
 
 
-class PhotoMoveForm(FlaskForm):
+class PhotoMoveForm(PageForm):
     direction = HiddenField(validators=[AnyOf(["up", "down"])])
     version = IntegerField(
         widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=INT32_MAX)]

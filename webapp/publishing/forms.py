@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from webapp.core.forms import PageForm
 from webapp.publishing.schemas import MAX_REASON
 
 
-class PublishForm(FlaskForm):
+class PublishForm(PageForm):
     locale = HiddenField(validators=[DataRequired()])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PageForm):
     """Choices are the locales the summary is published in (set by the view)."""
 
     locale = SelectField(_l("Language"), choices=[])
