@@ -33,11 +33,18 @@ class Permission(enum.StrEnum):
     SEE_AUDIT = "see_audit"
     OWN_ACCOUNT = "own_account"  # one's own password, sessions and API tokens
     RENAME_PUBLISHED = "rename_published"  # change a published summary's address (301 stays)
+    MANAGE_TOPICS = "manage_topics"  # the topic vocabulary summaries are tagged with
 
 
 STAFF = frozenset({Permission.READ_SUMMARIES, Permission.OWN_ACCOUNT})
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    "liaison": STAFF | {Permission.WRITE_SUMMARY, Permission.PUBLISH, Permission.MANAGE_GLOSSARY},
+    "liaison": STAFF
+    | {
+        Permission.WRITE_SUMMARY,
+        Permission.PUBLISH,
+        Permission.MANAGE_GLOSSARY,
+        Permission.MANAGE_TOPICS,
+    },
     "translator": STAFF
     | {Permission.SEE_REVIEW_QUEUE, Permission.REVIEW, Permission.MANAGE_GLOSSARY},
     "admin": frozenset(Permission),
@@ -47,7 +54,9 @@ TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
     "read": frozenset(
         {Permission.READ_SUMMARIES, Permission.SEE_REVIEW_QUEUE, Permission.SEE_JOBS}
     ),
-    "write": frozenset({Permission.WRITE_SUMMARY, Permission.MANAGE_GLOSSARY}),
+    "write": frozenset(
+        {Permission.WRITE_SUMMARY, Permission.MANAGE_GLOSSARY, Permission.MANAGE_TOPICS}
+    ),
     "review": frozenset({Permission.REVIEW}),
     "publish": frozenset({Permission.PUBLISH, Permission.RENAME_PUBLISHED}),
 }
@@ -60,6 +69,7 @@ DENIED = {
     Permission.SEE_REVIEW_QUEUE: _l("Only translators have a review queue."),
     Permission.REVIEW: _l("You are not a translator for this language."),
     Permission.MANAGE_GLOSSARY: _l("Only liaison staff and translators edit the glossary."),
+    Permission.MANAGE_TOPICS: _l("Only liaison staff edit the topics."),
 }
 
 

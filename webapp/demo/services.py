@@ -15,6 +15,7 @@ from webapp.core.db import DbSession
 from webapp.core.segment_keys import SegmentKey
 from webapp.publishing import services as publishing
 from webapp.summaries import services as summaries
+from webapp.topics import services as topics
 from webapp.translation import review
 from webapp.translation.models import Translation
 from webapp.translation.segmentation import split_paragraphs, split_sentences
@@ -32,10 +33,18 @@ KOIZUMI = ("Shinjirō Koizumi", "小泉進次郎")
 SECWAR = ("Secretary of War", "戦争長官")
 MINDEF = ("Minister of Defense", "防衛大臣")
 
+# The demo's topic vocabulary, in both languages.
+DEMO_TOPICS = (
+    {"slug": "alliance", "names": {"en": "U.S.-Japan alliance", "ja": "日米同盟"}},
+    {"slug": "defense-industry", "names": {"en": "Defense industry", "ja": "防衛産業"}},
+    {"slug": "ceremonies", "names": {"en": "Ceremonies and visits", "ja": "式典・訪問"}},
+)
+
 PENTAGON_TALKS = {
     "source_locale": "en",
     "meeting_date": "2026-01-15",
     "countries": ["US", "JP"],
+    "topics": ["alliance", "defense-industry"],
     "title": (
         "Hegseth Welcomes Japanese Defense Minister Koizumi to the Pentagon",
         "ヘグセス戦争長官、小泉防衛大臣を国防総省に迎える",
@@ -111,6 +120,7 @@ MORNING_TRAINING = {
     "source_locale": "ja",
     "meeting_date": "2026-01-15",
     "countries": ["JP", "US"],
+    "topics": ["alliance"],
     "title": (
         "小泉防衛大臣、ヘグセス戦争長官と朝の合同体力練成",
         "Defense Minister Koizumi Joins Secretary Hegseth for Morning Training",
@@ -166,6 +176,7 @@ ANTHEMS = {
     "source_locale": "en",
     "meeting_date": "2026-01-15",
     "countries": ["US", "JP"],
+    "topics": ["ceremonies", "alliance"],
     "title": ("Anthems Open the Hegseth-Koizumi Meeting", None),
     "location": ("The Pentagon, Washington", None),
     "lede": [],
@@ -204,6 +215,7 @@ def _source(doc: dict) -> dict:
             for p in doc["participants"]
         ],
         "quotes": [{"speaker": q["speaker"][0], "text": q["text"][0]} for q in doc["quotes"]],
+        "topics": doc.get("topics", []),
     }
 
 
@@ -231,10 +243,21 @@ def _check_alignment(doc: dict) -> None:
             raise RuntimeError(f"demo text splits differently: {got!r}")
 
 
+# The demo's translations were written by people; a warning on one is the check's to explain.
+DEMO_REASON = "Demo translation, written and checked by people."
+
+
 def _translate_all(session: DbSession, tr: Translation, texts: dict[str, str], who: User) -> None:
     for st in tr.segments:
         review.save_segment(
-            session, tr, st, texts[st.key], approve=True, user=who, expected_version=st.version
+            session,
+            tr,
+            st,
+            texts[st.key],
+            approve=True,
+            user=who,
+            expected_version=st.version,
+            reason=DEMO_REASON,  # kept only where a check warns, so the history shows it
         )
     review.approve_translation(session, tr, who)
 
@@ -246,9 +269,13 @@ def load_demo(session: DbSession, base_url: str = DEFAULT_URL) -> Iterator[str]:
         for email, pw, roles, locales, name in DEMO_USERS
     }
     liaison, translator = made["liaison@example.org"], made["translator@example.org"]
+    for topic in DEMO_TOPICS:
+        topics.save_topic(session, topic, liaison)
+    first: list[int] = []  # the later summaries are related to the first
     for doc in (PENTAGON_TALKS, MORNING_TRAINING, ANTHEMS):
         _check_alignment(doc)
-        summary = summaries.create_summary(session, _source(doc), liaison)
+        summary = summaries.create_summary(session, {**_source(doc), "related": first}, liaison)
+        first = first or [summary.id]
         locales = [summary.source_locale]
         if doc["title"][1] is not None:
             tr = summary.translations[0]

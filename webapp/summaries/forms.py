@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
@@ -17,8 +16,9 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from webapp.core.forms import PageForm
 from webapp.core.locales import LOCALE_NAMES, LOCALES
 from webapp.core.schemas import INT32_MAX
 from webapp.summaries.schemas import (
@@ -26,6 +26,7 @@ from webapp.summaries.schemas import (
     MAX_ITEMS,
     MAX_LEDE,
     MAX_QUOTE,
+    MAX_RELATED,
     MAX_SHORT,
     MAX_SLUG,
     MAX_TITLE,
@@ -53,7 +54,7 @@ class QuoteRow(Form):
         return not ((self.speaker.data or "").strip() or (self.text.data or "").strip())
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(PageForm):
     source_locale = SelectField(
         _l("Source language"),
         choices=[SelectChoice(code, LOCALE_NAMES[code]) for code in LOCALES],
@@ -67,6 +68,20 @@ class SummaryForm(FlaskForm):
         choices=[],
         description=_l("The countries that met. Hold Ctrl (⌘ on a Mac) to choose several."),
     )
+    topics = SelectMultipleField(
+        _l("Topics"),
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    related = TextAreaField(
+        _l("Related summaries"),
+        validators=[Optional(), Length(max=MAX_RELATED * (MAX_SLUG + 80))],
+        description=_l(
+            "One per line: a summary's address on the public site or its slug. Readers see "
+            "those published in their language."
+        ),
+    )
     lede = TextAreaField(_l("Lede"), validators=[Optional(), Length(max=MAX_LEDE)])
     body = TextAreaField(_l("Body"), validators=[DataRequired(), Length(max=MAX_BODY)])
     participants = FieldList(FormField(ParticipantRow), min_entries=1, max_entries=MAX_ITEMS)
@@ -76,14 +91,15 @@ class SummaryForm(FlaskForm):
         widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=INT32_MAX)]
     )
 
-    def prepare(self, countries: list[SelectChoice]) -> None:
-        """Country choices in the UI language, on every row (set before validating)."""
+    def prepare(self, countries: list[SelectChoice], topics: list[SelectChoice]) -> None:
+        """Country and topic choices in the UI language, on every row (set before validating)."""
         self.countries.choices = countries
+        self.topics.choices = topics
         for row in self.participants:
             row.form.country.choices = [SelectChoice("", "—"), *countries]
 
 
-class DeskFilterForm(FlaskForm):
+class DeskFilterForm(PageForm):
     """The desk's search and filters (a GET form: nothing changes, so no CSRF)."""
 
     class Meta:
@@ -101,7 +117,7 @@ class DeskFilterForm(FlaskForm):
     until = DateField(_l("Met until"), validators=[Optional()])
 
 
-class ImportReleaseForm(FlaskForm):
+class ImportReleaseForm(PageForm):
     text = TextAreaField(
         _l("Release text"),
         validators=[DataRequired(), Length(max=MAX_BODY)],
@@ -112,7 +128,7 @@ class ImportReleaseForm(FlaskForm):
     )
 
 
-class SlugForm(FlaskForm):
+class SlugForm(PageForm):
     slug = StringField(
         _l("Address"),
         validators=[DataRequired(), Length(max=MAX_SLUG)],

@@ -31,6 +31,8 @@ FIELDS: tuple[tuple[str, Any], ...] = (
     ("body", _l("Body")),
     ("participants", _l("Participants")),
     ("quotes", _l("Quotes")),
+    ("topics", _l("Topics")),
+    ("related", _l("Related summaries")),
 )
 
 
@@ -72,8 +74,8 @@ def as_text(name: str, value: Any) -> str:
         )
     if name == "quotes":
         return "\n".join(f"{q.get('speaker', '')} | {q.get('text', '')}" for q in value)
-    if name == "countries":
-        return ", ".join(value)
+    if name in ("countries", "topics", "related"):
+        return ", ".join(str(v) for v in value or ())
     return str(value or "")
 
 

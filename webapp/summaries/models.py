@@ -70,6 +70,8 @@ class Revision(Model):
     meeting_date: Mapped[date] = mapped_column(Date)
     location: Mapped[str] = mapped_column(String(300), default="")
     countries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)  # `topics.Topic` slugs
+    related: Mapped[list[int]] = mapped_column(JSON, default=list)  # other summaries' ids, in order
     participants: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     quotes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # [{id, caption, alt, credit, image_id}] in reading order; the files are `photos.Photo` rows.

@@ -9,13 +9,21 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from webapp.core.countries import country_codes
 from webapp.core.locales import LocaleCode
 from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, SingleLine, Version
 from webapp.photos.schemas import PhotoOut
+from webapp.topics.schemas import MAX_TOPICS, TopicSlug
 
 MAX_TITLE = 300
 MAX_SHORT = 300
@@ -24,6 +32,7 @@ MAX_QUOTE = 2_000
 MAX_BODY = 100_000
 MAX_ITEMS = 50
 MAX_SLUG = 120
+MAX_RELATED = 20
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -61,6 +70,12 @@ CountryCode = Annotated[
 Slug = Annotated[str, StringConstraints(max_length=MAX_SLUG, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 
 
+def _once_each(items: list) -> list:
+    if len(set(items)) != len(items):
+        raise PydanticCustomError("repeated", "lists the same item twice")
+    return items
+
+
 class Participant(InputModel):
     """A person at the meeting: name and role are translated; the country is a code."""
 
@@ -85,6 +100,13 @@ class SummaryFields(InputModel):
     participants: list[Participant] = Field(default_factory=list, max_length=MAX_ITEMS)
     quotes: list[Quote] = Field(default_factory=list, max_length=MAX_ITEMS)
     countries: list[CountryCode] = Field(default_factory=list, max_length=MAX_ITEMS)
+    topics: list[TopicSlug] = Field(default_factory=list, max_length=MAX_TOPICS)
+    related: list[Id] = Field(default_factory=list, max_length=MAX_RELATED)
+
+    @field_validator("topics", "related", "countries")
+    @classmethod
+    def _no_repeats(cls, items: list) -> list:
+        return _once_each(items)
 
 
 class SummaryIn(SummaryFields):
@@ -105,6 +127,13 @@ class SummaryPatch(InputModel):
     participants: list[Participant] | None = Field(default=None, max_length=MAX_ITEMS)
     quotes: list[Quote] | None = Field(default=None, max_length=MAX_ITEMS)
     countries: list[CountryCode] | None = Field(default=None, max_length=MAX_ITEMS)
+    topics: list[TopicSlug] | None = Field(default=None, max_length=MAX_TOPICS)
+    related: list[Id] | None = Field(default=None, max_length=MAX_RELATED)
+
+    @field_validator("topics", "related", "countries")
+    @classmethod
+    def _no_repeats(cls, items: list | None) -> list | None:
+        return None if items is None else _once_each(items)
 
     @model_validator(mode="before")
     @classmethod
@@ -142,6 +171,8 @@ class SummaryOut(OutputModel):
     participants: list[dict[str, str]]
     quotes: list[dict[str, str]]
     countries: list[str]
+    topics: list[str] = []
+    related: list[int] = []
     translations: dict[str, TranslationRef]
     published_locales: list[str]
     photos: list[PhotoOut] = []
@@ -161,6 +192,8 @@ class RevisionOut(OutputModel):
     participants: list[dict[str, str]]
     quotes: list[dict[str, str]]
     countries: list[str]
+    topics: list[str] = []
+    related: list[int] = []
 
 
 class RevisionListOut(OutputModel):

@@ -21,6 +21,7 @@ from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
 from webapp.summaries.models import Revision, SlugRedirect, Summary
 from webapp.summaries.schemas import MAX_SLUG, SlugIn, SummaryFields, SummaryIn, SummaryPatch
+from webapp.topics import services as topics
 from webapp.translation import workflow as translation
 
 # An automatic slug stops at a word boundary within this length (the column holds MAX_SLUG).
@@ -38,6 +39,8 @@ def revision_fields(revision: Revision) -> dict[str, Any]:
         "participants": revision.participants,
         "quotes": revision.quotes,
         "countries": revision.countries,
+        "topics": revision.topics or [],
+        "related": revision.related or [],
     }
 
 
@@ -72,6 +75,7 @@ def create_summary(session: DbSession, data: Any, author: User) -> Summary:
     """Validate, store revision 1 and queue the translation into the other locale."""
     require(author, Permission.WRITE_SUMMARY)
     clean = parse(SummaryIn, data)
+    _check_links(session, clean, None)
     wanted = clean.slug or slugify(f"{clean.meeting_date.isoformat()} {clean.title}")
     if clean.slug is None and len(wanted) <= 11:  # a Japanese title leaves only the date
         wanted = slugify(f"{clean.meeting_date.isoformat()} {' '.join(clean.countries)} meeting")
@@ -105,6 +109,7 @@ def update_summary(
     merged = parse(SummaryFields, {**revision_fields(current), **patch.changes()})
     if expected_version != summary.version:
         raise _conflict(session, summary, expected_version)
+    _check_links(session, merged, summary.id, patch.changes())
     new = merged.model_dump(mode="json")
     changed = [k for k, v in revision_fields(current).items() if new.get(k) != v]
     if not changed:
@@ -207,6 +212,76 @@ def _conflict(session: DbSession, summary: Summary, expected_version: int) -> Pr
     )
 
 
+def resolve_references(session: DbSession, text: str) -> list[int]:
+    """Summary ids from lines a liaison pasted: a reader address, a slug, or an id.
+
+    Old slugs that redirect count too. A line that names no summary is an error naming the line.
+    """
+    ids: list[int] = []
+    for number, line in enumerate((text or "").splitlines(), 1):
+        ref = line.strip().rstrip("/").split("?")[0].split("#")[0]
+        if not ref:
+            continue
+        slug = ref.rsplit("/", 1)[-1]
+        found = None
+        if slug.isdigit() and len(slug) < 10:
+            found = session.scalar(select(Summary.id).where(Summary.id == int(slug)))
+        if found is None and len(slug) <= MAX_SLUG:
+            found = session.scalar(select(Summary.id).where(Summary.slug == slug))
+            if found is None:
+                found = session.scalar(
+                    select(SlugRedirect.summary_id).where(SlugRedirect.old_slug == slug)
+                )
+        if found is None:
+            raise ValidationError(
+                {
+                    "related": str(
+                        _l("Line %(n)d: no summary at “%(ref)s”.", n=number, ref=ref[:120])
+                    )
+                }
+            )
+        if found not in ids:
+            ids.append(found)
+    return ids
+
+
+def references(session: DbSession, ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, slug, current title) of each related summary, in the given order."""
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Summary.id, Summary.slug, Revision.title)
+        .join(Revision, Revision.id == Summary.current_revision_id)
+        .where(Summary.id.in_(ids))
+    ).all()
+    found = {row.id: (row.id, row.slug, row.title) for row in rows}
+    return [found[i] for i in ids if i in found]
+
+
+def _check_links(
+    session: DbSession, clean: SummaryFields, summary_id: int | None, changed: Any = None
+) -> None:
+    """Topics must be in the vocabulary; related summaries must exist and be other summaries.
+
+    On an update only what the patch changes is checked: a topic deleted meanwhile does not block
+    an edit of the body.
+    """
+    if changed is None or "topics" in changed:
+        topics.check_known(session, clean.topics)
+    if changed is not None and "related" not in changed:
+        return
+    if summary_id is not None and summary_id in clean.related:
+        raise ValidationError({"related": str(_l("A summary cannot be related to itself."))})
+    if not clean.related:
+        return
+    found = set(session.scalars(select(Summary.id).where(Summary.id.in_(clean.related))))
+    missing = [str(i) for i in clean.related if i not in found]
+    if missing:
+        raise ValidationError(
+            {"related": str(_l("No summary with the id %(ids)s.", ids=", ".join(missing)))}
+        )
+
+
 def _add_revision(
     session: DbSession, summary: Summary, clean: SummaryFields, author: User, number: int
 ) -> Revision:
@@ -220,6 +295,8 @@ def _add_revision(
         meeting_date=clean.meeting_date,
         location=clean.location,
         countries=data["countries"],
+        topics=data["topics"],
+        related=data["related"],
         participants=data["participants"],
         quotes=data["quotes"],
         # Photos change through `photos.services`; a text edit keeps them as they are.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import FieldList
@@ -23,6 +24,7 @@ from webapp.summaries import desk, history, importer
 from webapp.summaries import services as summaries
 from webapp.summaries.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
 from webapp.summaries.models import Summary
+from webapp.topics import services as topics
 
 bp = Blueprint("summaries", __name__, url_prefix="/manage", template_folder="templates")
 
@@ -78,6 +80,8 @@ def _form_data(form: SummaryForm) -> dict:
         "meeting_date": form.meeting_date.data.isoformat() if form.meeting_date.data else "",
         "location": form.location.data or "",
         "countries": list(form.countries.data or []),
+        "topics": list(form.topics.data or []),
+        "related": summaries.resolve_references(db.session, form.related.data or ""),
         "lede": form.lede.data or "",
         "body": form.body.data,
         "participants": [row for _, row in _rows(form, "participants")],
@@ -143,16 +147,25 @@ def _row_action(form: SummaryForm) -> bool:
     return True
 
 
+def _prepare(form: SummaryForm) -> None:
+    """Choices in the UI language: countries from CLDR, topics from the vocabulary."""
+    locale = str(get_locale())
+    form.prepare(
+        country_choices(),
+        [SelectChoice(t.slug, t.name(locale)) for t in topics.list_topics(db.session, locale)],
+    )
+
+
 def _new_form(**data) -> SummaryForm:
     form = SummaryForm(**data)
-    form.prepare(country_choices())
+    _prepare(form)
     return form
 
 
 def _fill(form: SummaryForm, values: dict) -> None:
     """Load stored fields into the form (edit page, imports)."""
     form.process(data=values)
-    form.prepare(country_choices())
+    _prepare(form)
 
 
 @bp.route("/summaries/new", methods=["GET", "POST"])
@@ -160,7 +173,7 @@ def _fill(form: SummaryForm, values: dict) -> None:
 def new_summary():
     form = _new_form()
     if request.method == "POST" and _row_action(form):
-        form.prepare(country_choices())
+        _prepare(form)
         return render_template("summaries/edit.html", form=form, summary=None)
     if form.validate_on_submit():
         try:
@@ -234,6 +247,11 @@ def summary(summary_id: int):
         withdraw_form=withdraw_form,
         delete_form=SimpleForm(),
         slug_form=SlugForm(slug=summary.slug),
+        topic_names=[
+            t.name(str(get_locale()))
+            for t in topics.by_slug(db.session, summary.revision.topics).values()
+        ],
+        related=summaries.references(db.session, summary.revision.related),
     )
 
 
@@ -340,6 +358,10 @@ def edit_summary(summary_id: int):
                 "meeting_date": rev.meeting_date,
                 "location": rev.location,
                 "countries": rev.countries,
+                "topics": rev.topics,
+                "related": "\n".join(
+                    slug for _id, slug, _title in summaries.references(db.session, rev.related)
+                ),
                 "lede": rev.lede,
                 "body": rev.body,
                 "participants": rev.participants or [{}],
@@ -348,12 +370,12 @@ def edit_summary(summary_id: int):
             },
         )
     elif _row_action(form):
-        form.prepare(country_choices())
+        _prepare(form)
         return render_template("summaries/edit.html", form=form, summary=summary)
     elif form.validate_on_submit():
-        data = _form_data(form)
-        data.pop("source_locale")
         try:
+            data = _form_data(form)
+            data.pop("source_locale")
             expected = form.version.data or 0
             summaries.update_summary(db.session, summary, data, expected, current_user)
         except ValidationError as exc:

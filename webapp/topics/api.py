@@ -1,0 +1,55 @@
+"""Topics in the JSON API: list, add, rename, delete."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_babel import lazy_gettext as _l
+
+from webapp.accounts.current import acting_user
+from webapp.core.api import bp, json_body, operation
+from webapp.core.locales import DEFAULT_LOCALE
+from webapp.core.permissions import Permission, requires
+from webapp.extensions import db
+from webapp.topics import services as topics
+from webapp.topics.models import Topic
+from webapp.topics.schemas import TopicIn, TopicList, TopicOut
+
+
+def topic_out(topic: Topic) -> dict:
+    return TopicOut(slug=topic.slug, names=topic.names).model_dump(mode="json")
+
+
+@bp.get("/topics")
+@requires(Permission.READ_SUMMARIES)
+@operation(_l("The topic vocabulary"), responses={200: TopicList})
+def list_topics():
+    found = topics.list_topics(db.session, DEFAULT_LOCALE)
+    return jsonify({"topics": [topic_out(t) for t in found]})
+
+
+@bp.post("/topics")
+@requires(Permission.MANAGE_TOPICS)
+@operation(_l("Add a topic"), body=TopicIn, responses={201: TopicOut})
+def create_topic():
+    topic = topics.save_topic(db.session, json_body(TopicIn).model_dump(), acting_user())
+    db.session.commit()
+    return jsonify(topic_out(topic)), 201
+
+
+@bp.put("/topics/<slug>")
+@requires(Permission.MANAGE_TOPICS)
+@operation(_l("Rename a topic (its address stays)"), body=TopicIn, responses={200: TopicOut})
+def replace_topic(slug: str):
+    topic = topics.get_topic(db.session, slug)
+    topics.save_topic(db.session, json_body(TopicIn).model_dump(), acting_user(), topic)
+    db.session.commit()
+    return jsonify(topic_out(topic))
+
+
+@bp.delete("/topics/<slug>")
+@requires(Permission.MANAGE_TOPICS)
+@operation(_l("Delete a topic no summary uses"), responses={204: None})
+def delete_topic(slug: str):
+    topics.delete_topic(db.session, topics.get_topic(db.session, slug), acting_user())
+    db.session.commit()
+    return "", 204

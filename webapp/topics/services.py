@@ -1,0 +1,102 @@
+"""The topic vocabulary: list, add, rename, delete; and checking a summary's topics against it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import select
+
+from webapp.accounts.models import User
+from webapp.audit import services as audit
+from webapp.core.db import DbSession
+from webapp.core.errors import NotFound, Refused, ValidationError
+from webapp.core.permissions import Permission, require
+from webapp.core.schemas import parse
+from webapp.publishing import services as publishing
+from webapp.summaries.models import Revision, Summary
+from webapp.topics.models import Topic
+from webapp.topics.schemas import TopicIn
+
+
+def list_topics(session: DbSession, locale: str) -> list[Topic]:
+    """Every topic, by its name in `locale` (the vocabulary is small: sorted here, not in SQL)."""
+    return sorted(session.scalars(select(Topic)), key=lambda t: t.name(locale).casefold())
+
+
+def by_slug(session: DbSession, slugs: Iterable[str]) -> dict[str, Topic]:
+    wanted = set(slugs)
+    if not wanted:
+        return {}
+    return {t.slug: t for t in session.scalars(select(Topic).where(Topic.slug.in_(wanted)))}
+
+
+def get_topic(session: DbSession, slug: str) -> Topic:
+    topic = session.scalar(select(Topic).where(Topic.slug == slug))
+    if topic is None:
+        raise NotFound(str(_l("No topic with that address.")))
+    return topic
+
+
+def check_known(session: DbSession, slugs: list[str]) -> None:
+    """Refuse topics that are not in the vocabulary (a summary names topics by slug)."""
+    unknown = sorted(set(slugs) - set(by_slug(session, slugs)))
+    if unknown:
+        raise ValidationError(
+            {"topics": str(_l("Unknown topics: %(topics)s.", topics=", ".join(unknown)))}
+        )
+
+
+def save_topic(session: DbSession, data: Any, user: User, topic: Topic | None = None) -> Topic:
+    """Add a topic, or rename one (its slug stays: summaries and reader addresses use it)."""
+    require(user, Permission.MANAGE_TOPICS)
+    clean = parse(TopicIn, data)
+    if topic is not None and clean.slug != topic.slug:
+        raise ValidationError({"slug": str(_l("A topic's address cannot change."))})
+    taken = session.scalar(select(Topic.id).where(Topic.slug == clean.slug))
+    if topic is None and taken is not None:
+        raise ValidationError({"slug": str(_l("This address is already taken."))})
+    for other in session.scalars(select(Topic).where(Topic.slug != clean.slug)):
+        for code, name in clean.names.items():
+            if other.names.get(code, "").casefold() == name.casefold():
+                raise ValidationError({f"names.{code}": str(_l("Another topic has this name."))})
+    before = dict(topic.names) if topic else None
+    publishing.order_public_change(session)  # readers' pages show topic names
+    if topic is None:
+        topic = Topic(slug=clean.slug, names=dict(clean.names))
+        session.add(topic)
+    else:
+        topic.names = dict(clean.names)
+    session.flush()
+    audit.record(
+        session, user, "topic.save", "topic", topic.id, before=before, after=dict(clean.names)
+    )
+    return topic
+
+
+def usage(session: DbSession, slug: str) -> int:
+    """How many summaries' current versions carry the topic (JSON lists: counted here)."""
+    rows = session.scalars(
+        select(Revision.topics).join(Summary, Summary.current_revision_id == Revision.id)
+    )
+    return sum(1 for topics in rows if slug in (topics or ()))
+
+
+def delete_topic(session: DbSession, topic: Topic, user: User) -> None:
+    """Only an unused topic can go: a summary's tags never vanish behind its liaison's back."""
+    require(user, Permission.MANAGE_TOPICS)
+    used = usage(session, topic.slug)
+    if used:
+        raise Refused(
+            ngettext(
+                "%(num)d summary uses this topic; remove it from there first.",
+                "%(num)d summaries use this topic; remove it from them first.",
+                used,
+            )
+        )
+    publishing.order_public_change(session)
+    audit.record(session, user, "topic.delete", "topic", topic.id, slug=topic.slug)
+    session.delete(topic)
+    session.flush()
