@@ -52,6 +52,12 @@ def test_liaison_translator_and_reader_in_the_browser(app, live_server, page, tm
         form = page.locator("form.segment").nth(i)
         form.locator("textarea").fill(f"訳文{i}")
         form.locator("button", has_text="Approve").click()
+        expect(form).to_have_class(re.compile("segment-approved|has-error"))
+        if "has-error" in form.get_attribute("class"):  # quality warnings: say why, then approve
+            reason = form.locator("[data-reason] input")
+            expect(reason).to_be_visible()
+            reason.fill("Placeholder text for the test")
+            form.locator("button", has_text="Approve").click()
         expect(form).to_have_class(re.compile("segment-approved"))
     assert page.locator("form.segment-approved").count() == count
     page.screenshot(path=str(tmp_path / "review.png"), full_page=True)

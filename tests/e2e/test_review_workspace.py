@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.factories import make_user, staff_headers, summary_payload
+from tests.factories import REASON, make_user, staff_headers, summary_payload
 from webapp.jobs.worker import run_worker
 
 pytestmark = pytest.mark.browser
@@ -71,7 +71,12 @@ def test_after_a_source_edit_the_changed_sentence_comes_first_with_its_diff(
     for seg in client.get(f"/api/v1/translations/{tr_id}", headers=translator).json["segments"]:
         client.put(
             f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-            json={"text": f"承認:{seg['key']}", "approve": True, "version": seg["version"]},
+            json={
+                "text": f"承認:{seg['key']}",
+                "approve": True,
+                "reason": REASON,
+                "version": seg["version"],
+            },
             headers=translator,
         )
     assert (
@@ -86,7 +91,7 @@ def test_after_a_source_edit_the_changed_sentence_comes_first_with_its_diff(
     run_worker(app, burst=True)
     _open(page, live_server, created)
     first = page.locator("form.segment").first
-    expect(first.locator(".diff ins")).to_have_text("warmly ")
+    expect(first.locator(".source .diff ins")).to_have_text("warmly ")
     expect(first.locator(".previous-text")).to_have_text(re.compile("^承認:body"))
     first.locator("[data-use-previous]").click()
     assert first.locator("textarea").input_value().startswith("承認:body")
@@ -116,6 +121,12 @@ def test_a_whole_translation_by_keyboard_without_a_page_load(live_server, page, 
     forms.first.locator("textarea").focus()
     for i in range(count):
         page.keyboard.press("Control+Enter")
+        expect(forms.nth(i)).to_have_class(re.compile("segment-approved|has-error"))
+        if "has-error" in forms.nth(i).get_attribute("class"):
+            # Warnings: the reason box opens with the focus in it; type and approve again.
+            expect(forms.nth(i).locator("[data-reason] input")).to_be_focused()
+            page.keyboard.type("Machine draft checked")
+            page.keyboard.press("Control+Enter")
         expect(forms.nth(i)).to_have_class(re.compile("segment-approved"))
     assert page.locator("form.segment-approved").count() == count
     assert loads == []  # every approval happened in place

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import staff_headers, summary_payload
+from tests.factories import REASON, staff_headers, summary_payload
 from webapp.jobs.worker import run_worker
 
 
@@ -34,7 +34,7 @@ def test_403_liaison_cannot_review_and_translator_only_into_own_locale(app, clie
     for headers in (liaison, en_translator):
         resp = client.put(
             f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-            json={"text": "承認", "approve": True, "version": seg["version"]},
+            json={"text": "承認", "approve": True, "reason": REASON, "version": seg["version"]},
             headers=headers,
         )
         assert resp.status_code == 403

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import staff_headers, summary_payload
+from tests.factories import REASON, staff_headers, summary_payload
 from webapp.jobs.worker import run_worker
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
@@ -29,7 +29,12 @@ def approve_everything(client, headers, translation_id):
     for seg in tr["segments"]:
         resp = client.put(
             f"/api/v1/translations/{translation_id}/segments/{seg['id']}",
-            json={"text": seg["text"], "approve": True, "version": seg["version"]},
+            json={
+                "text": seg["text"],
+                "approve": True,
+                "reason": REASON,
+                "version": seg["version"],
+            },
             headers=headers,
         )
         assert resp.status_code == 200, resp.json

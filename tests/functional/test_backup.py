@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from tests.conftest import POSTGRES_URL
-from tests.factories import bearer, make_user, summary_payload
+from tests.factories import REASON, bearer, make_user, summary_payload
 from webapp import domains
 from webapp.accounts import services as users
 from webapp.accounts.models import ApiToken, User
@@ -79,6 +79,7 @@ def approve_all(client, translator, translation_id: int) -> None:
                 json={
                     "text": seg["text"] or "手で訳した文。",
                     "approve": True,
+                    "reason": REASON,
                     "version": seg["version"],
                 },
                 headers=translator,

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, bearer, make_user, summary_payload
+from tests.factories import PASSWORD, REASON, bearer, make_user, summary_payload
 from webapp.core.schemas import storable
 from webapp.jobs.worker import run_worker
 
@@ -374,7 +374,12 @@ def review_setup(fuzz_app):
     for seg in tr["segments"]:
         resp = client.put(
             f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-            json={"text": f"訳 {seg['key']}", "approve": True, "version": seg["version"]},
+            json={
+                "text": f"訳 {seg['key']}",
+                "approve": True,
+                "reason": REASON,
+                "version": seg["version"],
+            },
             headers=api,
         )
         assert resp.status_code == 200, resp.json
@@ -399,7 +404,7 @@ def test_review_segment_form(review_setup, text, index, approve, stale):
     version = int(re.search(rf'name="s{seg_id}-version"[^>]*value="(\d+)"', page).group(1))
     fields = {f"s{seg_id}-text": text, f"s{seg_id}-version": str(version - stale)}
     if approve:
-        fields[f"s{seg_id}-approve"] = "y"
+        fields |= {f"s{seg_id}-approve": "y", f"s{seg_id}-reason": REASON}
     resp = post_raw(translator, f"{link}/segments/{seg_id}", fields, page=link)
     assert_answer(resp, f"segment {text!r:.300}")
     if resp.status_code != 302:
@@ -409,7 +414,12 @@ def test_review_segment_form(review_setup, text, index, approve, stale):
     if not approve:  # approve it unchanged, so the translation can be approved and published
         page = translator.get(link).get_data(as_text=True)
         version = re.search(rf'name="s{seg_id}-version"[^>]*value="(\d+)"', page).group(1)
-        fields = {f"s{seg_id}-text": text, f"s{seg_id}-version": version, f"s{seg_id}-approve": "y"}
+        fields = {
+            f"s{seg_id}-text": text,
+            f"s{seg_id}-version": version,
+            f"s{seg_id}-approve": "y",
+            f"s{seg_id}-reason": REASON,
+        }
         if post_raw(translator, f"{link}/segments/{seg_id}", fields, page=link).status_code != 302:
             fields[f"s{seg_id}-text"] = "訳"  # a quality check held it back: approve a plain text
             resp = post_raw(translator, f"{link}/segments/{seg_id}", fields, page=link)

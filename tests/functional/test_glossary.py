@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import staff_headers, summary_payload
+from tests.factories import REASON, staff_headers, summary_payload
 from webapp.jobs.worker import run_worker
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
@@ -78,13 +78,13 @@ def test_terms_are_protected_in_machine_drafts_or_the_draft_is_flagged(app, clie
     url = f"/api/v1/translations/{tr_id}/segments/{role['id']}"
     wrong = client.put(
         url,
-        json={"text": "陸軍長官", "approve": True, "version": role["version"]},
+        json={"text": "陸軍長官", "approve": True, "reason": REASON, "version": role["version"]},
         headers=translator,
     )
     assert wrong.status_code == 422 and "陸軍長官" in wrong.json["fields"]["text"]
     right = client.put(
         url,
-        json={"text": "戦争長官", "approve": True, "version": role["version"]},
+        json={"text": "戦争長官", "approve": True, "reason": REASON, "version": role["version"]},
         headers=translator,
     )
     assert right.status_code == 200 and right.json["qa"] == []
@@ -99,7 +99,12 @@ def test_a_summarys_approved_names_count_as_its_glossary(app, client, staff):
     name = next(s for s in segments if s["key"] == "participant.0.name")
     client.put(
         f"/api/v1/translations/{tr_id}/segments/{name['id']}",
-        json={"text": "ピート・ヘグセス", "approve": True, "version": name["version"]},
+        json={
+            "text": "ピート・ヘグセス",
+            "approve": True,
+            "reason": REASON,
+            "version": name["version"],
+        },
         headers=translator,
     )
     quote_speaker = next(s for s in segments if s["key"] == "quote.0.speaker")

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tests.factories import staff_headers, summary_payload
+from tests.factories import REASON, staff_headers, summary_payload
 from tests.functional.test_html_workflow import login
 from webapp.audit.models import AuditEvent
 from webapp.extensions import db
@@ -77,7 +77,12 @@ def test_a_translators_save_during_machine_translation_is_kept(
     def translator_saves():
         resp = client.put(
             f"/api/v1/translations/{tr_id}/segments/{target['id']}",
-            json={"text": "人が書いた訳。", "approve": approve, "version": target["version"]},
+            json={
+                "text": "人が書いた訳。",
+                "approve": approve,
+                "reason": REASON,
+                "version": target["version"],
+            },
             headers=translator,
         )
         assert resp.status_code == 200, resp.json
@@ -131,7 +136,12 @@ def test_retry_never_revokes_an_approval(app, client, people):
     for seg in _translation(client, translator, tr_id)["segments"]:
         client.put(
             f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-            json={"text": seg["text"], "approve": True, "version": seg["version"]},
+            json={
+                "text": seg["text"],
+                "approve": True,
+                "reason": REASON,
+                "version": seg["version"],
+            },
             headers=translator,
         )
     assert (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import EN_BODY, staff_headers, summary_payload
+from tests.factories import EN_BODY, REASON, staff_headers, summary_payload
 from webapp.jobs.worker import run_worker
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
@@ -16,7 +16,12 @@ def _approve_all(client, translator, tr_id):
     for seg in tr["segments"]:
         resp = client.put(
             f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-            json={"text": f"訳:{seg['source']}", "approve": True, "version": seg["version"]},
+            json={
+                "text": f"訳:{seg['source']}",
+                "approve": True,
+                "reason": REASON,
+                "version": seg["version"],
+            },
             headers=translator,
         )
         assert resp.status_code == 200, resp.json
@@ -83,27 +88,44 @@ def test_four_eyes_refuses_approving_ones_own_text(make_app):
     seg = client.get(f"/api/v1/translations/{tr_id}", headers=alice).json["segments"][0]
     url = f"/api/v1/translations/{tr_id}/segments/{seg['id']}"
     mine = client.put(
-        url, json={"text": "アリスの訳", "approve": True, "version": seg["version"]}, headers=alice
+        url,
+        json={"text": "アリスの訳", "approve": True, "reason": REASON, "version": seg["version"]},
+        headers=alice,
     )
     assert mine.status_code == 409 and mine.json["missing"] == [seg["key"]]
     saved = client.put(url, json={"text": "アリスの訳", "version": seg["version"]}, headers=alice)
     assert saved.status_code == 200
     again = client.put(
         url,
-        json={"text": "アリスの訳", "approve": True, "version": saved.json["version"]},
+        json={
+            "text": "アリスの訳",
+            "approve": True,
+            "reason": REASON,
+            "version": saved.json["version"],
+        },
         headers=alice,
     )
     assert again.status_code == 409
     other = client.put(
         url,
-        json={"text": "アリスの訳", "approve": True, "version": saved.json["version"]},
+        json={
+            "text": "アリスの訳",
+            "approve": True,
+            "reason": REASON,
+            "version": saved.json["version"],
+        },
         headers=bob,
     )
     assert other.status_code == 200 and other.json["status"] == "approved"
     machine = client.get(f"/api/v1/translations/{tr_id}", headers=alice).json["segments"][1]
     resp = client.put(
         f"/api/v1/translations/{tr_id}/segments/{machine['id']}",
-        json={"text": machine["text"], "approve": True, "version": machine["version"]},
+        json={
+            "text": machine["text"],
+            "approve": True,
+            "reason": REASON,
+            "version": machine["version"],
+        },
         headers=alice,
     )
     assert resp.status_code == 200  # a machine draft confirmed unchanged is not one's own text

@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, bearer, make_user, staff_headers, summary_payload
+from tests.factories import PASSWORD, REASON, bearer, make_user, staff_headers, summary_payload
 from tests.unit.photos.images import GPS_IFD, image_bytes, jpeg_with_gps, noisy_png
 from webapp.accounts.models import User
 from webapp.extensions import db
@@ -74,7 +74,12 @@ def approve_all(client, app, tr_id) -> None:
         if seg["status"] != "approved":
             resp = client.put(
                 f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-                json={"text": f"承認 {seg['key']}", "approve": True, "version": seg["version"]},
+                json={
+                    "text": f"承認 {seg['key']}",
+                    "approve": True,
+                    "reason": REASON,
+                    "version": seg["version"],
+                },
                 headers=translator,
             )
             assert resp.status_code == 200, resp.json

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import staff_headers, summary_payload
+from tests.factories import REASON, staff_headers, summary_payload
 from webapp.jobs.worker import run_worker
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
@@ -56,7 +56,12 @@ def test_invariant_1_no_machine_text_reaches_a_reader_before_approval(app, clien
     for seg in tr["segments"][1:]:
         client.put(
             f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-            json={"text": seg["text"], "approve": True, "version": seg["version"]},
+            json={
+                "text": seg["text"],
+                "approve": True,
+                "reason": REASON,
+                "version": seg["version"],
+            },
             headers=translator,
         )
     forced = client.post(

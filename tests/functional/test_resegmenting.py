@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import EN_BODY, staff_headers, summary_payload
+from tests.factories import EN_BODY, REASON, staff_headers, summary_payload
 from webapp.jobs.worker import run_worker
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
@@ -21,7 +21,12 @@ def approved(app, client):
     for seg in client.get(f"/api/v1/translations/{tr_id}", headers=translator).json["segments"]:
         client.put(
             f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-            json={"text": f"訳:{seg['source']}", "approve": True, "version": seg["version"]},
+            json={
+                "text": f"訳:{seg['source']}",
+                "approve": True,
+                "reason": REASON,
+                "version": seg["version"],
+            },
             headers=translator,
         )
     assert (

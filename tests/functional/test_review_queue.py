@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.conftest import csrf_token
-from tests.factories import make_user, staff_headers, summary_payload
+from tests.factories import REASON, make_user, staff_headers, summary_payload
 from tests.functional.test_html_workflow import login
 from webapp.jobs.worker import run_worker
 from webapp.translation import worklist
@@ -20,7 +20,12 @@ def _approve(client, headers, tr_id):
     for seg in tr["segments"]:
         client.put(
             f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-            json={"text": f"訳{seg['id']}", "approve": True, "version": seg["version"]},
+            json={
+                "text": f"訳{seg['id']}",
+                "approve": True,
+                "reason": REASON,
+                "version": seg["version"],
+            },
             headers=headers,
         )
     assert client.post(f"/api/v1/translations/{tr_id}/approve", headers=headers).status_code == 200

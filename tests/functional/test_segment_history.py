@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import staff_headers, summary_payload
+from tests.factories import REASON, staff_headers, summary_payload
 from webapp.jobs.worker import run_worker
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
@@ -27,7 +27,7 @@ def _segments(client, headers, tr_id):
 def _put(client, headers, tr_id, seg, text, approve=False):
     resp = client.put(
         f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-        json={"text": text, "approve": approve, "version": seg["version"]},
+        json={"text": text, "approve": approve, "reason": REASON, "version": seg["version"]},
         headers=headers,
     )
     assert resp.status_code == 200, resp.json

@@ -9,7 +9,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import staff_headers, summary_payload
+from tests.factories import REASON, staff_headers, summary_payload
 from webapp.extensions import db
 from webapp.jobs import queue as jobs
 from webapp.jobs.models import Job, JobStatus
@@ -95,7 +95,12 @@ def test_missing_model_fails_the_job_with_the_fix_and_a_translator_can_still_fin
     for seg in tr["segments"]:
         resp = client.put(
             f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-            json={"text": f"手訳 {seg['key']}", "approve": True, "version": seg["version"]},
+            json={
+                "text": f"手訳 {seg['key']}",
+                "approve": True,
+                "reason": REASON,
+                "version": seg["version"],
+            },
             headers=translator,
         )
         assert resp.status_code == 200 and resp.json["origin"] == "human"

@@ -77,6 +77,11 @@
         return li;
       }));
     }
+    const reason = form.querySelector("[data-reason]");
+    if (reason && state.qa) {
+      reason.hidden = !state.qa.some((f) => f.severity === "warning");
+      if (seg.status === "approved") reason.querySelector("input").value = "";
+    }
     localStorage.removeItem(draftKey(form));
     markDirty(form, false);
   }
@@ -108,6 +113,11 @@
       }
       form.classList.add("has-error");
       show(form, message, "error");
+      const reason = form.querySelector("[data-reason]");
+      if (reason && body.fields && body.fields.reason) {
+        reason.hidden = false;  // approving over warnings: ask why
+        reason.querySelector("input").focus();
+      }
       return false;
     } catch (err) {
       show(form, say("offlineMessage") || String(err), "error");
@@ -166,6 +176,13 @@
         event.preventDefault();
         if (event.submitter && event.submitter.hasAttribute("data-machine")) {
           requestMachine(form, event.submitter);
+          return;
+        }
+        if (event.submitter && event.submitter.hasAttribute("data-use-match")) {
+          // A memory match goes into the box; nothing is saved until the translator says so.
+          textOf(form).value = event.submitter.dataset.text;
+          keepDraft(form);
+          textOf(form).focus();
           return;
         }
         const approve = event.submitter ? event.submitter.value === "y" : false;

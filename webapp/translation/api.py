@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import EllipsisType
+
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
@@ -12,10 +14,11 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
 from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
-from webapp.translation import history, quality, review, worklist
+from webapp.translation import fuzzy, history, quality, review, worklist, workspace
 from webapp.translation import workflow as translation
 from webapp.translation.models import SegmentChange, SegmentTranslation, Translation
 from webapp.translation.schemas import (
+    MemoryMatchOut,
     QaFinding,
     RestoreIn,
     ReviewQueueOut,
@@ -28,8 +31,16 @@ from webapp.translation.schemas import (
 )
 
 
-def segment_out(tr: Translation, st: SegmentTranslation, terms: tuple) -> SegmentOut:
-    findings = quality.findings(tr, st, st.text, terms)
+def segment_out(
+    tr: Translation,
+    st: SegmentTranslation,
+    terms: tuple,
+    matches: dict[int, list[fuzzy.Match]] | None = None,
+    style: str | None | EllipsisType = ...,  # the translation's, from quality.dominant_style
+) -> SegmentOut:
+    findings = quality.findings(tr, st, st.text, terms, style)
+    if matches is None:  # one segment alone
+        matches = workspace.open_matches(db.session, tr, only=st)
     return SegmentOut(
         id=st.id,
         key=st.key,
@@ -44,11 +55,24 @@ def segment_out(tr: Translation, st: SegmentTranslation, terms: tuple) -> Segmen
         score=st.score,
         confidence=quality.confidence(st.score),
         qa=[QaFinding(code=f.code, severity=str(f.severity), message=f.message) for f in findings],
+        matches=[match_out(m) for m in matches.get(st.id, [])],
+    )
+
+
+def match_out(m: fuzzy.Match) -> MemoryMatchOut:
+    return MemoryMatchOut(
+        id=m.entry.id,
+        source=m.entry.source_text,
+        target=m.target,
+        score=round(m.score, 4),
+        replaced=list(m.replaced) if m.replaced else None,
     )
 
 
 def translation_out(tr: Translation, *, segments: bool = True) -> TranslationOut:
     terms = quality.terms(db.session, tr) if segments else ()
+    style = quality.dominant_style(tr) if segments else None
+    matches = workspace.open_matches(db.session, tr) if segments else {}
     return TranslationOut(
         id=tr.id,
         summary_id=tr.summary_id,
@@ -58,7 +82,9 @@ def translation_out(tr: Translation, *, segments: bool = True) -> TranslationOut
         error=tr.error,
         error_code=tr.error_code,
         title=tr.summary.revision.title,
-        segments=[segment_out(tr, st, terms) for st in tr.segments] if segments else None,
+        segments=[segment_out(tr, st, terms, matches, style) for st in tr.segments]
+        if segments
+        else None,
     )
 
 
@@ -107,6 +133,7 @@ def put_segment(translation_id: int, segment_id: int):
         approve=save.approve,
         user=acting_user(),
         expected_version=version,
+        reason=save.reason,
     )
     db.session.commit()
     return _json(segment_out(tr, st, quality.terms(db.session, tr)))
@@ -138,6 +165,8 @@ def change_out(change: SegmentChange, emails: dict[int, str]) -> SegmentChangeOu
         source=change.source_text,
         actor=emails.get(change.actor_id) if change.actor_id else None,
         created_at=change.created_at,
+        reason=change.reason,
+        waived=change.waived.split(",") if change.waived else [],
     )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from webapp.core.db import DbSession
 from webapp.core.errors import NotFound
+from webapp.qa.registry import CHECKS
 from webapp.translation.models import (
     ChangeKind,
     SegmentChange,
@@ -17,9 +20,18 @@ from webapp.translation.models import (
 
 
 def record(
-    session: DbSession, st: SegmentTranslation, kind: ChangeKind, actor_id: int | None
+    session: DbSession,
+    st: SegmentTranslation,
+    kind: ChangeKind,
+    actor_id: int | None,
+    *,
+    reason: str | None = None,
+    waived: Sequence[str] = (),
 ) -> SegmentChange:
-    """Append the segment's state as it is now (call after changing it)."""
+    """Append the segment's state as it is now (call after changing it).
+
+    An approval over quality warnings keeps the translator's reason and the checks it overrode.
+    """
     change = SegmentChange(
         segment_translation_id=st.id,
         kind=kind,
@@ -32,9 +44,17 @@ def record(
         source_hash=st.source_hash,
         source_text=st.source_text,
         actor_id=actor_id,
+        reason=reason,
+        waived=",".join(waived) or None,
     )
     session.add(change)
     return change
+
+
+def waived_names(codes: str | None) -> str:
+    """The overridden checks of an approval, by their names in the reader's language."""
+    found = [CHECKS.get(code) for code in (codes or "").split(",") if code]
+    return ", ".join(str(check.name) for check in found if check is not None)
 
 
 def changes(session: DbSession, st: SegmentTranslation) -> list[SegmentChange]:

@@ -146,6 +146,9 @@ class SegmentChange(Model):
     source_text: Mapped[str] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An approval over quality warnings: the translator's reason, and which checks it overrode.
+    reason: Mapped[str | None] = mapped_column(Text)
+    waived: Mapped[str | None] = mapped_column(String(200))  # check codes, comma-separated
 
 
 class MemoryEntry(Model):
@@ -181,3 +184,29 @@ class Presence(Model):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_saved_key: Mapped[str | None] = mapped_column(String(100))
     last_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DraftEdit(Model):
+    """How far a translator's approved text is from the machine draft it began as.
+
+    One row per machine draft (its history row), replaced when the segment is approved again: the
+    latest approval counts. Plain ids, no foreign keys and no text: the engine's measure outlives
+    a deleted summary without keeping any of its words. The month (UTC) is stored for grouping.
+    """
+
+    __tablename__ = "draft_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_change_id: Mapped[int] = mapped_column(Integer, unique=True)
+    translation_id: Mapped[int] = mapped_column(Integer)
+    segment_id: Mapped[int] = mapped_column(Integer)  # the segment translation, as in the API
+    source_locale: Mapped[str] = mapped_column(String(8))
+    target_locale: Mapped[str] = mapped_column(String(8))
+    engine: Mapped[str] = mapped_column(String(40))
+    model_version: Mapped[str] = mapped_column(String(200))
+    distance: Mapped[int] = mapped_column(Integer)  # characters inserted, deleted or replaced
+    normalized: Mapped[float] = mapped_column(Float)  # distance / the longer text's length
+    unchanged: Mapped[bool]
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)

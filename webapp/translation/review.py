@@ -12,7 +12,7 @@ from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotFound, NotReady, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
-from webapp.translation import history, memory, quality
+from webapp.translation import edits, history, memory, quality
 from webapp.translation import workflow as translation
 from webapp.translation.models import (
     ChangeKind,
@@ -42,20 +42,30 @@ def save_segment(
     user: User,
     expected_version: int | None,
     kind: ChangeKind | None = None,
+    reason: object = None,
 ) -> SegmentTranslation:
-    """Store a translator's text; refuse a save based on an older version of the segment."""
+    """Store a translator's text; refuse a save based on an older version of the segment.
+
+    Approving over quality warnings needs a short reason, kept in the segment's history.
+    """
     require(user, Permission.REVIEW, tr.locale)
     if isinstance(text, str) and not text.strip():
         raise ValidationError({"text": str(_l("A translation cannot be empty."))})
-    clean = parse(SegmentSave, {"text": text, "approve": approve, "version": expected_version})
+    if isinstance(reason, str) and not reason.strip():
+        reason = None  # an empty box is no reason
+    clean = parse(
+        SegmentSave,
+        {"text": text, "approve": approve, "version": expected_version, "reason": reason},
+    )
     new_text = clean.text
     if expected_version is None:
         raise ValidationError({"version": str(_l("Send the segment version you edited."))})
     if expected_version != st.version:
         raise translation.segment_conflict(st)
     _check_four_eyes(st, user, approve=approve, changes_text=new_text != st.text)
+    waived: list[str] = []
     if approve:
-        _check_quality(session, tr, st, new_text)
+        waived = _check_quality(session, tr, st, new_text, clean.reason)
     before = {"text": st.text, "status": str(st.status), "version": st.version}
     if new_text != st.text:
         st.text, st.origin, st.edited_by_id = new_text, Origin.HUMAN, user.id
@@ -63,6 +73,7 @@ def save_segment(
     if approve:
         st.status, st.approved_by_id, st.approved_at = SegmentStatus.APPROVED, user.id, utcnow()
         _remember(session, tr, st, new_text, user)
+        edits.record_approval(session, tr, st)  # how far the text moved from its machine draft
     else:
         st.status, st.approved_by_id, st.approved_at = SegmentStatus.DRAFT, None, None
     st.version += 1
@@ -70,7 +81,11 @@ def save_segment(
         tr.status = TranslationStatus.IN_REVIEW  # a change revokes the whole approval
     translation.refresh_status(session, tr)  # e.g. failed -> in review once nothing is pending
     kind = kind or (ChangeKind.APPROVE if approve else ChangeKind.SAVE)
-    history.record(session, st, kind, user.id)
+    kept_reason = clean.reason if waived else None
+    history.record(session, st, kind, user.id, reason=kept_reason, waived=waived)
+    after = {"text": st.text, "status": str(st.status), "version": st.version}
+    if waived:
+        after |= {"waived": waived, "reason": kept_reason}
     audit.record(
         session,
         user,
@@ -79,7 +94,7 @@ def save_segment(
         st.id,
         translation_id=tr.id,
         before=before,
-        after={"text": st.text, "status": str(st.status), "version": st.version},
+        after=after,
     )
     return st
 
@@ -108,12 +123,29 @@ def restore(
     )
 
 
-def _check_quality(session: DbSession, tr: Translation, st: SegmentTranslation, text: str) -> None:
-    """An error-level quality finding blocks approval (warnings are shown, not enforced)."""
+def _check_quality(
+    session: DbSession, tr: Translation, st: SegmentTranslation, text: str, reason: str | None
+) -> list[str]:
+    """An error blocks approval; warnings need the translator's reason. Returns the waived codes."""
     found = quality.findings(tr, st, text, quality.terms(session, tr))
     errors = [f.message for f in found if f.severity == "error"]
     if errors:
         raise ValidationError({"text": " ".join(errors)})
+    warnings = [f for f in found if f.severity == "warning"]
+    if warnings and not reason:
+        raise ValidationError(
+            {
+                "reason": ngettext(
+                    "This text has a quality warning: %(warnings)s To approve it anyway, "
+                    "say in a few words why it is right.",
+                    "This text has %(num)d quality warnings: %(warnings)s To approve it anyway, "
+                    "say in a few words why it is right.",
+                    len(warnings),
+                    warnings=" ".join(f.message for f in warnings),
+                )
+            }
+        )
+    return [f.code for f in warnings]
 
 
 def _check_four_eyes(

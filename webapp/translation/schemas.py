@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from webapp.core.locales import LocaleCode
-from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, Version
+from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, SingleLine, Version
 
 MAX_SEGMENT = 10_000
+MAX_REASON = 300
 SegmentText = Annotated[str, MultiLine, StringConstraints(min_length=1, max_length=MAX_SEGMENT)]
 
 
@@ -22,12 +23,30 @@ class SegmentSave(InputModel):
     version: Version | None = Field(
         default=None, description="The segment version you edited (or send If-Match)."
     )
+    reason: Annotated[str, SingleLine, StringConstraints(max_length=MAX_REASON)] | None = Field(
+        default=None,
+        description="Why the text may be approved despite its quality warnings (required then).",
+    )
 
 
 class QaFinding(OutputModel):
     code: str
     severity: str
     message: str
+
+
+class MemoryMatchOut(OutputModel):
+    """A close match from translation memory (not the exact one)."""
+
+    id: Id = Field(description="The memory entry.")
+    source: str = Field(description="The memory entry's source text.")
+    target: str = Field(description="Its approved target, with a differing number replaced.")
+    score: float = Field(
+        description="Normalised character Levenshtein similarity of the sources, 0.7 to 1."
+    )
+    replaced: list[str] | None = Field(
+        default=None, description="[number in the match, number put in its place], if any."
+    )
 
 
 class SegmentOut(OutputModel):
@@ -46,6 +65,10 @@ class SegmentOut(OutputModel):
     )
     confidence: str | None = Field(default=None, description="high, medium or low")
     qa: list[QaFinding] = Field(default_factory=list)
+    matches: list[MemoryMatchOut] = Field(
+        default_factory=list,
+        description="Up to 3 close memory matches, best first; none once the segment is approved.",
+    )
 
 
 class TranslationOut(OutputModel):
@@ -90,6 +113,10 @@ class SegmentChangeOut(OutputModel):
     source: str
     actor: str | None
     created_at: datetime
+    reason: str | None = Field(default=None, description="Why it was approved over warnings.")
+    waived: list[str] = Field(
+        default_factory=list, description="The warnings it was approved over."
+    )
 
 
 class SegmentHistoryOut(OutputModel):

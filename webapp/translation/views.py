@@ -26,7 +26,7 @@ from webapp.core.permissions import Permission, require, requires
 from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
 from webapp.mt.engines import engine_for
-from webapp.translation import history, presence, quality, review, worklist, workspace
+from webapp.translation import fuzzy, history, presence, quality, review, worklist, workspace
 from webapp.translation import workflow as translation
 from webapp.translation.forms import SegmentForm
 from webapp.translation.models import SegmentStatus, SegmentTranslation, Translation
@@ -136,7 +136,9 @@ def _others_text(tr: Translation) -> list[str]:
 def segment_state(tr: Translation, st: SegmentTranslation) -> dict:
     """What the page updates after an inline save."""
     waiting = sum(1 for s in tr.segments if s.status != SegmentStatus.APPROVED)
-    found = quality.findings(tr, st, st.text, quality.terms(db.session, tr))
+    found = quality.findings(
+        tr, st, st.text, quality.terms(db.session, tr), quality.dominant_style(tr)
+    )
     return {
         "qa": [{"severity": str(f.severity), "message": f.message} for f in found],
         "segment": {
@@ -175,6 +177,7 @@ def save_segment(translation_id: int, segment_id: int):
             approve=form.approve.data,
             user=current_user,
             expected_version=form.version.data,
+            reason=form.reason.data,
         )
     except (ValidationError, VersionConflict) as exc:
         db.session.rollback()
@@ -186,6 +189,7 @@ def save_segment(translation_id: int, segment_id: int):
         theirs = exc.current.get("text") if isinstance(exc, VersionConflict) else None
         problem = {
             "segment_id": st.id,
+            "needs_reason": isinstance(exc, ValidationError) and "reason" in exc.fields,
             "text": form.text.data,
             "message": message,
             "theirs": theirs,
@@ -207,6 +211,68 @@ def _segment_form_version(st: SegmentTranslation) -> int:
     if not form.validate_on_submit():
         raise ValidationError({"version": _("The form expired; reload the page and try again.")})
     return form.version.data
+
+
+@bp.post("/translations/<id:translation_id>/segments/<id:segment_id>/use-match")
+@requires(Permission.REVIEW)
+def use_match(translation_id: int, segment_id: int):
+    """Save a close memory match as the segment's draft (the page's form, without script)."""
+    tr = _translation(translation_id)
+    st = review.get_segment(tr, segment_id)
+    version = _segment_form_version(st)
+    memory_id = request.form.get("memory_id", "")
+    if not (memory_id.isdigit() and len(memory_id) < 10):
+        raise ValidationError({"memory_id": _("Choose a memory match to use.")})
+    typed = (request.form.get(f"s{st.id}-text") or "").replace("\r\n", "\n")
+    if typed.strip() and typed != (st.text or ""):
+        # Unsaved text in the box would be lost without a word: keep it, and say so.
+        problem = {
+            "segment_id": st.id,
+            "needs_reason": False,
+            "text": typed,
+            "message": _(
+                "Your unsaved text is still in the box. Save it, or empty the box, "
+                "before using a memory match."
+            ),
+            "theirs": None,
+        }
+        return _page(tr, problem, 409)
+    try:
+        match = fuzzy.use_match(
+            db.session, tr, st, int(memory_id), user=current_user, expected_version=version
+        )
+    except (ValidationError, VersionConflict) as exc:
+        db.session.rollback()
+        message = (
+            "; ".join(exc.fields.values()) if isinstance(exc, ValidationError) else exc.message
+        )
+        theirs = exc.current.get("text") if isinstance(exc, VersionConflict) else None
+        problem = {
+            "segment_id": st.id,
+            "needs_reason": False,
+            "text": request.form.get(f"s{st.id}-text", st.text),  # what was in the box stays
+            "message": message,
+            "theirs": theirs,
+        }
+        return _page(tr, problem, exc.status)
+    presence.touch(db.session, tr.id, current_user, saved_key=st.key)
+    db.session.commit()
+    if match.replaced:
+        flash(
+            _(
+                "The memory match is saved as a draft, with %(old)s changed to %(new)s. "
+                "The earlier text is in the segment's history.",
+                old=match.replaced[0],
+                new=match.replaced[1],
+            )
+        )
+    else:
+        flash(
+            _("The memory match is saved as a draft. The earlier text is in the segment's history.")
+        )
+    return redirect(
+        url_for("review.translation_page", translation_id=tr.id, _anchor=f"seg-{segment_id}")
+    )
 
 
 @bp.post("/translations/<id:translation_id>/segments/<id:segment_id>/machine")
@@ -246,7 +312,13 @@ def segment_history(translation_id: int, segment_id: int):
     changes = history.changes(db.session, st)
     emails = users.emails_for(db.session, {c.actor_id for c in changes if c.actor_id})
     return render_template(
-        "review/history.html", tr=tr, st=st, changes=changes, emails=emails, form=SimpleForm()
+        "review/history.html",
+        tr=tr,
+        st=st,
+        changes=changes,
+        emails=emails,
+        form=SimpleForm(),
+        waived_names=history.waived_names,
     )
 
 

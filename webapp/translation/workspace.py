@@ -10,7 +10,7 @@ from sqlalchemy import select
 from webapp.accounts import services as users
 from webapp.core.db import DbSession
 from webapp.qa.registry import Finding
-from webapp.translation import history, quality
+from webapp.translation import fuzzy, history, quality
 from webapp.translation.diff import Piece, source_diff
 from webapp.translation.models import (
     MemoryEntry,
@@ -36,6 +36,7 @@ class Entry:
     diff: list[Piece] = field(default_factory=list)  # old source -> new source
     memory: MemoryNote | None = None  # for memory matches: who approved the text, and when
     findings: list[Finding] = field(default_factory=list)  # quality checks on the current text
+    matches: list[fuzzy.Match] = field(default_factory=list)  # close memory matches, best first
 
     @property
     def open(self) -> bool:
@@ -61,21 +62,39 @@ def build(session: DbSession, tr: Translation, *, weakest_first: bool = False) -
     previous = history.previous_approvals(session, tr)
     notes = _memory_notes(session, tr)
     glossary_terms = quality.terms(session, tr)
+    style = quality.dominant_style(tr)
     source_locale = tr.summary.source_locale
+    matches = open_matches(session, tr)
     changed: list[Entry] = []
     rest: list[Entry] = []
     for st in tr.segments:
         before = previous.get(st.id)
         note = notes.get(st.memory_entry_id) if st.memory_entry_id else None
-        found = quality.findings(tr, st, st.text, glossary_terms)
+        found = quality.findings(tr, st, st.text, glossary_terms, style)
         if before is not None:
             diff = source_diff(before.source_text, st.source_text, source_locale)
-            changed.append(Entry(st, before, diff, note, found))
+            changed.append(Entry(st, before, diff, note, found, matches.get(st.id, [])))
         else:
-            rest.append(Entry(st, memory=note, findings=found))
+            rest.append(Entry(st, memory=note, findings=found, matches=matches.get(st.id, [])))
     if weakest_first:  # the engine's least confident drafts first; people's text after
         rest.sort(key=lambda e: (e.st.score is None, e.st.score or 0.0))
     return Workspace(tr, changed, rest, fold_approved=bool(changed))
+
+
+def open_matches(
+    session: DbSession, tr: Translation, only: SegmentTranslation | None = None
+) -> dict[int, list[fuzzy.Match]]:
+    """Close memory matches for every segment not yet approved (or `only` one), in one lookup."""
+    return fuzzy.close_matches(
+        session,
+        tr.summary.source_locale,
+        tr.locale,
+        (
+            (st.id, st.source_text, st.source_hash)
+            for st in ([only] if only is not None else tr.segments)
+            if st.status != SegmentStatus.APPROVED
+        ),
+    )
 
 
 def _memory_notes(session: DbSession, tr: Translation) -> dict[int, MemoryNote]:
