@@ -11,7 +11,7 @@ import json
 import pytest
 
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, make_user, staff_headers, summary_payload
+from tests.factories import PASSWORD, REASON, make_user, staff_headers, summary_payload
 from webapp.jobs.worker import run_worker
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
@@ -203,7 +203,9 @@ def test_a_long_approved_title_still_publishes(app, client, liaison, created):
         text = "長" * 700 if seg["key"] == "title" else "訳"
         url = f"/api/v1/translations/{tr_id}/segments/{seg['id']}"
         resp = client.put(
-            url, json={"text": text, "approve": True, "version": seg["version"]}, headers=translator
+            url,
+            json={"text": text, "approve": True, "reason": REASON, "version": seg["version"]},
+            headers=translator,
         )
         assert resp.status_code == 200
     assert (
@@ -229,3 +231,29 @@ def test_a_summary_of_too_many_sentences_is_refused_with_a_field_message(app, cl
         "/api/v1/summaries", json=summary_payload(body="Yes. " * 100), headers=liaison
     )
     assert fits.status_code == 201
+
+
+def test_an_oversize_upload_from_a_signed_in_page_is_a_413_page_not_a_500(make_app):
+    """The error page's own sign-out form must not read the refused body a second time."""
+    from tests.conftest import csrf_token
+    from tests.factories import PASSWORD, make_user
+
+    # A small limit keeps the test body in memory (a big one spills into a temporary file).
+    app = make_app(MAX_CONTENT_LENGTH=20_000)
+    email = make_user(app, "liaison", email="uploader@example.org")
+    browser = app.test_client()
+    page = browser.get("/login").get_data(as_text=True)
+    browser.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)}
+    )
+    page = browser.get("/glossary/").get_data(as_text=True)
+    resp = browser.post(
+        "/glossary/import",
+        data={
+            "csrf_token": csrf_token(page),
+            "file": (io.BytesIO(b"a" * 40_000), "big.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 413
+    assert 'role="alert"' in resp.get_data(as_text=True) or "<h1>" in resp.get_data(as_text=True)

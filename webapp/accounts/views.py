@@ -283,4 +283,7 @@ def _set_active(user_id: int, *, active: bool) -> ResponseReturnValue:
 
 @bp.app_context_processor
 def _inject_forms():
-    return {"logout_form": SimpleForm() if current_user.is_authenticated else None}
+    # formdata=None: only a token to render; reading the request here would re-raise a refused
+    # (413) body on its own error page.
+    form = SimpleForm(formdata=None) if current_user.is_authenticated else None
+    return {"logout_form": form}
