@@ -18,6 +18,7 @@ def import_models() -> None:
     from webapp.publishing import models as _publishing  # noqa: F401
     from webapp.search import models as _search  # noqa: F401
     from webapp.summaries import models as _summaries  # noqa: F401
+    from webapp.topics import models as _topics  # noqa: F401
     from webapp.translation import models as _translation  # noqa: F401
 
 
@@ -47,7 +48,10 @@ def register_blueprints(app: Flask) -> None:
     from webapp.publishing import views as publishing
     from webapp.summaries import api as _summaries_api  # noqa: F401
     from webapp.summaries import views as summaries
+    from webapp.topics import api as _topics_api  # noqa: F401
+    from webapp.topics import views as topics
     from webapp.translation import api as _translation_api  # noqa: F401
+    from webapp.translation import engine_views as engine
     from webapp.translation import views as translation
 
     app.register_blueprint(publishing.bp)
@@ -56,10 +60,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(summaries.bp)
     app.register_blueprint(translation.bp)
     app.register_blueprint(glossary.bp)
+    app.register_blueprint(topics.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(engine.bp)
     app.register_blueprint(photos.bp)
     photos.init_app(app)
     accounts.init_app(app)

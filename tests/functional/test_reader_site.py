@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.factories import staff_headers, summary_payload
+from tests.factories import REASON, staff_headers, summary_payload
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -45,7 +45,7 @@ class World:
             body = text(seg["key"]) if text else f"訳{seg['key']}"
             resp = self.client.put(
                 f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-                json={"text": body, "approve": True, "version": seg["version"]},
+                json={"text": body, "approve": True, "reason": REASON, "version": seg["version"]},
                 headers=self.translator,
             )
             assert resp.status_code == 200, resp.json
@@ -277,7 +277,12 @@ def test_a_reviewed_machine_draft_is_called_so(world, client):
     for seg in tr["segments"]:
         resp = client.put(
             f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-            json={"text": seg["text"] or "訳", "approve": True, "version": seg["version"]},
+            json={
+                "text": seg["text"] or "訳",
+                "approve": True,
+                "reason": REASON,
+                "version": seg["version"],
+            },
             headers=world.translator,
         )
         assert resp.status_code == 200, resp.json

@@ -46,6 +46,7 @@ POLICY: dict[str, Export | Skip] = {
     "publications": Export(),
     "withdrawals": Export(),
     "slug_redirects": Export(),
+    "topics": Export(),
     # The search index is derived from publications, but exporting it keeps a restore searchable
     # at once (SQLite's FTS table follows its rows through triggers).
     "search_documents": Export(),
@@ -55,6 +56,7 @@ POLICY: dict[str, Export | Skip] = {
     "segment_translations": Export(),
     "segment_changes": Export(),
     "translation_memory": Export(),
+    "draft_edits": Export(),  # the engine's measure: figures and ids, no text
     "glossary_terms": Export(),
     "jobs": Export(),
     "workers": Skip("which worker processes are running; stale the moment it is copied"),

@@ -151,6 +151,10 @@ def message_for(err: Any) -> str:
         return str(_l("Choose one of: %(choices)s.", choices=ctx.get("expected", "")))
     if kind == "country":
         return str(_l("Use an ISO 3166 country code such as JP or US."))
+    if kind == "repeated":
+        return str(_l("Lists the same item twice."))
+    if kind == "topic_names":
+        return str(_l("Give a name in each language: %(locales)s.", locales=ctx.get("locales", "")))
     if kind == "string_pattern_mismatch" or kind == "value_error":
         return str(_l("Not in the expected format."))
     return str(_l("Not valid."))

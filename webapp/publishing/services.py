@@ -7,12 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, func, select, update
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
+from webapp.audit.models import AuditEvent
 from webapp.core.db import DbSession, utcnow
-from webapp.core.errors import NotFound, NotReady, ValidationError
+from webapp.core.errors import NotReady, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
 from webapp.core.segment_keys import SegmentKey
@@ -20,9 +21,12 @@ from webapp.photos import services as photos
 from webapp.publishing.models import Publication, Withdrawal
 from webapp.publishing.schemas import PublishIn, WithdrawIn
 from webapp.search import services as search_index
-from webapp.summaries.models import Revision, Summary
+from webapp.summaries.models import Revision, SlugRedirect, Summary
 from webapp.translation import segmentation
 from webapp.translation.models import Origin, SegmentStatus, Translation, TranslationStatus
+
+# Names the PostgreSQL advisory lock that orders the changes readers see (any fixed number).
+PUBLIC_CHANGE_LOCK = 0x4B4B4850
 
 
 def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str, Any]:
@@ -68,6 +72,10 @@ def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str
             for i, q in enumerate(revision.quotes)
         ],
         "photos": photos.published_photos(revision, lambda i, name, d: part("photo", i, name, d)),
+        # Named by slug and id: readers see the topic's current name and the related summary
+        # only where it is published in their language (looked up when the page is shown).
+        "topics": list(revision.topics or []),
+        "related": list(revision.related or []),
     }
 
 
@@ -113,6 +121,7 @@ def publish(
             ),
             missing,
         )
+    order_public_change(session)
     published = []
     for loc in dict.fromkeys(locales):
         if loc == summary.source_locale:
@@ -167,6 +176,7 @@ def withdraw(
     """
     require(user, Permission.PUBLISH)
     wanted = parse(WithdrawIn, {"locales": list(locales), "reason": reason})
+    order_public_change(session)
     current = {
         pub.locale: pub
         for pub in session.scalars(
@@ -211,6 +221,44 @@ def withdraw(
     return withdrawn
 
 
+def order_public_change(session: DbSession) -> None:
+    """Let changes readers see commit one at a time, so their new row ids follow commit order.
+
+    `generation` takes the newest ids as the public site's version. PostgreSQL hands out ids when
+    a row is inserted, not when it commits: without this lock a change holding a smaller id could
+    commit after one holding a larger id, and a page cached in between would outlive it. SQLite
+    has one writer at a time already. The lock is held until the transaction ends; it is taken
+    before the change's rows are flushed (a pending rename's redirect row included).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        with session.no_autoflush:
+            session.execute(select(func.pg_advisory_xact_lock(PUBLIC_CHANGE_LOCK)))
+
+
+def generation(connection: DbSession | Connection) -> tuple[int, ...]:
+    """The public site's version: the newest ids of the rows whose arrival changes reader pages.
+
+    Snapshots, withdrawals and renamed addresses: everything readers see of a summary changes
+    only by adding one of those (photos and their words reach readers only in a snapshot).
+    Topic names are looked up live (`links`), and renaming or deleting a topic changes no row's
+    id, so its audit event stands in. One statement of primary-key maxima, each an index lookup;
+    the topic events are few. A plain connection will do (the page cache reads this before it
+    opens the request's session).
+    """
+    return tuple(n or 0 for n in connection.execute(_GENERATION).one())
+
+
+_GENERATION = select(
+    select(func.max(Publication.id)).scalar_subquery(),
+    select(func.max(Withdrawal.id)).scalar_subquery(),
+    select(func.max(SlugRedirect.id)).scalar_subquery(),
+    *(
+        select(func.max(AuditEvent.id)).where(AuditEvent.action == action).scalar_subquery()
+        for action in ("topic.save", "topic.delete")
+    ),
+)
+
+
 def _end_withdrawals(session: DbSession, summary_id: int, locale: str) -> None:
     session.execute(
         update(Withdrawal)
@@ -226,6 +274,7 @@ def _end_withdrawals(session: DbSession, summary_id: int, locale: str) -> None:
 
 def move_address(session: DbSession, summary_id: int, slug: str) -> None:
     """Point the current snapshots and standing withdrawals at a renamed summary's new slug."""
+    order_public_change(session)
     session.execute(
         update(Publication)
         .where(Publication.summary_id == summary_id, Publication.is_current.is_(True))
@@ -300,35 +349,36 @@ def published_locales(session: DbSession, summary_id: int) -> list[str]:
     )
 
 
-def get_publication(session: DbSession, slug: str, locale: str) -> Publication:
-    pub = session.scalar(
-        select(Publication).where(
+def current_by_slug(session: DbSession, slug: str) -> dict[str, Publication]:
+    """Locale -> current snapshot of the summary published at `slug`, in one query.
+
+    One summary owns a slug (renames move every current snapshot and keep the old slug as a
+    redirect), so these rows are the page itself, its other languages (switcher, hreflang, ETag)
+    and the original that a translation links to. The summary's unique slug and the partial
+    index of current snapshots find them without scanning the table.
+    """
+    rows = session.scalars(
+        select(Publication)
+        .join(Summary, Summary.id == Publication.summary_id)
+        .where(
+            Summary.slug == slug,
             Publication.slug == slug,
-            Publication.locale == locale,
             Publication.is_current.is_(True),
         )
     )
-    if pub is None:
-        raise NotFound(str(_l("This summary is not published in this language.")))
-    return pub
+    return {pub.locale: pub for pub in rows}
 
 
-def current_ids(session: DbSession, summary_id: int) -> dict[str, int]:
-    """Locale -> id of the current snapshot of one summary (switcher, hreflang, ETag)."""
-    rows = session.execute(
-        select(Publication.locale, Publication.id).where(
-            Publication.summary_id == summary_id, Publication.is_current.is_(True)
-        )
-    )
-    return {locale: pub_id for locale, pub_id in rows}
-
-
-def page_facts(session: DbSession, pub: Publication) -> dict[str, Any]:
+def page_facts(
+    session: DbSession, pub: Publication, current: dict[str, Publication]
+) -> dict[str, Any]:
     """Dates, provenance and staleness a reader's page states about one snapshot.
 
-    `published_at` is the first publication in this locale, `updated_at` the current snapshot's
-    time when it came later; for a translation, `original` is the source-language snapshot and
-    `original_updated_at` is set when that was republished from a newer revision afterwards.
+    `current` is `current_by_slug` for the page (the original is among those rows, so it costs
+    no query). `published_at` is the first publication in this locale, `updated_at` the current
+    snapshot's time when it came later; for a translation, `original` is the source-language
+    snapshot and `original_updated_at` is set when that was republished from a newer revision
+    afterwards.
     """
     first = session.scalar(
         select(func.min(Publication.published_at)).where(
@@ -352,13 +402,7 @@ def page_facts(session: DbSession, pub: Publication) -> dict[str, Any]:
     original = None
     original_updated_at = None
     if provenance["source_locale"] != pub.locale:
-        original = session.scalar(
-            select(Publication).where(
-                Publication.summary_id == pub.summary_id,
-                Publication.locale == provenance["source_locale"],
-                Publication.is_current.is_(True),
-            )
-        )
+        original = current.get(provenance["source_locale"])
         if (
             original is not None
             and original.revision_id != pub.revision_id
@@ -374,17 +418,6 @@ def page_facts(session: DbSession, pub: Publication) -> dict[str, Any]:
         "original": original,
         "original_updated_at": original_updated_at,
     }
-
-
-def published_locales_for_slug(session: DbSession, slug: str) -> list[str]:
-    """Where a summary can be read, for the "not in this language" page."""
-    return sorted(
-        session.scalars(
-            select(Publication.locale).where(
-                Publication.slug == slug, Publication.is_current.is_(True)
-            )
-        )
-    )
 
 
 def published_versions(session: DbSession, summary_id: int) -> dict[str, int]:

@@ -2,7 +2,8 @@
 
 The URL's locale decides the page language. Absolute URLs (feed, sitemap, canonical, hreflang)
 come from the BASE_URL setting, never from the request's Host header. Pages for anonymous readers
-are cacheable by a CDN for a minute; a summary answers 304 when its snapshot has not changed.
+are cacheable by a CDN for a minute, answer 304 when the reader's copy is current, and are kept
+ready in the app's own cache until readers' content changes (see publishing.cache).
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from webapp.core.errors import NotFound, NotReady, ValidationError
+from webapp.core.errors import NotReady, ValidationError
 from webapp.core.i18n import LOCALE_COOKIE, negotiate_locale
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, public, requires
 from webapp.extensions import db
+from webapp.publishing import cache as reader_cache
+from webapp.publishing import links
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
 from webapp.publishing.models import Publication
@@ -52,6 +55,12 @@ FEED_ENTRIES = 30
 # Changes whenever the markup of reader pages changes, so cached copies revalidate.
 PAGE_MARKUP_VERSION = "reader-1"
 _COUNTRY = re.compile(r"^[a-z]{2}$")
+cached = reader_cache.reader_page(PAGE_MARKUP_VERSION)
+
+
+@bp.record_once
+def _setup(state) -> None:
+    reader_cache.init_app(state.app)
 
 
 @bp.url_value_preprocessor
@@ -175,6 +184,7 @@ def root():
 
 @bp.get("/<locale>/")
 @public
+@cached
 def index():
     page = finder.latest(db.session, g.locale, **_paging())
     return _page("public/index.html", _every_locale("public.index"), page=page)
@@ -182,6 +192,7 @@ def index():
 
 @bp.get("/<locale>/archive/")
 @public
+@cached
 def archive():
     months = finder.archive_months(db.session, g.locale)
     return _page("public/archive.html", _every_locale("public.archive"), months=months)
@@ -190,6 +201,7 @@ def archive():
 @bp.get("/<locale>/archive/<int:year>/")
 @bp.get("/<locale>/archive/<int:year>/<int:month>/")
 @public
+@cached
 def archive_month(year: int, month: int | None = None):
     if not (1900 <= year <= 9998) or (month is not None and not 1 <= month <= 12):
         abort(404)
@@ -206,6 +218,7 @@ def archive_month(year: int, month: int | None = None):
 
 @bp.get("/<locale>/countries/")
 @public
+@cached
 def countries():
     counts = finder.tag_counts(db.session, g.locale, "country")
     return _page(
@@ -215,6 +228,7 @@ def countries():
 
 @bp.get("/<locale>/countries/<code>")
 @public
+@cached
 def country(code: str):
     if not _COUNTRY.match(code):
         abort(404)
@@ -230,6 +244,7 @@ def country(code: str):
 
 @bp.get("/<locale>/participants/")
 @public
+@cached
 def participants():
     counts = finder.tag_counts(db.session, g.locale, "participant")
     return _page(
@@ -239,6 +254,7 @@ def participants():
 
 @bp.get("/<locale>/participants/<person>")
 @public
+@cached
 def participant(person: str):
     if len(person) > 300 or "\x00" in person:
         abort(404)
@@ -252,6 +268,38 @@ def participant(person: str):
             if other:
                 alternates[loc] = url_for("public.participant", locale=loc, person=other)
     return _page("public/list.html", alternates, page=page, kind="participant", name=person)
+
+
+@bp.get("/<locale>/topics/")
+@public
+@cached
+def topics():
+    counts = finder.tag_counts(db.session, g.locale, "topic")
+    names = links.topic_names(db.session, g.locale)
+    counts.sort(key=lambda item: names.get(item[0], item[0]).casefold())
+    return _page(
+        "public/tags.html", _every_locale("public.topics"), kind="topic", counts=counts, names=names
+    )
+
+
+@bp.get("/<locale>/topics/<slug>")
+@public
+@cached
+def topic(slug: str):
+    """A topic's summaries in this language; its address is the same in every language."""
+    if len(slug) > 60:
+        abort(404)
+    names = links.topic_names(db.session, g.locale)
+    page = finder.tagged(db.session, g.locale, "topic", slug, **_paging())
+    if slug not in names and not page.items:
+        abort(404)
+    return _page(
+        "public/list.html",
+        _every_locale("public.topic", slug=slug),
+        page=page,
+        kind="topic",
+        topic_name=names.get(slug, slug),
+    )
 
 
 @bp.get("/<locale>/search")
@@ -284,17 +332,18 @@ def search():
 
 @bp.get("/<locale>/summaries/<slug:slug>")
 @public
+@cached
 def summary(slug: str):
-    try:
-        pub = publishing.get_publication(db.session, slug, g.locale)
-    except NotFound:
+    current = publishing.current_by_slug(db.session, slug)
+    pub = current.get(g.locale)
+    if pub is None:
         renamed = summaries.redirect_for(db.session, slug)
         if renamed is not None:
             return redirect(url_for("public.summary", locale=g.locale, slug=renamed), 301)
         withdrawal = publishing.withdrawal_for(db.session, slug, g.locale)
         if withdrawal is not None:
             return render_template("public/withdrawn.html", withdrawal=withdrawal), 410
-        others = publishing.published_locales_for_slug(db.session, slug)
+        others = sorted(current)
         if not others:
             abort(404)  # a mistyped or unknown address: plain "not found"
         alternates = {loc: url_for("public.summary", locale=loc, slug=slug) for loc in others}
@@ -306,21 +355,26 @@ def summary(slug: str):
             slug=slug,
             others=others,
         )
-    snapshots = publishing.current_ids(db.session, pub.summary_id)
-    if (unchanged := _not_modified(sorted(snapshots.items()))) is not None:
+    snapshots = sorted((loc, other.id) for loc, other in current.items())
+    if (unchanged := _not_modified(snapshots)) is not None:
         return unchanged
     alternates = {
-        loc: url_for("public.summary", locale=loc, slug=pub.slug) for loc in sorted(snapshots)
+        loc: url_for("public.summary", locale=loc, slug=pub.slug) for loc in sorted(current)
     }
-    facts = publishing.page_facts(db.session, pub)
+    facts = publishing.page_facts(db.session, pub, current)
     x_default = alternates.get(facts["source_locale"], alternates[pub.locale])
     body, status = _page(
-        "public/summary.html", alternates, x_default=x_default, pub=pub, facts=facts
+        "public/summary.html",
+        alternates,
+        x_default=x_default,
+        pub=pub,
+        facts=facts,
+        links=links.page_links(db.session, pub),
     )
     original = facts["original"]
     return _conditional(
         make_response(body, status),
-        sorted(snapshots.items()),
+        snapshots,
         last_modified=max(
             pub.published_at, original.published_at if original else pub.published_at
         ),
@@ -329,6 +383,7 @@ def summary(slug: str):
 
 @bp.get("/<locale>/feed.atom")
 @public
+@cached
 def feed():
     pubs = finder.latest(db.session, g.locale, limit=FEED_ENTRIES).items
     if (unchanged := _not_modified([p.id for p in pubs])) is not None:
@@ -354,6 +409,7 @@ def _current_count() -> int:
 
 @bp.get("/sitemap.xml")
 @public
+@cached
 def sitemap():
     """A sitemap index: one file per SITEMAP_URLS addresses (the locale home pages come first)."""
     total = len(LOCALES) + _current_count()
@@ -364,6 +420,7 @@ def sitemap():
 
 @bp.get("/sitemap-<int:n>.xml")
 @public
+@cached
 def sitemap_file(n: int):
     size = _sitemap_size()
     homes = len(LOCALES)

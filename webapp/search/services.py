@@ -216,6 +216,12 @@ def index_publication(
                 publication_id=pub.id, locale=pub.locale, kind="country", key=code, label=code
             )
         )
+    for slug in pub.content.get("topics", []):
+        session.add(
+            PublicationTag(
+                publication_id=pub.id, locale=pub.locale, kind="topic", key=slug, label=slug
+            )
+        )
     names: dict[str, str] = {}
     for i, person in enumerate(pub.content.get("participants", [])):
         label = (person.get("name") or "").strip()[:300]
