@@ -8,6 +8,7 @@ published in the page's language.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -28,7 +29,14 @@ class PageLinks:
     related: list[Publication] = field(default_factory=list)
 
 
-def page_links(session: DbSession, pub: Publication) -> PageLinks:
+class Snapshot(Protocol):
+    """A published snapshot, or the preview's stand-in for one."""
+
+    content: dict[str, Any]
+    locale: str
+
+
+def page_links(session: DbSession, pub: Snapshot) -> PageLinks:
     """At most two queries, none when the snapshot names no topic and no related summary."""
     slugs: list[str] = pub.content.get("topics", [])
     ids: list[int] = pub.content.get("related", [])

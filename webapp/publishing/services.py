@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -95,6 +96,36 @@ def translated_content(summary: Summary, locale: str, *, approved_only: bool = T
         if st.text is not None and (st.status == SegmentStatus.APPROVED or not approved_only)
     }
     return assemble(summary.revision, texts, locale)
+
+
+@dataclass(frozen=True)
+class PreviewText:
+    """What the preview shows, and what a reader would not see yet."""
+
+    content: dict[str, Any]
+    untranslated: list[str] = field(default_factory=list)  # keys shown in the source language
+    unreviewed: list[str] = field(default_factory=list)  # keys whose text is an unapproved draft
+
+
+def preview_content(summary: Summary, locale: str) -> PreviewText | None:
+    """The page as it stands, drafts included; untranslated parts show their source text and
+    are listed, so nothing silently vanishes from the preview."""
+    if locale == summary.source_locale:
+        return PreviewText(source_content(summary.revision, locale))
+    tr = next((t for t in summary.translations if t.locale == locale), None)
+    if tr is None:
+        return None
+    texts: dict[str, str] = {}
+    untranslated, unreviewed = [], []
+    for st in sorted(tr.segments, key=lambda s: s.position):
+        if st.text is None:
+            texts[st.key] = st.source_text
+            untranslated.append(st.key)
+        else:
+            texts[st.key] = st.text
+            if st.status != SegmentStatus.APPROVED:
+                unreviewed.append(st.key)
+    return PreviewText(assemble(summary.revision, texts, locale), untranslated, unreviewed)
 
 
 def publish(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from flask import (
@@ -26,8 +27,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
@@ -53,7 +56,7 @@ PUBLIC_CACHE = "public, max-age=60"
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 FEED_ENTRIES = 30
 # Changes whenever the markup of reader pages changes, so cached copies revalidate.
-PAGE_MARKUP_VERSION = "reader-1"
+PAGE_MARKUP_VERSION = "reader-2"
 _COUNTRY = re.compile(r"^[a-z]{2}$")
 cached = reader_cache.reader_page(PAGE_MARKUP_VERSION)
 
@@ -474,17 +477,26 @@ def sitemap_file(n: int):
 @staff.get("/summaries/<id:summary_id>/preview/<locale>")
 @requires(Permission.READ_SUMMARIES)
 def preview(summary_id: int, locale: str):
+    """The reader's page as it would look now, drafts marked, in the content's language rules."""
     summary = db.get_or_404(Summary, summary_id)
     if locale not in LOCALES:
         abort(404)
-    if locale == summary.source_locale:
-        content = publishing.source_content(summary.revision, locale)
-    else:
-        content = publishing.translated_content(summary, locale, approved_only=False)
-    if content is None:
+    preview = publishing.preview_content(summary, locale)
+    if preview is None:
         abort(404)
+    page = SimpleNamespace(
+        content=preview.content, locale=locale, meeting_date=summary.revision.meeting_date
+    )
+    with force_locale(locale):  # headings and dates as the reader of that language sees them
+        article = render_template(
+            "publishing/_preview_article.html", pub=page, links=links.page_links(db.session, page)
+        )
     return render_template(
-        "publishing/preview.html", summary=summary, content=content, locale=locale
+        "publishing/preview.html",
+        summary=summary,
+        locale=locale,
+        preview=preview,
+        article=Markup(article),
     )
 
 
