@@ -43,6 +43,9 @@ class Term:
     target: str
     case_sensitive: bool = False
     forbidden: tuple[str, ...] = ()
+    # False for a summary's countries: kept through machine translation, but a translation may
+    # rightly shorten or drop them (U.S.-Japan → 日米, Japan's defense minister → 防衛大臣).
+    required: bool = True
 
 
 def list_terms(
@@ -229,7 +232,7 @@ def terms_for(session: DbSession, summary: Summary, target_locale: str) -> list[
     src, tgt = Locale.parse(source_locale), Locale.parse(target_locale)
     for code in summary.revision.countries:
         if code in src.territories and code in tgt.territories:
-            terms.append(Term(src.territories[code], tgt.territories[code]))
+            terms.append(Term(src.territories[code], tgt.territories[code], required=False))
     tr = next((t for t in summary.translations if t.locale == target_locale), None)
     if tr is not None:
         for st in tr.segments:

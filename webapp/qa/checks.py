@@ -255,7 +255,7 @@ class GlossaryTerms(Check):
         from webapp.glossary.masking import find
 
         for _start, _end, term in find(source, ctx.terms):
-            if term.target.casefold() not in target.casefold():
+            if term.required and term.target.casefold() not in target.casefold():
                 return _(
                     "Glossary: “%(source)s” is “%(target)s”.",
                     source=term.source,

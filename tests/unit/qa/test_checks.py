@@ -24,6 +24,7 @@ JA_EN_TERMS = Context(
     "body.0.0",
     (Term("防衛大臣", "Minister of Defense", forbidden=("Defence Minister",)),),
 )
+COUNTRY_TERMS = Context("en", "ja", "body.0.0", (Term("Japan", "日本", required=False),))
 
 # (context, source, target, fails): numbers by value, in digits, kanji or with a scale.
 NUMBERS = [
@@ -286,6 +287,16 @@ CASES = [
     ("glossary", EN_JA_TERMS, "The Secretary of War spoke.", "国防長官が話した。", True),
     ("glossary", JA_EN_TERMS, "防衛大臣が話した。", "The Minister of Defense spoke.", False),
     ("glossary", JA_EN_TERMS, "防衛大臣が話した。", "The defense chief spoke.", True),
+    # A summary's countries are kept by machine translation but may be shortened or dropped: the
+    # demo's "U.S.-Japan alliance" (日米同盟) was flagged before.
+    (
+        "glossary",
+        COUNTRY_TERMS,
+        "They praised the U.S.-Japan alliance.",
+        "両氏は日米同盟を評価した。",
+        False,
+    ),
+    ("glossary", COUNTRY_TERMS, "Japan's defense minister arrived.", "防衛大臣が到着した。", False),
     ("forbidden", EN_JA_TERMS, "The Secretary of War spoke.", "陸軍長官が話した。", True),
     ("forbidden", EN_JA_TERMS, "The Secretary of War spoke.", "戦争長官が話した。", False),
     ("forbidden", JA_EN_TERMS, "防衛大臣が話した。", "The Defence Minister spoke.", True),
