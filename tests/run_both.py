@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -64,6 +65,9 @@ def pytest(args: list[str], **env: str) -> int:
 
 
 def main(args: list[str]) -> int:
+    # A stopped run (CI timeout, Ctrl-C in another terminal) still drops its database: SIGTERM
+    # becomes SystemExit, which kills the pytest child and runs the `finally` below.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     if not reachable():
         start_local_server()
     if not reachable():

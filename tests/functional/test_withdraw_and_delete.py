@@ -39,6 +39,11 @@ def test_a_withdrawn_page_is_410_leaves_lists_and_comes_back_when_republished(ap
     assert gone.status_code == 410
     assert "withdrawn on" in gone.get_data(as_text=True)
     assert "Wrong date" not in gone.get_data(as_text=True)  # the reason is for the record
+    # A reader's page (it was the staff layout): the site's sections, kept out of search engines.
+    assert 'class="reader-nav"' in gone.get_data(as_text=True)
+    assert '<meta name="robots" content="noindex">' in gone.get_data(as_text=True)
+    ja_gone = client.get(f"/ja/summaries/{created['slug']}")
+    assert ja_gone.status_code == 404  # never published in Japanese: plain not found
     assert created["slug"] not in client.get("/en/").get_data(as_text=True)
     assert created["slug"] not in client.get("/en/feed.atom").get_data(as_text=True)
     assert created["slug"] not in client.get("/sitemap.xml").get_data(as_text=True)

@@ -345,7 +345,16 @@ def summary(slug: str):
             return redirect(url_for("public.summary", locale=g.locale, slug=renamed), 301)
         withdrawal = publishing.withdrawal_for(db.session, slug, g.locale)
         if withdrawal is not None:
-            return render_template("public/withdrawn.html", withdrawal=withdrawal), 410
+            alternates = {loc: url_for("public.summary", locale=loc, slug=slug) for loc in current}
+            alternates[g.locale] = url_for("public.summary", locale=g.locale, slug=slug)
+            return _page(
+                "public/withdrawn.html",
+                alternates,
+                status=410,
+                withdrawal=withdrawal,
+                others=sorted(current),
+                slug=slug,
+            )
         others = sorted(current)
         if not others:
             abort(404)  # a mistyped or unknown address: plain "not found"
