@@ -29,10 +29,20 @@ ROOT = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 2
 TIMEOUT = 60  # generous: only a hung worker gets near it
 
-BODY = "\n\n".join(
-    " ".join(f"Sentence {p}.{s} says the alliance grows stronger every year." for s in range(10))
-    for p in range(20)
-)
+
+def body(paragraphs: int) -> str:
+    return "\n\n".join(
+        " ".join(
+            f"Sentence {p}.{s} says the alliance grows stronger every year." for s in range(10)
+        )
+        for p in range(paragraphs)
+    )
+
+
+BODY = body(20)
+# For a stop that must find the job still running: several seconds of machine translation, so
+# the signal sent just after the claim cannot arrive after the job is done (CI saw that race).
+VERY_LONG_BODY = body(150)
 
 
 def poll(check, what: str):
@@ -175,11 +185,11 @@ def stop_and_wait(worker: subprocess.Popen) -> int:
             worker.wait()
 
 
-def long_translation(app) -> int:
+def long_translation(app, text: str = BODY) -> int:
     """A summary long enough that its translation is still running when the signal comes."""
     client = app.test_client()
     liaison = staff_headers(app, "liaison")
-    created = client.post("/api/v1/summaries", json=summary_payload(body=BODY), headers=liaison)
+    created = client.post("/api/v1/summaries", json=summary_payload(body=text), headers=liaison)
     return created.json["translations"]["ja"]["id"]
 
 
@@ -217,7 +227,7 @@ def test_sigterm_past_the_grace_period_releases_the_job_for_another_worker(
     make_app, tmp_path, monkeypatch
 ):
     app = make_app(JOB_LEASE_SECONDS=60)  # a release must not wait for the lease
-    long_translation(app)
+    long_translation(app, VERY_LONG_BODY)
     monkeypatch.setenv("WORKER_STOP_GRACE_SECONDS", "0")
     worker = start_worker(app, tmp_path)
     (claimed,) = poll(
