@@ -218,3 +218,12 @@ def test_readers_see_topics_and_related_summaries_published_in_their_language(ap
         headers=liaison,
     )
     assert "Defense industrial base" in client.get("/en/topics/").get_data(as_text=True)
+
+
+def test_the_staff_navigation_marks_the_section_of_the_page(app):
+    browser = sign_in(app, make_user(app, "liaison", email="nav@example.org"))
+    page = browser.get("/manage/topics/").get_data(as_text=True)
+    assert re.search(r'<a href="/manage/topics/" aria-current="page">Topics</a>', page)
+    assert page.count('aria-current="page"') == 1
+    desk = browser.get("/manage/").get_data(as_text=True)
+    assert re.search(r'<a href="/manage/" aria-current="page">Summaries</a>', desk)
