@@ -77,7 +77,8 @@ def register_cli(app: Flask) -> None:
     from webapp.demo import cli as demo
     from webapp.jobs import cli as jobs
     from webapp.mt import cli as mt
+    from webapp.photos import cli as photos
     from webapp.search import cli as search
 
-    for module in (accounts, mt, jobs, demo, backup, search):
+    for module in (accounts, mt, jobs, demo, backup, search, photos):
         module.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -351,3 +352,30 @@ def test_openapi_documents_the_upload_as_multipart(client):
     upload_schema = doc["components"]["schemas"][schema_ref.rsplit("/", 1)[-1]]
     assert set(upload_schema["properties"]) == {"file", "caption", "alt", "credit", "image_id"}
     assert "photos" in doc["components"]["schemas"]["SummaryOut"]["properties"]
+
+
+def test_prune_deletes_only_old_files_no_photo_names(app, client, liaison, created, photos_dir):
+    """Files a crash left behind go; a photo's own files, a young upload's and others' stay."""
+    resp = upload(client, created["id"], liaison, image_bytes("PNG", (640, 480)), alt="A chart.")
+    assert resp.status_code == 201, resp.json
+    kept = stored_files(photos_dir)
+    old = 1_000_000_000  # 2001: long before any cut-off
+    orphan = photos_dir / f"{'a' * 32}-480.webp"
+    half_written = photos_dir / f".{'b' * 32}-480.webp.0123abcd.part"
+    young = photos_dir / f"{'c' * 32}-480.webp"
+    foreign = photos_dir / "README.txt"
+    for path in (orphan, half_written, young, foreign):
+        path.write_bytes(b"x" * 1000)
+    for path in (orphan, half_written, foreign, *(photos_dir / n for n in kept)):
+        os.utime(path, (old, old))
+    runner = app.test_cli_runner()
+    looked = runner.invoke(args=["photos", "prune", "--dry-run"])
+    assert looked.exit_code == 0, looked.output
+    assert "Would delete 2 files" in looked.output and orphan.name in looked.output
+    assert orphan.exists() and half_written.exists()
+    done = runner.invoke(args=["photos", "prune"])
+    assert done.exit_code == 0 and "Deleted 2 files" in done.output
+    assert stored_files(photos_dir) == sorted([*kept, young.name, foreign.name])
+    assert get_file(client, resp.json["url"]).status_code == 200
+    refused = runner.invoke(args=["photos", "prune", "--older-than-minutes", "0"])
+    assert refused.exit_code == 2 and "older-than-minutes" in refused.output

@@ -193,3 +193,26 @@ def path_of(directory: str | os.PathLike[str], name: str) -> Path | None:
         return None
     path = Path(directory) / name
     return path if path.is_file() else None
+
+
+_PART = re.compile(r"^\.[0-9a-f]{32}-[0-9]{1,5}\.(?:webp|jpeg)\.[0-9a-f]{8}\.part$")
+
+
+def leftovers(
+    directory: str | os.PathLike[str], known_tokens: set[str], older_than: float
+) -> list[Path]:
+    """Stored files no photo row names, and half-written temporaries, last changed before
+    `older_than` (a Unix time: an upload in progress writes its files before its row commits).
+    Names this module never writes are not ours and are left alone."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        parsed = parse_name(path.name)
+        ours = (parsed is not None and parsed[0] not in known_tokens) or bool(
+            _PART.fullmatch(path.name)
+        )
+        if ours and path.is_file() and path.stat().st_mtime < older_than:
+            found.append(path)
+    return sorted(found)
