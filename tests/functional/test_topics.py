@@ -128,7 +128,10 @@ def test_the_editor_ticks_topics_and_takes_related_addresses(app, client):
     body = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "Line 1: no summary at" in body and "no-such-summary" in body
-    form["related"] = f"https://example.org/en/summaries/{first['slug']}/\n\n{first['id']}\n"
+    form["related"] = "\n".join([first["slug"]] * 21)
+    too_many = browser.post("/manage/summaries/new", data=form).get_data(as_text=True)
+    assert "At most 20 entries." in too_many
+    form["related"] = f"https://example.org/en/summaries/{first['slug']}/?x=1\n\n{first['id']}\n"
     saved = browser.post("/manage/summaries/new", data=form)
     assert saved.status_code == 302
     new_id = int(re.search(r"/summaries/(\d+)", saved.headers["Location"]).group(1))

@@ -85,15 +85,15 @@ def source_content(revision: Revision, locale: str) -> dict[str, Any]:
     return assemble(revision, {s.key: s.source_text for s in revision.segments}, locale)
 
 
-def translated_content(summary: Summary, locale: str, *, approved_only: bool = True):
-    """The document in `locale` from its segment translations (preview may include drafts)."""
+def translated_content(summary: Summary, locale: str):
+    """The document in `locale` from its approved segment translations (what readers get)."""
     tr = next((t for t in summary.translations if t.locale == locale), None)
     if tr is None:
         return None
     texts = {
         st.key: st.text
         for st in tr.segments
-        if st.text is not None and (st.status == SegmentStatus.APPROVED or not approved_only)
+        if st.text is not None and st.status == SegmentStatus.APPROVED
     }
     return assemble(summary.revision, texts, locale)
 

@@ -20,7 +20,14 @@ from webapp.core.errors import NotFound, PreconditionFailed, Refused, Validation
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
 from webapp.summaries.models import Revision, SlugRedirect, Summary
-from webapp.summaries.schemas import MAX_SLUG, SlugIn, SummaryFields, SummaryIn, SummaryPatch
+from webapp.summaries.schemas import (
+    MAX_RELATED,
+    MAX_SLUG,
+    SlugIn,
+    SummaryFields,
+    SummaryIn,
+    SummaryPatch,
+)
 from webapp.topics import services as topics
 from webapp.translation import workflow as translation
 
@@ -216,33 +223,46 @@ def resolve_references(session: DbSession, text: str) -> list[int]:
     """Summary ids from lines a liaison pasted: a reader address, a slug, or an id.
 
     Old slugs that redirect count too. A line that names no summary is an error naming the line.
+    Three queries whatever the number of lines (at most MAX_RELATED).
     """
+    lines = [(n, _last_part(line)) for n, line in enumerate((text or "").splitlines(), 1)]
+    lines = [(n, ref) for n, ref in lines if ref]
+    if len(lines) > MAX_RELATED:
+        raise ValidationError({"related": str(_l("At most %(limit)d entries.", limit=MAX_RELATED))})
+    refs = {ref for _, ref in lines}
+    numbers = {int(ref) for ref in refs if ref.isdigit() and len(ref) < 10}
+    by_id = {i: i for i in session.scalars(select(Summary.id).where(Summary.id.in_(numbers)))}
+    by_slug = {
+        slug: i
+        for slug, i in session.execute(
+            select(Summary.slug, Summary.id).where(Summary.slug.in_(refs))
+        )
+    }
+    by_old = {
+        slug: i
+        for slug, i in session.execute(
+            select(SlugRedirect.old_slug, SlugRedirect.summary_id).where(
+                SlugRedirect.old_slug.in_(refs)
+            )
+        )
+    }
     ids: list[int] = []
-    for number, line in enumerate((text or "").splitlines(), 1):
-        ref = line.strip().rstrip("/").split("?")[0].split("#")[0]
-        if not ref:
-            continue
-        slug = ref.rsplit("/", 1)[-1]
-        found = None
-        if slug.isdigit() and len(slug) < 10:
-            found = session.scalar(select(Summary.id).where(Summary.id == int(slug)))
-        if found is None and len(slug) <= MAX_SLUG:
-            found = session.scalar(select(Summary.id).where(Summary.slug == slug))
-            if found is None:
-                found = session.scalar(
-                    select(SlugRedirect.summary_id).where(SlugRedirect.old_slug == slug)
-                )
+    for number, ref in lines:
+        found = by_id.get(int(ref)) if ref.isdigit() and len(ref) < 10 else None
+        found = found or by_slug.get(ref) or by_old.get(ref)
         if found is None:
             raise ValidationError(
-                {
-                    "related": str(
-                        _l("Line %(n)d: no summary at “%(ref)s”.", n=number, ref=ref[:120])
-                    )
-                }
+                {"related": str(_l("Line %(n)d: no summary at “%(ref)s”.", n=number, ref=ref))}
             )
         if found not in ids:
             ids.append(found)
     return ids
+
+
+def _last_part(line: str) -> str:
+    """The slug or id at the end of a pasted address (query, fragment and slashes dropped)."""
+    ref = line.strip().split("?")[0].split("#")[0].rstrip("/")
+    return ref.rsplit("/", 1)[-1][: MAX_SLUG + 1]
 
 
 def references(session: DbSession, ids: list[int]) -> list[tuple[int, str, str]]:

@@ -46,7 +46,7 @@ def save():
     form = TopicForm()
     if form.validate_on_submit():
         data = form.data_for_service()
-        existing = {t.slug: t for t in topics.list_topics(db.session, "en")}.get(data["slug"])
+        existing = topics.by_slug(db.session, [data["slug"]]).get(data["slug"])
         try:
             topics.save_topic(db.session, data, current_user, existing)
         except ValidationError as exc:
