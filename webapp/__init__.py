@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     handlers.init_app(app)
     permissions.init_app(app)
     i18n.init_app(app)
+    security.trust_proxy(app)
     return app
 
 

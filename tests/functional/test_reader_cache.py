@@ -12,7 +12,7 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
-from flask import template_rendered
+from flask import request_started, template_rendered
 from jinja2 import ChoiceLoader, DictLoader
 
 from tests.conftest import csrf_token
@@ -304,3 +304,122 @@ def test_an_unreachable_redis_means_fresh_pages_not_errors(make_app):
         resp, from_cache = cached(app, reader, "/en/")
         assert resp.status_code == 200 and not from_cache
         assert "Still readable" in resp.get_data(as_text=True)
+
+
+@contextmanager
+def flask_requests(app):
+    """How many requests entered Flask inside the block (Flask's `request_started` signal)."""
+    entered: list[str] = []
+
+    def record(sender, **extra):
+        entered.append("request")
+
+    request_started.connect(record, app)
+    try:
+        yield entered
+    finally:
+        request_started.disconnect(record, app)
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_a_returning_reader_is_answered_below_flask_with_the_same_page(app):
+    desk, reader = Desk(app), app.test_client()
+    created = desk.write("Whole answers")
+    desk.publish(created)
+    page = f"/en/summaries/{created['slug']}"
+    for path in (page, "/en/", "/en/feed.atom", "/en/archive/2026/1/"):
+        reader.get(path)  # the first visit sets the locale cookie; Flask answers it
+        by_flask = reader.get(path)  # Flask answers and the whole answer is kept
+        with flask_requests(app) as entered:
+            kept = reader.get(path)
+            again = reader.get(path, headers={"X-Request-ID": "trace-42"})
+        assert entered == [], path
+        assert kept.status_code == 200 and kept.data == by_flask.data, path
+        same = {
+            k: v
+            for k, v in by_flask.headers
+            if k not in ("X-Request-ID", "Content-Security-Policy", "Date")
+        }
+        assert {k: v for k, v in kept.headers if k in same} == same, path
+        # Date is the server's (gunicorn writes it on every answer)
+        assert set(dict(kept.headers)) == set(dict(by_flask.headers)) - {"Date"}, path
+        nonces = {
+            NONCE_IN_CSP.findall(r.headers["Content-Security-Policy"])[0]
+            for r in (by_flask, kept, again)
+        }
+        assert len(nonces) == 3, path  # each answer its own CSP nonce
+        assert kept.headers["X-Request-ID"] not in (by_flask.headers["X-Request-ID"], "trace-42")
+        assert again.headers["X-Request-ID"] == "trace-42"
+
+    # a newer snapshot is seen at once, through Flask, and kept again
+    desk.retitle(created, "Whole answers, revised")
+    desk.publish(created)
+    with flask_requests(app) as entered:
+        fresh = reader.get(page)
+    assert entered == ["request"] and "Whole answers, revised" in fresh.get_data(as_text=True)
+    with flask_requests(app) as entered:
+        assert reader.get(page).data == fresh.data
+    assert entered == []
+    desk.withdraw(created)
+    assert reader.get(page).status_code == 410
+
+
+def test_only_plain_gets_of_returning_anonymous_readers_skip_flask(app):
+    desk = Desk(app)
+    desk.publish(desk.write("Through Flask"))
+    reader = app.test_client()
+    reader.get("/en/")
+    reader.get("/en/")
+    etag = reader.get("/en/").headers["ETag"]
+    cases = {
+        "conditional": lambda c: c.get("/en/", headers={"If-None-Match": etag}),
+        "head": lambda c: c.head("/en/"),
+        "other language than the cookie": lambda c: c.get("/ja/"),
+        "search": lambda c: c.get("/en/search?q=Flask"),
+    }
+    for name, call in cases.items():
+        with flask_requests(app) as entered:
+            call(reader)
+        assert entered == ["request"], name
+    newcomer = app.test_client()  # no locale cookie yet: Flask sets it
+    with flask_requests(app) as entered:
+        first = newcomer.get("/en/")
+    assert entered == ["request"] and "lang=en" in first.headers["Set-Cookie"]
+    visitor = app.test_client()
+    visitor.set_cookie("lang", "en")
+    visitor.get("/login")  # now carries a session
+    with flask_requests(app) as entered:
+        visitor.get("/en/")
+    assert entered == ["request"]
+
+
+def test_answers_below_flask_are_counted_in_the_metrics(app):
+    from webapp.ops import metrics
+
+    desk, reader = Desk(app), app.test_client()
+    desk.publish(desk.write("Counted"))
+    reader.get("/en/")
+    reader.get("/en/")
+    counter = metrics.REQUESTS.labels("public.index", "GET", "200")
+    before = counter._value.get()
+    with flask_requests(app) as entered:
+        for _ in range(3):
+            reader.get("/en/")
+    assert entered == [] and counter._value.get() == before + 3
+
+
+def test_a_database_that_cannot_be_read_goes_to_flask_not_to_a_stored_page(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)  # Flask's own error page, as in production
+    desk, reader = Desk(app), app.test_client()
+    desk.publish(desk.write("Fresh or nothing"))
+    reader.get("/en/")
+    reader.get("/en/")
+    from webapp.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE withdrawals")
+    with flask_requests(app) as entered:
+        resp = reader.get("/en/")
+    assert entered == ["request"] and resp.status_code == 500

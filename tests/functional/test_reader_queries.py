@@ -2,7 +2,9 @@
 
 A cold page (nothing cached for the current publication generation) reads the generation and
 then what the page shows; a warm page reads the generation only. Counted with SQLAlchemy's
-`before_cursor_execute` event on the app's engine.
+`before_cursor_execute` event on the app's engine. A warm page a returning reader asks for is
+answered below Flask (publishing.cache.StoredPages), which reads the generation on a driver
+connection of its own, out of SQLAlchemy's sight: on SQLite the driver's own trace counts it.
 """
 
 from __future__ import annotations
@@ -35,7 +37,15 @@ COLD = {
     "/sitemap.xml": 2,
     "/sitemap-1.xml": 4,
 }
-WARM = 1  # the publication generation: one statement of primary-key maxima
+
+
+def warm(backend: str, path: str) -> int:
+    """A warm page reads the publication generation only: one statement of primary-key maxima.
+
+    On PostgreSQL the layer below Flask (it answers /<locale>/ pages) reads it where nothing
+    can count it (see `counting`).
+    """
+    return 0 if backend == "postgresql" and path[:4] in ("/en/", "/ja/") else 1
 
 
 class Desk:
@@ -83,19 +93,35 @@ class Desk:
 
 @contextmanager
 def counting(app):
-    """The SQL statements the app sends inside the block."""
+    """The SQL statements the app sends inside the block.
+
+    Those SQLAlchemy's events see, and on SQLite also those run on connections taken out of
+    the pool (the stored-page layer's own, see publishing.cache.StoredPages), by the driver's
+    trace. PostgreSQL's driver has no trace: there that one read is not counted (see `warm`).
+    """
     with app.app_context():
         engine = db.engine
     statements: list[str] = []
+    outside = app.extensions.setdefault("statements_outside_the_pool", [])
+    if not app.extensions.get("tracing_detached"):
+        app.extensions["tracing_detached"] = True
+
+        def trace(dbapi_connection, connection_record):
+            if engine.dialect.name == "sqlite":
+                dbapi_connection.set_trace_callback(outside.append)
+
+        event.listen(engine.pool, "detach", trace)
 
     def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
+    before = len(outside)
     event.listen(engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+        statements.extend(outside[before:])
 
 
 def counts(app, created: dict) -> dict[str, tuple[int, int]]:
@@ -116,12 +142,12 @@ def counts(app, created: dict) -> dict[str, tuple[int, int]]:
 
 
 @pytest.mark.backends("sqlite", "postgresql")
-def test_each_reader_page_makes_a_bounded_number_of_queries_cold_and_one_warm(app):
+def test_each_reader_page_makes_a_bounded_number_of_queries_cold_and_one_warm(app, backend):
     desk = Desk(app)
     first = counts(app, desk.publish_both())
-    for path, (cold, warm) in first.items():
+    for path, (cold, warm_count) in first.items():
         assert cold <= COLD[path], (path, cold)
-        assert warm == WARM, (path, warm)
+        assert warm_count == warm(backend, path), (path, warm_count)
     for _ in range(3):
         newest = desk.publish_both()
     # more summaries, same queries (no query per item); each publish made every page cold again

@@ -31,12 +31,19 @@ CSP = {
 CACHEABLE_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")
 
 
-def init_app(app: Flask) -> None:
+def trust_proxy(app: Flask) -> None:
+    """Take the client's address and scheme from the proxy's headers (PROXY_FIX_HOPS of them).
+
+    The outermost WSGI layer, wrapped last: every layer inside sees the corrected request.
+    """
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
+
+
+def init_app(app: Flask) -> None:
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at the proxy; HSTS below tells browsers to stay on it

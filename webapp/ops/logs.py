@@ -18,10 +18,13 @@ HEADER = "X-Request-ID"
 
 
 def assign_request_id() -> str:
-    """The request's id: the caller's X-Request-ID when it is sane, else a fresh one."""
-    sent = request.headers.get(HEADER, "")
-    g.request_id = sent if INCOMING_ID.fullmatch(sent) else uuid.uuid4().hex
+    g.request_id = request_id_from(request.headers.get(HEADER, ""))
     return g.request_id
+
+
+def request_id_from(sent: str) -> str:
+    """The request's id: the caller's X-Request-ID when it is sane, else a fresh one."""
+    return sent if INCOMING_ID.fullmatch(sent) else uuid.uuid4().hex
 
 
 def current_request_id() -> str | None:

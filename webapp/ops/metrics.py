@@ -9,8 +9,10 @@ whichever process answers it.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -61,9 +63,20 @@ MT_SECONDS = Counter(
 
 
 def observe_request(endpoint: str, method: str, status: int, seconds: float | None) -> None:
-    REQUESTS.labels(endpoint, method, str(status)).inc()
+    count, latency = _request_series(endpoint, method, status)
+    count.inc()
     if seconds is not None:
-        LATENCY.labels(endpoint).observe(seconds)
+        latency.observe(seconds)
+
+
+@functools.lru_cache(maxsize=1024)
+def _request_series(endpoint: str, method: str, status: int) -> tuple[Any, Any]:
+    """The series of one kind of answer, looked up once (a label lookup costs more than a count).
+
+    Endpoints, methods and statuses are the app's own few values (unmatched paths are one
+    endpoint), so the cache stays small.
+    """
+    return REQUESTS.labels(endpoint, method, str(status)), LATENCY.labels(endpoint)
 
 
 def observe_job(kind: str, outcome: str, seconds: float) -> None:

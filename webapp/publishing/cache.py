@@ -35,26 +35,56 @@ stored. Reader pages have no inline script or style, so they print no nonce; sho
 ever print `csp_nonce()`, the stored body holds a mark in its place and each answer gets its own
 response's nonce. Every cached page has an ETag (the view's, or a hash of the body), so a
 revalidating reader gets 304 without anything being rendered.
+
+Below Flask: `StoredPages`, a WSGI layer, answers a plain GET of a /<locale>/ page from a
+returning anonymous reader (the locale cookie already says that language, no session, nothing
+conditional) with the *whole* answer kept from the last time Flask sent it, headers included,
+without entering Flask: no hooks, no extensions, no session, no rendering. Most reader traffic
+is that request, and the app's stack cost several times the page itself (bench/RESULTS.md). It
+reads the same generation, so it is exactly as fresh as the rest; what is per response is made
+afresh: the CSP nonce (header and page), the request id, the request metrics. Everything else
+(a first visit, which gets the locale cookie; If-None-Match; HEAD; anything with a session)
+goes through Flask and the decorator above, which also tells the layer what it may keep.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Flask, Response, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy import event
 
+from webapp.core.i18n import LOCALE_COOKIE
+from webapp.core.locales import LOCALES
 from webapp.extensions import cache, db
+from webapp.ops import logs, metrics
 from webapp.publishing import services as publishing
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Stands for the response's CSP nonce in a stored body; escaped page text cannot contain "<".
 NONCE_MARK = b"<csp-nonce>"
 # Headers set by the view that belong to the page; everything else is per response.
 _DROPPED = frozenset({"content-length", "set-cookie"})
+# Per-response headers of a whole answer, made afresh each time it is served.
+_FRESH = frozenset({"content-length", "set-cookie", "x-request-id", "date"})
+# Talisman's nonce: 32 URL-safe characters.
+NONCE_LENGTH = 32
+# What the decorator leaves in the WSGI environ for StoredPages: the generation it read...
+GENERATION_ENV = "kakehashi.generation"
+# ...and, when the answer may be kept whole: (its key, endpoint, the CSP nonce it printed).
+KEEP_ENV = "kakehashi.keep_page"
 
 
 def init_app(app: Flask) -> None:
@@ -66,6 +96,8 @@ def init_app(app: Flask) -> None:
     else:
         backend = "SimpleCache"
     cache.init_app(app, config={"CACHE_TYPE": backend, "CACHE_NO_NULL_WARNING": True})
+    if app.config["READER_CACHE"]:
+        app.wsgi_app = StoredPages(app, app.wsgi_app)  # type: ignore[method-assign]
 
 
 def reader_page(markup_version: str) -> Callable[[F], F]:
@@ -77,6 +109,11 @@ def reader_page(markup_version: str) -> Callable[[F], F]:
             if not _cacheable_request():
                 return view(*args, **kwargs)
             key = _key(markup_version)
+            request.environ[KEEP_ENV] = (
+                key,
+                request.endpoint,
+                getattr(request, "csp_nonce", "") or "",
+            )
             entry = _get(key)
             if entry is not None:
                 return _answer(entry)
@@ -106,12 +143,23 @@ def _cacheable_request() -> bool:
 
 
 def _key(markup_version: str) -> str:
-    # Its own short connection: a page served from the cache never opens the ORM session.
-    with db.engine.connect() as connection:
-        generation = ".".join(str(n) for n in publishing.generation(connection))
+    generation = request.environ.get(GENERATION_ENV)
+    if generation is None:  # StoredPages did not read it (a first visit, a HEAD, no layer)
+        # Its own short connection: a page served from the cache never opens the ORM session.
+        with db.engine.connect() as connection:
+            generation = _dotted(publishing.generation(connection))
     locale = g.get("locale") or get_locale()
     query = request.query_string.decode("latin-1")
-    return f"page:{markup_version}:{generation}:{locale}:{request.path}?{query}"
+    return page_key(markup_version, generation, str(locale), request.path, query)
+
+
+def page_key(markup_version: str, generation: str, locale: str, path: str, query: str) -> str:
+    """One key format for the decorator and the WSGI layer."""
+    return f"page:{markup_version}:{generation}:{locale}:{path}?{query}"
+
+
+def _dotted(generation: tuple[int, ...]) -> str:
+    return ".".join(str(n) for n in generation)
 
 
 def _conditional(response: Response) -> None:
@@ -154,3 +202,184 @@ def _set(key: str, entry: tuple[int, list[tuple[str, str]], bytes, bool]) -> Non
         cache.set(key, entry)
     except Exception:
         current_app.logger.warning("reader page cache unavailable", exc_info=True)
+
+
+Whole = tuple[str, str, list[tuple[str, str]], bytes]  # endpoint, status, headers, body
+
+
+class StoredPages:
+    """WSGI layer: returning anonymous readers' GETs answered from whole stored answers.
+
+    See the module docstring. Whatever this layer cannot answer, or fails at (database or cache
+    unreachable), goes to Flask unchanged, which then answers or reports it as usual.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: WSGIApplication) -> None:
+        from webapp.publishing.views import PAGE_MARKUP_VERSION
+
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.markup_version = PAGE_MARKUP_VERSION
+        self.prefixes = {f"/{locale}/": locale for locale in LOCALES}
+        self.private_cookies = (
+            app.config["SESSION_COOKIE_NAME"],
+            app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        )
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._opened: list[Any] = []
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        locale = self._returning_reader(environ)
+        if locale is None:
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        try:
+            generation = self._generation()
+            key = page_key(
+                self.markup_version,
+                generation,
+                locale,
+                environ.get("PATH_INFO", ""),
+                environ.get("QUERY_STRING", ""),
+            )
+            whole = self._backend().get(_whole_key(key, environ))
+        except Exception:  # database or cache trouble: Flask answers and reports it
+            self.app.logger.warning("stored reader pages unavailable", exc_info=True)
+            return self.wsgi_app(environ, start_response)
+        if whole is not None:
+            return self._serve(whole, environ, start_response, started)
+        environ[GENERATION_ENV] = generation
+        return self._render_and_keep(environ, start_response)
+
+    def _returning_reader(self, environ: WSGIEnvironment) -> str | None:
+        """The page's locale, for a plain GET of a /<locale>/ page whose locale cookie says so
+        and that carries no session; else None."""
+        if environ.get("REQUEST_METHOD") != "GET":
+            return None
+        path = environ.get("PATH_INFO", "")
+        locale = self.prefixes.get(path[:4])
+        if locale is None or "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+            return None
+        cookies = _cookies(environ.get("HTTP_COOKIE", ""))
+        if cookies.get(LOCALE_COOKIE) != locale:
+            return None
+        if any(name in cookies for name in self.private_cookies):
+            return None
+        return locale
+
+    def _generation(self) -> str:
+        """`publishing.generation`, read on this thread's own connection in autocommit mode.
+
+        A pool checkout and its reset cost more than the statement, and so does SQLAlchemy's
+        execution path, so each thread keeps one driver connection of its own, taken out of the
+        pool, and runs the compiled statement on it; autocommit, so it never holds a snapshot
+        open. A connection that fails is dropped and made afresh on the next request.
+        """
+        mine = self._local.__dict__
+        if mine.get("pid") != os.getpid():  # none yet on this thread, or inherited over fork
+            engine = self._engine()
+            fairy = engine.raw_connection()
+            fairy.detach()
+            connection = fairy.dbapi_connection
+            engine.dialect.set_isolation_level(connection, "AUTOCOMMIT")
+            sql = publishing.GENERATION_QUERY.compile(
+                dialect=engine.dialect, compile_kwargs={"literal_binds": True}
+            )
+            mine.update(pid=os.getpid(), connection=connection, sql=str(sql))
+            with self._lock:
+                if not event.contains(engine, "engine_disposed", self._close_connections):
+                    event.listen(engine, "engine_disposed", self._close_connections)
+                self._opened.append(connection)
+        try:
+            cursor = mine["connection"].cursor()
+            cursor.execute(mine["sql"])
+            row = cursor.fetchone()
+            cursor.close()
+        except Exception:
+            mine.clear()
+            raise
+        return _dotted(tuple(n or 0 for n in row or ()))
+
+    def _close_connections(self, engine: Any) -> None:
+        """The engine was disposed (shut-down, tests): its connections go, these too."""
+        with self._lock:
+            opened, self._opened[:] = list(self._opened), []
+            self._local = threading.local()
+        for connection in opened:
+            with contextlib.suppress(Exception):  # already broken: nothing to release
+                connection.close()
+
+    def _engine(self) -> Any:
+        with self.app.app_context():
+            return db.engine
+
+    def _backend(self) -> Any:
+        return self.app.extensions["cache"][cache]
+
+    def _serve(
+        self,
+        whole: Whole,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        started: float,
+    ) -> Iterable[bytes]:
+        endpoint, status, headers, body = whole
+        nonce = secrets.token_urlsafe(NONCE_LENGTH)[:NONCE_LENGTH].encode()
+        body = body.replace(NONCE_MARK, nonce)
+        text_nonce = nonce.decode()
+        fresh = [(k, v.replace(_NONCE_TEXT, text_nonce)) for k, v in headers]
+        fresh.append(("Content-Length", str(len(body))))
+        fresh.append((logs.HEADER, logs.request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))))
+        start_response(status, fresh)
+        metrics.observe_request(endpoint, "GET", 200, time.perf_counter() - started)
+        return [body]
+
+    def _render_and_keep(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Let Flask answer; keep the whole answer when the decorator said it may."""
+        sent: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        answer = self.wsgi_app(environ, capture)
+        keep = environ.get(KEEP_ENV)
+        if keep is None or not sent or not sent[0].startswith("200 "):
+            return answer
+        if any(k.lower() == "set-cookie" for k, _v in sent[1]):
+            return answer
+        try:
+            body = b"".join(answer)
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+        key, endpoint, nonce = keep
+        kept_body = body.replace(nonce.encode(), NONCE_MARK) if nonce else body
+        headers = [
+            (k, v.replace(nonce, _NONCE_TEXT) if nonce else v)
+            for k, v in sent[1]
+            if k.lower() not in _FRESH
+        ]
+        try:
+            self._backend().set(_whole_key(key, environ), (endpoint, sent[0], headers, kept_body))
+        except Exception:
+            self.app.logger.warning("stored reader pages unavailable", exc_info=True)
+        return [body]
+
+
+_NONCE_TEXT = NONCE_MARK.decode()
+
+
+def _cookies(header: str) -> dict[str, str]:
+    """Cookie names and raw values, split plainly (werkzeug's parser costs more than the rest
+    of a stored answer). A quoted or odd value only fails to match, so Flask answers."""
+    pairs = (part.partition("=") for part in header.split(";"))
+    return {name.strip(): value.strip() for name, _eq, value in pairs}
+
+
+def _whole_key(key: str, environ: WSGIEnvironment) -> str:
+    """A whole answer also depends on the scheme (HSTS is sent over HTTPS only)."""
+    return f"whole:{environ.get('wsgi.url_scheme', 'http')}:{key}"

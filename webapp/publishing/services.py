@@ -276,10 +276,10 @@ def generation(connection: DbSession | Connection) -> tuple[int, ...]:
     the topic events are few. A plain connection will do (the page cache reads this before it
     opens the request's session).
     """
-    return tuple(n or 0 for n in connection.execute(_GENERATION).one())
+    return tuple(n or 0 for n in connection.execute(GENERATION_QUERY).one())
 
 
-_GENERATION = select(
+GENERATION_QUERY = select(
     select(func.max(Publication.id)).scalar_subquery(),
     select(func.max(Withdrawal.id)).scalar_subquery(),
     select(func.max(SlugRedirect.id)).scalar_subquery(),
