@@ -1,4 +1,5 @@
-"""Photos in the JSON API: add (multipart), change, move, remove; listed with the summary."""
+"""Photos in the JSON API: add (multipart), change, move, remove, and the file of a photo that
+waits for it; listed with the summary."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.photos import services as photos
 from webapp.photos import storage
-from webapp.photos.schemas import PhotoOut, PhotoPatch, PhotoUpload
+from webapp.photos.schemas import PhotoFileUpload, PhotoOut, PhotoPatch, PhotoUpload
 from webapp.photos.views import (
     commit_or_discard,
     file_url,
@@ -27,21 +28,37 @@ from webapp.summaries.models import Summary
 def photo_out(summary: Summary, item: photos.PhotoItem) -> PhotoOut:
     """The API's view of one photo of the current revision."""
     p = item.photo
+    words = {
+        "id": p.id,
+        "position": item.position,
+        "caption": item.caption,
+        "alt": item.alt,
+        "credit": item.credit,
+        "image_id": item.image_id,
+        "summary_version": summary.version,
+    }
+    if p.storage is None or p.format is None:
+        return PhotoOut.model_validate(
+            {
+                **words,
+                "waiting_for_file": True,
+                "width": None,
+                "height": None,
+                "url": None,
+                "srcset": None,
+                "files": [],
+            }
+        )
     img = image_attrs(p)
     return PhotoOut.model_validate(
         {
-            "id": p.id,
-            "position": item.position,
-            "caption": item.caption,
-            "alt": item.alt,
-            "credit": item.credit,
-            "image_id": item.image_id,
+            **words,
+            "waiting_for_file": False,
             "width": p.width,
             "height": p.height,
             "url": img["src"],
             "srcset": img["srcset"],
             "files": [{"width": w, "url": file_url(p.storage, w, p.format)} for w in p.sizes],
-            "summary_version": summary.version,
         }
     )
 
@@ -81,6 +98,32 @@ def upload_photo(summary_id: int):
     )
     commit_or_discard(written)
     return _answer(summary, photo.id, 201)
+
+
+@bp.put("/summaries/<id:summary_id>/photos/<id:photo_id>/file")
+@requires(Permission.WRITE_SUMMARY)
+@operation(
+    _l(
+        "Upload the file of a photo that is waiting for it (multipart/form-data: file); its "
+        "words stay as they are and no new version is made"
+    ),
+    body=PhotoFileUpload,
+    body_type="multipart/form-data",
+    responses={200: PhotoOut},
+)
+def put_photo_file(summary_id: int, photo_id: int):
+    summary = summaries.get_summary(db.session, summary_id)
+    photo, written = photos.attach_file(
+        db.session,
+        summary,
+        photo_id,
+        read_upload(request.files.get("file")),
+        acting_user(),
+        directory=photos_dir(),
+        limits=limits(),
+    )
+    commit_or_discard(written)
+    return _answer(summary, photo.id)
 
 
 @bp.patch("/summaries/<id:summary_id>/photos/<id:photo_id>")

@@ -28,7 +28,11 @@ photos_cli = AppGroup("photos", help="Stored photo files.")
 @click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
 def prune(older_than_minutes: int, dry_run: bool) -> None:
     """Delete stored files that no photo names, and half-written temporary files."""
-    known = set(db.session.scalars(select(Photo.storage)))
+    known = {
+        name
+        for name in db.session.scalars(select(Photo.storage).where(Photo.storage.is_not(None)))
+        if name is not None
+    }
     cutoff = time.time() - older_than_minutes * 60
     found = storage.leftovers(current_app.config["PHOTOS_DIR"], known, cutoff)
     size = sum(path.stat().st_size for path in found)

@@ -36,6 +36,13 @@ class PhotoUpload(PhotoFields):
     file: bytes = Field(description="A JPEG, PNG or WebP image")
 
 
+class PhotoFileUpload(InputModel):
+    """PUT /summaries/<id>/photos/<photo>/file as multipart/form-data: the file of a photo that
+    is waiting for it."""
+
+    file: bytes = Field(description="A JPEG, PNG or WebP image")
+
+
 class PhotoPatch(InputModel):
     """Changed fields only; `position` moves the photo (0 is first)."""
 
@@ -52,7 +59,10 @@ class PhotoFile(OutputModel):
 
 
 class PhotoOut(OutputModel):
-    """A photo as the API returns it: its words, its place, and a URL for each stored width."""
+    """A photo as the API returns it: its words, its place, and a URL for each stored width.
+
+    A photo waiting for its file has no size, URLs or files yet (null and []).
+    """
 
     id: Id
     position: int
@@ -60,9 +70,13 @@ class PhotoOut(OutputModel):
     alt: str
     credit: str
     image_id: str
-    width: int
-    height: int
-    url: str
-    srcset: str
+    waiting_for_file: bool = Field(
+        description="True until its file is uploaded (PUT .../photos/<photo>/file); "
+        "publishing is refused meanwhile"
+    )
+    width: int | None
+    height: int | None
+    url: str | None
+    srcset: str | None
     files: list[PhotoFile]
     summary_version: Version

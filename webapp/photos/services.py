@@ -5,24 +5,28 @@ image id) in reading order, so the normal flow follows: captions and alt texts b
 (`photo.<i>.caption`, `photo.<i>.alt`), an edited caption alone goes back to the machine and to
 review, and readers see it only once it is approved and published. Credits and image ids are
 shown as written and never sent to the machine.
+
+A photo may wait for its file (an imported release names its photos before the images are at
+hand): its words are in the revision like any photo's, its row has no file until one is
+uploaded into it, and publishing is refused until every photo has its file.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import object_session
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
-from webapp.core.db import DbSession
-from webapp.core.errors import NotFound, PreconditionFailed, ValidationError
+from webapp.core.db import DbSession, rowcount, utcnow
+from webapp.core.errors import NotFound, PreconditionFailed, Refused, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
 from webapp.photos import storage
@@ -47,6 +51,10 @@ class PhotoItem:
     alt: str
     credit: str
     image_id: str
+
+    @property
+    def waiting(self) -> bool:
+        return self.photo.waiting
 
 
 def photo_items(session: DbSession, summary: Summary) -> list[PhotoItem]:
@@ -136,6 +144,100 @@ def add_photo(
     return photo, written
 
 
+def parse_waiting(words: Sequence[Mapping[str, Any]]) -> list[PhotoFields]:
+    """Check the words of photos to be saved without files; errors are keyed photos.<i>.<field>."""
+    errors: dict[str, str] = {}
+    clean: list[PhotoFields] = []
+    if len(words) > MAX_PHOTOS:
+        raise ValidationError(
+            {"photos": str(_l("A summary holds at most %(n)d photos.", n=MAX_PHOTOS))}
+        )
+    for i, entry in enumerate(words):
+        try:
+            clean.append(parse(PhotoFields, dict(entry)))
+        except ValidationError as exc:
+            errors.update({f"photos.{i}.{name}": message for name, message in exc.fields.items()})
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def add_waiting(
+    session: DbSession, summary: Summary, words: Sequence[PhotoFields], author: User
+) -> list[dict[str, Any]]:
+    """A row without a file for each photo; returns the revision entries that name them.
+
+    Used while a summary is created from an imported release, so its first revision already
+    holds the photos and their captions and alt texts become segments with the rest.
+    """
+    require(author, Permission.WRITE_SUMMARY)
+    entries = []
+    for clean in words:
+        photo = Photo(summary_id=summary.id, sizes=[], created_by_id=author.id)
+        session.add(photo)
+        session.flush()
+        entries.append({"id": photo.id, **clean.model_dump()})
+        audit.record(
+            session, author, "photo.add", "summary", summary.id, photo_id=photo.id, waiting=True
+        )
+    return entries
+
+
+def attach_file(
+    session: DbSession,
+    summary: Summary,
+    photo_id: int,
+    data: bytes,
+    author: User,
+    *,
+    directory: str,
+    limits: storage.Limits,
+) -> tuple[Photo, list[Path]]:
+    """Check, re-encode and store the file of a photo that is waiting for it.
+
+    The words do not change, so no revision is made and no translation goes stale. A refused
+    file leaves the photo waiting with its words; the files are written last, as in `add_photo`.
+    """
+    require(author, Permission.WRITE_SUMMARY)
+    photo = get_item(session, summary, photo_id).photo
+    if not photo.waiting:
+        raise _has_file()
+    prepared = storage.prepare(data, limits)
+    # Compare-and-set: of two uploads into the same photo at once, one wins, the other is told.
+    filled = session.execute(
+        update(Photo)
+        .where(Photo.id == photo.id, Photo.storage.is_(None))
+        .values(
+            storage=prepared.token,
+            format=prepared.format,
+            width=prepared.width,
+            height=prepared.height,
+            sizes=prepared.sizes,
+            sha256=prepared.sha256,
+            bytes=prepared.size,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if rowcount(filled) != 1:
+        raise _has_file()
+    session.refresh(photo)
+    summary.updated_at = utcnow()
+    session.flush()
+    audit.record(session, author, "photo.file", "summary", summary.id, photo_id=photo.id)
+    return photo, storage.write(directory, prepared)
+
+
+def _has_file() -> Refused:
+    return Refused(
+        str(
+            _l(
+                "This photo already has its file. To use another image, remove the photo and "
+                "add the new one."
+            )
+        )
+    )
+
+
 def update_photo(
     session: DbSession,
     summary: Summary,
@@ -190,7 +292,11 @@ def delete_photo(
     if _shown_to_readers(session, summary.id, photo_id):
         return []
     photo = item.photo
-    files = [storage.file_name(photo.storage, w, photo.format) for w in photo.sizes]
+    files = (
+        [storage.file_name(photo.storage, w, photo.format) for w in photo.sizes]
+        if photo.storage is not None and photo.format is not None
+        else []
+    )
     session.delete(photo)
     session.flush()
     return files
@@ -252,27 +358,65 @@ def published_photos(
 ) -> list[dict[str, Any]]:
     """The photos a snapshot shows: each file's names and sizes with its words in one locale.
 
-    `text(index, part, default)` gives the caption or alt text in the snapshot's locale.
+    `text(index, part, default)` gives the caption or alt text in the snapshot's locale. A photo
+    still waiting for its file comes as `{"waiting": True}` and its words, for the preview's
+    placeholder; publishing is refused while there is one (see `waiting_for_file`), so a
+    snapshot never holds it.
     """
     entries = revision.photos or []
     session = object_session(revision)
     rows = _rows(session, [e["id"] for e in entries]) if session is not None else {}
-    return [
-        {
+    shown = []
+    for i, e in enumerate(entries):
+        row = rows.get(e["id"])
+        if row is None:
+            continue
+        words = {
             "id": e["id"],
             "caption": text(i, "caption", e.get("caption", "")),
             "alt": text(i, "alt", e.get("alt", "")),
             "credit": e.get("credit", ""),
             "image_id": e.get("image_id", ""),
-            "storage": rows[e["id"]].storage,
-            "format": rows[e["id"]].format,
-            "width": rows[e["id"]].width,
-            "height": rows[e["id"]].height,
-            "sizes": list(rows[e["id"]].sizes),
         }
-        for i, e in enumerate(entries)
-        if e["id"] in rows
-    ]
+        if row.waiting:
+            shown.append({**words, "waiting": True})
+            continue
+        file = {"storage": row.storage, "format": row.format, "width": row.width}
+        shown.append({**words, **file, "height": row.height, "sizes": list(row.sizes)})
+    return shown
+
+
+def waiting_for_file(session: DbSession, revision: Revision) -> dict[str, str]:
+    """Photos still waiting for their files, keyed like API fields, each message naming its
+    photo; publishing refuses while any remain."""
+    entries = revision.photos or []
+    rows = _rows(session, [e["id"] for e in entries])
+    found = {}
+    for i, e in enumerate(entries):
+        row = rows.get(e["id"])
+        if row is None or not row.waiting:
+            continue
+        name = e.get("image_id") or _short(e.get("caption", ""))
+        if name:
+            message = _l(
+                "Photo %(n)d (%(name)s) is still waiting for its file. Upload the file or "
+                "remove the photo, then publish.",
+                n=i + 1,
+                name=name,
+            )
+        else:
+            message = _l(
+                "Photo %(n)d is still waiting for its file. Upload the file or remove the "
+                "photo, then publish.",
+                n=i + 1,
+            )
+        found[f"photos.{i}.file"] = str(message)
+    return found
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def missing_alt_text(revision: Revision) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Photo pages: serving the stored files, and the liaison's upload, edit, move and delete."""
+"""Photo pages: serving the stored files, and the liaison's upload, edit, move and delete
+(and the upload of a file into a photo that waits for it)."""
 
 from __future__ import annotations
 
@@ -22,13 +23,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
-from webapp.core.errors import NotFound, ValidationError, VersionConflict
+from webapp.core.errors import NotFound, Refused, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, public, requires
 from webapp.extensions import db
 from webapp.photos import services as photos
 from webapp.photos import storage
-from webapp.photos.forms import PhotoMoveForm, PhotoTextForm, PhotoUploadForm
+from webapp.photos.forms import PhotoFileForm, PhotoMoveForm, PhotoTextForm, PhotoUploadForm
 from webapp.summaries.models import Summary
 
 bp = Blueprint("photos", __name__, template_folder="templates")
@@ -37,7 +38,9 @@ bp = Blueprint("photos", __name__, template_folder="templates")
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Room for the caption fields and the multipart framing on top of the largest photo.
 FORM_ALLOWANCE = 1024 * 1024
-UPLOAD_ENDPOINTS = frozenset({"api.upload_photo", "photos.upload"})
+UPLOAD_ENDPOINTS = frozenset(
+    {"api.upload_photo", "api.put_photo_file", "photos.upload", "photos.attach"}
+)
 
 
 def limits() -> storage.Limits:
@@ -106,7 +109,8 @@ def file(name: str):
 class PhotoRow:
     item: photos.PhotoItem
     form: PhotoTextForm
-    img: dict[str, Any]
+    img: dict[str, Any] | None  # None while the photo waits for its file
+    file_form: PhotoFileForm | None = None  # the upload into a waiting photo
 
 
 @dataclass
@@ -120,14 +124,20 @@ class Panel:
     delete: SimpleForm
     max_mb: str
     missing_alt: dict[str, str] = field(default_factory=dict)
+    waiting: dict[str, str] = field(default_factory=dict)
 
 
 def panel(
     summary: Summary,
     upload: PhotoUploadForm | None = None,
     failed: tuple[int, PhotoTextForm] | None = None,
+    failed_file: tuple[int, PhotoFileForm] | None = None,
 ) -> Panel:
-    """The photo section of a summary; `failed` keeps an edit form with its errors."""
+    """The photo section of a summary; `failed` and `failed_file` keep a form with its errors."""
+    max_mb = f"{current_app.config['PHOTO_MAX_BYTES'] / (1024 * 1024):g}"
+    hint = _(
+        "JPEG, PNG or WebP, at most %(mb)s MB. Location and camera data are removed.", mb=max_mb
+    )
     rows = []
     for item in photos.photo_items(db.session, summary):
         if failed and failed[0] == item.photo.id:
@@ -144,13 +154,18 @@ def panel(
                     "version": summary.version,
                 },
             )
-        rows.append(PhotoRow(item, form, image_attrs(item.photo)))
+        if not item.waiting:
+            rows.append(PhotoRow(item, form, image_attrs(item.photo)))
+            continue
+        if failed_file and failed_file[0] == item.photo.id:
+            file_form = failed_file[1]
+        else:
+            file_form = PhotoFileForm(prefix=f"file{item.photo.id}", formdata=None)
+        file_form.file.description = hint
+        rows.append(PhotoRow(item, form, None, file_form))
     if upload is None:
         upload = PhotoUploadForm(prefix="upload", formdata=None, data={"version": summary.version})
-    max_mb = f"{current_app.config['PHOTO_MAX_BYTES'] / (1024 * 1024):g}"
-    upload.file.description = _(
-        "JPEG, PNG or WebP, at most %(mb)s MB. Location and camera data are removed.", mb=max_mb
-    )
+    upload.file.description = hint
     return Panel(
         summary=summary,
         rows=rows,
@@ -159,6 +174,7 @@ def panel(
         delete=SimpleForm(formdata=None),
         max_mb=max_mb,
         missing_alt=photos.missing_alt_text(summary.revision),
+        waiting=photos.waiting_for_file(db.session, summary.revision),
     )
 
 
@@ -216,6 +232,38 @@ def upload(summary_id: int):
         return _page(summary, 409, upload=form)
     commit_or_discard(written)
     flash(_("Photo added. Its caption and alt text are queued for translation."))
+    return _back(summary)
+
+
+@bp.post("/manage/summaries/<id:summary_id>/photos/<id:photo_id>/file")
+@requires(Permission.WRITE_SUMMARY)
+def attach(summary_id: int, photo_id: int):
+    """Upload the file of a photo that is waiting for it; a refusal keeps the photo waiting."""
+    summary = db.get_or_404(Summary, summary_id)
+    _item_or_404(summary, photo_id)
+    form = PhotoFileForm(prefix=f"file{photo_id}")
+    if not form.validate_on_submit():
+        return _page(summary, 422, failed_file=(photo_id, form))
+    try:
+        _photo, written = photos.attach_file(
+            db.session,
+            summary,
+            photo_id,
+            read_upload(form.file.data if isinstance(form.file.data, FileStorage) else None),
+            current_user,
+            directory=photos_dir(),
+            limits=limits(),
+        )
+    except ValidationError as exc:
+        db.session.rollback()
+        form.file.errors = [*form.file.errors, *exc.fields.values()]
+        return _page(summary, 422, failed_file=(photo_id, form))
+    except Refused as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _back(summary)
+    commit_or_discard(written)
+    flash(_("Photo file uploaded."))
     return _back(summary)
 
 

@@ -135,8 +135,12 @@ def publish(
     require(user, Permission.PUBLISH)
     locales = list(parse(PublishIn, {"locales": list(locales)}).locales)
     revision = summary.revision
-    if no_alt := photos.missing_alt_text(revision):
-        raise ValidationError(no_alt, " ".join(no_alt.values()))
+    # Every photo needs its file and its alt text; a snapshot never holds a placeholder.
+    if not_ready := {
+        **photos.waiting_for_file(session, revision),
+        **photos.missing_alt_text(revision),
+    }:
+        raise ValidationError(not_ready, " ".join(not_ready.values()))
     missing = [
         loc
         for loc in locales

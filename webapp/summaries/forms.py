@@ -21,6 +21,8 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from webapp.core.forms import PageForm
 from webapp.core.locales import LOCALE_NAMES, LOCALES
 from webapp.core.schemas import INT32_MAX
+from webapp.photos.forms import PhotoSlotRow
+from webapp.photos.schemas import MAX_PHOTOS
 from webapp.summaries.schemas import (
     MAX_BODY,
     MAX_ITEMS,
@@ -86,6 +88,8 @@ class SummaryForm(PageForm):
     body = TextAreaField(_l("Body"), validators=[DataRequired(), Length(max=MAX_BODY)])
     participants = FieldList(FormField(ParticipantRow), min_entries=1, max_entries=MAX_ITEMS)
     quotes = FieldList(FormField(QuoteRow), min_entries=1, max_entries=MAX_ITEMS)
+    # Photos read from an imported release (new summaries only): saved waiting for their files.
+    photos = FieldList(FormField(PhotoSlotRow), min_entries=0, max_entries=MAX_PHOTOS)
     # The version the form was opened at; only the edit form sends it (optimistic concurrency).
     version = IntegerField(
         widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=INT32_MAX)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -78,10 +79,19 @@ def get_summary(session: DbSession, summary_id: int) -> Summary:
     return summary
 
 
-def create_summary(session: DbSession, data: Any, author: User) -> Summary:
-    """Validate, store revision 1 and queue the translation into the other locale."""
+def create_summary(
+    session: DbSession, data: Any, author: User, photos: Sequence[Mapping[str, Any]] = ()
+) -> Summary:
+    """Validate, store revision 1 and queue the translation into the other locale.
+
+    `photos` are the words of photos read from an imported release: revision 1 holds them as
+    photos waiting for their files, so their captions are translated with the rest.
+    """
+    from webapp.photos import services as photo_services
+
     require(author, Permission.WRITE_SUMMARY)
     clean = parse(SummaryIn, data)
+    photo_words = photo_services.parse_waiting(photos)
     _check_links(session, clean, None)
     wanted = clean.slug or slugify(f"{clean.meeting_date.isoformat()} {clean.title}")
     if clean.slug is None and len(wanted) <= 11:  # a Japanese title leaves only the date
@@ -96,7 +106,8 @@ def create_summary(session: DbSession, data: Any, author: User) -> Summary:
     )
     session.add(summary)
     session.flush()
-    revision = _add_revision(session, summary, clean, author, number=1)
+    entries = photo_services.add_waiting(session, summary, photo_words, author)
+    revision = _add_revision(session, summary, clean, author, number=1, photos=entries)
     audit.record(session, author, "summary.create", "summary", summary.id, slug=summary.slug)
     translation.sync_translations(session, summary, revision)
     return summary
@@ -303,9 +314,16 @@ def _check_links(
 
 
 def _add_revision(
-    session: DbSession, summary: Summary, clean: SummaryFields, author: User, number: int
+    session: DbSession,
+    summary: Summary,
+    clean: SummaryFields,
+    author: User,
+    number: int,
+    photos: list[dict[str, Any]] | None = None,
 ) -> Revision:
     data = clean.model_dump(mode="json")
+    if photos is None:  # photos change through `photos.services`; a text edit keeps them
+        photos = list(summary.current_revision.photos) if summary.current_revision else []
     revision = Revision(
         summary_id=summary.id,
         number=number,
@@ -319,8 +337,7 @@ def _add_revision(
         related=data["related"],
         participants=data["participants"],
         quotes=data["quotes"],
-        # Photos change through `photos.services`; a text edit keeps them as they are.
-        photos=list(summary.current_revision.photos) if summary.current_revision else [],
+        photos=photos,
         created_by_id=author.id,
     )
     return make_current(session, summary, revision)

@@ -18,12 +18,14 @@ from webapp.core.forms import SimpleForm
 from webapp.core.locales import LOCALE_NAMES
 from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
+from webapp.photos.schemas import MAX_PHOTOS
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
 from webapp.summaries import desk, history, importer
 from webapp.summaries import services as summaries
 from webapp.summaries.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
 from webapp.summaries.models import Summary
+from webapp.summaries.schemas import MAX_ITEMS
 from webapp.topics import services as topics
 
 bp = Blueprint("summaries", __name__, url_prefix="/manage", template_folder="templates")
@@ -61,7 +63,8 @@ def dashboard():
     ), status
 
 
-ROW_LISTS = ("participants", "quotes")
+ROW_LISTS = ("participants", "quotes", "photos")
+PHOTO_WORDS = ("caption", "alt", "credit", "image_id")
 
 
 def _rows(form: SummaryForm, name: str) -> list[tuple[int, dict[str, str]]]:
@@ -177,13 +180,23 @@ def new_summary():
         return render_template("summaries/edit.html", form=form, summary=None)
     if form.validate_on_submit():
         try:
-            summary = summaries.create_summary(db.session, _form_data(form), current_user)
+            summary = summaries.create_summary(
+                db.session,
+                _form_data(form),
+                current_user,
+                photos=[row for _, row in _rows(form, "photos")],
+            )
         except ValidationError as exc:
             db.session.rollback()
             _apply_errors(form, exc.fields)
         else:
             db.session.commit()
             flash(_("Saved. The translation is queued for machine translation."))
+            if summary.revision.photos:
+                flash(_("Upload the file of each photo below; it waits for its file until then."))
+                return redirect(
+                    url_for("summaries.summary", summary_id=summary.id, _anchor="photos")
+                )
             return redirect(url_for("summaries.summary", summary_id=summary.id))
     status = 422 if _has_errors(form) else 200
     return render_template("summaries/edit.html", form=form, summary=None), status
@@ -209,7 +222,10 @@ def import_release():
             "lede": found["lede"],
             "body": found["body"],
             "participants": [{}],
-            "quotes": found["quotes"] or [{}],
+            # A form holds at most so many rows: more quotes stay in the body, more photos in
+            # the report above the form.
+            "quotes": found["quotes"][:MAX_ITEMS] or [{}],
+            "photos": [{k: p[k] for k in PHOTO_WORDS} for p in found["photos"][:MAX_PHOTOS]],
         },
     )
     return render_template(
