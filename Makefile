@@ -79,6 +79,7 @@ bench: install
 	$(BIN)/python bench/queue.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/reader_pages.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

@@ -29,6 +29,10 @@ class Publication(Model):
             postgresql_where=text("is_current"),
         ),
         Index("ix_publications_listing", "locale", "is_current", "meeting_date"),
+        # A summary's snapshots: the reader page's rows (with the summary's unique slug), the
+        # first publication date, publish and withdraw. SQLite cannot use the partial index
+        # above for reads (the queries say `is_current IS 1`, not `is_current`).
+        Index("ix_publications_summary", "summary_id", "locale", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

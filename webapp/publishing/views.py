@@ -31,7 +31,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from wtforms.fields.choices import SelectChoice
 
 from webapp.core.errors import NotReady, ValidationError
@@ -406,26 +406,26 @@ def feed():
     return _conditional(response, [p.id for p in pubs], last_modified=newest)
 
 
-def _sitemap_size() -> int:
-    return int(current_app.config.get("SITEMAP_URLS_PER_FILE", SITEMAP_URLS))
+def _sitemap_files() -> tuple[int, int]:
+    """(URLs per file, number of files) of the sitemap.
 
-
-def _current_count() -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(Publication).where(Publication.is_current.is_(True))
-        )
-        or 0
-    )
+    File n lists the current snapshots whose ids fall in its block of ids, file 1 the locale
+    home pages too, so no file lists more than SITEMAP_URLS_PER_FILE addresses. Blocks follow
+    the newest id, one primary-key lookup, where a count of current snapshots would read an
+    index entry for each of them; a block thinned by republished or withdrawn snapshots lists
+    fewer addresses.
+    """
+    size = max(len(LOCALES) + 1, int(current_app.config.get("SITEMAP_URLS_PER_FILE", SITEMAP_URLS)))
+    newest = db.session.scalar(select(func.max(Publication.id))) or 0
+    return size, max(1, -(-(len(LOCALES) + newest) // size))
 
 
 @bp.get("/sitemap.xml")
 @public
 @cached
 def sitemap():
-    """A sitemap index: one file per SITEMAP_URLS addresses (the locale home pages come first)."""
-    total = len(LOCALES) + _current_count()
-    files = max(1, -(-total // _sitemap_size()))
+    """A sitemap index: one file per block of SITEMAP_URLS addresses."""
+    files = _sitemap_files()[1]
     body = render_template("public/sitemap_index.xml", files=range(1, files + 1))
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
 
@@ -434,22 +434,14 @@ def sitemap():
 @public
 @cached
 def sitemap_file(n: int):
-    size = _sitemap_size()
-    homes = len(LOCALES)
-    start, end = (n - 1) * size, n * size
-    if n < 1 or start >= homes + _current_count():
+    size, files = _sitemap_files()
+    if not 1 <= n <= files:
         abort(404)
-    current = Publication.is_current.is_(True)
-    # The page's publications as a subquery: the sibling lookup below needs no list of up to
-    # 50,000 ids (SQLite allows 32,766 parameters), and only the columns a <url> uses are read.
-    page = (
-        select(Publication.id)
-        .where(current)
-        .order_by(Publication.id)
-        .offset(max(0, start - homes))
-        .limit(end - max(start, homes))
-        .subquery()
-    )
+    homes = len(LOCALES)
+    # Ids (after, upto]: a primary-key range, however deep the file; the sibling lookup takes
+    # the block as a subquery, not a list of up to 50,000 ids (SQLite allows 32,766 parameters).
+    after, upto = max(0, (n - 1) * size - homes), n * size - homes
+    block = and_(Publication.id > after, Publication.id <= upto, Publication.is_current.is_(True))
     pubs = db.session.execute(
         select(
             Publication.summary_id,
@@ -459,27 +451,22 @@ def sitemap_file(n: int):
             Summary.source_locale,
         )
         .join(Summary, Summary.id == Publication.summary_id)
-        .where(Publication.id.in_(select(page.c.id)))
+        .where(block)
         .order_by(Publication.id)
     ).all()
     locales: dict[int, list[str]] = {}
     siblings = db.session.execute(
         select(Publication.summary_id, Publication.locale)
         .where(
-            current,
-            Publication.summary_id.in_(
-                select(Publication.summary_id).where(Publication.id.in_(select(page.c.id)))
-            ),
+            Publication.is_current.is_(True),
+            Publication.summary_id.in_(select(Publication.summary_id).where(block)),
         )
         .order_by(Publication.locale)
     )
     for summary_id, locale in siblings:
         locales.setdefault(summary_id, []).append(locale)
-    sources = {pub.summary_id: pub.source_locale for pub in pubs}
-    entries = [(pub, locales[pub.summary_id], sources[pub.summary_id]) for pub in pubs]
-    body = render_template(
-        "public/sitemap.xml", entries=entries, homes=LOCALES if start < homes else ()
-    )
+    entries = [(pub, locales[pub.summary_id], pub.source_locale) for pub in pubs]
+    body = render_template("public/sitemap.xml", entries=entries, homes=LOCALES if n == 1 else ())
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
 
 

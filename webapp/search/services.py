@@ -187,6 +187,49 @@ def document_text(content: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def index_rows(
+    publication_id: int,
+    locale: str,
+    content: dict[str, Any],
+    countries: Iterable[str] = (),
+    participant_keys: Sequence[str] = (),
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The search document and the list tags of one snapshot, as plain rows.
+
+    The one definition of what the index holds: `index_publication` adds these rows, and the
+    scale benchmark's generator bulk-inserts them.
+    """
+    document = {"publication_id": publication_id, "locale": locale, "text": document_text(content)}
+    tags: list[dict[str, Any]] = []
+
+    def tag(kind: str, key: str, label: str) -> None:
+        tags.append(
+            {
+                "publication_id": publication_id,
+                "locale": locale,
+                "kind": kind,
+                "key": key,
+                "label": label,
+            }
+        )
+
+    codes = {c.upper() for c in countries if c}
+    codes |= {p["country"].upper() for p in content.get("participants", []) if p.get("country")}
+    for code in sorted(codes):
+        tag("country", code, code)
+    for slug in content.get("topics", []):
+        tag("topic", slug, slug)
+    names: dict[str, str] = {}
+    for i, person in enumerate(content.get("participants", [])):
+        label = (person.get("name") or "").strip()[:300]
+        if label:
+            key = participant_keys[i] if i < len(participant_keys) else label
+            names.setdefault(label, (key or label).strip()[:300])
+    for label, key in names.items():
+        tag("participant", key, label)
+    return document, tags
+
+
 def index_publication(
     session: DbSession,
     pub: Publication,
@@ -205,35 +248,9 @@ def index_publication(
     )
     session.execute(delete(SearchDocument).where(SearchDocument.publication_id.in_(replaced)))
     session.execute(delete(PublicationTag).where(PublicationTag.publication_id.in_(replaced)))
-    session.add(
-        SearchDocument(publication_id=pub.id, locale=pub.locale, text=document_text(pub.content))
-    )
-    codes = {c.upper() for c in countries if c}
-    codes |= {p["country"].upper() for p in pub.content.get("participants", []) if p.get("country")}
-    for code in sorted(codes):
-        session.add(
-            PublicationTag(
-                publication_id=pub.id, locale=pub.locale, kind="country", key=code, label=code
-            )
-        )
-    for slug in pub.content.get("topics", []):
-        session.add(
-            PublicationTag(
-                publication_id=pub.id, locale=pub.locale, kind="topic", key=slug, label=slug
-            )
-        )
-    names: dict[str, str] = {}
-    for i, person in enumerate(pub.content.get("participants", [])):
-        label = (person.get("name") or "").strip()[:300]
-        if label:
-            key = participant_keys[i] if i < len(participant_keys) else label
-            names.setdefault(label, (key or label).strip()[:300])
-    for label, key in names.items():
-        session.add(
-            PublicationTag(
-                publication_id=pub.id, locale=pub.locale, kind="participant", key=key, label=label
-            )
-        )
+    document, tags = index_rows(pub.id, pub.locale, pub.content, countries, participant_keys)
+    session.add(SearchDocument(**document))
+    session.add_all(PublicationTag(**row) for row in tags)
     session.flush()
 
 
