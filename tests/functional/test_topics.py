@@ -230,3 +230,47 @@ def test_the_staff_navigation_marks_the_section_of_the_page(app):
     assert page.count('aria-current="page"') == 1
     desk = browser.get("/manage/").get_data(as_text=True)
     assert re.search(r'<a href="/manage/" aria-current="page">Summaries</a>', desk)
+
+
+def test_a_reader_revalidating_a_summary_gets_a_renamed_topic_and_a_retitled_related_one(
+    app, client
+):
+    """The page shows more than its own snapshots: its ETag follows those other changes too,
+    or a browser or CDN revalidating its copy would keep the old names (304)."""
+    liaison = staff_headers(app, "liaison")
+    client.post("/api/v1/topics", json=INDUSTRY, headers=liaison)
+    related = client.post(
+        "/api/v1/summaries", json=summary_payload(title="Earlier talks"), headers=liaison
+    ).json
+    main = client.post(
+        "/api/v1/summaries",
+        json=summary_payload(
+            title="Industry talks", topics=["defense-industry"], related=[related["id"]]
+        ),
+        headers=liaison,
+    ).json
+    publish(client, liaison, related["id"], "en")
+    publish(client, liaison, main["id"], "en")
+    reader = app.test_client()
+    path = f"/en/summaries/{main['slug']}"
+    etag = reader.get(path).headers["ETag"]
+    assert reader.get(path, headers={"If-None-Match": etag}).status_code == 304
+
+    client.put(
+        "/api/v1/topics/defense-industry",
+        json={"slug": "defense-industry", "names": {"en": "Industrial base", "ja": "防衛産業"}},
+        headers=liaison,
+    )
+    fresh = reader.get(path, headers={"If-None-Match": etag})
+    assert fresh.status_code == 200 and "Industrial base" in fresh.get_data(as_text=True)
+
+    etag = fresh.headers["ETag"]
+    current = client.get(f"/api/v1/summaries/{related['id']}", headers=liaison).json
+    client.patch(
+        f"/api/v1/summaries/{related['id']}",
+        json={"title": "Earlier talks, corrected"},
+        headers={**liaison, "If-Match": str(current["version"])},
+    )
+    publish(client, liaison, related["id"], "en")
+    fresh = reader.get(path, headers={"If-None-Match": etag})
+    assert fresh.status_code == 200 and "Earlier talks, corrected" in fresh.get_data(as_text=True)

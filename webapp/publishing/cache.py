@@ -143,14 +143,21 @@ def _cacheable_request() -> bool:
 
 
 def _key(markup_version: str) -> str:
+    locale = g.get("locale") or get_locale()
+    query = request.query_string.decode("latin-1")
+    return page_key(markup_version, request_generation(), str(locale), request.path, query)
+
+
+def request_generation() -> str:
+    """The public site's generation as this request sees it, read once per request: by
+    StoredPages, else here before the page's rows (see the module docstring)."""
     generation = request.environ.get(GENERATION_ENV)
-    if generation is None:  # StoredPages did not read it (a first visit, a HEAD, no layer)
+    if generation is None:
         # Its own short connection: a page served from the cache never opens the ORM session.
         with db.engine.connect() as connection:
             generation = _dotted(publishing.generation(connection))
-    locale = g.get("locale") or get_locale()
-    query = request.query_string.decode("latin-1")
-    return page_key(markup_version, generation, str(locale), request.path, query)
+        request.environ[GENERATION_ENV] = generation
+    return generation
 
 
 def page_key(markup_version: str, generation: str, locale: str, path: str, query: str) -> str:

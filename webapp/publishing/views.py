@@ -150,8 +150,11 @@ def _paging() -> dict[str, Any]:
 
 
 def _etag(*parts: object) -> str:
-    """The page's version: the markup, the locale and the snapshots it shows."""
-    joined = "|".join(str(p) for p in (PAGE_MARKUP_VERSION, g.locale, *parts))
+    """The page's version: the markup, the locale, the snapshots it shows, and the public site's
+    generation, since a page also shows what changes elsewhere (a renamed topic, a related
+    summary's new title); with the cache on, that generation is read for the request anyway."""
+    generation = reader_cache.request_generation()
+    joined = "|".join(str(p) for p in (PAGE_MARKUP_VERSION, g.locale, generation, *parts))
     return hashlib.sha256(joined.encode()).hexdigest()[:32]
 
 
