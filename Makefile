@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint catalogs translations-update bench clean browser checkers
+.PHONY: install run test lint catalogs translations-update bench clean browser checkers wrk
 
 install: $(STAMP) catalogs
 
@@ -72,7 +72,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: install
+# wrk (Debian package) loads the reader-page benchmark; a Python load generator stands in without it.
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true
+
+bench: install wrk
 	$(BIN)/python bench/mt_batch.py
 	$(BIN)/python bench/edit_one_sentence.py
 	$(BIN)/python bench/split_sentences.py
