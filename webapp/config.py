@@ -11,6 +11,14 @@ DEV_SECRET = "dev-only-not-secret"
 MIN_SECRET_BYTES = 32
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 class Config:
     """Defaults for development and `make run`."""
 
@@ -22,6 +30,16 @@ class Config:
     ARGOS_PACKAGES_DIR = os.environ.get("ARGOS_PACKAGES_DIR", str(INSTANCE_DIR / "argos-packages"))
     MT_DEVICE = os.environ.get("MT_DEVICE", "cpu")
     MT_BEAM_SIZE = int(os.environ.get("MT_BEAM_SIZE", "2"))
+    # CTranslate2 weights: int8 on a CPU (faster than float32, a quarter of its memory);
+    # on a GPU "auto" lets CTranslate2 pick what the card does fastest.
+    MT_COMPUTE_TYPE = os.environ.get("MT_COMPUTE_TYPE", "int8" if MT_DEVICE == "cpu" else "auto")
+    # Threads one translation uses: by default every core this process may run on.
+    MT_THREADS = int(os.environ.get("MT_THREADS", "0")) or _usable_cores()
+    # CTranslate2 cuts one call into batches of about this many source tokens (batch_type tokens).
+    MT_BATCH_TOKENS = int(os.environ.get("MT_BATCH_TOKENS", "2048"))
+    # A worker claims up to this many waiting translations (machine-translation jobs) at once and
+    # sends all their pending segments through one engine call; 1 takes them one by one.
+    MT_CLAIM_TRANSLATIONS = int(os.environ.get("MT_CLAIM_TRANSLATIONS", "8"))
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT_DIR / "translations")

@@ -123,6 +123,72 @@ def test_four_workers_in_threads_run_each_of_40_jobs_exactly_once(app):
         assert all(w.stopped_at is not None and w.current_job_id is None for w in workers)
 
 
+def _noop_batch(session, payloads, app):
+    """Run as one batch; each job's run is recorded when its own transaction applies it."""
+
+    def apply(n):
+        return lambda _session: RAN.update([n])
+
+    return [apply(payload["n"]) for payload in payloads]
+
+
+register(JobHandler(kind="test_q_batch", run=_noop, run_batch=_noop_batch, batch_size=lambda a: 3))
+
+
+def test_batched_claims_never_take_the_same_job_and_skip_locked_rows(app, backend):
+    ids = [enqueue(app, "test_q_batch", n) for n in range(5)]
+    with app.app_context():
+        with Session(db.engine) as a:
+            # A has picked two candidates but not yet taken them (PostgreSQL: rows locked).
+            picked = queue.candidates(a, 2, "test_q_batch")
+            assert picked == ids[:2]
+            taken = queue.claim_batch(db.session, "b", 30, lambda kind: 3)
+            # PostgreSQL: B's batch passes over A's rows. SQLite: B takes them; A's CAS fails.
+            assert [j.id for j in taken] == (ids[2:] if backend == "postgresql" else ids[:3])
+            assert {(j.status, j.locked_by, j.attempts) for j in taken} == {
+                (JobStatus.RUNNING, "b", 1)
+            }
+            won = [job_id for job_id in picked if queue.take(a, job_id, "a", lease_seconds=30)]
+            a.commit()
+            assert won == (ids[:2] if backend == "postgresql" else [])
+        rows = db.session.scalars(select(Job).order_by(Job.id)).all()
+        assert [j.locked_by for j in rows] == (
+            ["a", "a", "b", "b", "b"] if backend == "postgresql" else ["b", "b", "b", None, None]
+        )
+        assert all(j.attempts == (1 if j.status == JobStatus.RUNNING else 0) for j in rows)
+        # Each job of a batch keeps its own lease: one finished, the others still held.
+        assert queue.finish(db.session, taken[0], "b") is True
+        db.session.commit()
+        assert queue.renew(db.session, taken[1].id, "b", 30) is True
+        assert queue.renew(db.session, taken[0].id, "b", 30) is False
+        db.session.rollback()
+
+
+def test_four_workers_claiming_batches_run_each_of_40_jobs_exactly_once(app):
+    for n in range(40):
+        enqueue(app, "test_q_batch", n)
+    handled: list[int] = []
+    errors: list[BaseException] = []
+
+    def work(name: str) -> None:
+        try:
+            handled.append(run_worker(app, burst=True, worker_id=name))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert sum(handled) == 40
+    assert Counter(range(40)) == RAN
+    with app.app_context():
+        rows = db.session.scalars(select(Job)).all()
+        assert {(j.status, j.attempts) for j in rows} == {(JobStatus.DONE, 1)}
+
+
 # Leases: renewal, take-over
 
 
@@ -438,6 +504,37 @@ def test_a_job_interrupted_by_a_stop_is_released_whatever_it_raises(make_app, ba
     assert serve(app, burst=True, worker_id="stopping") == 0
     job = get_job(app, job_id)
     # Handed back at once and not counted as a failed attempt (before: 1 attempt, "ImportError").
+    assert (job.status, job.attempts, job.locked_by, job.last_error) == (
+        JobStatus.QUEUED,
+        0,
+        None,
+        None,
+    )
+
+
+def _stop_while_claiming(app) -> int:
+    """Called inside the claim, before any job is held: the stop comes in that gap."""
+    os.kill(os.getpid(), signal.SIGTERM)
+    return 1
+
+
+register(
+    JobHandler(
+        kind="test_q_stop_at_claim",
+        run=_slow,
+        run_batch=lambda session, payloads, app: [lambda s: None for _ in payloads],
+        batch_size=_stop_while_claiming,
+    )
+)
+
+
+def test_a_stop_that_comes_between_the_claim_and_the_job_still_releases_it(make_app):
+    app = make_app(WORKER_STOP_GRACE_SECONDS=0, JOB_LEASE_SECONDS=60)
+    job_id = enqueue(app, "test_q_stop_at_claim")
+    assert serve(app, burst=True, worker_id="stopping") == 0
+    job = get_job(app, job_id)
+    # Before: no job was held when the signal came, so no grace period started and the job
+    # ran to its end (here: until the slow job's gate timed out, a failed attempt).
     assert (job.status, job.attempts, job.locked_by, job.last_error) == (
         JobStatus.QUEUED,
         0,

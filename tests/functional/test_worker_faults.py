@@ -187,10 +187,18 @@ def stop_and_wait(worker: subprocess.Popen) -> int:
 
 def long_translation(app, text: str = BODY) -> int:
     """A summary long enough that its translation is still running when the signal comes."""
+    return long_translations(app, 1, text)[0]
+
+
+def long_translations(app, n: int, text: str = BODY) -> list[int]:
+    """n such summaries (one machine-translation job each)."""
     client = app.test_client()
     liaison = staff_headers(app, "liaison")
-    created = client.post("/api/v1/summaries", json=summary_payload(body=text), headers=liaison)
-    return created.json["translations"]["ja"]["id"]
+    made = [
+        client.post("/api/v1/summaries", json=summary_payload(body=text), headers=liaison)
+        for _ in range(n)
+    ]
+    return [created.json["translations"]["ja"]["id"] for created in made]
 
 
 def machine_drafts(app) -> int:
@@ -249,3 +257,58 @@ def test_sigterm_past_the_grace_period_releases_the_job_for_another_worker(
     job = jobs(app)[claimed.id]
     assert job.status == JobStatus.DONE and job.attempts == 1 and job.locked_by == "second"
     assert machine_drafts(app) > 200
+
+
+# A batched claim (several translations in one engine call): a stop hands back every job of it.
+
+
+def claimed_together(app, n: int) -> list[Job]:
+    running = poll(
+        lambda: [j for j in jobs(app).values() if j.status == JobStatus.RUNNING], "the claim"
+    )
+    assert len(running) == n and len({j.locked_by for j in running}) == 1, running
+    return running
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_sigterm_past_the_grace_period_releases_every_job_of_a_batched_claim(
+    make_app, tmp_path, monkeypatch
+):
+    app = make_app(JOB_LEASE_SECONDS=60)  # a release must not wait for the lease
+    long_translations(app, 3, body(100))
+    monkeypatch.setenv("WORKER_STOP_GRACE_SECONDS", "0")
+    worker = start_worker(app, tmp_path)
+    claimed = claimed_together(app, 3)
+    code = stop_and_wait(worker)
+    log = (tmp_path / "worker.log").read_text(errors="replace")
+    assert code == 0, log
+    assert log.count("released unfinished") == 3, log
+    for job in claimed:
+        job = jobs(app)[job.id]
+        assert (job.status, job.attempts, job.locked_by, job.lease_until) == (
+            JobStatus.QUEUED,
+            0,
+            None,
+            None,
+        ), log
+    assert machine_drafts(app) == 0  # nothing half-applied
+    assert run_worker(app, burst=True, worker_id="second") == 3  # due at once, not in 60 s
+    assert {(j.status, j.attempts, j.locked_by) for j in jobs(app).values()} == {
+        (JobStatus.DONE, 1, "second")
+    }
+    assert machine_drafts(app) > 3000
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_sigterm_lets_a_batched_claim_finish_every_job_then_the_worker_exits_0(make_app, tmp_path):
+    app = make_app(JOB_LEASE_SECONDS=LEASE_SECONDS)
+    long_translations(app, 3)
+    worker = start_worker(app, tmp_path)
+    claimed = claimed_together(app, 3)
+    code = stop_and_wait(worker)
+    log = (tmp_path / "worker.log").read_text(errors="replace")
+    assert code == 0, log
+    for job in claimed:
+        job = jobs(app)[job.id]
+        assert job.status == JobStatus.DONE and job.attempts == 1, log
+    assert machine_drafts(app) > 600

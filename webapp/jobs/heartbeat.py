@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 
 
 class Heartbeat:
-    """Renews the lease of the job this worker holds every `interval` seconds (a third of the
-    lease by default) and records the worker as seen."""
+    """Renews the leases of the jobs this worker holds (one, or a batch claimed together) every
+    `interval` seconds (a third of the lease by default) and records the worker as seen."""
 
     def __init__(
         self,
@@ -41,46 +41,55 @@ class Heartbeat:
         self.interval = min(interval or lease_seconds / 3, lease_seconds / 3)
         self.max_run_seconds = max_run_seconds
         self._lock = threading.Lock()
-        self._job_id: int | None = None
+        self._job_ids: tuple[int, ...] = ()
         self._since = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     @property
+    def job_ids(self) -> tuple[int, ...]:
+        return self._job_ids
+
+    @property
     def job_id(self) -> int | None:
-        return self._job_id
+        """The first job held (the one the worker's record shows), or None."""
+        held = self._job_ids
+        return held[0] if held else None
 
-    def hold(self, job_id: int) -> None:
-        """The main thread now runs this job."""
+    def hold(self, *job_ids: int) -> None:
+        """The main thread now runs these jobs."""
         with self._lock:
-            self._job_id, self._since = job_id, time.monotonic()
+            self._job_ids, self._since = tuple(job_ids), time.monotonic()
 
-    def drop(self) -> None:
-        """The main thread is done with its job (finished, failed or released)."""
+    def drop(self, job_id: int | None = None) -> None:
+        """The main thread is done with this job (finished, failed or released), or with all."""
         with self._lock:
-            self._job_id = None
+            self._job_ids = tuple(j for j in self._job_ids if job_id not in (None, j))
 
     def beat(self) -> bool:
-        """Renew once; False when the held job is no longer ours (or none is held)."""
+        """Renew once; False when a held job is no longer ours (or none is held)."""
         with self._lock:
-            job_id, since = self._job_id, self._since
-        renewed = False
+            job_ids, since = self._job_ids, self._since
+        renewed: list[bool] = []
         with self.engine.begin() as conn:
-            if job_id is not None:
+            if job_ids:
                 overdue = (
                     self.max_run_seconds is not None
                     and time.monotonic() - since > self.max_run_seconds
                 )
                 if overdue:
                     log.error(
-                        "job %s has run longer than %ss: its lease is no longer renewed",
-                        job_id,
+                        "job(s) %s ran longer than %ss: their leases are no longer renewed",
+                        ", ".join(map(str, job_ids)),
                         self.max_run_seconds,
                     )
                 else:
-                    renewed = queue.renew(conn, job_id, self.worker_id, self.lease_seconds)
-            queue.worker_seen(conn, self.worker_id, job_id)
-        return renewed
+                    renewed = [
+                        queue.renew(conn, job_id, self.worker_id, self.lease_seconds)
+                        for job_id in job_ids
+                    ]
+            queue.worker_seen(conn, self.worker_id, job_ids[0] if job_ids else None)
+        return bool(renewed) and all(renewed)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

@@ -4,11 +4,14 @@ Claiming is a compare-and-set UPDATE, which is atomic on SQLite and PostgreSQL a
 workers may pick the same candidate, but only one UPDATE matches (PostgreSQL's `FOR UPDATE SKIP
 LOCKED` makes them pick different ones in the first place). The holder's heartbeat renews the
 lease; once it lapses another worker takes the job over. Finishing checks ownership again, in the
-same transaction as the job's work, so a worker that lost its job cannot apply it twice.
+same transaction as the job's work, so a worker that lost its job cannot apply it twice. One claim
+may take several due jobs of a kind (`claim_batch`); each still has its own lease and is finished,
+failed or released on its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -81,31 +84,47 @@ def _requeue(job: Job) -> None:
     job.locked_by = job.lease_until = job.started_at = job.finished_at = None
 
 
-def _claimable(now):
-    return or_(
-        and_(Job.status == JobStatus.QUEUED, Job.run_after <= now),
-        and_(Job.status == JobStatus.RUNNING, Job.lease_until < now),
+def _due(now: datetime) -> tuple:
+    """The two ways a job can be taken, each with the order it is taken in: first one whose lease
+    lapsed (its worker died), then the oldest due one. Each is an index walk (`ix_jobs_claim`:
+    status, run_after, id) that stops after the rows it needs, however long the queue."""
+    return (
+        (and_(Job.status == JobStatus.RUNNING, Job.lease_until < now), (Job.lease_until, Job.id)),
+        (and_(Job.status == JobStatus.QUEUED, Job.run_after <= now), (Job.run_after, Job.id)),
     )
 
 
-def next_candidate(session: DbSession) -> int | None:
-    """The job to take next: one whose lease lapsed (its worker died), else the oldest due one.
+def _claimable(now: datetime):
+    return or_(*(where for where, _order in _due(now)))
 
-    Each is an index walk that stops at the first row (`ix_jobs_claim`: status, run_after, id),
-    however long the queue. On PostgreSQL the row stays locked until the caller's transaction
-    ends, so concurrent claimers skip it (SKIP LOCKED) instead of queueing behind it.
+
+def candidates(session: DbSession, limit: int = 1, kind: str | None = None) -> list[int]:
+    """Up to `limit` jobs to take next (of one kind, if given), in the order of `_due`.
+
+    On PostgreSQL the rows stay locked until the caller's transaction ends, so concurrent
+    claimers skip them (SKIP LOCKED) instead of queueing behind them.
     """
     now = utcnow()
-    for where, order in (
-        (and_(Job.status == JobStatus.RUNNING, Job.lease_until < now), (Job.lease_until, Job.id)),
-        (and_(Job.status == JobStatus.QUEUED, Job.run_after <= now), (Job.run_after, Job.id)),
-    ):
-        found = session.scalar(
-            select(Job.id).where(where).order_by(*order).limit(1).with_for_update(skip_locked=True)
+    found: list[int] = []
+    for where, order in _due(now):
+        if len(found) >= limit:
+            break
+        if kind is not None:
+            where = and_(where, Job.kind == kind)
+        found += session.scalars(
+            select(Job.id)
+            .where(where)
+            .order_by(*order)
+            .limit(limit - len(found))
+            .with_for_update(skip_locked=True)
         )
-        if found is not None:
-            return found
-    return None
+    return found
+
+
+def next_candidate(session: DbSession) -> int | None:
+    """The job to take next, or None (see `candidates`)."""
+    found = candidates(session)
+    return found[0] if found else None
 
 
 def take(session: DbSession, candidate: int, worker_id: str, lease_seconds: float) -> bool:
@@ -127,19 +146,47 @@ def take(session: DbSession, candidate: int, worker_id: str, lease_seconds: floa
 
 
 def claim(session: DbSession, worker_id: str, lease_seconds: float) -> Job | None:
-    """Take the oldest due job (or one whose lease expired) for this worker, or None.
+    """Take the oldest due job (or one whose lease expired) for this worker, or None."""
+    taken = claim_batch(session, worker_id, lease_seconds)
+    return taken[0] if taken else None
 
-    A lost race means another worker made progress, so trying again always terminates.
+
+def claim_batch(
+    session: DbSession,
+    worker_id: str,
+    lease_seconds: float,
+    batch_limit: Callable[[str], int] | None = None,
+) -> list[Job]:
+    """Take the next due job and, when `batch_limit(kind)` allows more, other due jobs of its kind.
+
+    All are taken in one transaction, each with its own lease (each is then finished, failed or
+    released on its own). A lost race means another worker made progress, so trying again
+    always terminates. Returns [] when nothing is due.
     """
     while True:
-        candidate = next_candidate(session)
-        if candidate is None:
+        first = candidates(session)
+        if not first:
             session.commit()
-            return None
-        won = take(session, candidate, worker_id, lease_seconds)
+            return []
+        if not take(session, first[0], worker_id, lease_seconds):
+            session.commit()
+            continue
+        taken = first
+        if batch_limit is not None:
+            kind = session.scalars(select(Job.kind).where(Job.id == taken[0])).one()
+            more = batch_limit(kind) - 1
+            if more > 0:
+                taken += [
+                    candidate
+                    for candidate in candidates(session, more, kind)
+                    if take(session, candidate, worker_id, lease_seconds)
+                ]
         session.commit()
-        if won:
-            return session.get(Job, candidate, populate_existing=True)
+        jobs = session.scalars(
+            select(Job).where(Job.id.in_(taken)).execution_options(populate_existing=True)
+        )
+        order = {job_id: n for n, job_id in enumerate(taken)}
+        return sorted(jobs, key=lambda job: order[job.id])
 
 
 def renew(conn: Executor, job_id: int, worker_id: str, lease_seconds: float) -> bool:

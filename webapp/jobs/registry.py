@@ -11,6 +11,9 @@ from flask import Flask
 from webapp.core.db import DbSession
 
 Payload = dict[str, Any]
+# What a batch runner gives back for each job: a function that applies the job's result in the
+# session (its work then commits with the job's DONE), or the error that failed that job alone.
+Outcome = Callable[[DbSession], None] | Exception
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,11 @@ class JobHandler:
 
     kind: str
     run: Callable[[DbSession, Payload, Flask], None]
+    # Optional: run several claimed jobs of this kind at once (one engine call for all, say),
+    # returning one Outcome per payload, in order. The worker still finishes, fails or releases
+    # each job on its own. `batch_size(app)` says how many to claim at once (1: one by one).
+    run_batch: Callable[[DbSession, list[Payload], Flask], list[Outcome]] | None = None
+    batch_size: Callable[[Flask], int] | None = None
     # Called in a fresh transaction after the last attempt failed (show the failure to people).
     on_give_up: Callable[[DbSession, Payload, Exception], None] | None = None
     # Errors whose message is meant for people (kept as is, no traceback in the log).

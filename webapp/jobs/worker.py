@@ -1,7 +1,9 @@
 """The job loop shared by `flask worker` and the tests: claim, run, finish, retry or dead-letter.
 
 The worker knows no domain: each job kind's handler comes from `jobs.registry`. One worker runs
-one job at a time; run more processes (on one machine or several) to go faster.
+one job at a time, or one batch of jobs of a kind whose handler runs batches (machine
+translation: one engine call for several translations); run more processes (on one machine or
+several) to go faster.
 """
 
 from __future__ import annotations
@@ -13,16 +15,18 @@ import socket
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from types import FrameType
 
 from flask import Flask
 from sqlalchemy.engine import make_url
 
+from webapp.core.db import DbSession
 from webapp.extensions import db
 from webapp.jobs import queue
 from webapp.jobs.heartbeat import Heartbeat
 from webapp.jobs.models import Job
-from webapp.jobs.registry import JobHandler, handler_for
+from webapp.jobs.registry import JobHandler, Outcome, handler_for
 
 log = logging.getLogger(__name__)
 
@@ -54,61 +58,189 @@ def run_one(
     heartbeat: Heartbeat | None = None,
     forced: threading.Event | None = None,
 ) -> bool:
-    """Claim and run one job; False when nothing is due.
+    """Claim and run one job (or one batch of them, see `run_claim`); False when nothing is due."""
+    return run_claim(app, worker_id, heartbeat, forced) > 0
 
-    `forced` is set when the worker is being stopped now: whatever the job raises then is the
-    interruption (a C extension may turn WorkerStopping into its own error), so the job is
-    released, never counted as failed.
+
+def run_claim(
+    app: Flask,
+    worker_id: str,
+    heartbeat: Heartbeat | None = None,
+    forced: threading.Event | None = None,
+) -> int:
+    """Claim the next due job, with more of its kind when its handler runs batches; run them.
+
+    Returns how many jobs were claimed (0: nothing is due). `forced` is set when the worker is
+    being stopped now: whatever a job raises then is the interruption (a C extension may turn
+    WorkerStopping into its own error), so the job is released, never counted as failed.
     """
+    jobs = queue.claim_batch(
+        db.session, worker_id, app.config["JOB_LEASE_SECONDS"], _batch_limit(app)
+    )
+    if len(jobs) == 1:
+        _run_single(app, worker_id, jobs[0], heartbeat, forced)
+    elif jobs:
+        handler = handler_for(jobs[0].kind)
+        assert handler is not None and handler.run_batch is not None  # see _batch_limit
+        _run_batch(app, worker_id, handler, jobs, heartbeat, forced)
+    return len(jobs)
+
+
+def _batch_limit(app: Flask) -> Callable[[str], int]:
+    """How many due jobs of a kind one claim takes: its handler's batch size, else one."""
+
+    def limit(kind: str) -> int:
+        handler = handler_for(kind)
+        if handler is None or handler.run_batch is None or handler.batch_size is None:
+            return 1
+        return max(1, handler.batch_size(app))
+
+    return limit
+
+
+def _hold(heartbeat: Heartbeat | None, forced: threading.Event | None, *job_ids: int) -> None:
+    """Let the heartbeat keep the claimed jobs; hand them back unstarted if a stop is forced.
+
+    A stop may come between the claim and this point, when no job is held yet: the signal
+    handler then only sets `forced`, and the jobs are released here.
+    """
+    if heartbeat is not None:
+        heartbeat.hold(*job_ids)
+    if forced is not None and forced.is_set():
+        raise WorkerStopping()
+
+
+def _run_single(
+    app: Flask,
+    worker_id: str,
+    job: Job,
+    heartbeat: Heartbeat | None,
+    forced: threading.Event | None,
+) -> None:
+    """Run one claimed job with its handler, then finish, fail or release it."""
     session = db.session
-    job = queue.claim(session, worker_id, app.config["JOB_LEASE_SECONDS"])
-    if job is None:
-        return False
     job_id, kind, payload = job.id, job.kind, dict(job.payload)
     handler = handler_for(kind)
     started = time.monotonic()
     try:
-        if heartbeat is not None:  # inside the try: a stop from here on releases the job
-            heartbeat.hold(job_id)
+        _hold(heartbeat, forced, job_id)  # inside the try: a stop from here on releases the job
         if handler is None:
             raise UnknownJobKind(f"No handler for job kind {kind!r}.")
         handler.run(session, payload, app)
         # The job's work and its DONE commit together: a crash before this commit leaves
         # neither, and a worker that lost its lease rolls its work back here.
-        if queue.finish(session, job, worker_id):
-            session.commit()
-            _observe(kind, "done", started)
-        else:
-            session.rollback()
-            log.warning("job %s: lease lost, result discarded", job_id)
-            _observe(kind, "lost", started)
+        _finish(session, job, kind, worker_id, started)
     except WorkerStopping:
-        _release(job_id, kind, worker_id, started)
+        _release([job_id], kind, worker_id, started)
         raise
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
         session.rollback()
         if forced is not None and forced.is_set():
             log.warning("job %s interrupted (%s: %s)", job_id, type(exc).__name__, exc)
-            _release(job_id, kind, worker_id, started)
+            _release([job_id], kind, worker_id, started)
             raise WorkerStopping() from exc
         gave_up = _record_failure(app, worker_id, job_id, payload, handler, exc)
         _observe(kind, "dead" if gave_up else "retry", started)
     finally:
         if heartbeat is not None:
             heartbeat.drop()
-    return True
 
 
-def _release(job_id: int, kind: str, worker_id: str, started: float) -> None:
-    """Hand a stopped job back to the queue at once (or say it had already finished)."""
+def _run_batch(
+    app: Flask,
+    worker_id: str,
+    handler: JobHandler,
+    jobs: list[Job],
+    heartbeat: Heartbeat | None,
+    forced: threading.Event | None,
+) -> None:
+    """Run claimed jobs of one kind together; then finish, fail or release each on its own.
+
+    The handler's batch runner does the slow shared part (one engine call for all); each job's
+    result is then applied and marked done in its own transaction, so one job's failure or lost
+    lease never touches the others. A stop releases every job not yet settled.
+    """
+    session = db.session
+    kind, started = handler.kind, time.monotonic()
+    unsettled = [job.id for job in jobs]
+    payloads = [dict(job.payload) for job in jobs]
+    assert handler.run_batch is not None
+    try:
+        _hold(heartbeat, forced, *unsettled)  # inside the try: a stop releases the jobs
+        try:
+            outcomes = handler.run_batch(session, payloads, app)
+        except WorkerStopping:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the shared part failed: so did every job
+            session.rollback()
+            if forced is not None and forced.is_set():
+                log.warning("jobs %s interrupted (%s: %s)", unsettled, type(exc).__name__, exc)
+                raise WorkerStopping() from exc
+            outcomes = [exc] * len(jobs)
+        for job, payload, outcome in zip(jobs, payloads, outcomes, strict=True):
+            _settle(app, worker_id, handler, job, payload, outcome, forced, started)
+            unsettled.remove(job.id)
+            if heartbeat is not None:
+                heartbeat.drop(job.id)
+    except WorkerStopping:
+        _release(unsettled, kind, worker_id, started)
+        raise
+    finally:
+        if heartbeat is not None:
+            heartbeat.drop()
+
+
+def _settle(
+    app: Flask,
+    worker_id: str,
+    handler: JobHandler,
+    job: Job,
+    payload: dict,
+    outcome: Outcome,
+    forced: threading.Event | None,
+    started: float,
+) -> None:
+    """Apply one batched job's result and finish it, or record its own failure."""
+    session = db.session
+    try:
+        if isinstance(outcome, Exception):
+            raise outcome
+        outcome(session)
+        _finish(session, job, handler.kind, worker_id, started)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on its job
+        session.rollback()
+        if forced is not None and forced.is_set():
+            log.warning("job %s interrupted (%s: %s)", job.id, type(exc).__name__, exc)
+            raise WorkerStopping() from exc
+        gave_up = _record_failure(app, worker_id, job.id, payload, handler, exc)
+        _observe(handler.kind, "dead" if gave_up else "retry", started)
+
+
+def _finish(session: DbSession, job: Job, kind: str, worker_id: str, started: float) -> None:
+    """Commit the job's work with its DONE, or roll it back when the lease was lost."""
+    if queue.finish(session, job, worker_id):
+        session.commit()
+        _observe(kind, "done", started)
+    else:
+        session.rollback()
+        log.warning("job %s: lease lost, result discarded", job.id)
+        _observe(kind, "lost", started)
+
+
+def _release(job_ids: list[int], kind: str, worker_id: str, started: float) -> None:
+    """Hand stopped jobs back to the queue at once (or say they had already finished)."""
     session = db.session
     session.rollback()
-    if queue.release(session, job_id, worker_id):
-        log.warning("job %s released unfinished: the worker is stopping", job_id)
-    else:
-        log.warning("job %s was no longer ours to release: it finished as the stop came", job_id)
+    for job_id in job_ids:
+        if queue.release(session, job_id, worker_id):
+            log.warning("job %s released unfinished: the worker is stopping", job_id)
+        else:
+            log.warning(
+                "job %s was no longer ours to release: it finished as the stop came", job_id
+            )
     session.commit()
-    _observe(kind, "released", started)
+    for _job_id in job_ids:
+        _observe(kind, "released", started)
 
 
 def _record_failure(
@@ -219,7 +351,7 @@ class StopSwitch:
 
     @property
     def busy(self) -> bool:
-        return self.heartbeat is not None and self.heartbeat.job_id is not None
+        return self.heartbeat is not None and bool(self.heartbeat.job_ids)
 
 
 def run_worker(
@@ -257,8 +389,9 @@ def run_worker(
         )
         try:
             while not stop.is_set():
-                if run_one(app, worker_id, heartbeat, switch.forced):
-                    handled += 1
+                claimed = run_claim(app, worker_id, heartbeat, switch.forced)
+                if claimed:
+                    handled += claimed
                     continue
                 db.session.remove()
                 if burst:
@@ -291,8 +424,8 @@ def serve(app: Flask, *, burst: bool = False, worker_id: str | None = None) -> i
     grace = float(app.config["WORKER_STOP_GRACE_SECONDS"])
 
     def release_now(signum: int, frame: FrameType | None) -> None:
+        switch.forced.set()  # a job claimed but not yet started is handed back (see _hold)
         if switch.busy:  # only ever interrupt a job, never the loop's own bookkeeping
-            switch.forced.set()
             raise WorkerStopping()
 
     def on_stop(signum: int, frame: FrameType | None) -> None:
@@ -302,7 +435,8 @@ def serve(app: Flask, *, burst: bool = False, worker_id: str | None = None) -> i
         switch.requested.set()
         if switch.busy:
             log.info("stopping: the current job has %ss to finish, then is released", grace)
-            signal.setitimer(signal.ITIMER_REAL, max(grace, 0.001))
+        # Armed even when no job is held: one may be claimed but not yet held at this moment.
+        signal.setitimer(signal.ITIMER_REAL, max(grace, 0.001))
 
     previous = {
         sig: signal.signal(sig, handler)

@@ -21,6 +21,9 @@ from webapp.mt.records import changed_files
 PIVOT = "en"
 # CTranslate2's default cap; a real sentence needs far fewer tokens.
 MAX_DECODING_LENGTH = 256
+# One call is cut into batches of about this many source tokens (CTranslate2's batch_type
+# "tokens"): many short sentences share a batch, a long one does not drag a full batch of padding.
+BATCH_TOKENS = 2048
 # Control characters (byte-fallback output) break PostgreSQL text (NUL) and HTML; keep \t \n \r.
 _CONTROL_CHARS = dict.fromkeys([*(c for c in range(32) if c not in (9, 10, 13)), 127])
 # A model's vocabulary is built from its tokenizer's pieces: most of it must be known to it.
@@ -44,14 +47,15 @@ class _LoadedModel:
     target_prefix: str
 
 
-_models: dict[tuple[str, str], _LoadedModel] = {}
+_models: dict[tuple[str, str, str], _LoadedModel] = {}
 _models_lock = threading.Lock()
 
 
 def loaded_models() -> list[tuple[str, str]]:
-    """List the (model folder, device) pairs loaded in this process, to check nothing reloads."""
+    """List the (model folder, device) of each model loaded in this process, to check nothing
+    reloads (a model loaded with two compute types is listed twice)."""
     with _models_lock:
-        return sorted(_models)
+        return sorted((folder, device) for folder, device, _compute_type in _models)
 
 
 def unload_models() -> None:
@@ -78,24 +82,38 @@ def _open_tokenizer(pkg: InstalledPackage) -> Any:
     return tokenizer
 
 
-def _open_translator(pkg: InstalledPackage, device: str, inter: int, intra: int) -> Any:
-    """Load the package's CTranslate2 model (the import is deferred to the first load)."""
+def _open_translator(
+    pkg: InstalledPackage, device: str, inter: int, intra: int, compute_type: str = "default"
+) -> Any:
+    """Load the package's CTranslate2 model (the import is deferred to the first load).
+
+    `compute_type` converts the weights as they load ("int8" on a CPU); "default" keeps them
+    as saved.
+    """
     import ctranslate2
 
     return ctranslate2.Translator(
-        str(pkg.path / "model"), device=device, inter_threads=inter, intra_threads=intra
+        str(pkg.path / "model"),
+        device=device,
+        compute_type=compute_type,
+        inter_threads=inter,
+        intra_threads=intra,
     )
 
 
 def _load(
-    pkg: InstalledPackage, device: str, inter_threads: int, intra_threads: int
+    pkg: InstalledPackage,
+    device: str,
+    inter_threads: int,
+    intra_threads: int,
+    compute_type: str = "default",
 ) -> _LoadedModel:
     """Return the package's model, loading it on first use and dropping models deleted on disk.
 
     Before the native libraries read a file, its sha256 must match the install record, so a model
     changed on disk since `flask mt install` checked it is refused with a reason, not run.
     """
-    key = (str(pkg.path / "model"), device)
+    key = (str(pkg.path / "model"), device, compute_type)
     with _models_lock:
         model = _models.get(key)
         if model is not None:
@@ -119,7 +137,7 @@ def _load(
         for stale in [k for k in _models if not Path(k[0]).is_dir()]:
             del _models[stale]  # replaced by a newer install; free its memory
         try:
-            translator = _open_translator(pkg, device, inter_threads, intra_threads)
+            translator = _open_translator(pkg, device, inter_threads, intra_threads, compute_type)
             tokenizer = _open_tokenizer(pkg)
         except (RuntimeError, ValueError, OSError) as exc:
             raise MTError(f"Could not load {where}: {exc}") from exc
@@ -184,7 +202,7 @@ def check_package(pkg: InstalledPackage, sentence: str) -> str:
     except (RuntimeError, ValueError, OSError) as exc:
         raise MTError(f"the CTranslate2 model does not load ({exc})") from exc
     model = _LoadedModel(translator, tokenizer, pkg.target_prefix)
-    ((text, _score),) = _run(model, pkg, [sentence], beam_size=1, max_batch_size=1)
+    ((text, _score),) = _run(model, pkg, [sentence], beam_size=1, max_batch_tokens=BATCH_TOKENS)
     if not text:
         raise MTError(f"the test translation of {sentence!r} came back empty")
     return text
@@ -206,7 +224,11 @@ def _variants(model: _LoadedModel, text: str) -> list[list[str]]:
 
 
 class ArgosEngine(MTEngine):
-    """Translate with Argos packages from one folder, directly or through English."""
+    """Translate with Argos packages from one folder, directly or through English.
+
+    One translator per process runs every call with all its threads (`intra_threads`, one
+    call at a time); throughput comes from large calls, cut by CTranslate2 into token batches.
+    """
 
     name = "argos"
 
@@ -215,16 +237,18 @@ class ArgosEngine(MTEngine):
         packages_dir: Path,
         device: str = "cpu",
         beam_size: int = 2,
-        max_batch_size: int = 32,
+        max_batch_tokens: int = BATCH_TOKENS,
         inter_threads: int = 1,
         intra_threads: int = 0,
+        compute_type: str = "default",
     ) -> None:
         self.packages_dir = Path(packages_dir)
         self.device = device
         self.beam_size = beam_size
-        self.max_batch_size = max_batch_size
+        self.max_batch_tokens = max_batch_tokens
         self.inter_threads = inter_threads
         self.intra_threads = intra_threads
+        self.compute_type = compute_type
         self._listed: tuple[int, dict[tuple[str, str], InstalledPackage]] | None = None
 
     def _newest(self) -> dict[tuple[str, str], InstalledPackage]:
@@ -308,8 +332,8 @@ class ArgosEngine(MTEngine):
         """Run one package over texts; CTranslate2 sorts and batches them internally."""
         if not any(text.strip() for text in texts):
             return [("", None)] * len(texts)
-        model = _load(pkg, self.device, self.inter_threads, self.intra_threads)
-        return _run(model, pkg, texts, self.beam_size, self.max_batch_size, suppress)
+        model = _load(pkg, self.device, self.inter_threads, self.intra_threads, self.compute_type)
+        return _run(model, pkg, texts, self.beam_size, self.max_batch_tokens, suppress)
 
 
 def _run(
@@ -317,7 +341,7 @@ def _run(
     pkg: InstalledPackage,
     texts: list[str],
     beam_size: int,
-    max_batch_size: int,
+    max_batch_tokens: int,
     suppress: Sequence[str] = (),
 ) -> list[tuple[str, float | None]]:
     """Translate texts with a loaded model; blank texts come back as ("", None)."""
@@ -333,7 +357,8 @@ def _run(
             tokens,
             target_prefix=[[prefix]] * len(tokens) if prefix else None,
             beam_size=beam_size,
-            max_batch_size=max_batch_size,
+            max_batch_size=max_batch_tokens,
+            batch_type="tokens",
             max_decoding_length=_token_budget(max(map(len, tokens))) + (1 if prefix else 0),
             replace_unknowns=True,
             return_scores=True,

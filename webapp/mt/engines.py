@@ -12,12 +12,27 @@ _lock = threading.Lock()
 
 
 def engine_for(app) -> MTEngine:
-    """The Argos engine for this app's package folder and device, created once."""
+    """The Argos engine for this app's package folder and MT settings, created once."""
     config = app.config
-    key = (str(config["ARGOS_PACKAGES_DIR"]), config["MT_DEVICE"], config["MT_BEAM_SIZE"])
+    key = (
+        str(config["ARGOS_PACKAGES_DIR"]),
+        config["MT_DEVICE"],
+        config["MT_BEAM_SIZE"],
+        config["MT_COMPUTE_TYPE"],
+        config["MT_THREADS"],
+        config["MT_BATCH_TOKENS"],
+    )
     with _lock:
         if key not in _engines:
             from webapp.mt.argos import ArgosEngine
 
-            _engines[key] = ArgosEngine(Path(key[0]), device=key[1], beam_size=key[2])
+            packages_dir, device, beam, compute_type, threads, batch_tokens = key
+            _engines[key] = ArgosEngine(
+                Path(packages_dir),
+                device=device,
+                beam_size=beam,
+                compute_type=compute_type,
+                intra_threads=threads,
+                max_batch_tokens=batch_tokens,
+            )
         return _engines[key]

@@ -51,6 +51,11 @@ JOB_DURATION = Histogram(
 MT_SEGMENTS = Counter(
     "kakehashi_mt_segments", "Segments machine-translated, by language pair.", ["pair"]
 )
+MT_CALLS = Counter(
+    "kakehashi_mt_calls",
+    "Engine calls, by language pair (kakehashi_mt_segments over this: segments per call).",
+    ["pair"],
+)
 MT_TOKENS = Counter(
     "kakehashi_mt_output_tokens",
     "Output tokens the engine produced, by language pair (rate over kakehashi_mt_seconds: "
@@ -88,6 +93,7 @@ def observe_mt(
 ) -> None:
     """One engine call: how many segments (and output tokens) it translated, in how long."""
     pair = f"{source}-{target}"
+    MT_CALLS.labels(pair).inc()
     MT_SEGMENTS.labels(pair).inc(segments)
     MT_SECONDS.labels(pair).inc(seconds)
     if output_tokens is not None:

@@ -1,19 +1,91 @@
-"""The machine-translation job: registered with the worker's registry."""
+"""The machine-translation jobs: registered with the worker's registry.
+
+A worker claims up to MT_CLAIM_TRANSLATIONS waiting translations at once and sends all their
+pending segments through one engine call (one per language pair); each job then applies its own
+drafts, with compare-and-set, in its own transaction.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from functools import partial
+from itertools import islice
 
 from flask import Flask
 
 from webapp.core.db import DbSession
 from webapp.glossary import masking
-from webapp.jobs.registry import JobHandler, Payload, register
+from webapp.jobs.registry import JobHandler, Outcome, Payload, register
 from webapp.mt.base import MissingModelError, MTError
 from webapp.mt.engines import engine_for
 from webapp.ops import metrics
 from webapp.translation import workflow
 from webapp.translation.models import Translation
+
+
+@dataclass(frozen=True)
+class _Drafts:
+    """The engine's drafts for one translation's pending segments, in order."""
+
+    texts: list[str]
+    scores: list[float | None]
+    engine: str = ""
+    model_version: str = ""
+
+
+_NO_DRAFTS = _Drafts([], [])
+
+
+def _forbidden(work: workflow.MachineWork) -> tuple[str, ...]:
+    """Renderings the summary's glossary forbids: the decoder must not produce them."""
+    return tuple(sorted({wrong for term in work.terms for wrong in term.forbidden}))
+
+
+def _translate(app: Flask, works: list[workflow.MachineWork]) -> list[_Drafts]:
+    """Every pending segment of `works` (one language pair, one forbidden list) in one call."""
+    first = works[0]
+    source, target = first.source_locale, first.target_locale
+    engine = engine_for(app)
+    masked = [
+        [masking.mask(seg.source_text, work.terms) for seg in work.segments] for work in works
+    ]
+    started = time.perf_counter()
+    drafts = iter(
+        engine.translate_scored(
+            [text for texts in masked for text, _targets in texts],
+            source,
+            target,
+            suppress=_forbidden(first),
+        )
+    )
+    count = sum(map(len, masked))
+    metrics.observe_mt(source, target, count, time.perf_counter() - started)
+    version = engine.model_version(source, target)
+    out = []
+    for texts in masked:
+        mine = list(islice(drafts, len(texts)))
+        unmasked = [
+            masking.unmask(draft, targets)
+            for (draft, _score), (_text, targets) in zip(mine, texts, strict=True)
+        ]
+        out.append(_Drafts(unmasked, [score for _draft, score in mine], engine.name, version))
+    return out
+
+
+def _apply(
+    session: DbSession, work: workflow.MachineWork, drafts: _Drafts, *, only_pending: bool
+) -> None:
+    """Write the drafts with compare-and-set: what people changed meanwhile is kept."""
+    workflow.apply_machine_drafts(
+        session,
+        work,
+        drafts.texts,
+        drafts.engine,
+        drafts.model_version,
+        only_pending=only_pending,
+        scores=drafts.scores,
+    )
 
 
 def _translate_and_apply(
@@ -27,33 +99,66 @@ def _translate_and_apply(
     session.commit()
     if work is None:  # deleted, or changed by a person since the request
         return
-    texts: list[str] = []
-    scores: list[float | None] = []
-    engine_name = model_version = ""
-    if work.segments:
-        engine = engine_for(app)
-        masked = [masking.mask(seg.source_text, work.terms) for seg in work.segments]
-        forbidden = sorted({wrong for term in work.terms for wrong in term.forbidden})
-        started = time.perf_counter()
-        drafts = engine.translate_scored(
-            [text for text, _targets in masked],
-            work.source_locale,
-            work.target_locale,
-            suppress=forbidden,
-        )
-        metrics.observe_mt(
-            work.source_locale, work.target_locale, len(drafts), time.perf_counter() - started
-        )
-        texts = [
-            masking.unmask(draft, targets)
-            for (draft, _score), (_text, targets) in zip(drafts, masked, strict=True)
-        ]
-        scores = [score for _draft, score in drafts]
-        engine_name = engine.name
-        model_version = engine.model_version(work.source_locale, work.target_locale)
-    workflow.apply_machine_drafts(
-        session, work, texts, engine_name, model_version, only_pending=only_pending, scores=scores
-    )
+    drafts = _translate(app, [work])[0] if work.segments else _NO_DRAFTS
+    _apply(session, work, drafts, only_pending=only_pending)
+
+
+def _run_batch(session: DbSession, payloads: list[Payload], app: Flask) -> list[Outcome]:
+    """Several translations' pending segments through one engine call per language pair.
+
+    Returns, for each job, what applies its drafts in the job's own transaction, or the error
+    that fails that job alone: a translation deleted meanwhile has nothing to apply, and a
+    batch the engine cannot translate is tried again one translation at a time, so one bad
+    translation does not fail the others.
+    """
+    works: list[workflow.MachineWork | None | Exception] = []
+    for payload in payloads:
+        try:
+            works.append(workflow.pending_work(session, payload["translation_id"]))
+        except Exception as exc:  # noqa: BLE001 - this job's failure, not the batch's
+            session.rollback()
+            works.append(exc)
+    session.commit()  # no transaction stays open while the engine runs
+    groups: dict[tuple, list[tuple[int, workflow.MachineWork]]] = {}
+    for i, work in enumerate(works):
+        if isinstance(work, workflow.MachineWork) and work.segments:
+            key = (work.source_locale, work.target_locale, _forbidden(work))
+            groups.setdefault(key, []).append((i, work))
+    results: dict[int, _Drafts | Exception] = {}
+    for members in groups.values():
+        drafts = _translate_group(app, [work for _i, work in members])
+        results.update(zip([i for i, _work in members], drafts, strict=True))
+    return [_outcome(work, results.get(i, _NO_DRAFTS)) for i, work in enumerate(works)]
+
+
+def _outcome(work: workflow.MachineWork | None | Exception, drafts: _Drafts | Exception) -> Outcome:
+    """What the worker runs in the job's own transaction, or the error that fails the job."""
+    if isinstance(work, Exception):
+        return work
+    if isinstance(drafts, Exception):
+        return drafts
+    if work is None:  # the summary was deleted meanwhile: nothing to apply
+        return lambda _session: None
+    return partial(_apply, work=work, drafts=drafts, only_pending=True)
+
+
+def _translate_group(app: Flask, works: list[workflow.MachineWork]) -> list[_Drafts | Exception]:
+    """One call for the group; if the engine fails, one call per translation, so that only the
+    translation it cannot translate fails (a missing model fails them all, once)."""
+    try:
+        return [*_translate(app, works)]
+    except MTError as exc:
+        if len(works) == 1 or isinstance(exc, MissingModelError):
+            return [exc] * len(works)
+    except Exception as exc:  # noqa: BLE001 - becomes the failure of these jobs
+        return [exc] * len(works)
+    alone: list[_Drafts | Exception] = []
+    for work in works:
+        try:
+            alone.append(_translate(app, [work])[0])
+        except Exception as exc:  # noqa: BLE001 - becomes the failure of this job
+            alone.append(exc)
+    return alone
 
 
 def _run(session: DbSession, payload: Payload, app: Flask) -> None:
@@ -69,7 +174,8 @@ def _run_segment(session: DbSession, payload: Payload, app: Flask) -> None:
 
 def _on_give_up(session: DbSession, payload: Payload, exc: Exception) -> None:
     """The translator sees why, in their language (from the code), and may translate by hand."""
-    tr = session.get(Translation, payload.get("translation_id"))
+    tr_id = payload.get("translation_id")
+    tr = session.get(Translation, tr_id) if tr_id is not None else None
     if tr is not None:
         code = workflow.MISSING_MODEL if isinstance(exc, MissingModelError) else workflow.MT_FAILED
         message = str(exc) if isinstance(exc, MTError) else f"{type(exc).__name__}: {exc}"
@@ -83,6 +189,8 @@ MACHINE_TRANSLATE = register(
         on_give_up=_on_give_up,
         expected_errors=(MTError,),
         final_errors=(MissingModelError,),
+        run_batch=_run_batch,
+        batch_size=lambda app: app.config["MT_CLAIM_TRANSLATIONS"],
     )
 )
 
