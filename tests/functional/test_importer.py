@@ -82,7 +82,8 @@ def test_the_seed_release():
         "260115-D-PM193-3192",
         "260115-D-PM193-1533",
     ]
-    assert [q["speaker"] for q in found["quotes"]] == ["Hegseth", "Hegseth", "Koizumi"]
+    speakers = [q["speaker"] for q in found["quotes"]]
+    assert speakers == ["Hegseth", "Hegseth", "Hegseth", "Koizumi"]  # "…, adding, "…"" too
     assert len(found["skipped"]) == 6 and found["unrecognised"] == []
     assert parse(SummaryIn, draft_fields(found)).title == found["title"]
 
@@ -121,3 +122,29 @@ def test_wrapped_japanese_lines_are_joined_without_spaces():
     )
     assert found["title"] == "防衛大臣が国防総省で会談した"
     assert "長官と会談した。" in found["lede"]
+
+
+def test_a_byline_is_set_aside_and_a_dateline_on_its_own_line_gives_the_place():
+    """Found by trying the importer as a liaison would: the byline became the lede, a dateline
+    with a country on its own line was missed, and three common quote forms were not read."""
+    found = parse_release((RELEASES / "en_byline_dateline.txt").read_text())
+    assert found["title"] == "Australia and Japan Deepen Defense Ties"
+    assert (found["location"], found["meeting_date"]) == ("Canberra, Australia", "2026-03-10")
+    assert found["lede"].startswith("The defense ministers of Australia and Japan met")
+    assert "March 10, 2026 | By Sam Writer, DOD News" in found["skipped"]
+    assert "By Sam Writer" not in found["body"] and "CANBERRA" not in found["body"]
+    assert found["quotes"] == [
+        {
+            "speaker": "Marles",
+            "text": "Our forces will exercise together in the north every year from now on",
+        },
+        {
+            "speaker": "Koizumi",
+            "text": "Japan values this partnership as one of its closest in the Indo-Pacific.",
+        },
+        {
+            "speaker": "",
+            "text": "We will keep the sea lanes open for everyone who depends on them.",
+        },
+    ]
+    parse(SummaryIn, draft_fields(found))

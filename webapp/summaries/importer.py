@@ -37,8 +37,15 @@ _MONTHS = {
 }
 _EN_DATE = re.compile(r"\b([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})\b")
 _JA_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+# "TOKYO — …", "WASHINGTON, Jan. 15, 2026 — …", "CANBERRA, Australia, March 10, 2026 —" (alone).
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .,'-]{2,60}?)(?:, (?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}))?\s*[—–]\s+"
+    r"^(?P<place>[A-Z][A-Z .'-]{1,40}(?:, [A-Z][A-Za-z .'-]{1,40}?)?)"
+    r"(?:, (?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}))?\s*[—–](?:\s+|$)"
+)
+# "Jan. 15, 2026 | By Name, DOD News", "By Name", or a date alone, before the first paragraph.
+_BYLINE = re.compile(
+    r"^(?:(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{4}年\d{1,2}月\d{1,2}日)\s*(?:\|.*)?"
+    r"|By [A-Z].{0,80})$"
 )
 _CHROME = re.compile(
     r"^(An official website of the United States Government|Here's how you know|"
@@ -52,6 +59,20 @@ _RELATED = re.compile(r"^(Related Stories|Related|関連記事)\s*$", re.IGNOREC
 _EN_QUOTE = re.compile(
     r"[\"“](?P<text>[^\"”]{8,}?)[,.]?[\"”],?\s+(?P<speaker>(?:[A-Z][\w.'-]*\s?){1,4}?)\s+"
     r"(?:said|told|added|says)\b"
+)
+# '"…," said Marles.' / 'Koizumi said: "…"' / 'Hegseth told …, adding, "…"' (the speaker then
+# opens the sentence; when it does not, the liaison fills it in).
+_EN_QUOTE_FORMS = (
+    _EN_QUOTE,
+    re.compile(
+        r"[\"“](?P<text>[^\"”]{8,}?)[,]?[\"”],?\s+(?:said|added|says)\s+"
+        r"(?P<speaker>(?:[A-Z][\w.'-]*\s?){1,4}?)[.,]"
+    ),
+    re.compile(
+        r"(?P<speaker>(?:[A-Z][\w.'-]*\s?){1,4}?)\s+(?:said|added|says)[:,]\s+"
+        r"[\"“](?P<text>[^\"”]{8,}?)[\"”]"
+    ),
+    re.compile(r"(?P<speaker>),\s+adding,\s+[\"“](?P<text>[^\"”]{8,}?)[\"”]"),
 )
 _JA_QUOTE = re.compile(
     r"(?:(?P<speaker>[^、。「」\s]{1,20}?)(?:氏|長官|大臣|大統領|首相)?は)?「(?P<text>[^」]{4,})」と(?:述べた|語った|強調した|話した)"
@@ -110,6 +131,35 @@ def _photo(lines: list[str]) -> dict[str, str] | None:
     }
 
 
+def _quotes(paragraph: str, is_ja: bool) -> list[dict[str, str]]:
+    """The quotes of a paragraph in the order they appear, each read once by the first form
+    that matches it."""
+    found: list[tuple[int, dict[str, str]]] = []
+    taken: list[range] = []
+    for form in (_JA_QUOTE,) if is_ja else _EN_QUOTE_FORMS:
+        for m in form.finditer(paragraph):
+            span = range(m.start("text"), m.end("text"))
+            if any(span.start < t.stop and t.start < span.stop for t in taken):
+                continue
+            taken.append(span)
+            speaker = (m["speaker"] or "").strip() or _subject(paragraph, m.start())
+            found.append((span.start, {"speaker": speaker, "text": m["text"].strip()}))
+    return [quote for _start, quote in sorted(found, key=lambda item: item[0])]
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”]?\s+)(?=[A-Z])")
+_NAME_FIRST = re.compile(r"((?:[A-Z][\w.'-]*\s){1,3}?)(?=[a-z])")
+_NOT_NAMES = {"The", "A", "An", "This", "That", "These", "They", "He", "She", "It", "Both", "We"}
+
+
+def _subject(paragraph: str, before: int) -> str:
+    """The name that opens the sentence ending at `before` ("Hegseth told …"), or ""."""
+    starts = [m.end() for m in _SENTENCE_START.finditer(paragraph, 0, before)]
+    m = _NAME_FIRST.match(paragraph, starts[-1] if starts else 0)
+    name = m[1].strip() if m else ""
+    return "" if not name or name.split()[0] in _NOT_NAMES else name
+
+
 def _is_prose(line: str) -> bool:
     return len(line) > 40 and line.rstrip()[-1:] in '.。!?！？"”」'
 
@@ -151,18 +201,21 @@ def parse_release(text: str) -> dict[str, Any]:
             out["title"] = joined
             continue
         if not out["lede"]:
+            if _BYLINE.match(joined):
+                out["skipped"].append(joined)
+                continue
             if m := _DATELINE.match(joined):
                 out["location"] = m["place"].strip().title()
                 if m["date"]:
                     out["meeting_date"] = _date(m["date"]) or out["meeting_date"]
-                joined = joined[m.end() :]
+                joined = joined[m.end() :].strip()
+                if not joined:  # the dateline stood on its own line
+                    continue
             out["lede"] = joined
             continue
         if not _is_prose(joined):
             out["unrecognised"].append(joined)
         paragraphs.append(joined)
-        for m in (_JA_QUOTE if is_ja else _EN_QUOTE).finditer(joined):
-            speaker = (m["speaker"] or "").strip()
-            out["quotes"].append({"speaker": speaker, "text": m["text"].strip()})
+        out["quotes"].extend(_quotes(joined, is_ja))
     out["body"] = "\n\n".join(paragraphs)
     return out
