@@ -548,6 +548,36 @@ def test_hostile_text_in_each_form_on_both_databases(liaison_client, summary_url
     assert_pages(liaison_client, ["/manage/", summary_url, "/glossary/", *PUBLIC])
 
 
+@fuzz()
+@given(value=HOSTILE, republish=st.booleans())
+@example(value=SCRIPT, republish=False)
+def test_withdraw_slug_topic_import_and_search_forms(liaison_client, summary_url, value, republish):
+    """The forms the others leave out: withdrawal reason, address, topic, pasted release, and
+    the desk's and readers' search boxes; every page showing what they keep still renders."""
+    RAN["withdraw, slug, topic, import, search"] += 1
+    summary_id = summary_url.rstrip("/").rsplit("/", 1)[1]
+    manage = f"/manage/summaries/{summary_id}"
+    if republish or 'name="reason"' not in liaison_client.get(summary_url).get_data(True):
+        post_raw(liaison_client, f"{manage}/publish", {"locale": "en"}, page=summary_url)
+    resp = post_raw(
+        liaison_client, f"{manage}/withdraw", {"locale": "en", "reason": value}, page=summary_url
+    )
+    assert_answer(resp, f"withdraw reason {value!r:.100}")
+    resp = post_raw(liaison_client, f"{manage}/slug", {"slug": value}, page=summary_url)
+    assert_answer(resp, f"slug {value!r:.100}")
+    for field in ("slug", "name_en", "name_ja"):
+        topic = {"slug": "alliance", "name_en": "Alliance", "name_ja": "同盟", field: value}
+        resp = post_raw(liaison_client, "/manage/topics/", topic)
+        assert_answer(resp, f"topic {field} {value!r:.100}")
+    resp = post_raw(liaison_client, "/manage/summaries/import", {"text": value})
+    assert_answer(resp, f"import {value!r:.100}")
+    assert_answer(liaison_client.get(f"/manage/?{encode({'q': value})}"), "desk search")
+    reader = liaison_client.application.test_client()
+    assert_answer(reader.get(f"/en/search?{encode({'q': value})}"), "reader search")
+    assert_pages(liaison_client, [summary_url, "/manage/", "/manage/topics/", *PUBLIC])
+    assert_pages(reader, ["/en/topics/", *PUBLIC])
+
+
 def test_zz_report_how_many_examples_ran():
     """Print the count (pytest -s shows it); the tests above must each have run."""
     runs = {k: v for k, v in RAN.items() if not k.startswith("made") and "accepted" not in k}

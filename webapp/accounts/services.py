@@ -216,7 +216,8 @@ def issue_token(
     """A new random bearer token; only its hash is kept, so it is shown once.
 
     `scopes` defaults to every scope (the owner's roles still bound what it can do); `days`
-    None means the token never expires.
+    None means the token never expires. `actor` is who issues it: the owner on the profile
+    page, None at a shell (the audit entry then names the operator, not the owner).
     """
     errors = {}
     name = name.strip()
@@ -245,7 +246,7 @@ def issue_token(
     session.flush()
     audit.record(
         session,
-        actor or user,
+        actor,
         "token.issue",
         "user",
         user.id,
@@ -294,7 +295,10 @@ def revoke_token(
     token_id: int | None = None,
     actor: User | None = None,
 ) -> int:
-    """Revoke one token (by name or id) or, with neither, all of the user's tokens."""
+    """Revoke one token (by name or id) or, with neither, all of the user's tokens.
+
+    `actor` is who revokes: the owner on the profile page, None at a shell.
+    """
     query = select(ApiToken).where(ApiToken.user_id == user.id)
     if name is not None:
         query = query.where(ApiToken.name == name)
@@ -304,7 +308,7 @@ def revoke_token(
     if (name is not None or token_id is not None) and not rows:
         raise NotFound(str(_l("No such token.")))
     for row in rows:
-        audit.record(session, actor or user, "token.revoke", "user", user.id, name=row.name)
+        audit.record(session, actor, "token.revoke", "user", user.id, name=row.name)
     if rows:
         session.execute(delete(ApiToken).where(ApiToken.id.in_([row.id for row in rows])))
     return len(rows)

@@ -219,6 +219,7 @@ def create_token() -> ResponseReturnValue:
                 name=form.name.data or "",
                 scopes=list(form.scopes.data or []),
                 days=int(form.days.data or 90),
+                actor=acting_user(),
             )
         except ValidationError as exc:
             db.session.rollback()
@@ -236,7 +237,8 @@ def create_token() -> ResponseReturnValue:
 @requires(Permission.OWN_ACCOUNT)
 def revoke_token(token_id: int) -> ResponseReturnValue:
     if SimpleForm().validate_on_submit():
-        users.revoke_token(db.session, acting_user(), token_id=token_id)
+        user = acting_user()
+        users.revoke_token(db.session, user, token_id=token_id, actor=user)
         db.session.commit()
         flash(_("The token is revoked; programs using it are refused from now on."))
     return redirect(url_for("auth.account"))

@@ -1,6 +1,7 @@
 """Recording audit events from any service, and reading them back for the admin page.
 
-The app only ever appends: there is no update or delete of an event anywhere in the code.
+The app only ever appends: there is no update or delete of an event anywhere in the code, and
+`webapp.audit.models` refuses one at flush time should a future change try.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from webapp.accounts.models import User
 from webapp.audit.models import AuditEvent
+from webapp.core.cli import operator
 from webapp.core.db import DbSession
 
 PAGE_SIZE = 50
@@ -21,10 +23,14 @@ PAGE_SIZE = 50
 def record(
     session: DbSession, actor: User | None, action: str, obj_type: str, obj_id: int, **detail: Any
 ) -> None:
-    """Append who did what to which object; committed with the change it describes."""
+    """Append who did what to which object; committed with the change it describes.
+
+    With no signed-in actor inside a `flask ...` command, the shell account is named instead.
+    """
     session.add(
         AuditEvent(
             actor_id=actor.id if actor else None,
+            operator=operator() if actor is None else None,
             action=action,
             object_type=obj_type,
             object_id=obj_id,

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from webapp.backup import services as backup
-from webapp.core.cli import fail
+from webapp.core.cli import as_operator, fail
 from webapp.extensions import db
 
 
@@ -40,7 +40,8 @@ def export_command(file: Path):
 def import_command(file: Path):
     """Restore FILE, written by `flask export`, into an empty database (all or nothing)."""
     try:
-        counts = backup.import_database(db.session, file)
+        with as_operator():
+            counts = backup.import_database(db.session, file)
     except backup.BackupError as exc:
         db.session.rollback()
         fail(f"nothing imported: {exc}", 2)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.csrf.core import CSRFTokenField
+from wtforms.validators import ValidationError
+
+from webapp.core.schemas import storable
 
 
 class PageForm(FlaskForm):
@@ -20,3 +24,12 @@ class PageForm(FlaskForm):
 
 class SimpleForm(PageForm):
     """A CSRF-protected button with no fields (retry, approve, logout)."""
+
+
+def storable_text(_form: Any, field: Any) -> None:
+    """A field validator for text that goes straight into a query (a search box), not through a
+    service's schema: NUL and lone surrogates are a field error, not a database error."""
+    if field.data and not storable(field.data):
+        raise ValidationError(
+            str(_l("Contains control characters or broken Unicode; remove them."))
+        )

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from webapp.core.cli import fail
+from webapp.core.cli import as_operator, fail
 
 mt_cli = AppGroup("mt", help="Install, list and verify offline machine-translation models.")
 
@@ -56,18 +56,19 @@ def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: fl
         )
     except PackageError as exc:
         fail(f"{exc} Nothing was changed.", 2)
-    audit.record(
-        db.session,
-        None,
-        "mt.install",
-        "model",
-        0,
-        from_code=pkg.from_code,
-        to_code=pkg.to_code,
-        version=pkg.version,
-        name=pkg.name,
-        archive_sha256=pkg.sha256,
-    )
+    with as_operator():
+        audit.record(
+            db.session,
+            None,
+            "mt.install",
+            "model",
+            0,
+            from_code=pkg.from_code,
+            to_code=pkg.to_code,
+            version=pkg.version,
+            name=pkg.name,
+            archive_sha256=pkg.sha256,
+        )
     db.session.commit()
     click.echo(
         f"Installed {pkg.from_code} → {pkg.to_code} ({pkg.name} {pkg.version}, "

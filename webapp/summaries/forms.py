@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from webapp.core.forms import PageForm
+from webapp.core.forms import PageForm, storable_text
 from webapp.core.locales import LOCALE_NAMES, LOCALES
 from webapp.core.schemas import INT32_MAX
 from webapp.photos.forms import PhotoSlotRow
@@ -109,7 +109,7 @@ class DeskFilterForm(PageForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search titles"), validators=[Optional(), Length(max=200)])
+    q = StringField(_l("Search titles"), validators=[Optional(), Length(max=200), storable_text])
     state = SelectField(_l("State"), choices=[], default="")
     locale = SelectField(
         _l("Language"),

@@ -135,7 +135,16 @@ def update_summary(
     if not claim_next_version(session, summary, expected_version):
         raise _conflict(session, summary, expected_version)
     revision = _add_revision(session, summary, merged, author, number=summary.version)
-    audit.record(session, author, "summary.update", "summary", summary.id, changed=changed)
+    audit.record(
+        session,
+        author,
+        "summary.update",
+        "summary",
+        summary.id,
+        changed=changed,
+        before={"version": expected_version},  # the texts themselves are kept as revisions
+        after={"version": summary.version},
+    )
     translation.sync_translations(session, summary, revision)
     return summary
 

@@ -14,7 +14,7 @@ from webapp.audit import services as audit
 from webapp.core.db import DbSession
 from webapp.core.errors import NotFound, Refused, ValidationError
 from webapp.core.permissions import Permission, require
-from webapp.core.schemas import parse
+from webapp.core.schemas import parse, storable
 from webapp.publishing import services as publishing
 from webapp.summaries.models import Revision, Summary
 from webapp.topics.models import Topic
@@ -27,7 +27,8 @@ def list_topics(session: DbSession, locale: str) -> list[Topic]:
 
 
 def by_slug(session: DbSession, slugs: Iterable[str]) -> dict[str, Topic]:
-    wanted = set(slugs)
+    # No stored slug holds a NUL or a lone surrogate, and PostgreSQL refuses them in a query.
+    wanted = {slug for slug in slugs if storable(slug)}
     if not wanted:
         return {}
     return {t.slug: t for t in session.scalars(select(Topic).where(Topic.slug.in_(wanted)))}
