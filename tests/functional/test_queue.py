@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, make_user
 from webapp.audit.models import AuditEvent
+from webapp.core.cli import _os_account
 from webapp.extensions import db
 from webapp.jobs import queue
 from webapp.jobs.heartbeat import Heartbeat
@@ -294,7 +295,9 @@ def test_a_job_failing_every_attempt_is_dead_lettered_and_retried_from_the_cli(m
     assert get_job(app, job_id).status == JobStatus.QUEUED
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "job.retry"))
-        assert [(e.object_id, e.detail["via"]) for e in events] == [(job_id, "cli")] * 2
+        assert [(e.object_id, e.detail["via"], e.operator) for e in events] == [
+            (job_id, "cli", _os_account())
+        ] * 2  # the shell account that ran the command
 
 
 def test_purge_deletes_old_done_jobs_keeps_dead_ones_unless_asked_and_never_touches_waiting(

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from webapp.core.cli import as_operator
 from webapp.core.errors import DomainError
 from webapp.extensions import db
 from webapp.jobs import queue
@@ -72,13 +73,14 @@ def retry_command(job_ids: tuple[int, ...], all_dead: bool):
             click.echo("No dead-lettered jobs.")
             return
     problems = []
-    for job_id in job_ids:
-        try:
-            queue.retry(db.session, job_id)
-        except DomainError as exc:
-            problems.append(exc.message)
-            continue
-        audit.record(db.session, None, "job.retry", "job", job_id, via="cli")
+    with as_operator():  # the audit rows name the shell account
+        for job_id in job_ids:
+            try:
+                queue.retry(db.session, job_id)
+            except DomainError as exc:
+                problems.append(exc.message)
+                continue
+            audit.record(db.session, None, "job.retry", "job", job_id, via="cli")
     if problems:
         db.session.rollback()
         for message in problems:
