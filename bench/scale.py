@@ -13,7 +13,7 @@ measured, not the cache.
 Not generated: what only staff pages read (segments, segment translations and their history,
 translation memory, jobs, audit events).
 
-Run: .venv/bin/python bench/scale.py [--summaries 50000] [--requests 200]
+Run: .venv/bin/python bench/scale.py [--summaries 50000] [--requests 200] [--keep DIR]
      [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/helper_c]
 """
 
@@ -299,6 +299,9 @@ def fresh_databases(url: str | None, instance: Path, sizes: list[int]) -> list[s
     """An empty database per size: new SQLite files, or on PostgreSQL the small case in a
     schema of its own (pg_trgm stays in `public`, where the migrations find it)."""
     if url is None:
+        for n in sizes:  # an unfinished or reused-elsewhere file starts again from nothing
+            if not (instance / f"scale-{n}.done").exists():
+                (instance / f"scale-{n}.sqlite3").unlink(missing_ok=True)
         return [f"sqlite:///{instance / f'scale-{n}.sqlite3'}" for n in sizes]
     from sqlalchemy import create_engine, text
 
@@ -501,8 +504,14 @@ def run(url: str | None, instance: Path, n: int, requests: int) -> list[dict[str
     cases: list[dict[str, Any]] = []
     for size, db_url in zip(sizes, fresh_databases(url, instance, sizes), strict=True):
         app = make_app(db_url, instance)
-        seconds = generate(app, size)
-        print(f"  {size:,} summaries ({2 * size:,} publications) generated in {seconds:.1f} s")
+        done = instance / f"scale-{size}.done"
+        if url is None and done.exists():
+            seconds = 0.0
+            print(f"  {size:,} summaries: reusing {db_url}")
+        else:
+            seconds = generate(app, size)
+            done.touch()
+            print(f"  {size:,} summaries ({2 * size:,} publications) generated in {seconds:.1f} s")
         apps.append(app)
         cases.append({"size": size, "seconds": seconds, "figures": {}})
     names = [pages(app, requests) for app in apps]
@@ -554,11 +563,18 @@ def main() -> None:
     parser.add_argument("--summaries", type=int, default=50_000, help="the large case")
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
     parser.add_argument("--postgres", metavar="URL", help="run on this PostgreSQL database")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="SQLite: keep the generated databases in DIR and measure them again next time "
+        "(generating 50,000 summaries takes minutes); delete DIR after a schema change",
+    )
     args = parser.parse_args()
     print(f"Scale benchmark on {machine(args.postgres)}")
     print(f"READER_CACHE=0, Flask test client in process, {args.requests} requests per page")
     with tempfile.TemporaryDirectory() as tmp:
-        instance = Path(tmp)
+        instance = Path(args.keep or tmp)
+        instance.mkdir(parents=True, exist_ok=True)
         small, large = run(args.postgres, instance, args.summaries, args.requests)
     report(small, large, args.summaries)
 

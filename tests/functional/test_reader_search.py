@@ -128,3 +128,53 @@ def test_flask_search_reindex_rebuilds_the_index(app, client, runner):
     result = runner.invoke(args=["search", "reindex"])
     assert result.exit_code == 0 and "Indexed 1" in result.output
     assert "<mark>" in client.get("/en/search?q=Pentagon").get_data(as_text=True)
+
+
+def _walk(client, url: str) -> tuple[list[list[str]], list[list[str]]]:
+    """Every page's titles following "next" links, then back following "prev" links."""
+    forward: list[list[str]] = []
+    html = ""
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        forward.append(_titles(html))
+        url = _next(html, "next")
+    back = [forward[-1]]
+    while url := _next(html, "prev"):
+        html = client.get(url).get_data(as_text=True)
+        back.append(_titles(html))
+    return forward, back[::-1]
+
+
+def test_a_common_word_over_several_pages_whether_probed_or_collected(world, monkeypatch):
+    """SQLite probes each listed row's document when a word is in many documents and collects
+    the index's hits when it is rare (finder.COMMON_HITS): both give the same pages, newest
+    meeting first (ids out of date order, ties on a day), forwards and back."""
+    from webapp.search import services as finder
+
+    client = world.client
+    days = ["2026-03-05", "2026-03-01", "2026-03-09", "2026-03-01", "2026-02-20"]
+    for n, day in enumerate(days):
+        world.both(text=ja_text, title=f"Kestrel round {n}", meeting_date=day)
+    world.publish(world.write(title="Budget talks", meeting_date="2026-03-07"), "en")
+    world.publish(world.write(title="Kestrel only in English"), "en")
+    expected_en = [
+        "<mark>Kestrel</mark> round 2",
+        "<mark>Kestrel</mark> round 0",
+        "<mark>Kestrel</mark> round 3",
+        "<mark>Kestrel</mark> round 1",
+        "<mark>Kestrel</mark> round 4",
+        "<mark>Kestrel</mark> only in English",
+    ]
+    results = {}
+    for cap in (1, 2, 1000):
+        monkeypatch.setattr(finder, "COMMON_HITS", cap)
+        en_pages, en_back = _walk(client, "/en/search?q=kestrel")
+        ja_pages, ja_back = _walk(client, "/ja/search?q=同盟")  # two characters: LIKE
+        mixed, _ = _walk(client, "/ja/search?q=同盟 抑止力")
+        assert en_back == en_pages and ja_back == ja_pages
+        assert [len(p) for p in en_pages] == [2, 2, 2]
+        assert [t for page in en_pages for t in page] == expected_en
+        assert [len(p) for p in ja_pages] == [2, 2, 1]
+        assert [len(p) for p in mixed] == [2, 2, 1]
+        results[cap] = (en_pages, ja_pages, mixed)
+    assert results[1] == results[2] == results[1000]

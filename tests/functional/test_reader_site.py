@@ -159,6 +159,76 @@ def test_sitemap_index_splits_files_and_lists_alternates(make_app):
     assert client.get("/sitemap-0.xml").status_code == 404
 
 
+# The file as the template built it with url_for per address, before addresses were formatted
+# in the view: the same bytes ({B} the base URL, {T} each publication's time).
+SITEMAP_GOLDEN = """<?xml version="1.0" encoding="utf-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+  <url>
+    <loc>{B}/en/</loc>
+    <xhtml:link rel="alternate" hreflang="en" href="{B}/en/"/>
+    <xhtml:link rel="alternate" hreflang="ja" href="{B}/ja/"/>
+    <xhtml:link rel="alternate" hreflang="x-default" href="{B}/"/>
+  </url>
+  <url>
+    <loc>{B}/ja/</loc>
+    <xhtml:link rel="alternate" hreflang="en" href="{B}/en/"/>
+    <xhtml:link rel="alternate" hreflang="ja" href="{B}/ja/"/>
+    <xhtml:link rel="alternate" hreflang="x-default" href="{B}/"/>
+  </url>
+  <url>
+    <loc>{B}/en/summaries/2026-01-15-pair</loc>
+    <lastmod>{T}</lastmod>
+    <xhtml:link rel="alternate" hreflang="en" href="{B}/en/summaries/2026-01-15-pair"/>
+    <xhtml:link rel="alternate" hreflang="ja" href="{B}/ja/summaries/2026-01-15-pair"/>
+    <xhtml:link rel="alternate" hreflang="x-default" href="{B}/en/summaries/2026-01-15-pair"/>
+  </url>
+  <url>
+    <loc>{B}/ja/summaries/2026-01-15-pair</loc>
+    <lastmod>{T}</lastmod>
+    <xhtml:link rel="alternate" hreflang="en" href="{B}/en/summaries/2026-01-15-pair"/>
+    <xhtml:link rel="alternate" hreflang="ja" href="{B}/ja/summaries/2026-01-15-pair"/>
+    <xhtml:link rel="alternate" hreflang="x-default" href="{B}/en/summaries/2026-01-15-pair"/>
+  </url>
+  <url>
+    <loc>{B}/en/summaries/2026-01-15-english-only</loc>
+    <lastmod>{T}</lastmod>
+  </url>
+  <url>
+    <loc>{B}/ja/summaries/2026-01-15-from-ja</loc>
+    <lastmod>{T}</lastmod>
+    <xhtml:link rel="alternate" hreflang="en" href="{B}/en/summaries/2026-01-15-from-ja"/>
+    <xhtml:link rel="alternate" hreflang="ja" href="{B}/ja/summaries/2026-01-15-from-ja"/>
+    <xhtml:link rel="alternate" hreflang="x-default" href="{B}/ja/summaries/2026-01-15-from-ja"/>
+  </url>
+  <url>
+    <loc>{B}/en/summaries/2026-01-15-from-ja</loc>
+    <lastmod>{T}</lastmod>
+    <xhtml:link rel="alternate" hreflang="en" href="{B}/en/summaries/2026-01-15-from-ja"/>
+    <xhtml:link rel="alternate" hreflang="ja" href="{B}/ja/summaries/2026-01-15-from-ja"/>
+    <xhtml:link rel="alternate" hreflang="x-default" href="{B}/ja/summaries/2026-01-15-from-ja"/>
+  </url>
+</urlset>"""
+
+
+def test_sitemap_file_bytes_are_unchanged(make_app):
+    """Homes, a pair (x-default the source), a single locale, and a Japanese-source pair."""
+    app = make_app(BASE_URL="https://kakehashi.example", READER_CACHE=False)
+    client = app.test_client()
+    world = World(app, client)
+    world.both(title="Pair")
+    world.publish(world.write(title="English only"), "en")
+    ja = world.write(source_locale="ja", title="From ja")
+    world.translate(ja, locale="en")
+    world.publish(ja, "ja", "en")
+    body = client.get("/sitemap-1.xml").get_data(as_text=True)
+    times = re.findall(r"<lastmod>(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)</lastmod>", body)
+    assert len(times) == 5
+    expected = SITEMAP_GOLDEN.replace("{B}", "https://kakehashi.example")
+    for when in times:
+        expected = expected.replace("{T}", when, 1)
+    assert body == expected
+
+
 def test_host_header_never_enters_links(world, client):
     created = world.both()
     for path in ("/en/", f"/ja/summaries/{created['slug']}", "/sitemap-1.xml", "/ja/feed.atom"):

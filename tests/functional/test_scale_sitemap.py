@@ -109,7 +109,7 @@ def _plan(app, statement: str, parameters) -> str:
 
 
 @pytest.mark.backends("sqlite", "postgresql")
-def test_a_summary_page_finds_its_snapshots_by_index(make_app):
+def test_a_summary_page_finds_its_snapshots_by_index(make_app, backend):
     """The reader page's snapshots and its first publication date read the summary's index
     entries, not every publication of the locale (at 50,000 summaries, before the index, the
     page's p95 went from 1.6 ms to 31 ms)."""
@@ -123,8 +123,11 @@ def test_a_summary_page_finds_its_snapshots_by_index(make_app):
     assert len(statements) == 3 and len(page) == 2, statements
     for statement, parameters in page:
         plan = _plan(app, statement, parameters)
-        assert "ix_publications_summary" in plan, plan
-        assert "SCAN publications\n" not in plan + "\n", plan
+        if backend == "sqlite":
+            assert "ix_publications_summary" in plan, plan
+            assert "SCAN publications\n" not in plan + "\n", plan
+        else:  # on a table of a few rows PostgreSQL's planner may pick any index: no full scan
+            assert "Seq Scan on publications" not in plan, plan
 
 
 @contextmanager

@@ -15,16 +15,35 @@ from datetime import date
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, and_, delete, extract, func, select, text, tuple_
+from sqlalchemy import (
+    Select,
+    case,
+    column,
+    delete,
+    exists,
+    func,
+    select,
+    table,
+    text,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.orm import aliased
 
 from webapp.core.db import DbSession, like_pattern
 from webapp.publishing.models import Publication
-from webapp.search.models import PublicationTag, SearchDocument
+from webapp.search.models import PublicationTag, SearchDocument, archive_counts_fill
 
 PAGE_SIZE = 20
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 FTS_MIN_CHARS = 3  # the trigram tokenizer cannot look up shorter terms; LIKE does those
+COMMON_HITS = 1_000  # SQLite: from this many matching documents on, probe each listed row
+# The FTS5 table (webapp/search/models.py), which no model describes: its rowid is the
+# publication id, and its own name is the column MATCH takes.
+_SEARCH_FTS = table("search_fts", column("rowid"), column("search_fts"))
+# One part of a search as `_page` runs it: a query, and the condition it runs under (or None).
+Branch = tuple[Select[Any], Any]
 _CURSOR = re.compile(r"^(\d{4})(\d{2})(\d{2})-(\d{1,10})$")
 
 
@@ -63,24 +82,24 @@ def _current(locale: str) -> Select[Any]:
 
 def _page(
     session: DbSession,
-    query: Select[Any],
+    query: Select[Any] | list[Branch],
     *,
     before: str | None = None,
     after: str | None = None,
     limit: int = PAGE_SIZE,
 ) -> Page:
-    """Keyset pagination, newest first; `after` walks back towards newer rows."""
+    """Keyset pagination, newest first; `after` walks back towards newer rows.
+
+    A list of branches (query, guard) is one statement whose rows are theirs (UNION ALL),
+    each branch's run only when its guard holds (see `_sqlite_matches`).
+    """
     key = tuple_(Publication.meeting_date, Publication.id)
     newer_than = parse_cursor(after)
     older_than = parse_cursor(before)
+    branches = query if isinstance(query, list) else [(query, None)]
     if newer_than and not older_than:
-        rows = list(
-            session.scalars(
-                query.where(key > tuple_(*newer_than))
-                .order_by(Publication.meeting_date.asc(), Publication.id.asc())
-                .limit(limit + 1)
-            )
-        )
+        newer = [(q.where(key > tuple_(*newer_than)), guard) for q, guard in branches]
+        rows = _rows(session, newer, True, limit)
         more_newer = len(rows) > limit
         items = list(reversed(rows[:limit]))
         return Page(
@@ -89,18 +108,43 @@ def _page(
             older=cursor_of(items[-1]) if items else None,
         )
     if older_than:
-        query = query.where(key < tuple_(*older_than))
-    rows = list(
-        session.scalars(
-            query.order_by(Publication.meeting_date.desc(), Publication.id.desc()).limit(limit + 1)
-        )
-    )
+        branches = [(q.where(key < tuple_(*older_than)), guard) for q, guard in branches]
+    rows = _rows(session, branches, False, limit)
     items = rows[:limit]
     return Page(
         items,
         newer=cursor_of(items[0]) if older_than and items else None,
         older=cursor_of(items[-1]) if len(rows) > limit else None,
     )
+
+
+def _rows(
+    session: DbSession, branches: list[Branch], ascending: bool, limit: int
+) -> list[Publication]:
+    """The first limit + 1 publications of the branches in list order (meeting date, id).
+
+    A guard is a LIMIT of 0 when false: SQLite then never starts the branch's loop (a
+    condition with a subquery in WHERE would be tested on every row).
+    """
+
+    def order(entity: Any) -> tuple[Any, Any]:
+        if ascending:
+            return entity.meeting_date.asc(), entity.id.asc()
+        return entity.meeting_date.desc(), entity.id.desc()
+
+    if len(branches) == 1 and branches[0][1] is None:
+        query = branches[0][0]
+        return list(session.scalars(query.order_by(*order(Publication)).limit(limit + 1)))
+    parts = [
+        select(
+            q.order_by(*order(Publication))
+            .limit(limit + 1 if guard is None else case((guard, limit + 1), else_=0))
+            .subquery()
+        )
+        for q, guard in branches
+    ]
+    pub = aliased(Publication, union_all(*parts).subquery())
+    return list(session.scalars(select(pub).order_by(*order(pub)).limit(limit + 1)))
 
 
 def latest(session: DbSession, locale: str, **paging: Any) -> Page:
@@ -119,16 +163,19 @@ def in_month(session: DbSession, locale: str, year: int, month: int | None, **pa
 
 
 def archive_months(session: DbSession, locale: str) -> list[tuple[int, int, int]]:
-    """(year, month, count) of current publications in `locale`, newest first."""
-    year = extract("year", Publication.meeting_date)
-    month = extract("month", Publication.meeting_date)
+    """(year, month, count) of current publications in `locale`, newest first.
+
+    Read from the counts the database keeps per month (search.models, ARCHIVE_COUNTS): a few
+    hundred rows however many publications there are.
+    """
     rows = session.execute(
-        select(year, month, func.count())
-        .where(Publication.locale == locale, Publication.is_current.is_(True))
-        .group_by(year, month)
-        .order_by(year.desc(), month.desc())
+        text(
+            "SELECT month, count FROM archive_month_counts "
+            "WHERE locale = :locale AND count > 0 ORDER BY month DESC"
+        ),
+        {"locale": locale},
     )
-    return [(int(y), int(m), int(n)) for y, m, n in rows]
+    return [(int(month[:4]), int(month[5:7]), int(n)) for month, n in rows]
 
 
 def tagged(session: DbSession, locale: str, kind: str, label: str, **paging: Any) -> Page:
@@ -260,6 +307,9 @@ def reindex_all(session: DbSession) -> int:
 
     session.execute(delete(PublicationTag))
     session.execute(delete(SearchDocument))
+    # The triggers keep these counts; recounting costs one pass and repairs any drift.
+    session.execute(text("DELETE FROM archive_month_counts"))
+    session.execute(text(archive_counts_fill(session.get_bind().dialect.name)))
     count = 0
     pubs = session.scalars(select(Publication).where(Publication.is_current.is_(True)))
     for pub in pubs:
@@ -296,33 +346,60 @@ def search(session: DbSession, locale: str, query: str, **paging: Any) -> Page:
     terms = terms_of(query)
     if not terms:
         return Page([], None, None)
-    dialect = session.get_bind().dialect.name
-    conditions = []
-    long_terms = [t for t in terms if len(t) >= FTS_MIN_CHARS]
-    if dialect == "sqlite" and long_terms:
-        # Each term is one quoted FTS5 string: operators such as NEAR( or * are plain text.
-        match = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-        conditions.append(
-            SearchDocument.publication_id.in_(
-                select(text("rowid"))
-                .select_from(text("search_fts"))
-                .where(text("search_fts MATCH :match").bindparams(match=match))
-            )
-        )
-        short_terms = [t for t in terms if len(t) < FTS_MIN_CHARS]
-    else:
-        short_terms = terms
-    for term in short_terms:
-        column = SearchDocument.text
-        conditions.append(
-            column.ilike(like_pattern(term), escape="\\")
-            if dialect == "postgresql"
-            else column.like(like_pattern(term), escape="\\")
-        )
+    current = _current(locale)
+    if session.get_bind().dialect.name == "sqlite":
+        return _page(session, _sqlite_matches(current, locale, terms), **paging)
     found = select(SearchDocument.publication_id).where(
-        SearchDocument.locale == locale, and_(*conditions)
+        SearchDocument.locale == locale,
+        *(SearchDocument.text.ilike(like_pattern(term), escape="\\") for term in terms),
     )
-    return _page(session, _current(locale).where(Publication.id.in_(found)), **paging)
+    return _page(session, current.where(Publication.id.in_(found)), **paging)
+
+
+def _sqlite_matches(query: Select[Any], locale: str, terms: list[str]) -> list[Branch]:
+    """`query` narrowed to publications whose document has every term (SQLite): one query,
+    or two whose plans exclude each other, for `_page` to run as one statement.
+
+    Terms of 3+ characters go to the FTS5 trigram index. When at least COMMON_HITS documents
+    of the locale match, the list is walked newest first on its index and each row's document
+    probed there, so a page costs a few dozen probes (collecting every hit of a word in 37,500
+    of 50,000 documents took seconds); when fewer match, their publications are read and
+    sorted. Shorter terms are a LIKE on each candidate's document.
+    """
+    long_terms = [t for t in terms if len(t) >= FTS_MIN_CHARS]
+    if long_terms:
+        # Each term is one quoted FTS5 string: operators such as NEAR( or * are plain text.
+        match = _SEARCH_FTS.c.search_fts.match(
+            " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+        )
+        hits = select(_SEARCH_FTS.c.rowid).where(match)
+        sample = (
+            select(_SEARCH_FTS.c.rowid)
+            .join(SearchDocument, SearchDocument.publication_id == _SEARCH_FTS.c.rowid)
+            .where(match, SearchDocument.locale == locale)
+            .limit(COMMON_HITS)
+            .cte("search_sample")  # read once by both branches (a CTE used twice is materialized)
+        )
+        # Both plans in one statement, each a page at most: SQLite counts the sample once and
+        # the branch whose condition is false returns nothing. The rare branch starts from the
+        # sample (all of the locale's hits when it is rare, a bounded list when it is not).
+        many = select(func.count()).select_from(sample).scalar_subquery()
+        rare = Publication.id.in_(select(sample.c.rowid))
+        common = exists(hits.where(_SEARCH_FTS.c.rowid == Publication.id))
+    short = [
+        exists().where(
+            SearchDocument.publication_id == Publication.id,
+            SearchDocument.text.like(like_pattern(term), escape="\\"),
+        )
+        for term in terms
+        if len(term) < FTS_MIN_CHARS
+    ]
+    if not long_terms:
+        return [(query.where(*short), None)]
+    return [
+        (query.where(rare, *short), many < COMMON_HITS),
+        (query.where(common, *short), many >= COMMON_HITS),
+    ]
 
 
 def highlight(value: str, terms: Sequence[str], *, around: int | None = None) -> Markup:
