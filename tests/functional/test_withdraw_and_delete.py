@@ -130,3 +130,37 @@ def test_the_staff_page_deletes_a_draft(app, client):
     )
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/manage/")
     assert client.get(f"/manage/summaries/{draft['id']}").status_code == 404
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_publishing_an_unchanged_version_again_keeps_the_snapshot_readers_have(app, client):
+    """Found in the walk-through: a second click on Publish made a new snapshot, and readers
+    read "Updated on …" although nothing had changed."""
+    liaison = staff_headers(app, "liaison")
+    created = client.post(
+        "/api/v1/summaries", json=summary_payload(title="Said once"), headers=liaison
+    ).json
+    url = f"/api/v1/summaries/{created['id']}/publish"
+    first = client.post(url, json={"locales": ["en"]}, headers=liaison)
+    assert first.status_code == 200 and first.json["published"][0]["changed"] is True
+    page = app.test_client().get(f"/en/summaries/{created['slug']}").get_data(as_text=True)
+    again = client.post(url, json={"locales": ["en"]}, headers=liaison)
+    assert again.status_code == 200 and again.json["published"][0]["changed"] is False
+    assert app.test_client().get(f"/en/summaries/{created['slug']}").get_data(as_text=True) == page
+    with app.app_context():
+        from sqlalchemy import func
+
+        from webapp.publishing.models import Publication
+
+        assert db.session.scalar(select(func.count()).select_from(Publication)) == 1
+        publishes = select(func.count()).where(AuditEvent.action == "summary.publish")
+        assert db.session.scalar(publishes) == 1
+    # a real change still makes a new snapshot
+    current = client.get(f"/api/v1/summaries/{created['id']}", headers=liaison).json
+    client.patch(
+        f"/api/v1/summaries/{created['id']}",
+        json={"title": "Said twice"},
+        headers={**liaison, "If-Match": str(current["version"])},
+    )
+    changed = client.post(url, json={"locales": ["en"]}, headers=liaison)
+    assert changed.json["published"][0]["changed"] is True

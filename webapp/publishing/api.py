@@ -30,7 +30,13 @@ def publish_summary(summary_id: int):
     out = PublishOut(
         **summary_out(summary).model_dump(),
         published=[
-            {"locale": p.locale, "revision_id": p.revision_id, "title": p.title} for p in pubs
+            {
+                "locale": p.publication.locale,
+                "revision_id": p.publication.revision_id,
+                "title": p.publication.title,
+                "changed": p.changed,
+            }
+            for p in pubs
         ],
     )
     return jsonify(out.model_dump(mode="json"))

@@ -21,6 +21,8 @@ class PublishedOut(OutputModel):
     locale: LocaleCode
     revision_id: Id
     title: str
+    # False when readers already saw exactly this content: the snapshot was kept as it was.
+    changed: bool
 
 
 class PublishOut(SummaryOut):

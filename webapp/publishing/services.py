@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -128,10 +129,22 @@ def preview_content(summary: Summary, locale: str) -> PreviewText | None:
     return PreviewText(assemble(summary.revision, texts, locale), untranslated, unreviewed)
 
 
+@dataclass(frozen=True)
+class Published:
+    """A locale's current snapshot after publishing, and whether this call made it."""
+
+    publication: Publication
+    changed: bool
+
+
 def publish(
     session: DbSession, summary: Summary, locales: Sequence[str], user: User
-) -> list[Publication]:
-    """Publish the current revision in each locale; all or nothing, approved text only."""
+) -> list[Published]:
+    """Publish the current revision in each locale; all or nothing, approved text only.
+
+    A locale whose readers already see exactly this content keeps its snapshot: a new one
+    would tell readers "updated" when nothing was.
+    """
     require(user, Permission.PUBLISH)
     locales = list(parse(PublishIn, {"locales": list(locales)}).locales)
     revision = summary.revision
@@ -157,7 +170,15 @@ def publish(
             missing,
         )
     order_public_change(session)
-    published = []
+    published: list[Published] = []
+    current = {
+        pub.locale: pub
+        for pub in session.scalars(
+            select(Publication).where(
+                Publication.summary_id == summary.id, Publication.is_current.is_(True)
+            )
+        )
+    }
     for loc in dict.fromkeys(locales):
         if loc == summary.source_locale:
             content, machine = source_content(revision, loc), False
@@ -167,6 +188,10 @@ def publish(
             content = translated_content(summary, loc)
             machine = any(st.origin == Origin.MT for st in tr.segments)
             content["provenance"] = _provenance(summary, tr, machine)
+        shown = current.get(loc)
+        if shown is not None and shown.slug == summary.slug and _same(shown.content, content):
+            published.append(Published(shown, changed=False))
+            continue
         session.execute(
             update(Publication)
             .where(
@@ -192,13 +217,21 @@ def publish(
         )
         session.add(pub)
         session.flush()
-        published.append(pub)
+        published.append(Published(pub, changed=True))
         _end_withdrawals(session, summary.id, loc)
         search_index.index_publication(
             session, pub, revision.countries, [p.get("name", "") for p in revision.participants]
         )
-    audit.record(session, user, "summary.publish", "summary", summary.id, locales=locales)
+    made = [p.publication.locale for p in published if p.changed]
+    if made:
+        audit.record(session, user, "summary.publish", "summary", summary.id, locales=made)
     return published
+
+
+def _same(stored: Any, content: dict[str, Any]) -> bool:
+    """Whether a stored snapshot's content equals `content` once both are JSON."""
+    as_json = json.dumps(content, sort_keys=True, default=str)
+    return json.dumps(stored, sort_keys=True, default=str) == as_json
 
 
 def withdraw(

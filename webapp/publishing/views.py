@@ -535,13 +535,16 @@ def publish(summary_id: int):
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            publishing.publish(db.session, summary, [form.locale.data], current_user)
+            done = publishing.publish(db.session, summary, [form.locale.data], current_user)
         except (NotReady, ValidationError) as exc:
             db.session.rollback()
             flash(exc.message, "error")
         else:
             db.session.commit()
-            flash(_("Published."))
+            if any(p.changed for p in done):
+                flash(_("Published."))
+            else:
+                flash(_("Nothing to publish: readers already see this version."))
     return redirect(url_for("summaries.summary", summary_id=summary.id))
 
 
