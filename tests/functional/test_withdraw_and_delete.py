@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -164,3 +166,33 @@ def test_publishing_an_unchanged_version_again_keeps_the_snapshot_readers_have(a
     )
     changed = client.post(url, json={"locales": ["en"]}, headers=liaison)
     assert changed.json["published"][0]["changed"] is True
+
+
+def test_with_two_languages_published_the_withdraw_form_chooses_none_beforehand(app, client):
+    """Found in the walk-through: the language list started on the source language, so a
+    hurried liaison withdrawing the translation would have withdrawn the original."""
+    from tests.factories import bearer
+    from tests.functional.test_reader_queries import Desk as BothLanguages
+
+    created = BothLanguages(app).publish_both()
+    liaison = make_user(app, "liaison", email="careful@example.org")
+    assert bearer(app, liaison)
+    sign_in(client, liaison)
+    page = client.get(f"/manage/summaries/{created['id']}").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="locale"[^>]*>(.*?)</select>', page, re.S)
+    assert select and re.match(r'\s*<option value="">Choose a language</option>', select[1])
+    assert "selected" not in select[1]  # the blank shows first: nothing chosen beforehand
+    resp = client.post(
+        f"/manage/summaries/{created['id']}/withdraw",
+        data={"locale": "", "reason": "Wrong date.", "csrf_token": csrf_token(page)},
+    )
+    shown = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Choose the language to withdraw." in shown
+    assert "badge-withdrawn" not in shown
+    done = client.post(
+        f"/manage/summaries/{created['id']}/withdraw",
+        data={"locale": "ja", "reason": "Wrong date.", "csrf_token": csrf_token(shown)},
+    )
+    assert done.status_code == 302
+    assert app.test_client().get(f"/ja/summaries/{created['slug']}").status_code == 410
+    assert app.test_client().get(f"/en/summaries/{created['slug']}").status_code == 200

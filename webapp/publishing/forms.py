@@ -15,9 +15,19 @@ class PublishForm(PageForm):
 
 
 class WithdrawForm(PageForm):
-    """Choices are the locales the summary is published in (set by the view)."""
+    """Choices are the locales the summary is published in (set by the view with `offer`)."""
 
-    locale = SelectField(_l("Language"), choices=[])
+    locale = SelectField(
+        _l("Language"),
+        choices=[],
+        validators=[DataRequired(message=_l("Choose the language to withdraw."))],
+    )
+
+    def offer(self, choices: list[tuple[str, str]]) -> None:
+        """The published languages; with more than one, nothing is chosen beforehand (a
+        withdrawal is serious, and the first one listed was the source)."""
+        blank = [("", str(_l("Choose a language")))] if len(choices) > 1 else []
+        self.locale.choices = blank + choices
     reason = TextAreaField(
         _l("Reason"),
         validators=[DataRequired(), Length(max=MAX_REASON)],

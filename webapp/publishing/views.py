@@ -32,7 +32,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import and_, func, select
-from wtforms.fields.choices import SelectChoice
 
 from webapp.core.errors import NotReady, ValidationError
 from webapp.core.i18n import LOCALE_COOKIE, negotiate_locale
@@ -553,9 +552,7 @@ def publish(summary_id: int):
 def withdraw(summary_id: int):
     summary = db.get_or_404(Summary, summary_id)
     form = WithdrawForm()
-    form.locale.choices = [
-        SelectChoice(loc, loc) for loc in publishing.published_locales(db.session, summary.id)
-    ]
+    form.offer([(loc, loc) for loc in publishing.published_locales(db.session, summary.id)])
     if form.validate_on_submit():
         try:
             publishing.withdraw(

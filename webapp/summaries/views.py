@@ -250,9 +250,7 @@ def summary(summary_id: int):
     summary = db.get_or_404(Summary, summary_id)
     published = publishing.published_versions(db.session, summary.id)
     withdraw_form = WithdrawForm()
-    withdraw_form.locale.choices = [
-        SelectChoice(loc, LOCALE_NAMES[loc]) for loc in sorted(published)
-    ]
+    withdraw_form.offer([(loc, LOCALE_NAMES[loc]) for loc in sorted(published)])
     return render_template(
         "summaries/summary.html",
         summary=summary,
