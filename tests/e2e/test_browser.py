@@ -70,7 +70,7 @@ def test_liaison_translator_and_reader_in_the_browser(app, live_server, page, tm
     sign_in(page, base, "liaison-all@example.org")
     page.click("table.grid a")
     page.click("button:has-text('Publish English')")
-    page.click("button:has-text('Publish 日本語')")
+    page.click("button:has-text('Publish Japanese')")
     assert page.locator("text=Published").count() >= 2
     sign_out(page)
 
