@@ -131,3 +131,9 @@ def test_a_whole_translation_by_keyboard_without_a_page_load(live_server, page, 
     assert page.locator("form.segment-approved").count() == count
     assert loads == []  # every approval happened in place
     expect(page.locator("[data-waiting]")).to_have_text("0 segments waiting")
+    # the last step is offered at the top at once, not only below the last segment
+    banner = page.locator("[data-all-approved]")
+    expect(banner).to_be_visible()
+    banner.locator("button").click()
+    expect(page.locator(".flash").first).not_to_contain_text("Every segment is approved")
+    expect(page.locator("[data-all-approved]")).to_be_hidden()

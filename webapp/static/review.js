@@ -68,6 +68,12 @@
     }
     const waiting = document.querySelector("[data-waiting]");
     if (waiting && state.waiting_label) waiting.textContent = state.waiting_label;
+    // Once nothing waits, the last step is offered at the top, not only below the last segment.
+    const allApproved = document.querySelector("[data-all-approved]");
+    if (allApproved && state.translation && typeof state.translation.waiting === "number") {
+      const t = state.translation;
+      allApproved.hidden = !(t.waiting === 0 && t.status !== "approved");
+    }
     const qa = form.querySelector("[data-qa]");
     if (qa && state.qa) {
       qa.replaceChildren(...state.qa.map((f) => {
