@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -47,8 +48,11 @@ def compile_catalogs() -> None:
     for po in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
         with po.open("rb") as f:
             catalog = read_po(f)
-        with po.with_suffix(".mo").open("wb") as f:
+        # Written aside and moved into place: the other pass of `make test` may be reading it.
+        fd, partial = tempfile.mkstemp(dir=po.parent, suffix=".partial.mo")
+        with os.fdopen(fd, "wb") as f:
             write_mo(f, catalog)
+        os.replace(partial, po.with_suffix(".mo"))
 
 
 def reset_postgres(url: str) -> None:

@@ -1,7 +1,8 @@
-"""`make test`: the whole suite on SQLite, then every unmarked test again on PostgreSQL.
+"""`make test`: the whole suite on SQLite and, beside it, every unmarked test on PostgreSQL.
 
-Tests marked `backends("sqlite", "postgresql")` run on both in the first pass. The PostgreSQL half
-gets a database of its own, created here and dropped afterwards. When no server answers, the local
+Tests marked `backends("sqlite", "postgresql")` run on both in the first pass. Each pass gets a
+PostgreSQL database of its own, created here and dropped afterwards, so the two passes run side
+by side (TEST_PASSES_IN_PARALLEL=0 runs them one after the other). When no server answers, the local
 one is started (`pg_ctlcluster`); when there is none, the PostgreSQL half is skipped with a
 message, unless REQUIRE_POSTGRES=1 (CI), which fails instead.
 
@@ -15,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -80,20 +82,52 @@ def main(args: list[str]) -> int:
             flush=True,
         )
         return pytest(args, TEST_POSTGRES_URL="")
-    name = f"kakehashi_test_{os.getpid()}"
-    url = make_url(f"{SERVER}/{name}").render_as_string(hide_password=False)
-    admin(f'CREATE DATABASE "{name}"')
+    first_db, second_db = (f"kakehashi_test_{os.getpid()}_{n}" for n in (1, 2))
+    first_url, second_url = (
+        make_url(f"{SERVER}/{name}").render_as_string(hide_password=False)
+        for name in (first_db, second_db)
+    )
+    for name in (first_db, second_db):
+        admin(f'CREATE DATABASE "{name}"')
+    # Its own temporary folder too: two pytest processes must not share (or clean) one.
+    second_tmp = tempfile.mkdtemp(prefix="kakehashi-second-pass-")
+    second_args = [*args, "-m", "not backends and not browser", f"--basetemp={second_tmp}"]
+    second_env = {"TEST_POSTGRES_URL": second_url, "TEST_BACKEND": "postgresql"}
     try:
-        print(f"==> SQLite, and PostgreSQL for the tests marked for both ({name})", flush=True)
-        first = pytest(args, TEST_POSTGRES_URL=url)
-        print("==> Every other test again on PostgreSQL", flush=True)
-        second = pytest(
-            [*args, "-m", "not backends and not browser"],
-            TEST_POSTGRES_URL=url,
-            TEST_BACKEND="postgresql",
-        )
+        if os.environ.get("TEST_PASSES_IN_PARALLEL", "1") == "1":
+            # The two passes share nothing (each has its own database), so on a machine of two
+            # cores they run side by side; the second one's report follows the first one's.
+            print(
+                f"==> SQLite, and PostgreSQL for the tests marked for both ({first_db}); "
+                f"beside it, every other test again on PostgreSQL ({second_db})",
+                flush=True,
+            )
+            with tempfile.TemporaryFile("w+") as report:
+                command = [sys.executable, "-m", "pytest", "-q", *second_args]
+                beside = subprocess.Popen(
+                    command, env={**os.environ, **second_env}, stdout=report, stderr=report
+                )
+                try:
+                    first = pytest(args, TEST_POSTGRES_URL=first_url)
+                    second = beside.wait()
+                finally:
+                    if beside.poll() is None:
+                        beside.kill()
+                        beside.wait()
+                report.seek(0)
+                print("==> Every other test again on PostgreSQL", flush=True)
+                print(report.read(), flush=True)
+        else:
+            print(
+                f"==> SQLite, and PostgreSQL for the tests marked for both ({first_db})", flush=True
+            )
+            first = pytest(args, TEST_POSTGRES_URL=first_url)
+            print(f"==> Every other test again on PostgreSQL ({second_db})", flush=True)
+            second = pytest(second_args, **second_env)
     finally:
-        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for name in (first_db, second_db):
+            admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(second_tmp, ignore_errors=True)
     return first or second
 
 
