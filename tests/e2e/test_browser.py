@@ -63,7 +63,10 @@ def test_liaison_translator_and_reader_in_the_browser(app, live_server, page, tm
     page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
     page.reload()  # approvals were saved in place; the page from the server agrees
     assert page.locator("form.segment-approved").count() == count
-    page.click("text=Approve the whole translation")
+    # nothing waits: the page offers the last step at the top as well as below the segments
+    offered = page.locator("[data-all-approved] button", has_text="Approve the whole translation")
+    expect(offered).to_be_visible()
+    offered.click()
     assert page.locator(".flash", has_text="Translation approved").count() == 1
     sign_out(page)
 
