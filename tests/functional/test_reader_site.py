@@ -517,6 +517,7 @@ def test_summary_answers_304_with_etag_and_last_modified(world, client):
     assert rendered == []  # answered before the page was rendered
     assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
     # a new snapshot of the other language changes the page (switcher, staleness): new ETag
+    world.translate(created, text=lambda key: f"改訂{key}")
     world.publish(created, "ja")
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
     feed = client.get("/en/feed.atom")
