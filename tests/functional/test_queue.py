@@ -79,7 +79,7 @@ def test_two_sessions_claiming_at_once_never_take_the_same_job(app, backend):
     with app.app_context():
         with Session(db.engine) as a:
             # A has picked its candidate but not yet taken it (on PostgreSQL: the row is locked).
-            candidate = queue.next_candidate(a)
+            [candidate] = queue.candidates(a)
             assert candidate == first
             b_job = queue.claim(db.session, "b", lease_seconds=30)
             # PostgreSQL: B skips the row A has locked. SQLite: B takes it; A's CAS then fails.

@@ -121,12 +121,6 @@ def candidates(session: DbSession, limit: int = 1, kind: str | None = None) -> l
     return found
 
 
-def next_candidate(session: DbSession) -> int | None:
-    """The job to take next, or None (see `candidates`)."""
-    found = candidates(session)
-    return found[0] if found else None
-
-
 def take(session: DbSession, candidate: int, worker_id: str, lease_seconds: float) -> bool:
     """Compare-and-set the candidate to RUNNING for this worker; False when another won."""
     now = utcnow()
