@@ -8,11 +8,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from sqlalchemy import create_engine, text
 
 from tests.argos_builder import argos_archives, argos_packages_dir  # noqa: F401
 from webapp import create_app
+from webapp.accounts import passwords
 from webapp.extensions import db
+
+# Real argon2id, at the cost argon2-cffi provides for tests: the app's parameters spend about
+# 0.12 s per hash and per sign-in by design, and the suite makes thousands of both.
+passwords.HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(
@@ -20,9 +26,12 @@ POSTGRES_URL = os.environ.get(
 )
 
 
-# Unmarked tests run on this database: sqlite by default; `TEST_BACKEND=postgresql` is the second
-# pass of `make test`, which runs every unmarked test on PostgreSQL too.
-DEFAULT_BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
+# A pass of `make test` (tests/run_both.py) covers one database, named by TEST_BACKEND: every test
+# on it that uses a database, and on SQLite the ones that use none. Without it (a developer's
+# `pytest`), unmarked tests run on SQLite and marked ones on each database they name.
+ONLY_BACKEND = os.environ.get("TEST_BACKEND") or None
+DEFAULT_BACKEND = ONLY_BACKEND or "sqlite"
+NO_POSTGRES = pytest.param("postgresql", marks=pytest.mark.skip(reason="no PostgreSQL server here"))
 
 
 def pytest_generate_tests(metafunc):
@@ -31,8 +40,23 @@ def pytest_generate_tests(metafunc):
         marker = metafunc.definition.get_closest_marker("backends")
         backends = marker.args if marker else (DEFAULT_BACKEND,)
         if not POSTGRES_URL:  # no server on this machine: tests/run_both.py said so loudly
-            backends = tuple(b for b in backends if b != "postgresql") or ("sqlite",)
+            backends = tuple(b for b in backends if b != "postgresql") or (NO_POSTGRES,)
         metafunc.parametrize("backend", backends)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under TEST_BACKEND, keep only that database's tests (and, on SQLite, database-free ones)."""
+    if not ONLY_BACKEND:
+        return
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("backend") if callspec else None
+        ours = backend == ONLY_BACKEND or (backend is None and ONLY_BACKEND == "sqlite")
+        (kept if ours else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def pytest_configure(config):

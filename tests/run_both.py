@@ -1,10 +1,11 @@
-"""`make test`: the whole suite on SQLite and, beside it, every unmarked test on PostgreSQL.
+"""`make test`: every test on SQLite and, beside it, every one that uses a database on PostgreSQL.
 
-Tests marked `backends("sqlite", "postgresql")` run on both in the first pass. Each pass gets a
-PostgreSQL database of its own, created here and dropped afterwards, so the two passes run side
-by side (TEST_PASSES_IN_PARALLEL=0 runs them one after the other). When no server answers, the local
-one is started (`pg_ctlcluster`); when there is none, the PostgreSQL half is skipped with a
-message, unless REQUIRE_POSTGRES=1 (CI), which fails instead.
+Each pass covers one database (TEST_BACKEND, see tests/conftest.py): tests marked
+`backends("sqlite", "postgresql")` run once in each, the browser and database-free tests in the
+SQLite pass only. The PostgreSQL pass gets a database of its own, created here and dropped
+afterwards; the two run side by side (TEST_PASSES_IN_PARALLEL=0 runs them one after the other).
+When no server answers, the local one is started (`pg_ctlcluster`); when there is none, the
+PostgreSQL half is skipped with a message, unless REQUIRE_POSTGRES=1 (CI), which fails instead.
 
 Usage: python tests/run_both.py [pytest arguments...]
 """
@@ -82,24 +83,21 @@ def main(args: list[str]) -> int:
             flush=True,
         )
         return pytest(args, TEST_POSTGRES_URL="")
-    first_db, second_db = (f"kakehashi_test_{os.getpid()}_{n}" for n in (1, 2))
-    first_url, second_url = (
-        make_url(f"{SERVER}/{name}").render_as_string(hide_password=False)
-        for name in (first_db, second_db)
-    )
-    for name in (first_db, second_db):
-        admin(f'CREATE DATABASE "{name}"')
+    database = f"kakehashi_test_{os.getpid()}"
+    url = make_url(f"{SERVER}/{database}").render_as_string(hide_password=False)
+    admin(f'CREATE DATABASE "{database}"')
     # Its own temporary folder too: two pytest processes must not share (or clean) one.
-    second_tmp = tempfile.mkdtemp(prefix="kakehashi-second-pass-")
-    second_args = [*args, "-m", "not backends and not browser", f"--basetemp={second_tmp}"]
-    second_env = {"TEST_POSTGRES_URL": second_url, "TEST_BACKEND": "postgresql"}
+    second_tmp = tempfile.mkdtemp(prefix="kakehashi-postgresql-pass-")
+    first_env = {"TEST_BACKEND": "sqlite", "TEST_POSTGRES_URL": url}  # its tests leave it alone
+    second_args = [*args, "-m", "not browser", f"--basetemp={second_tmp}"]
+    second_env = {"TEST_BACKEND": "postgresql", "TEST_POSTGRES_URL": url}
     try:
         if os.environ.get("TEST_PASSES_IN_PARALLEL", "1") == "1":
-            # The two passes share nothing (each has its own database), so on a machine of two
-            # cores they run side by side; the second one's report follows the first one's.
+            # The two passes share nothing (the first only names the database), so on a machine
+            # of two cores they run side by side; the second one's report follows the first one's.
             print(
-                f"==> SQLite, and PostgreSQL for the tests marked for both ({first_db}); "
-                f"beside it, every other test again on PostgreSQL ({second_db})",
+                f"==> Every test on SQLite; beside it, every test that uses a database on "
+                f"PostgreSQL ({database})",
                 flush=True,
             )
             with tempfile.TemporaryFile("w+") as report:
@@ -108,25 +106,22 @@ def main(args: list[str]) -> int:
                     command, env={**os.environ, **second_env}, stdout=report, stderr=report
                 )
                 try:
-                    first = pytest(args, TEST_POSTGRES_URL=first_url)
+                    first = pytest(args, **first_env)
                     second = beside.wait()
                 finally:
                     if beside.poll() is None:
                         beside.kill()
                         beside.wait()
                 report.seek(0)
-                print("==> Every other test again on PostgreSQL", flush=True)
+                print(f"==> The same on PostgreSQL ({database})", flush=True)
                 print(report.read(), flush=True)
         else:
-            print(
-                f"==> SQLite, and PostgreSQL for the tests marked for both ({first_db})", flush=True
-            )
-            first = pytest(args, TEST_POSTGRES_URL=first_url)
-            print(f"==> Every other test again on PostgreSQL ({second_db})", flush=True)
+            print("==> Every test on SQLite", flush=True)
+            first = pytest(args, **first_env)
+            print(f"==> Every test that uses a database, on PostgreSQL ({database})", flush=True)
             second = pytest(second_args, **second_env)
     finally:
-        for name in (first_db, second_db):
-            admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         shutil.rmtree(second_tmp, ignore_errors=True)
     return first or second
 
