@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from babel.dates import format_skeleton
 from flask import current_app, g, has_request_context, request
@@ -66,7 +67,14 @@ def language_name(code: str) -> str:
 
 def month_name(year: int, month: int) -> str:
     """January 2026 / 2026年1月."""
-    return format_skeleton("yMMMM", date(year, month, 1), locale=get_locale())
+    return month_name_in(str(get_locale() or DEFAULT_LOCALE), year, month)
+
+
+@lru_cache(maxsize=4096)
+def month_name_in(locale: str, year: int, month: int) -> str:
+    """month_name for a locale already looked up; kept, since CLDR formatting takes ~20 us and
+    the archive prints one per month of 20 years."""
+    return format_skeleton("yMMMM", date(year, month, 1), locale=locale)
 
 
 # Open Graph names locales with a territory.

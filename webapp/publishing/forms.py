@@ -28,6 +28,7 @@ class WithdrawForm(PageForm):
         withdrawal is serious, and the first one listed was the source)."""
         blank = [("", str(_l("Choose a language")))] if len(choices) > 1 else []
         self.locale.choices = blank + choices
+
     reason = TextAreaField(
         _l("Reason"),
         validators=[DataRequired(), Length(max=MAX_REASON)],
