@@ -137,3 +137,18 @@ def test_a_whole_translation_by_keyboard_without_a_page_load(live_server, page, 
     banner.locator("button").click()
     expect(page.locator(".flash").first).not_to_contain_text("Every segment is approved")
     expect(page.locator("[data-all-approved]")).to_be_hidden()
+
+
+def test_a_refused_approval_shows_the_warnings_of_the_refused_text(live_server, page, drafted):
+    """The reason asked for is about the text in the box: its warnings replace the draft's."""
+    _client, _liaison, created = drafted
+    _open(page, live_server, created)
+    form = page.locator("form.segment").first
+    expect(form.locator("[data-qa] li")).to_have_count(0)  # the machine draft has none
+    form.locator("textarea").fill("両氏は会談した.")
+    form.locator("button", has_text="Approve").click()
+    expect(form).to_have_class(re.compile("has-error"))
+    expect(form.locator("[data-reason] input")).to_be_focused()
+    expect(form.locator("[data-qa] li.qa-warning")).not_to_have_count(0)
+    warnings = form.locator("[data-qa] li.qa-warning").all_inner_texts()
+    assert all(w in form.locator("[data-message]").inner_text() for w in warnings)

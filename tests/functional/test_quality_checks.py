@@ -122,10 +122,37 @@ def test_the_review_page_asks_for_the_reason_beside_the_segment(app, client):
     assert refused.status_code == 422 and 'role="alert"' in body
     box = re.search(r'<p class="reason" data-reason( hidden)?>', body)
     assert box and box.group(1) is None  # shown, with the error beside this segment
+    # The warnings beside it are those of the text in the box, which the server checked, not
+    # those of the machine draft still stored: the same list the page shows once it is saved.
+    refused_warnings = _qa_list(body, seg["id"])
+    assert refused_warnings
+    # The page's script gets them with the refusal too.
+    inline = browser.post(
+        f"{link}/segments/{seg['id']}",
+        data={**fields, "csrf_token": csrf_token(body)},
+        headers={"Accept": "application/json"},
+    )
+    assert inline.status_code == 422 and "reason" in inline.json["fields"]
+    assert [(f"qa-{f['severity']}", f["message"]) for f in inline.json["qa"]] == refused_warnings
+    save = {**fields, "csrf_token": csrf_token(body)}
+    del save[f"s{seg['id']}-approve"]
+    assert browser.post(f"{link}/segments/{seg['id']}", data=save).status_code == 302
+    page = browser.get(link).get_data(as_text=True)
+    assert refused_warnings == _qa_list(page, seg["id"])
+    seg = client.get(f"/api/v1/translations/{tr_id}", headers=translator).json["segments"][0]
+    fields[f"s{seg['id']}-version"] = str(seg["version"])
     fields[f"s{seg['id']}-reason"] = "Quoted as written in the source"
     assert browser.post(f"{link}/segments/{seg['id']}", data=fields).status_code == 302
     history = browser.get(f"{link}/segments/{seg['id']}/history").get_data(as_text=True)
     assert "Quoted as written in the source" in history and "Approved despite" in history
+
+
+def _qa_list(page: str, segment_id: int) -> list[str]:
+    """The quality findings shown in one segment's block of the review page."""
+    block = page.split(f'id="seg-{segment_id}"', 1)[1]
+    found = re.search(r"<ul class=\"qa\" data-qa>(.*?)</ul>", block, re.S)
+    assert found
+    return re.findall(r"<li class=\"(qa-\w+)\">([^<]*)</li>", found.group(1))
 
 
 def test_dates_and_the_japanese_style_reach_the_api(app, client):

@@ -74,15 +74,7 @@
       const t = state.translation;
       allApproved.hidden = !(t.waiting === 0 && t.status !== "approved");
     }
-    const qa = form.querySelector("[data-qa]");
-    if (qa && state.qa) {
-      qa.replaceChildren(...state.qa.map((f) => {
-        const li = document.createElement("li");
-        li.className = `qa-${f.severity}`;
-        li.textContent = f.message;
-        return li;
-      }));
-    }
+    showFindings(form, state.qa);
     const reason = form.querySelector("[data-reason]");
     if (reason && state.qa) {
       reason.hidden = !state.qa.some((f) => f.severity === "warning");
@@ -90,6 +82,18 @@
     }
     localStorage.removeItem(draftKey(form));
     markDirty(form, false);
+  }
+
+  // The quality findings beside a segment: of its saved text, or of the text just refused.
+  function showFindings(form, findings) {
+    const qa = form.querySelector("[data-qa]");
+    if (!qa || !findings) return;
+    qa.replaceChildren(...findings.map((f) => {
+      const li = document.createElement("li");
+      li.className = `qa-${f.severity}`;
+      li.textContent = f.message;
+      return li;
+    }));
   }
 
   async function save(form, approve) {
@@ -119,6 +123,7 @@
       }
       form.classList.add("has-error");
       show(form, message, "error");
+      showFindings(form, body.qa);
       const reason = form.querySelector("[data-reason]");
       if (reason && body.fields && body.fields.reason) {
         reason.hidden = false;  // approving over warnings: ask why

@@ -74,8 +74,8 @@ def queue():
 def _page(tr: Translation, problem: dict | None = None, status: int = 200):
     """The workspace; `problem` keeps a failed save's text and message beside its segment."""
     weakest = request.args.get("order") == "weakest"
-    space = workspace.build(db.session, tr, weakest_first=weakest)
     typed = {problem["segment_id"]: problem["text"]} if problem else {}
+    space = workspace.build(db.session, tr, weakest_first=weakest, typed=typed)
     forms = {
         st.id: SegmentForm(prefix=f"s{st.id}", text=typed.get(st.id, st.text), version=st.version)
         for st in tr.segments
@@ -136,11 +136,8 @@ def _others_text(tr: Translation) -> list[str]:
 def segment_state(tr: Translation, st: SegmentTranslation) -> dict:
     """What the page updates after an inline save."""
     waiting = sum(1 for s in tr.segments if s.status != SegmentStatus.APPROVED)
-    found = quality.findings(
-        tr, st, st.text, quality.terms(db.session, tr), quality.dominant_style(tr)
-    )
     return {
-        "qa": [{"severity": str(f.severity), "message": f.message} for f in found],
+        "qa": findings_of(tr, st, st.text),
         "segment": {
             "id": st.id,
             "version": st.version,
@@ -157,6 +154,14 @@ def segment_state(tr: Translation, st: SegmentTranslation) -> dict:
         "waiting_label": ngettext("%(num)d segment waiting", "%(num)d segments waiting", waiting),
         "message": _("Approved.") if st.status == SegmentStatus.APPROVED else _("Saved."),
     }
+
+
+def findings_of(tr: Translation, st: SegmentTranslation, text: str | None) -> list[dict]:
+    """The quality findings of `text` as one segment of `tr`, for the page's script."""
+    found = quality.findings(
+        tr, st, text, quality.terms(db.session, tr), quality.dominant_style(tr)
+    )
+    return [{"severity": str(f.severity), "message": f.message} for f in found]
 
 
 @bp.post("/translations/<id:translation_id>/segments/<id:segment_id>")
@@ -182,7 +187,10 @@ def save_segment(translation_id: int, segment_id: int):
     except (ValidationError, VersionConflict) as exc:
         db.session.rollback()
         if prefers_json():
-            return jsonify(exc.body()), exc.status
+            body = exc.body()
+            if isinstance(exc, ValidationError):  # what was refused: the typed text's findings
+                body["qa"] = findings_of(tr, st, form.text.data or "")
+            return jsonify(body), exc.status
         message = (
             "; ".join(exc.fields.values()) if isinstance(exc, ValidationError) else exc.message
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -57,8 +58,19 @@ class Workspace:
         return sum(1 for e in self.changed + self.rest if e.open)
 
 
-def build(session: DbSession, tr: Translation, *, weakest_first: bool = False) -> Workspace:
-    """Changed segments first (with their diff and previous translation), then the others."""
+def build(
+    session: DbSession,
+    tr: Translation,
+    *,
+    weakest_first: bool = False,
+    typed: Mapping[int, str] | None = None,
+) -> Workspace:
+    """Changed segments first (with their diff and previous translation), then the others.
+
+    `typed` is text a translator sent but the server refused (segment id -> text): its findings
+    are those of that text, which is what the box shows and what the refusal was about.
+    """
+    typed = typed or {}
     previous = history.previous_approvals(session, tr)
     notes = _memory_notes(session, tr)
     glossary_terms = quality.terms(session, tr)
@@ -70,7 +82,7 @@ def build(session: DbSession, tr: Translation, *, weakest_first: bool = False) -
     for st in tr.segments:
         before = previous.get(st.id)
         note = notes.get(st.memory_entry_id) if st.memory_entry_id else None
-        found = quality.findings(tr, st, st.text, glossary_terms, style)
+        found = quality.findings(tr, st, typed.get(st.id, st.text), glossary_terms, style)
         if before is not None:
             diff = source_diff(before.source_text, st.source_text, source_locale)
             changed.append(Entry(st, before, diff, note, found, matches.get(st.id, [])))
