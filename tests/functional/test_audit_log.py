@@ -65,6 +65,9 @@ def test_admins_browse_and_filter_the_log_and_others_cannot(app, client):
     assert "auth.login_failed" in html and "user.create" in html
     failed = admin_client.get("/admin/audit/?action=auth.login_failed").get_data(as_text=True)
     assert "auth.login_failed" in failed and "<code>user.create</code>" not in failed
+    # A failed sign-in is nobody's yet: the page says so and where it came from.
+    who = re.search(r'<td data-label="Who">([^<]*)</td>', failed)
+    assert who and who.group(1) == "Someone not signed in, from 127.0.0.1", who
     mine = admin_client.get(f"/admin/audit/?actor={liaison}").get_data(as_text=True)
     assert "<code>auth.login</code>" in mine and "<code>user.create</code>" not in mine
 
