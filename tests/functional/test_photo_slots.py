@@ -208,6 +208,12 @@ def test_an_imported_release_keeps_its_photos_until_their_files_arrive_then_publ
     assert manage.count("Waiting for its file") == 2
     preview = client.get(f"/manage/summaries/{summary_id}/preview/en").get_data(as_text=True)
     assert preview.count('class="photo photo-placeholder"') == 2
+    # A translator reading a caption or alt text is told its photo has no file to look at yet.
+    reviewer = app.test_client()
+    login(reviewer, make_user(app, "translator", ["ja"], email="reviewer@example.org"))
+    review = reviewer.get(f"/review/translations/{tr_id}").get_data(as_text=True)
+    assert review.count("The photo's file is not uploaded yet.") == 4
+    assert "segment-photo" not in review.replace("segment-photo-waiting", "")
     assert FIRST["caption"].replace("'", "&#39;") in preview
 
     # Publishing is refused, naming each photo that waits.

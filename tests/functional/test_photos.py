@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import io
 import os
 from pathlib import Path
@@ -343,6 +345,21 @@ def test_the_review_workspace_labels_photo_segments(app, client, liaison, create
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Photo 1: caption" in text and "Photo 1: alt text" in text
+    # Both are translated looking at the photo: its image sits beside each, and is served.
+    blocks = {
+        label: text.split(label, 1)[1].split("</form>", 1)[0]
+        for label in ("Photo 1: caption", "Photo 1: alt text")
+    }
+    for block in blocks.values():
+        found = re.search(
+            r"<a class=\"segment-photo\" href=\"(/photos/[^\"]+)\"[^>]*><img src=\"\1\"", block
+        )
+        assert found, block
+        served = client.get(found.group(1))
+        assert served.status_code == 200 and served.mimetype.startswith("image/")
+        served.close()
+    body = text.split('id="seg-', 2)[1].split("</form>", 1)[0]  # the title: no photo there
+    assert "segment-photo" not in body
 
 
 def test_openapi_documents_the_upload_as_multipart(client):

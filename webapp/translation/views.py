@@ -23,9 +23,10 @@ from webapp.core.handlers import prefers_json
 from webapp.core.i18n import origin_label, status_label
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, require, requires
-from webapp.core.segment_keys import segment_label
+from webapp.core.segment_keys import SegmentKey, segment_label
 from webapp.extensions import db
 from webapp.mt.engines import engine_for
+from webapp.photos import services as photo_service
 from webapp.translation import fuzzy, history, presence, quality, review, worklist, workspace
 from webapp.translation import workflow as translation
 from webapp.translation.forms import SegmentForm
@@ -91,7 +92,18 @@ def _page(tr: Translation, problem: dict | None = None, status: int = 200):
         confidence=quality.confidence,
         action_form=SimpleForm(),
         machine_ready=engine_for(current_app).can_translate(tr.summary.source_locale, tr.locale),
+        photo_of=_photos_of_segments(tr),
     ), status
+
+
+def _photos_of_segments(tr: Translation) -> dict[int, photo_service.PhotoItem]:
+    """Segment id -> the photo its caption or alt text describes: those are translated looking
+    at the picture (an alt text says what a reader cannot see)."""
+    keys = {st.id: SegmentKey.parse(st.key) for st in tr.segments if st.key.startswith("photo.")}
+    if not keys:
+        return {}
+    items = {item.position: item for item in photo_service.photo_items(db.session, tr.summary)}
+    return {st_id: items[key.index] for st_id, key in keys.items() if key.index in items}
 
 
 @bp.get("/translations/<id:translation_id>")
@@ -383,3 +395,4 @@ def retry(translation_id: int):
             db.session.commit()
             flash(_("Machine translation will be retried."))
     return redirect(url_for("review.translation_page", translation_id=tr.id))
+
