@@ -395,4 +395,3 @@ def retry(translation_id: int):
             db.session.commit()
             flash(_("Machine translation will be retried."))
     return redirect(url_for("review.translation_page", translation_id=tr.id))
-
