@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.factories import REASON, staff_headers, summary_payload
+from tests.functional.test_photos import upload
+from tests.unit.photos.images import image_bytes
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -554,3 +556,66 @@ def test_server_errors_are_a_page_in_the_url_language_without_a_trace(make_app):
     assert resp.status_code == 500
     assert '<html lang="ja">' in html and 'href="/ja/"' in html
     assert "secret stack detail" not in html and "Traceback" not in html
+
+
+def test_a_quote_the_text_already_carries_is_read_there_and_not_again_in_either_language(
+    world, client
+):
+    """An imported release keeps its quotes in its paragraphs and lists them as quotes too: the
+    page shows such a quote once, in the text, in both languages; a quote the text does not
+    carry still has its place under "Quotes"."""
+    created = world.both(
+        body=(
+            'Hegseth opened the talks. "We will keep strengthening the alliance in every way,"\n'
+            "Hegseth said.\n\nKoizumi thanked his host for the morning workout."
+        ),
+        quotes=[
+            {
+                "speaker": "Pete Hegseth",
+                "text": "We will keep strengthening the alliance in every way",
+            },
+            {"speaker": "Shinjiro Koizumi", "text": "Our cooperation has never been closer."},
+        ],
+    )
+    for locale, kept, dropped in (
+        ("en", "Our cooperation has never been closer.", "in every way</p></blockquote>"),
+        ("ja", "訳quote.1.text", "訳quote.0.text"),
+    ):
+        page = client.get(f"/{locale}/summaries/{created['slug']}").get_data(as_text=True)
+        quotes = page.split('<section class="quotes"', 1)[1].split("</section>", 1)[0]
+        assert kept in quotes and dropped not in quotes
+        assert quotes.count("<blockquote>") == 1
+
+
+def test_photos_are_spread_through_the_text_the_first_after_the_lede(app, world, client):
+    """Three photos and four paragraphs: one after the lede, the others before paragraphs 2
+    and 3, in their order, each image loaded lazily but the first."""
+    created = world.write(
+        lede="The lede.", body="First paragraph.\n\nSecond.\n\nThird.\n\nFourth paragraph."
+    )
+    for n in range(3):
+        resp = upload(
+            client,
+            created["id"],
+            world.liaison,
+            image_bytes(),
+            caption=f"Photo number {n}.",
+            alt=f"Alt {n}.",
+        )
+        assert resp.status_code == 201, resp.json
+    world.publish(created, "en")
+    page = client.get(f"/en/summaries/{created['slug']}").get_data(as_text=True)
+    article = page.split('<p class="lede">', 1)[1].split("</article>", 1)[0]
+    order = re.findall(r"(Photo number \d|First paragraph|Second|Third|Fourth paragraph)", article)
+    assert order == [
+        "Photo number 0",
+        "First paragraph",
+        "Photo number 1",
+        "Second",
+        "Photo number 2",
+        "Third",
+        "Fourth paragraph",
+    ]
+    images = re.findall(r"<img [^>]*>", article)
+    assert len(images) == 3
+    assert "loading=" not in images[0] and all('loading="lazy"' in i for i in images[1:])

@@ -56,7 +56,7 @@ PUBLIC_CACHE = "public, max-age=60"
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 FEED_ENTRIES = 30
 # Changes whenever the markup of reader pages changes, so cached copies revalidate.
-PAGE_MARKUP_VERSION = "reader-2"
+PAGE_MARKUP_VERSION = "reader-3"
 _COUNTRY = re.compile(r"^[a-z]{2}$")
 cached = reader_cache.reader_page(PAGE_MARKUP_VERSION)
 
@@ -105,6 +105,21 @@ def _remember_locale_and_cache(response: Response) -> Response:
     ):
         response.headers["Cache-Control"] = "private, max-age=60" if sets_cookie else PUBLIC_CACHE
     return response
+
+
+@bp.app_template_global()
+def photo_places(photos: list[dict], paragraphs: int) -> dict[int, list[tuple[int, dict]]]:
+    """Where each photo goes in the text: paragraph index -> [(photo number, photo)] shown
+    before it (`paragraphs` itself: after the last one).
+
+    The first photo leads, after the lede; the others are spread evenly through the paragraphs
+    in their order, so a reader on a phone is not asked to scroll past every picture before
+    the first line of the story.
+    """
+    places: dict[int, list[tuple[int, dict]]] = {}
+    for number, photo in enumerate(photos):
+        places.setdefault(number * paragraphs // len(photos), []).append((number, photo))
+    return places
 
 
 @bp.app_template_global()
