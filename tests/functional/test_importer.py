@@ -148,3 +148,35 @@ def test_a_byline_is_set_aside_and_a_dateline_on_its_own_line_gives_the_place():
         },
     ]
     parse(SummaryIn, draft_fields(found))
+
+
+def test_related_stories_already_here_are_linked_and_kept_on_save(app, client):
+    """The release lists related stories by title: one of them is a summary here (its title in
+    another case), so the form links it and saving keeps it; the other is marked as not here."""
+    from tests.conftest import csrf_token
+    from tests.factories import make_user, staff_headers, summary_payload
+    from tests.functional.test_photo_slots import form_values, summary_id_of
+    from tests.functional.test_sessions_and_login import sign_in
+
+    existing = client.post(
+        "/api/v1/summaries",
+        json=summary_payload(title="Hegseth hosts Japanese counterpart at Pentagon"),
+        headers=staff_headers(app, "liaison", email="other-desk@example.org"),
+    ).json
+    sign_in(client, make_user(app, "liaison"))
+    page = client.get("/manage/summaries/import").get_data(as_text=True)
+    release = (RELEASES / "en_dateline_related.txt").read_text()
+    resp = client.post(
+        "/manage/summaries/import", data={"text": release, "csrf_token": csrf_token(page)}
+    )
+    html = resp.get_data(as_text=True)
+    report = html.split('class="import-related"', 1)[1].split("</ul>", 1)[0]
+    assert 'Hegseth Hosts Japanese Counterpart at Pentagon · <span class="ok">linked' in report
+    assert 'Allies Review Indo-Pacific Posture · <span class="hint">no summary' in report
+    values = form_values(html, "/manage/summaries/new")
+    assert [v.strip() for v in values["related"]] == [existing["slug"]]
+    saved = client.post("/manage/summaries/new", data=values)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[-2000:]
+    summary_id = summary_id_of(saved)
+    body = client.get(f"/api/v1/summaries/{summary_id}", headers=staff_headers(app, "admin"))
+    assert body.json["related"] == [existing["id"]]

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
@@ -283,6 +283,29 @@ def _last_part(line: str) -> str:
     """The slug or id at the end of a pasted address (query, fragment and slashes dropped)."""
     ref = line.strip().split("?")[0].split("#")[0].rstrip("/")
     return ref.rsplit("/", 1)[-1][: MAX_SLUG + 1]
+
+
+def slugs_by_title(session: DbSession, titles: list[str]) -> dict[str, str]:
+    """Title as given -> slug of the summary whose current title it is (any case, spacing as
+    written once collapsed); titles that name no summary are left out. One query.
+
+    An imported release lists its related stories by title: those already here become links.
+    """
+    wanted = {" ".join(t.split()).casefold(): t for t in titles[:MAX_RELATED] if t.strip()}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Summary.slug, Revision.title)
+        .join(Revision, Revision.id == Summary.current_revision_id)
+        .where(func.lower(Revision.title).in_([key.lower() for key in wanted]))
+        .order_by(Summary.id)
+    )
+    found: dict[str, str] = {}
+    for slug, title in rows:
+        given = wanted.get(" ".join(title.split()).casefold())
+        if given is not None:
+            found.setdefault(given, slug)
+    return found
 
 
 def references(session: DbSession, ids: list[int]) -> list[tuple[int, str, str]]:

@@ -211,6 +211,7 @@ def import_release():
         status = 422 if form.errors else 200
         return render_template("summaries/import.html", form=form), status
     found = importer.parse_release(form.text.data or "")
+    linked = summaries.slugs_by_title(db.session, found["related"])
     draft = _new_form()
     _fill(
         draft,
@@ -226,6 +227,7 @@ def import_release():
             # the report above the form.
             "quotes": found["quotes"][:MAX_ITEMS] or [{}],
             "photos": [{k: p[k] for k in PHOTO_WORDS} for p in found["photos"][:MAX_PHOTOS]],
+            "related": "\n".join(dict.fromkeys(linked.values())),
         },
     )
     return render_template(
@@ -233,6 +235,7 @@ def import_release():
         form=draft,
         summary=None,
         imported=found,
+        linked=linked,
         form_action=url_for("summaries.new_summary"),
     )
 
