@@ -196,3 +196,23 @@ def test_with_two_languages_published_the_withdraw_form_chooses_none_beforehand(
     assert done.status_code == 302
     assert app.test_client().get(f"/ja/summaries/{created['slug']}").status_code == 410
     assert app.test_client().get(f"/en/summaries/{created['slug']}").status_code == 200
+
+
+def test_each_published_language_row_offers_its_own_withdrawal(app, client):
+    """The withdraw form sat folded at the bottom of the page: each published language's row
+    now links to it, opened, with that language chosen and the reason box focused."""
+    from tests.functional.test_reader_queries import Desk as BothLanguages
+
+    created = BothLanguages(app).publish_both()
+    sign_in(client, make_user(app, "liaison", email="rows@example.org"))
+    page = client.get(f"/manage/summaries/{created['id']}").get_data(as_text=True)
+    links = re.findall(r'<a class="withdraw-link" href="([^"]+)">([^<]+)</a>', page)
+    assert [text for _href, text in links] == ["Withdraw English…", "Withdraw Japanese…"]
+    assert '<details class="danger-zone" id="withdraw">' in page  # folded until asked
+    opened = client.get(links[1][0].replace("&amp;", "&")).get_data(as_text=True)
+    assert '<details class="danger-zone" id="withdraw" open>' in opened
+    select = re.search(r'<select[^>]*name="locale"[^>]*>(.*?)</select>', opened, re.S)
+    assert select and re.search(r'<option selected value="ja">', select[1])
+    assert re.search(r'<textarea[^>]*autofocus[^>]*name="reason"', opened)
+    ignored = client.get(f"/manage/summaries/{created['id']}?withdraw=fr").get_data(as_text=True)
+    assert '<details class="danger-zone" id="withdraw">' in ignored

@@ -254,6 +254,10 @@ def summary(summary_id: int):
     published = publishing.published_versions(db.session, summary.id)
     withdraw_form = WithdrawForm()
     withdraw_form.offer([(loc, LOCALE_NAMES[loc]) for loc in sorted(published)])
+    # A language row's "Withdraw…" link opens the form with its language chosen.
+    withdrawing = request.args.get("withdraw")
+    if withdrawing in published:
+        withdraw_form.locale.data = withdrawing
     return render_template(
         "summaries/summary.html",
         summary=summary,
@@ -262,6 +266,7 @@ def summary(summary_id: int):
         ever_published=publishing.ever_published(db.session, summary.id),
         publish_form=PublishForm(),
         withdraw_form=withdraw_form,
+        withdrawing=withdrawing in published,
         delete_form=SimpleForm(),
         slug_form=SlugForm(slug=summary.slug),
         topic_names=[
