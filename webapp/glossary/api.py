@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -13,9 +13,9 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
 from webapp.extensions import db
 from webapp.glossary import services as glossary
-from webapp.glossary import tbx
 from webapp.glossary.models import GlossaryTerm
 from webapp.glossary.schemas import TermIn, TermList, TermOut, TermQuery
+from webapp.glossary.views import glossary_file
 
 
 def term_out(term: GlossaryTerm) -> TermOut:
@@ -67,11 +67,7 @@ def delete_term(term_id: int):
 @requires(Permission.READ_SUMMARIES)
 def export_csv():
     """Every term as CSV (not in the OpenAPI document: it is a file, not JSON)."""
-    return Response(
-        glossary.export_csv(db.session),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=glossary.csv"},
-    )
+    return glossary_file("csv")
 
 
 @bp.post("/glossary.csv")
@@ -91,11 +87,7 @@ def import_csv():
 @requires(Permission.READ_SUMMARIES)
 def export_tbx():
     """Every term as TBX-Basic (the mapping is in `webapp.glossary.tbx`)."""
-    return Response(
-        glossary.export_tbx(db.session),
-        mimetype=tbx.MIMETYPE,
-        headers={"Content-Disposition": "attachment; filename=glossary.tbx"},
-    )
+    return glossary_file("tbx")
 
 
 @bp.post("/glossary.tbx")

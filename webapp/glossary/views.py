@@ -84,14 +84,24 @@ def delete(term_id: int):
     return redirect(url_for("glossary.index"))
 
 
+def glossary_file(kind: str) -> Response:
+    """The whole glossary as a download, `csv` or `tbx`: the page's export and the API's."""
+    body: str | bytes
+    if kind == "tbx":
+        body, mimetype = glossary.export_tbx(db.session), tbx.MIMETYPE
+    else:
+        body, mimetype = glossary.export_csv(db.session), "text/csv"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename=glossary.{kind}"},
+    )
+
+
 @bp.get("/export.csv")
 @requires(Permission.READ_SUMMARIES)
 def export_csv():
-    return Response(
-        glossary.export_csv(db.session),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=glossary.csv"},
-    )
+    return glossary_file("csv")
 
 
 @bp.post("/import")
@@ -119,11 +129,7 @@ def import_csv():
 @bp.get("/export.tbx")
 @requires(Permission.READ_SUMMARIES)
 def export_tbx():
-    return Response(
-        glossary.export_tbx(db.session),
-        mimetype=tbx.MIMETYPE,
-        headers={"Content-Disposition": "attachment; filename=glossary.tbx"},
-    )
+    return glossary_file("tbx")
 
 
 @bp.post("/import.tbx")
