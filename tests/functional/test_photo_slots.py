@@ -413,3 +413,41 @@ def test_a_waiting_photo_survives_a_backup_and_still_waits(
         f"/api/v1/summaries/{summary_id}/publish", json={"locales": ["en"]}, headers=headers
     )
     assert refused.status_code == 422 and "photos.0.file" in refused.json["fields"]
+
+
+def test_the_json_api_creates_photos_waiting_for_their_files_too(app, client, desk):
+    """What the import page does, a script can do: create the summary with its photos' words,
+    then send each file. Malformed words are field errors, and nothing is created."""
+    bad = client.post(
+        "/api/v1/summaries",
+        json=summary_payload(photos=[FIRST, {**SECOND, "alt": "x" * 5000}]),
+        headers=desk,
+    )
+    assert bad.status_code == 422 and list(bad.json["fields"]) == ["photos.1.alt"]
+    for shape in ({"caption": "not a list"}, ["not an object"]):
+        wrong = client.post("/api/v1/summaries", json=summary_payload(photos=shape), headers=desk)
+        assert wrong.status_code == 422 and "photos" in wrong.json["fields"]
+    with app.app_context():
+        assert db.session.scalars(select(Photo)).all() == []
+
+    created = client.post(
+        "/api/v1/summaries", json=summary_payload(photos=[FIRST, SECOND]), headers=desk
+    )
+    assert created.status_code == 201, created.json
+    photos = created.json["photos"]
+    assert [{k: p[k] for k in WORDS} for p in photos] == [FIRST, SECOND]
+    assert [p["waiting_for_file"] for p in photos] == [True, True]
+    api = f"/api/v1/summaries/{created.json['id']}"
+    for photo in photos:
+        resp = client.put(
+            f"{api}/photos/{photo['id']}/file",
+            data={"file": (io.BytesIO(image_bytes()), "photo.jpg")},
+            headers=desk,
+            content_type="multipart/form-data",
+        )
+        assert resp.status_code == 200 and resp.json["waiting_for_file"] is False
+    assert client.post(f"{api}/publish", json={"locales": ["en"]}, headers=desk).status_code == 200
+    doc = client.get("/api/v1/openapi.json").json
+    create = doc["paths"]["/api/v1/summaries"]["post"]["requestBody"]["content"]
+    schema = create["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "photos" in doc["components"]["schemas"][schema]["properties"]

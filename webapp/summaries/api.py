@@ -15,6 +15,7 @@ from webapp.core.api import (
     operation,
     required_if_match,
 )
+from webapp.core.errors import ValidationError
 from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.photos.api import photo_list
@@ -27,7 +28,7 @@ from webapp.summaries.schemas import (
     RevisionListOut,
     RevisionOut,
     SlugIn,
-    SummaryIn,
+    SummaryCreate,
     SummaryOut,
     SummaryPatch,
 )
@@ -60,11 +61,15 @@ def _answer(summary: Summary, status: int = 200):
 @requires(Permission.WRITE_SUMMARY)
 @operation(
     _l("Write a new summary; its translations are queued"),
-    body=SummaryIn,
+    body=SummaryCreate,
     responses={201: SummaryOut},
 )
 def create_summary():
-    summary = summaries.create_summary(db.session, json_object(), acting_user())
+    data = json_object()
+    photos = data.pop("photos", [])
+    if not isinstance(photos, list) or not all(isinstance(p, dict) for p in photos):
+        raise ValidationError({"photos": str(_l("A list of photos, each an object."))})
+    summary = summaries.create_summary(db.session, data, acting_user(), photos=photos)
     db.session.commit()
     return _answer(summary, 201)
 

@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from webapp.core.countries import country_codes
 from webapp.core.locales import LocaleCode
 from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, SingleLine, Version
-from webapp.photos.schemas import PhotoOut
+from webapp.photos.schemas import MAX_PHOTOS, PhotoFields, PhotoOut
 from webapp.topics.schemas import MAX_TOPICS, TopicSlug
 
 MAX_TITLE = 300
@@ -114,6 +114,14 @@ class SummaryIn(SummaryFields):
 
     source_locale: LocaleCode
     slug: Slug | None = None
+
+
+class SummaryCreate(SummaryIn):
+    """POST /summaries: a new summary, with the words of any photos whose files come later (an
+    imported release's). Each is saved waiting for its file, which `PUT /summaries/<id>/photos/
+    <photo>/file` brings; publishing waits for it."""
+
+    photos: list[PhotoFields] = Field(default_factory=list, max_length=MAX_PHOTOS)
 
 
 class SummaryPatch(InputModel):
