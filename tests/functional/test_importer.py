@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from webapp.core.schemas import parse
-from webapp.summaries.importer import parse_release
+from webapp.summaries.importer import parse_release, photo_words
 from webapp.summaries.schemas import SummaryIn
 
 RELEASES = Path(__file__).resolve().parent.parent / "fixtures" / "releases"
@@ -60,6 +60,9 @@ def test_a_japanese_release():
     assert found["photos"][0]["credit"] == "防衛省"
     assert found["photos"][0]["title"] == "国防総省での会談"
     assert found["photos"][0]["alt"] == "両氏が握手する様子。"
+    saved = photo_words(found["photos"][0], "ja")  # the title opens the caption, in Japanese style
+    assert saved["caption"] == f"国防総省での会談：{found['photos'][0]['caption']}"
+    assert photo_words({**found["photos"][0], "caption": ""}, "ja")["caption"] == "国防総省での会談"
 
 
 def test_missing_parts_are_left_empty_and_nothing_is_lost():

@@ -51,15 +51,18 @@ Related Stories
 Hegseth Hosts Japanese Counterpart at Pentagon
 """
 
+# What saving the release keeps of each photo: its title ("Handshake in Honolulu") has no field
+# of its own and opens the caption, so nothing the release says is lost.
 FIRST = {
-    "caption": "Secretary of War Pete Hegseth greets Japan's Defense Minister Shinjirō Koizumi "
-    "at Camp Smith, Hawaii, Feb. 20, 2026.",
+    "caption": "Handshake in Honolulu: Secretary of War Pete Hegseth greets Japan's Defense "
+    "Minister Shinjirō Koizumi at Camp Smith, Hawaii, Feb. 20, 2026.",
     "alt": "Two men in suits shake hands in front of two flags on a stage.",
     "credit": "Air Force Staff Sgt. Maria Example",
     "image_id": "260220-F-AB123-0007",
 }
 SECOND = {
-    "caption": "Officers from both countries review radar coverage maps during the talks.",
+    "caption": "Map Review: Officers from both countries review radar coverage maps during the "
+    "talks.",
     "alt": "A row of officers studies a large map spread on a table.",
     "credit": "Navy Petty Officer 2nd Class Ken Sample",
     "image_id": "260220-N-CD456-0112",

@@ -131,6 +131,21 @@ def _photo(lines: list[str]) -> dict[str, str] | None:
     }
 
 
+def photo_words(photo: dict[str, str], locale: str) -> dict[str, str]:
+    """The words a photo read from a release is saved with. Its title ("Table Talk") has no
+    field of its own, so it opens the caption ("Table Talk: Officers review …") rather than
+    being dropped; the liaison sees it in the form and can change it."""
+    caption, title = photo["caption"], photo["title"]
+    if title:
+        caption = f"{title}{'：' if locale == 'ja' else ': '}{caption}" if caption else title
+    return {
+        "caption": caption,
+        "alt": photo["alt"],
+        "credit": photo["credit"],
+        "image_id": photo["image_id"],
+    }
+
+
 def _quotes(paragraph: str, is_ja: bool) -> list[dict[str, str]]:
     """The quotes of a paragraph in the order they appear, each read once by the first form
     that matches it."""

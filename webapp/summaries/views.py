@@ -64,7 +64,6 @@ def dashboard():
 
 
 ROW_LISTS = ("participants", "quotes", "photos")
-PHOTO_WORDS = ("caption", "alt", "credit", "image_id")
 
 
 def _rows(form: SummaryForm, name: str) -> list[tuple[int, dict[str, str]]]:
@@ -226,7 +225,10 @@ def import_release():
             # A form holds at most so many rows: more quotes stay in the body, more photos in
             # the report above the form.
             "quotes": found["quotes"][:MAX_ITEMS] or [{}],
-            "photos": [{k: p[k] for k in PHOTO_WORDS} for p in found["photos"][:MAX_PHOTOS]],
+            "photos": [
+                importer.photo_words(p, found["source_locale"])
+                for p in found["photos"][:MAX_PHOTOS]
+            ],
             "related": "\n".join(dict.fromkeys(linked.values())),
         },
     )
