@@ -84,6 +84,7 @@ bench: install wrk
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/reader_pages.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/scale.py --postgres
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info

@@ -6,8 +6,8 @@ Real `serve()` worker processes (the loop `flask worker` runs), real claims, lea
 and LISTEN/NOTIFY; the only bench-specific part is the job kind: a no-op that records its run in
 the same transaction as the job's DONE, so a duplicate would show as a second row.
 
-Run: .venv/bin/python bench/queue.py   (BENCH_POSTGRES_URL, default the helper_c database; its
-public schema is dropped and rebuilt)
+Run: .venv/bin/python bench/queue.py   (BENCH_POSTGRES_URL, default the kakehashi_bench database,
+created when missing; its public schema is dropped and rebuilt)
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ from datetime import UTC, datetime  # noqa: E402
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/helper_c")
+from bench.databases import BENCH_POSTGRES_URL, bench_postgres_url  # noqa: E402
+
+URL = BENCH_POSTGRES_URL  # the workers get it as BENCH_POSTGRES_URL; main() creates it first
 JOBS = int(os.environ.get("BENCH_JOBS", "10000"))
 WORKERS = 4
 KIND = "bench_noop"
@@ -262,6 +264,7 @@ def report(r: dict) -> None:
 
 
 def main() -> None:
+    bench_postgres_url()  # the database exists before the workers connect
     print(f"Queue benchmark on {machine()}")
     print("Defaults: lease 25 s, heartbeat every third of it, poll 1 s, LISTEN/NOTIFY wake-up")
     results = [run("clean"), run("sigkill")]

@@ -14,7 +14,8 @@ Not generated: what only staff pages read (segments, segment translations and th
 translation memory, jobs, audit events).
 
 Run: .venv/bin/python bench/scale.py [--summaries 50000] [--requests 200] [--keep DIR]
-     [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/helper_c]
+     [--postgres [URL]]   (PostgreSQL: URL, else BENCH_POSTGRES_URL, default the kakehashi_bench
+     database, created when missing)
 """
 
 from __future__ import annotations
@@ -562,7 +563,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summaries", type=int, default=50_000, help="the large case")
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
-    parser.add_argument("--postgres", metavar="URL", help="run on this PostgreSQL database")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        nargs="?",
+        const="",
+        help="run on PostgreSQL: this database, or BENCH_POSTGRES_URL (created when missing)",
+    )
     parser.add_argument(
         "--keep",
         metavar="DIR",
@@ -570,6 +577,10 @@ def main() -> None:
         "(generating 50,000 summaries takes minutes); delete DIR after a schema change",
     )
     args = parser.parse_args()
+    if args.postgres == "":
+        from bench.databases import bench_postgres_url
+
+        args.postgres = bench_postgres_url()
     print(f"Scale benchmark on {machine(args.postgres)}")
     print(f"READER_CACHE=0, Flask test client in process, {args.requests} requests per page")
     with tempfile.TemporaryDirectory() as tmp:
