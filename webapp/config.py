@@ -69,6 +69,9 @@ class Config:
     # Translation memory: "context" (a match with the same neighbours arrives approved; a plain
     # exact match arrives as a draft to confirm), "exact" (every exact match approved) or "never".
     MEMORY_AUTO_APPROVE = os.environ.get("MEMORY_AUTO_APPROVE", "context")
+    # The review page looks up close memory matches for this many open segments as it opens;
+    # the others' when the translator reaches them (tens of ms each in a large memory).
+    REVIEW_MATCHES_ON_LOAD = int(os.environ.get("REVIEW_MATCHES_ON_LOAD", "10"))
     # Four eyes: the person who last wrote a segment's text may not approve it.
     REQUIRE_SECOND_APPROVER = os.environ.get("REQUIRE_SECOND_APPROVER", "0") == "1"
     # Signed-in sessions end after this long without a request, and this long after sign-in.

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 from tests.factories import REASON, make_user, staff_headers, summary_payload
+from tests.functional.test_fuzzy_memory import remember
 from webapp.jobs.worker import run_worker
 
 pytestmark = pytest.mark.browser
@@ -152,3 +153,29 @@ def test_a_refused_approval_shows_the_warnings_of_the_refused_text(live_server, 
     expect(form.locator("[data-qa] li.qa-warning")).not_to_have_count(0)
     warnings = form.locator("[data-qa] li.qa-warning").all_inner_texts()
     assert all(w in form.locator("[data-message]").inner_text() for w in warnings)
+
+
+def test_memory_matches_not_looked_up_at_first_arrive_when_the_translator_reaches_them(
+    app, live_server, page, drafted
+):
+    """With no lookups as the page opens, a segment's close matches are fetched when its box
+    gets the focus, and their "Use this" puts the match in the box like any other."""
+    _client, _liaison, created = drafted
+    remember(
+        app,
+        "en",
+        "ja",
+        "Both leaders praised the U.S.-Japan alliance again.",
+        "両首脳は再び日米同盟を称賛した。",
+    )
+    app.config["REVIEW_MATCHES_ON_LOAD"] = 0
+    _open(page, live_server, created)
+    expect(page.locator(".matches")).to_have_count(0)
+    form = page.locator("form.segment", has_text="Both leaders praised the U.S.-Japan alliance.")
+    expect(form.locator("[data-look-up-matches]")).to_be_visible()
+    form.locator("textarea").focus()
+    expect(form.locator(".matches .match-target")).to_have_text("両首脳は再び日米同盟を称賛した。")
+    expect(form.locator("[data-look-up-matches]")).to_have_count(0)
+    form.locator("button", has_text="Use this").click()
+    assert form.locator("textarea").input_value() == "両首脳は再び日米同盟を称賛した。"
+    expect(page.locator(".matches")).to_have_count(1)  # only the segment reached

@@ -9,7 +9,7 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from tests.conftest import csrf_token
-from tests.factories import staff_headers, summary_payload
+from tests.factories import make_user, staff_headers, summary_payload
 from tests.functional.test_html_workflow import login
 from webapp.extensions import db
 from webapp.jobs.worker import run_worker
@@ -219,3 +219,38 @@ def test_a_machine_draft_asked_for_earlier_never_lands_over_the_used_match(make_
     run_worker(app, burst=True)
     now = _segment(client, translator, tr_id, NEW)
     assert now["text"] == "両首脳は1月15日、日米同盟を称賛した。" and now["origin"] == "human"
+
+
+def test_the_page_looks_up_matches_for_the_first_open_segments_and_the_rest_when_reached(
+    make_app,
+):
+    """REVIEW_MATCHES_ON_LOAD bounds the lookups made as the page opens (each costs tens of ms
+    in a large memory): later segments get a placeholder whose fragment, fetched when the
+    translator reaches them, holds the same matches the page would have shown; ?matches=all
+    (the placeholder's link without script) looks up every one."""
+    app = make_app(REVIEW_MATCHES_ON_LOAD=1)
+    client = app.test_client()
+    liaison = staff_headers(app, "liaison")
+    remember(app, "en", "ja", CLOSE, "両首脳は1月14日、日米同盟を称賛した。")
+    other = "Koizumi called the morning run a symbol of the alliance."
+    remember(app, "en", "ja", other, "小泉氏は朝のランニングを同盟の象徴と呼んだ。")
+    created = client.post(
+        "/api/v1/summaries", json=summary_payload(title="Talks", body=BODY), headers=liaison
+    ).json
+    run_worker(app, burst=True)
+    tr_id = created["translations"]["ja"]["id"]
+    login(client, make_user(app, "translator", ["ja"]))
+    every = client.get(f"/review/translations/{tr_id}?matches=all").get_data(as_text=True)
+    assert "data-matches-url" not in every and every.count('class="matches"') == 2
+    page = client.get(f"/review/translations/{tr_id}").get_data(as_text=True)
+    later = re.findall(r'data-matches-url="([^"]+)"', page)
+    open_segments = page.count('data-status="pending"') + page.count('data-status="draft"')
+    assert len(later) == open_segments - 1  # the first open one was looked up
+    fragments = [client.get(url) for url in later]
+    assert all(f.status_code == 200 for f in fragments)
+    shown = [page] + [f.get_data(as_text=True) for f in fragments]
+    # Between them, the page and its fragments show what the page with every lookup shows.
+    blocks = [b for html in shown for b in re.findall(r'<div class="matches".*?</ol>', html, re.S)]
+    assert sorted(blocks) == sorted(re.findall(r'<div class="matches".*?</ol>', every, re.S))
+    assert any("朝のランニング" in b for b in blocks) and any("日米同盟を称賛" in b for b in blocks)
+    assert client.get(later[0].replace(f"/{tr_id}/", "/999999/")).status_code == 404

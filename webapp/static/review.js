@@ -177,6 +177,25 @@
     textOf(target).focus();
   }
 
+  // Memory matches not looked up as the page opened: fetched (as the page's own markup) when
+  // the translator reaches the segment, or asks for them.
+  async function loadMatches(form) {
+    const later = form.querySelector("[data-matches-url]");
+    if (!later || later.dataset.loading) return;
+    later.dataset.loading = "1";
+    try {
+      const response = await fetch(later.dataset.matchesUrl, {
+        headers: { Accept: "text/html" }, credentials: "same-origin",
+      });
+      if (!response.ok) throw new Error(response.statusText);
+      const html = await response.text();
+      later.insertAdjacentHTML("afterend", html);
+      later.remove();
+    } catch (err) {
+      delete later.dataset.loading;  // the link still works: a reload with every match
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     document.documentElement.classList.add("js");
     const restoredLabel = say("restoredMessage");
@@ -199,6 +218,13 @@
         const approve = event.submitter ? event.submitter.value === "y" : false;
         save(form, approve).then((ok) => { if (ok && approve) nextOpen(form); });
       });
+      if (form.querySelector("[data-matches-url]")) {
+        form.addEventListener("focusin", () => loadMatches(form));
+        form.querySelector("[data-look-up-matches]").addEventListener("click", (event) => {
+          event.preventDefault();
+          loadMatches(form);
+        });
+      }
       const usePrevious = form.querySelector("[data-use-previous]");
       if (usePrevious) {
         usePrevious.addEventListener("click", () => {

@@ -40,7 +40,7 @@ def segment_out(
 ) -> SegmentOut:
     findings = quality.findings(tr, st, st.text, terms, style)
     if matches is None:  # one segment alone
-        matches = workspace.open_matches(db.session, tr, only=st)
+        matches = workspace.open_matches(db.session, tr, only=[st])
     return SegmentOut(
         id=st.id,
         key=st.key,

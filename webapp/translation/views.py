@@ -76,7 +76,10 @@ def _page(tr: Translation, problem: dict | None = None, status: int = 200):
     """The workspace; `problem` keeps a failed save's text and message beside its segment."""
     weakest = request.args.get("order") == "weakest"
     typed = {problem["segment_id"]: problem["text"]} if problem else {}
-    space = workspace.build(db.session, tr, weakest_first=weakest, typed=typed)
+    lookups = None if request.args.get("matches") == "all" else _matches_on_load()
+    space = workspace.build(
+        db.session, tr, weakest_first=weakest, typed=typed, match_lookups=lookups
+    )
     forms = {
         st.id: SegmentForm(prefix=f"s{st.id}", text=typed.get(st.id, st.text), version=st.version)
         for st in tr.segments
@@ -104,6 +107,21 @@ def _photos_of_segments(tr: Translation) -> dict[int, photo_service.PhotoItem]:
         return {}
     items = {item.position: item for item in photo_service.photo_items(db.session, tr.summary)}
     return {st_id: items[key.index] for st_id, key in keys.items() if key.index in items}
+
+
+def _matches_on_load() -> int:
+    return int(current_app.config["REVIEW_MATCHES_ON_LOAD"])
+
+
+@bp.get("/translations/<id:translation_id>/segments/<id:segment_id>/matches")
+@requires(Permission.REVIEW)
+def segment_matches(translation_id: int, segment_id: int):
+    """One segment's close memory matches as the page shows them (an HTML fragment, empty when
+    there are none): the page fetches it when the translator reaches that segment."""
+    tr = _translation(translation_id)
+    st = review.get_segment(tr, segment_id)
+    matches = workspace.open_matches(db.session, tr, only=[st]).get(st.id, [])
+    return render_template("review/_matches_fragment.html", tr=tr, st=st, matches=matches)
 
 
 @bp.get("/translations/<id:translation_id>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -37,7 +37,8 @@ class Entry:
     diff: list[Piece] = field(default_factory=list)  # old source -> new source
     memory: MemoryNote | None = None  # for memory matches: who approved the text, and when
     findings: list[Finding] = field(default_factory=list)  # quality checks on the current text
-    matches: list[fuzzy.Match] = field(default_factory=list)  # close memory matches, best first
+    # Close memory matches, best first; None: not looked up yet (the page fetches them later).
+    matches: list[fuzzy.Match] | None = field(default_factory=list)
 
     @property
     def open(self) -> bool:
@@ -64,11 +65,15 @@ def build(
     *,
     weakest_first: bool = False,
     typed: Mapping[int, str] | None = None,
+    match_lookups: int | None = None,
 ) -> Workspace:
     """Changed segments first (with their diff and previous translation), then the others.
 
     `typed` is text a translator sent but the server refused (segment id -> text): its findings
     are those of that text, which is what the box shows and what the refusal was about.
+    `match_lookups` bounds how many open segments, in reading order, get their memory matches
+    now (None: all); the others' are None, for the page to fetch when the translator gets
+    there. A lookup in a large memory costs tens of milliseconds per segment.
     """
     typed = typed or {}
     previous = history.previous_approvals(session, tr)
@@ -76,7 +81,6 @@ def build(
     glossary_terms = quality.terms(session, tr)
     style = quality.dominant_style(tr)
     source_locale = tr.summary.source_locale
-    matches = open_matches(session, tr)
     changed: list[Entry] = []
     rest: list[Entry] = []
     for st in tr.segments:
@@ -85,25 +89,32 @@ def build(
         found = quality.findings(tr, st, typed.get(st.id, st.text), glossary_terms, style)
         if before is not None:
             diff = source_diff(before.source_text, st.source_text, source_locale)
-            changed.append(Entry(st, before, diff, note, found, matches.get(st.id, [])))
+            changed.append(Entry(st, before, diff, note, found))
         else:
-            rest.append(Entry(st, memory=note, findings=found, matches=matches.get(st.id, [])))
+            rest.append(Entry(st, memory=note, findings=found))
     if weakest_first:  # the engine's least confident drafts first; people's text after
         rest.sort(key=lambda e: (e.st.score is None, e.st.score or 0.0))
+    waiting = [e for e in changed + rest if e.open]
+    now = waiting if match_lookups is None else waiting[:match_lookups]
+    matches = open_matches(session, tr, [e.st for e in now])
+    looked_up = {e.st.id for e in now}
+    for e in waiting:
+        e.matches = matches.get(e.st.id, []) if e.st.id in looked_up else None
     return Workspace(tr, changed, rest, fold_approved=bool(changed))
 
 
 def open_matches(
-    session: DbSession, tr: Translation, only: SegmentTranslation | None = None
+    session: DbSession, tr: Translation, only: Iterable[SegmentTranslation] | None = None
 ) -> dict[int, list[fuzzy.Match]]:
-    """Close memory matches for every segment not yet approved (or `only` one), in one lookup."""
+    """Close memory matches for every segment not yet approved (or those of `only`), in one
+    lookup."""
     return fuzzy.close_matches(
         session,
         tr.summary.source_locale,
         tr.locale,
         (
             (st.id, st.source_text, st.source_hash)
-            for st in ([only] if only is not None else tr.segments)
+            for st in (tr.segments if only is None else only)
             if st.status != SegmentStatus.APPROVED
         ),
     )
