@@ -85,6 +85,7 @@ bench: install wrk
 	$(BIN)/python bench/reader_pages.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/scale.py --postgres
+	$(BIN)/python bench/fuzzy_memory.py
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info
