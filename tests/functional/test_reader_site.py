@@ -577,14 +577,24 @@ def test_a_quote_the_text_already_carries_is_read_there_and_not_again_in_either_
             {"speaker": "Shinjiro Koizumi", "text": "Our cooperation has never been closer."},
         ],
     )
+    # Nor does the translator translate it twice: the quote the text holds has no segments.
+    tr_id = created["translations"]["ja"]["id"]
+    segments = world.client.get(f"/api/v1/translations/{tr_id}", headers=world.translator).json
+    keys = {s["key"] for s in segments["segments"]}
+    assert {"quote.1.text", "quote.1.speaker"} <= keys
+    assert not {"quote.0.text", "quote.0.speaker"} & keys
+    assert segments["status"] == "approved"
     for locale, kept, dropped in (
         ("en", "Our cooperation has never been closer.", "in every way</p></blockquote>"),
-        ("ja", "訳quote.1.text", "訳quote.0.text"),
+        ("ja", "訳quote.1.text", "in every way"),
     ):
         page = client.get(f"/{locale}/summaries/{created['slug']}").get_data(as_text=True)
         quotes = page.split('<section class="quotes"', 1)[1].split("</section>", 1)[0]
         assert kept in quotes and dropped not in quotes
         assert quotes.count("<blockquote>") == 1
+    # The Japanese page's search index does not hold the English words of that quote.
+    assert _titles(client.get("/ja/search?q=strengthening").get_data(as_text=True)) == []
+    assert len(_titles(client.get("/en/search?q=strengthening").get_data(as_text=True))) == 1
 
 
 def test_photos_are_spread_through_the_text_the_first_after_the_lede(app, world, client):

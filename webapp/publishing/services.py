@@ -70,7 +70,8 @@ def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str
             {
                 "speaker": part("quote", i, "speaker", q.get("speaker", "")),
                 "text": part("quote", i, "text", q.get("text", "")),
-                "in_text": quoted_in_text(revision, q.get("text", "")),
+                # Decided on the source, so every language shows the same quotes.
+                "in_text": revision.carries_quote(q.get("text", "")),
             }
             for i, q in enumerate(revision.quotes)
         ],
@@ -80,14 +81,6 @@ def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str
         "topics": list(revision.topics or []),
         "related": list(revision.related or []),
     }
-
-
-def quoted_in_text(revision: Revision, quote: str) -> bool:
-    """Whether the source's lede or paragraphs already carry this quote word for word (as an
-    imported release does): readers then meet it there, and not a second time under "Quotes".
-    Decided on the source, so every language shows the same quotes."""
-    words = " ".join(quote.split())
-    return bool(words) and words in " ".join(f"{revision.lede or ''} {revision.body}".split())
 
 
 def source_content(revision: Revision, locale: str) -> dict[str, Any]:

@@ -227,8 +227,10 @@ def document_text(content: dict[str, Any]) -> str:
     """Everything a reader might search for in one snapshot, one field per line."""
     parts: list[str] = [content.get("title", ""), content.get("lede", "")]
     parts += content.get("paragraphs", [])
-    parts += [q.get("text", "") for q in content.get("quotes", [])]
-    parts += [q.get("speaker", "") for q in content.get("quotes", [])]
+    # A quote the text holds is searched there (in a translation it has no text of its own).
+    quotes = [q for q in content.get("quotes", []) if not q.get("in_text")]
+    parts += [q.get("text", "") for q in quotes]
+    parts += [q.get("speaker", "") for q in quotes]
     parts += [f"{p.get('name', '')} {p.get('role', '')}" for p in content.get("participants", [])]
     parts.append(content.get("location", ""))
     return "\n".join(p for p in parts if p)

@@ -86,6 +86,13 @@ class Revision(Model):
         lazy="selectin",
     )
 
+    def carries_quote(self, quote: str) -> bool:
+        """Whether the lede or paragraphs already hold this quote word for word (as an imported
+        release does): readers meet it there, so it is neither shown again under "Quotes" nor
+        translated a second time as a segment of its own."""
+        words = " ".join(quote.split())
+        return bool(words) and words in " ".join(f"{self.lede or ''} {self.body}".split())
+
 
 class SlugRedirect(Model):
     """An address a summary was published under before an administrator renamed it (301)."""

@@ -34,6 +34,10 @@ MT_SEGMENT_JOB = "machine_translate_segment"  # a translator asked for a fresh d
 MAX_SEGMENTS = 2000
 
 
+def _unless_in_text(revision: Revision, quote: dict, part: str) -> str:
+    return "" if revision.carries_quote(quote.get("text", "")) else quote.get(part, "")
+
+
 def freeze_segments(session: DbSession, revision: Revision, locale: str) -> list[Segment]:
     """Cut the revision's translatable text into ordered, hashed segments."""
     specs = segmentation.segment_fields(
@@ -42,8 +46,9 @@ def freeze_segments(session: DbSession, revision: Revision, locale: str) -> list
         lede=revision.lede,
         body=revision.body,
         location=revision.location,
-        quotes=[q.get("text", "") for q in revision.quotes],
-        quote_speakers=[q.get("speaker", "") for q in revision.quotes],
+        # A quote the text already holds is translated there; an empty one makes no segment.
+        quotes=[_unless_in_text(revision, q, "text") for q in revision.quotes],
+        quote_speakers=[_unless_in_text(revision, q, "speaker") for q in revision.quotes],
         participant_names=[p.get("name", "") for p in revision.participants],
         participant_roles=[p.get("role", "") for p in revision.participants],
         photo_captions=[p.get("caption", "") for p in revision.photos or []],
