@@ -56,43 +56,11 @@ def build_model(
     """
     from ctranslate2.specs import TransformerSpec
 
+    from tests.argos_builder import random_transformer_weights
+
     never = set(never)
-    rng = np.random.default_rng(seed)
-
-    def normal(*shape: int, scale: float) -> np.ndarray:
-        return rng.standard_normal(shape, dtype=np.float32) * np.float32(scale)
-
-    def linear(layer, out_dim: int, in_dim: int) -> None:
-        layer.weight = normal(out_dim, in_dim, scale=1.0 / np.sqrt(in_dim))
-        layer.bias = np.zeros(out_dim, dtype=np.float32)
-
-    def norm(layer) -> None:
-        layer.gamma = np.ones(D_MODEL, dtype=np.float32)
-        layer.beta = np.zeros(D_MODEL, dtype=np.float32)
-
-    def attention(layer, self_attention: bool) -> None:
-        norm(layer.layer_norm)
-        if self_attention:
-            linear(layer.linear[0], 3 * D_MODEL, D_MODEL)
-        else:
-            linear(layer.linear[0], D_MODEL, D_MODEL)
-            linear(layer.linear[1], 2 * D_MODEL, D_MODEL)
-        linear(layer.linear[-1], D_MODEL, D_MODEL)
-
     spec = TransformerSpec.from_config(LAYERS, HEADS)
-    for side in (spec.encoder, spec.decoder):
-        embeddings = side.embeddings if isinstance(side.embeddings, list) else [side.embeddings]
-        for emb in embeddings:
-            emb.weight = normal(len(vocab), D_MODEL, scale=1.0 / np.sqrt(D_MODEL))
-        norm(side.layer_norm)
-        for layer in side.layer:
-            attention(layer.self_attention, self_attention=True)
-            if hasattr(layer, "attention"):
-                attention(layer.attention, self_attention=False)
-            norm(layer.ffn.layer_norm)
-            linear(layer.ffn.linear_0, FFN, D_MODEL)
-            linear(layer.ffn.linear_1, D_MODEL, FFN)
-    linear(spec.decoder.projection, len(vocab), D_MODEL)
+    random_transformer_weights(spec, np.random.default_rng(seed), vocab, D_MODEL, FFN)
     for index, token in enumerate(vocab):
         if token in never:
             spec.decoder.projection.bias[index] = -1e4

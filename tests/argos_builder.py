@@ -104,8 +104,11 @@ def _decoder_positions(max_positions: int = 512) -> np.ndarray:
     return encodings
 
 
-def _fill(spec: Any, rng: np.random.Generator, vocab: list[str], silent: set[str]) -> None:
-    """Set every variable of a Transformer spec from the seeded generator, at unit-ish scale."""
+def random_transformer_weights(
+    spec: Any, rng: np.random.Generator, vocab: list[str], d_model: int, ffn_dim: int
+) -> None:
+    """Set every variable of a Transformer spec from the seeded generator, at unit-ish scale:
+    the tiny test model here and the real-size one of bench/mt_batch.py."""
 
     def normal(*shape: int, scale: float) -> np.ndarray:
         return (rng.standard_normal(shape) * scale).astype(np.float32)
@@ -115,37 +118,42 @@ def _fill(spec: Any, rng: np.random.Generator, vocab: list[str], silent: set[str
         layer.bias = np.zeros(out_dim, dtype=np.float32)
 
     def norm(layer: Any) -> None:
-        layer.gamma = np.ones(D_MODEL, dtype=np.float32)
-        layer.beta = np.zeros(D_MODEL, dtype=np.float32)
+        layer.gamma = np.ones(d_model, dtype=np.float32)
+        layer.beta = np.zeros(d_model, dtype=np.float32)
 
     def attention(layer: Any, self_attention: bool) -> None:
         norm(layer.layer_norm)
         if self_attention:
-            linear(layer.linear[0], 3 * D_MODEL, D_MODEL)
+            linear(layer.linear[0], 3 * d_model, d_model)
         else:
-            linear(layer.linear[0], D_MODEL, D_MODEL)
-            linear(layer.linear[1], 2 * D_MODEL, D_MODEL)
-        linear(layer.linear[-1], D_MODEL, D_MODEL)
+            linear(layer.linear[0], d_model, d_model)
+            linear(layer.linear[1], 2 * d_model, d_model)
+        linear(layer.linear[-1], d_model, d_model)
 
     def ffn(layer: Any) -> None:
         norm(layer.layer_norm)
-        linear(layer.linear_0, FFN, D_MODEL)
-        linear(layer.linear_1, D_MODEL, FFN)
+        linear(layer.linear_0, ffn_dim, d_model)
+        linear(layer.linear_1, d_model, ffn_dim)
 
     for side in (spec.encoder, spec.decoder):
         embeddings = side.embeddings if isinstance(side.embeddings, list) else [side.embeddings]
         for emb in embeddings:
             # scale_embeddings multiplies by sqrt(d_model): keep the residual stream near unit size.
-            emb.weight = normal(len(vocab), D_MODEL, scale=1.0 / np.sqrt(D_MODEL))
+            emb.weight = normal(len(vocab), d_model, scale=1.0 / np.sqrt(d_model))
         norm(side.layer_norm)
         for layer in side.layer:
             attention(layer.self_attention, self_attention=True)
             if hasattr(layer, "attention"):
                 attention(layer.attention, self_attention=False)
             ffn(layer.ffn)
+    linear(spec.decoder.projection, len(vocab), d_model)
+
+
+def _fill(spec: Any, rng: np.random.Generator, vocab: list[str], silent: set[str]) -> None:
+    """The tiny model's weights, with an end-of-sentence clock and printable output."""
+    random_transformer_weights(spec, rng, vocab, D_MODEL, FFN)
     spec.decoder.position_encodings.encodings = _decoder_positions()
     projection = spec.decoder.projection
-    linear(projection, len(vocab), D_MODEL)
     # Random weights rarely pick </s>, so outputs would run to the length limit: tie </s> to the
     # position clock so that every output stops after a dozen tokens or so. Specials, the target
     # prefix and byte pieces are never produced, so the gibberish stays printable.
