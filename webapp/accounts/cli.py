@@ -16,22 +16,27 @@ from webapp.extensions import db
 users_cli = AppGroup("users", help="Manage staff accounts.")
 
 
+def role_options(command):
+    """--role (one or more) and --locale (for translators), as `create` and `roles` take them."""
+    command = click.option(
+        "--locale",
+        "locales",
+        multiple=True,
+        type=click.Choice(LOCALES),
+        help="Locales a translator works into (default: all).",
+    )(command)
+    return click.option(
+        "--role",
+        "roles",
+        multiple=True,
+        required=True,
+        type=click.Choice([role.value for role in Role]),
+    )(command)
+
+
 @users_cli.command("create")
 @click.argument("email")
-@click.option(
-    "--role",
-    "roles",
-    multiple=True,
-    required=True,
-    type=click.Choice([role.value for role in Role]),
-)
-@click.option(
-    "--locale",
-    "locales",
-    multiple=True,
-    type=click.Choice(LOCALES),
-    help="Locales a translator works into (default: all).",
-)
+@role_options
 @click.option("--password", required=True)
 @click.option("--name", default="")
 def create_user(email, roles, locales, password, name):
@@ -43,20 +48,7 @@ def create_user(email, roles, locales, password, name):
 
 @users_cli.command("roles")
 @click.argument("email")
-@click.option(
-    "--role",
-    "roles",
-    multiple=True,
-    required=True,
-    type=click.Choice([role.value for role in Role]),
-)
-@click.option(
-    "--locale",
-    "locales",
-    multiple=True,
-    type=click.Choice(LOCALES),
-    help="Locales a translator works into (default: all).",
-)
+@role_options
 def set_roles(email, roles, locales):
     """Replace EMAIL's roles (audited); they apply from the user's next request."""
     user = _user_or_fail(email)
