@@ -110,7 +110,7 @@ def _photos_of_segments(tr: Translation) -> dict[int, photo_service.PhotoItem]:
 
 
 def _matches_on_load() -> int:
-    return int(current_app.config["REVIEW_MATCHES_ON_LOAD"])
+    return max(0, int(current_app.config["REVIEW_MATCHES_ON_LOAD"]))  # below 0 means none
 
 
 @bp.get("/translations/<id:translation_id>/segments/<id:segment_id>/matches")
