@@ -254,3 +254,17 @@ def test_the_page_looks_up_matches_for_the_first_open_segments_and_the_rest_when
     assert sorted(blocks) == sorted(re.findall(r'<div class="matches".*?</ol>', every, re.S))
     assert any("朝のランニング" in b for b in blocks) and any("日米同盟を称賛" in b for b in blocks)
     assert client.get(later[0].replace(f"/{tr_id}/", "/999999/")).status_code == 404
+
+
+def test_the_api_leaves_matches_out_when_asked(make_app):
+    """A script that only wants the text skips a memory lookup per open segment."""
+    app, client, translator, tr_id, ids = _setup(make_app)
+    url = f"/api/v1/translations/{tr_id}"
+    full = client.get(url, headers=translator).json["segments"]
+    assert any(s["matches"] for s in full)
+    bare = client.get(f"{url}?matches=none", headers=translator)
+    assert bare.status_code == 200
+    assert [s["matches"] for s in bare.json["segments"]] == [None] * len(full)
+    assert [s["text"] for s in bare.json["segments"]] == [s["text"] for s in full]
+    wrong = client.get(f"{url}?matches=some", headers=translator)
+    assert wrong.status_code == 422 and "matches" in wrong.json["fields"]

@@ -28,6 +28,7 @@ from webapp.translation.schemas import (
     SegmentOut,
     SegmentSave,
     TranslationOut,
+    TranslationQuery,
 )
 
 
@@ -37,9 +38,11 @@ def segment_out(
     terms: tuple,
     matches: dict[int, list[fuzzy.Match]] | None = None,
     style: str | None | EllipsisType = ...,  # the translation's, from quality.dominant_style
+    *,
+    with_matches: bool = True,
 ) -> SegmentOut:
     findings = quality.findings(tr, st, st.text, terms, style)
-    if matches is None:  # one segment alone
+    if matches is None and with_matches:  # one segment alone
         matches = workspace.open_matches(db.session, tr, only=[st])
     return SegmentOut(
         id=st.id,
@@ -55,7 +58,7 @@ def segment_out(
         score=st.score,
         confidence=quality.confidence(st.score),
         qa=[QaFinding(code=f.code, severity=str(f.severity), message=f.message) for f in findings],
-        matches=[match_out(m) for m in matches.get(st.id, [])],
+        matches=[match_out(m) for m in matches.get(st.id, [])] if matches is not None else None,
     )
 
 
@@ -69,10 +72,12 @@ def match_out(m: fuzzy.Match) -> MemoryMatchOut:
     )
 
 
-def translation_out(tr: Translation, *, segments: bool = True) -> TranslationOut:
+def translation_out(
+    tr: Translation, *, segments: bool = True, with_matches: bool = True
+) -> TranslationOut:
     terms = quality.terms(db.session, tr) if segments else ()
     style = quality.dominant_style(tr) if segments else None
-    matches = workspace.open_matches(db.session, tr) if segments else {}
+    matches = workspace.open_matches(db.session, tr) if segments and with_matches else None
     return TranslationOut(
         id=tr.id,
         summary_id=tr.summary_id,
@@ -82,7 +87,10 @@ def translation_out(tr: Translation, *, segments: bool = True) -> TranslationOut
         error=tr.error,
         error_code=tr.error_code,
         title=tr.summary.revision.title,
-        segments=[segment_out(tr, st, terms, matches, style) for st in tr.segments]
+        segments=[
+            segment_out(tr, st, terms, matches, style, with_matches=with_matches)
+            for st in tr.segments
+        ]
         if segments
         else None,
     )
@@ -107,9 +115,15 @@ def review_queue():
 
 @bp.get("/translations/<id:translation_id>")
 @requires(Permission.READ_SUMMARIES)
-@operation(_l("A translation with all its segments"), responses={200: TranslationOut})
+@operation(
+    _l("A translation with all its segments"),
+    query=TranslationQuery,
+    responses={200: TranslationOut},
+)
 def get_translation(translation_id: int):
-    return _json(translation_out(translation.get_translation(db.session, translation_id)))
+    query = parse(TranslationQuery, request.args.to_dict())
+    tr = translation.get_translation(db.session, translation_id)
+    return _json(translation_out(tr, with_matches=query.matches == "all"))
 
 
 @bp.put("/translations/<id:translation_id>/segments/<id:segment_id>")

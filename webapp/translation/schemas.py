@@ -65,9 +65,10 @@ class SegmentOut(OutputModel):
     )
     confidence: str | None = Field(default=None, description="high, medium or low")
     qa: list[QaFinding] = Field(default_factory=list)
-    matches: list[MemoryMatchOut] = Field(
+    matches: list[MemoryMatchOut] | None = Field(
         default_factory=list,
-        description="Up to 3 close memory matches, best first; none once the segment is approved.",
+        description="Up to 3 close memory matches, best first; none once the segment is "
+        "approved; null when the request asked for none (?matches=none).",
     )
 
 
@@ -81,6 +82,14 @@ class TranslationOut(OutputModel):
     error_code: str | None
     title: str
     segments: list[SegmentOut] | None = None
+
+
+class TranslationQuery(InputModel):
+    matches: Literal["all", "none"] = Field(
+        default="all",
+        description="none: leave the close memory matches out (each open segment's costs a "
+        "lookup in the memory, tens of milliseconds in a large one).",
+    )
 
 
 class ReviewQueueQuery(InputModel):
