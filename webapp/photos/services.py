@@ -144,24 +144,6 @@ def add_photo(
     return photo, written
 
 
-def parse_waiting(words: Sequence[Mapping[str, Any]]) -> list[PhotoFields]:
-    """Check the words of photos to be saved without files; errors are keyed photos.<i>.<field>."""
-    errors: dict[str, str] = {}
-    clean: list[PhotoFields] = []
-    if len(words) > MAX_PHOTOS:
-        raise ValidationError(
-            {"photos": str(_l("A summary holds at most %(n)d photos.", n=MAX_PHOTOS))}
-        )
-    for i, entry in enumerate(words):
-        try:
-            clean.append(parse(PhotoFields, dict(entry)))
-        except ValidationError as exc:
-            errors.update({f"photos.{i}.{name}": message for name, message in exc.fields.items()})
-    if errors:
-        raise ValidationError(errors)
-    return clean
-
-
 def add_waiting(
     session: DbSession, summary: Summary, words: Sequence[PhotoFields], author: User
 ) -> list[dict[str, Any]]:

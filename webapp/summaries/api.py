@@ -15,7 +15,6 @@ from webapp.core.api import (
     operation,
     required_if_match,
 )
-from webapp.core.errors import ValidationError
 from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.photos.api import photo_list
@@ -65,11 +64,7 @@ def _answer(summary: Summary, status: int = 200):
     responses={201: SummaryOut},
 )
 def create_summary():
-    data = json_object()
-    photos = data.pop("photos", [])
-    if not isinstance(photos, list) or not all(isinstance(p, dict) for p in photos):
-        raise ValidationError({"photos": str(_l("A list of photos, each an object."))})
-    summary = summaries.create_summary(db.session, data, acting_user(), photos=photos)
+    summary = summaries.create_summary(db.session, json_object(), acting_user())
     db.session.commit()
     return _answer(summary, 201)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -25,8 +24,8 @@ from webapp.summaries.schemas import (
     MAX_RELATED,
     MAX_SLUG,
     SlugIn,
+    SummaryCreate,
     SummaryFields,
-    SummaryIn,
     SummaryPatch,
 )
 from webapp.topics import services as topics
@@ -79,19 +78,17 @@ def get_summary(session: DbSession, summary_id: int) -> Summary:
     return summary
 
 
-def create_summary(
-    session: DbSession, data: Any, author: User, photos: Sequence[Mapping[str, Any]] = ()
-) -> Summary:
+def create_summary(session: DbSession, data: Any, author: User) -> Summary:
     """Validate, store revision 1 and queue the translation into the other locale.
 
-    `photos` are the words of photos read from an imported release: revision 1 holds them as
-    photos waiting for their files, so their captions are translated with the rest.
+    `data["photos"]` are the words of photos whose files come later (an imported release's):
+    revision 1 holds them as photos waiting for their files, so their captions are translated
+    with the rest.
     """
     from webapp.photos import services as photo_services
 
     require(author, Permission.WRITE_SUMMARY)
-    clean = parse(SummaryIn, data)
-    photo_words = photo_services.parse_waiting(photos)
+    clean = parse(SummaryCreate, data)
     _check_links(session, clean, None)
     wanted = clean.slug or slugify(f"{clean.meeting_date.isoformat()} {clean.title}")
     if clean.slug is None and len(wanted) <= 11:  # a Japanese title leaves only the date
@@ -106,7 +103,7 @@ def create_summary(
     )
     session.add(summary)
     session.flush()
-    entries = photo_services.add_waiting(session, summary, photo_words, author)
+    entries = photo_services.add_waiting(session, summary, clean.photos, author)
     revision = _add_revision(session, summary, clean, author, number=1, photos=entries)
     audit.record(session, author, "summary.create", "summary", summary.id, slug=summary.slug)
     translation.sync_translations(session, summary, revision)

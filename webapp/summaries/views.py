@@ -179,11 +179,9 @@ def new_summary():
         return render_template("summaries/edit.html", form=form, summary=None)
     if form.validate_on_submit():
         try:
+            photos = [row for _, row in _rows(form, "photos")]
             summary = summaries.create_summary(
-                db.session,
-                _form_data(form),
-                current_user,
-                photos=[row for _, row in _rows(form, "photos")],
+                db.session, {**_form_data(form), "photos": photos}, current_user
             )
         except ValidationError as exc:
             db.session.rollback()
