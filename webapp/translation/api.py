@@ -36,14 +36,11 @@ def segment_out(
     tr: Translation,
     st: SegmentTranslation,
     terms: tuple,
-    matches: dict[int, list[fuzzy.Match]] | None = None,
+    matches: dict[int, list[fuzzy.Match]] | None,
     style: str | None | EllipsisType = ...,  # the translation's, from quality.dominant_style
-    *,
-    with_matches: bool = True,
 ) -> SegmentOut:
+    """One segment as the API shows it; `matches` None leaves its memory matches out."""
     findings = quality.findings(tr, st, st.text, terms, style)
-    if matches is None and with_matches:  # one segment alone
-        matches = workspace.open_matches(db.session, tr, only=[st])
     return SegmentOut(
         id=st.id,
         key=st.key,
@@ -60,6 +57,12 @@ def segment_out(
         qa=[QaFinding(code=f.code, severity=str(f.severity), message=f.message) for f in findings],
         matches=[match_out(m) for m in matches.get(st.id, [])] if matches is not None else None,
     )
+
+
+def _one_segment(tr: Translation, st: SegmentTranslation) -> SegmentOut:
+    """A segment after a change, with its own memory matches."""
+    matches = workspace.open_matches(db.session, tr, only=[st])
+    return segment_out(tr, st, quality.terms(db.session, tr), matches)
 
 
 def match_out(m: fuzzy.Match) -> MemoryMatchOut:
@@ -87,10 +90,7 @@ def translation_out(
         error=tr.error,
         error_code=tr.error_code,
         title=tr.summary.revision.title,
-        segments=[
-            segment_out(tr, st, terms, matches, style, with_matches=with_matches)
-            for st in tr.segments
-        ]
+        segments=[segment_out(tr, st, terms, matches, style) for st in tr.segments]
         if segments
         else None,
     )
@@ -150,7 +150,7 @@ def put_segment(translation_id: int, segment_id: int):
         reason=save.reason,
     )
     db.session.commit()
-    return _json(segment_out(tr, st, quality.terms(db.session, tr)))
+    return _json(_one_segment(tr, st))
 
 
 @bp.post("/translations/<id:translation_id>/approve")
@@ -212,4 +212,4 @@ def restore_segment(translation_id: int, segment_id: int):
         db.session, tr, st, wanted.history_id, user=acting_user(), expected_version=version
     )
     db.session.commit()
-    return _json(segment_out(tr, st, quality.terms(db.session, tr)))
+    return _json(_one_segment(tr, st))
