@@ -70,10 +70,11 @@ def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str
             {
                 "speaker": part("quote", i, "speaker", q.get("speaker", "")),
                 "text": part("quote", i, "text", q.get("text", "")),
-                # Decided on the source, so every language shows the same quotes.
-                "in_text": revision.carries_quote(q.get("text", "")),
+                "in_text": in_text,  # decided on the source: every language shows the same
             }
-            for i, q in enumerate(revision.quotes)
+            for i, (q, in_text) in enumerate(
+                zip(revision.quotes, revision.quotes_in_text(), strict=True)
+            )
         ],
         "photos": photos.published_photos(revision, lambda i, name, d: part("photo", i, name, d)),
         # Named by slug and id: readers see the topic's current name and the related summary

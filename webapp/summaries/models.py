@@ -86,12 +86,13 @@ class Revision(Model):
         lazy="selectin",
     )
 
-    def carries_quote(self, quote: str) -> bool:
-        """Whether the lede or paragraphs already hold this quote word for word (as an imported
-        release does): readers meet it there, so it is neither shown again under "Quotes" nor
-        translated a second time as a segment of its own."""
-        words = " ".join(quote.split())
-        return bool(words) and words in " ".join(f"{self.lede or ''} {self.body}".split())
+    def quotes_in_text(self) -> list[bool]:
+        """For each quote, whether the lede or paragraphs already hold it word for word (as an
+        imported release does): readers meet it there, so it is neither shown again under
+        "Quotes" nor translated a second time as a segment of its own."""
+        prose = " ".join(f"{self.lede or ''} {self.body}".split())
+        quotes = (" ".join(q.get("text", "").split()) for q in self.quotes)
+        return [bool(words) and words in prose for words in quotes]
 
 
 class SlugRedirect(Model):

@@ -34,12 +34,12 @@ MT_SEGMENT_JOB = "machine_translate_segment"  # a translator asked for a fresh d
 MAX_SEGMENTS = 2000
 
 
-def _unless_in_text(revision: Revision, quote: dict, part: str) -> str:
-    return "" if revision.carries_quote(quote.get("text", "")) else quote.get(part, "")
-
-
 def freeze_segments(session: DbSession, revision: Revision, locale: str) -> list[Segment]:
     """Cut the revision's translatable text into ordered, hashed segments."""
+    own_quotes = [
+        {} if in_text else q
+        for q, in_text in zip(revision.quotes, revision.quotes_in_text(), strict=True)
+    ]
     specs = segmentation.segment_fields(
         locale=locale,
         title=revision.title,
@@ -47,8 +47,8 @@ def freeze_segments(session: DbSession, revision: Revision, locale: str) -> list
         body=revision.body,
         location=revision.location,
         # A quote the text already holds is translated there; an empty one makes no segment.
-        quotes=[_unless_in_text(revision, q, "text") for q in revision.quotes],
-        quote_speakers=[_unless_in_text(revision, q, "speaker") for q in revision.quotes],
+        quotes=[q.get("text", "") for q in own_quotes],
+        quote_speakers=[q.get("speaker", "") for q in own_quotes],
         participant_names=[p.get("name", "") for p in revision.participants],
         participant_roles=[p.get("role", "") for p in revision.participants],
         photo_captions=[p.get("caption", "") for p in revision.photos or []],
