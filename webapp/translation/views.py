@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    get_template_attribute,
     jsonify,
     redirect,
     render_template,
@@ -121,7 +122,7 @@ def segment_matches(translation_id: int, segment_id: int):
     tr = _translation(translation_id)
     st = review.get_segment(tr, segment_id)
     matches = workspace.open_matches(db.session, tr, only=[st]).get(st.id, [])
-    return render_template("review/_matches_fragment.html", tr=tr, st=st, matches=matches)
+    return get_template_attribute("review/_matches.html", "matches_block")(tr, st, matches)
 
 
 @bp.get("/translations/<id:translation_id>")
