@@ -12,7 +12,7 @@ from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotFound, NotReady, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
-from webapp.translation import edits, history, memory, quality
+from webapp.translation import edits, history, memory, quality, states
 from webapp.translation import workflow as translation
 from webapp.translation.models import (
     ChangeKind,
@@ -77,9 +77,10 @@ def save_segment(
     else:
         st.status, st.approved_by_id, st.approved_at = SegmentStatus.DRAFT, None, None
     st.version += 1
-    if tr.status == TranslationStatus.APPROVED:
-        tr.status = TranslationStatus.IN_REVIEW  # a change revokes the whole approval
-    translation.refresh_status(session, tr)  # e.g. failed -> in review once nothing is pending
+    if tr.status == TranslationStatus.APPROVED:  # a change revokes the whole approval
+        states.transition(session, tr, TranslationStatus.IN_REVIEW, actor_id=user.id)
+    # e.g. failed -> in review once nothing is pending
+    translation.refresh_status(session, tr, actor_id=user.id)
     kind = kind or (ChangeKind.APPROVE if approve else ChangeKind.SAVE)
     kept_reason = clean.reason if waived else None
     history.record(session, st, kind, user.id, reason=kept_reason, waived=waived)
@@ -185,10 +186,9 @@ def approve_translation(session: DbSession, tr: Translation, user: User) -> Tran
             ),
             waiting,
         )
-    tr.status = TranslationStatus.APPROVED
     tr.approved_revision_id = tr.revision_id
     tr.approved_by_id, tr.approved_at = user.id, utcnow()
-    tr.error = tr.error_code = None
+    states.transition(session, tr, TranslationStatus.APPROVED, actor_id=user.id)
     audit.record(session, user, "translation.approve", "translation", tr.id)
     session.flush()
     return tr

@@ -17,7 +17,7 @@ from webapp.glossary import services as glossary
 from webapp.glossary.services import Term
 from webapp.jobs import queue as jobs
 from webapp.summaries.models import Revision, Summary
-from webapp.translation import history, memory, segmentation
+from webapp.translation import history, memory, segmentation, states
 from webapp.translation.models import (
     ChangeKind,
     Origin,
@@ -89,14 +89,9 @@ def sync_translations(
             )
         )
         if tr is None:
-            tr = Translation(
-                summary_id=summary.id,
-                locale=locale,
-                revision_id=revision.id,
-                status=TranslationStatus.QUEUED,
-            )
+            tr = Translation(summary_id=summary.id, locale=locale, revision_id=revision.id)
             session.add(tr)
-            session.flush()
+            states.transition(session, tr, TranslationStatus.QUEUED, new=True)
         was_approved = (
             tr.status == TranslationStatus.APPROVED and tr.approved_revision_id == tr.revision_id
         )
@@ -104,9 +99,7 @@ def sync_translations(
         tr.revision_id = revision.id
         if was_approved and not changed:
             tr.approved_revision_id = revision.id  # same approved text (date or countries edited)
-        elif tr.status == TranslationStatus.APPROVED:
-            tr.status = TranslationStatus.IN_REVIEW  # changed text needs a new approval
-        refresh_status(session, tr)
+        refresh_status(session, tr)  # changed text needs a new approval, or machine drafts
         result.append(tr)
     return result
 
@@ -198,13 +191,24 @@ def _match_rows(
     return [(seg, row, same) for seg, (row, same) in zip(segments, pairs, strict=True)]
 
 
-def refresh_status(session: DbSession, tr: Translation, *, enqueue: bool = True) -> None:
-    """Derive the translation's status from its segments; queue MT for pending ones."""
+def refresh_status(
+    session: DbSession,
+    tr: Translation,
+    *,
+    enqueue: bool = True,
+    actor_id: int | None = None,
+    retrying: bool = False,
+) -> None:
+    """Move the translation to the status its segments call for; queue MT for pending ones.
+
+    A failed translation keeps waiting for a retry (`retrying`) or a translator's own text.
+    """
     pending = any(st.status == SegmentStatus.PENDING for st in tr.segments)
     if pending:
-        if tr.status == TranslationStatus.FAILED:
-            return  # waits for a retry or a translator's own text
-        tr.status = TranslationStatus.STALE if tr.approved_revision_id else TranslationStatus.QUEUED
+        if tr.status == TranslationStatus.FAILED and not retrying:
+            return
+        waiting = TranslationStatus.STALE if tr.approved_revision_id else TranslationStatus.QUEUED
+        states.transition(session, tr, waiting, actor_id=actor_id)
         if enqueue:
             jobs.enqueue_once(
                 session, MT_JOB, {"translation_id": tr.id}, dedupe_key=f"{MT_JOB}:{tr.id}"
@@ -212,8 +216,7 @@ def refresh_status(session: DbSession, tr: Translation, *, enqueue: bool = True)
     elif not (
         tr.status == TranslationStatus.APPROVED and tr.approved_revision_id == tr.revision_id
     ):
-        tr.status = TranslationStatus.IN_REVIEW
-        tr.error = tr.error_code = None
+        states.transition(session, tr, TranslationStatus.IN_REVIEW, actor_id=actor_id)
     session.flush()
 
 
@@ -226,9 +229,7 @@ def retry(session: DbSession, tr: Translation, user: User) -> None:
     require(user, Permission.REVIEW, tr.locale)
     if tr.status != TranslationStatus.FAILED:
         raise NotReady(str(_l("Only a failed machine translation can be retried.")), [])
-    tr.status = TranslationStatus.QUEUED
-    tr.error = tr.error_code = None
-    refresh_status(session, tr)
+    refresh_status(session, tr, actor_id=user.id, retrying=True)
     audit.record(session, user, "translation.retry", "translation", tr.id)
 
 
@@ -365,7 +366,8 @@ def apply_machine_drafts(
     if tr is not None:
         session.expire(tr, ["segments"])
         if applied and tr.status == TranslationStatus.APPROVED:
-            tr.status = TranslationStatus.IN_REVIEW  # a redone segment needs approval again
+            # a redone segment needs approval again
+            states.transition(session, tr, TranslationStatus.IN_REVIEW)
         refresh_status(session, tr)  # segments still pending (a source edit) are queued again
         if applied:
             audit.record(
@@ -387,7 +389,15 @@ MT_FAILED = "mt_failed"
 
 
 def mark_failed(session: DbSession, tr: Translation, error: str, code: str = MT_FAILED) -> None:
-    """Keep the reason where the translator sees it; they may still translate by hand."""
-    tr.status = TranslationStatus.FAILED
+    """Keep the reason where the translator sees it; they may still translate by hand.
+
+    A translation that no longer waits for the machine (a translator wrote the missing sentences
+    meanwhile) is left as it is: nothing of it failed.
+    """
+    if tr.status != TranslationStatus.FAILED and not states.allowed(
+        tr.status, TranslationStatus.FAILED
+    ):
+        return
+    states.transition(session, tr, TranslationStatus.FAILED)
     tr.error, tr.error_code = error, code
     session.flush()

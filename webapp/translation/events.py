@@ -1,0 +1,51 @@
+"""What happens to a translation, announced for other domains (`core.events`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from webapp.core.events import Event
+
+
+@dataclass(frozen=True)
+class TranslationMoved(Event):
+    """A translation changed status; each target status has its own subclass below."""
+
+    name: ClassVar[str] = "translation.moved"
+    translation_id: int
+    summary_id: int
+    locale: str
+    before: str | None  # None: the translation was just made
+    after: str
+    actor_id: int | None = None  # None: the system (a worker, a source edit's ripple)
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class TranslationQueued(TranslationMoved):
+    name: ClassVar[str] = "translation.queued"
+
+
+@dataclass(frozen=True)
+class TranslationWaiting(TranslationMoved):
+    """Every segment has text: the translation waits for a translator's review."""
+
+    name: ClassVar[str] = "translation.waiting"
+
+
+@dataclass(frozen=True)
+class TranslationApproved(TranslationMoved):
+    name: ClassVar[str] = "translation.approved"
+
+
+@dataclass(frozen=True)
+class TranslationStale(TranslationMoved):
+    """The source changed after approval; readers keep the approved text meanwhile."""
+
+    name: ClassVar[str] = "translation.stale"
+
+
+@dataclass(frozen=True)
+class TranslationFailed(TranslationMoved):
+    name: ClassVar[str] = "translation.failed"
