@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webapp.core import converters, handlers, i18n, permissions, security
 
     domains.import_models()
+    domains.register_subscribers()
     domains.register_jobs()
     domains.register_checks()
     converters.init_app(app)

@@ -27,6 +27,12 @@ def register_checks() -> None:
     from webapp.qa import checks as _checks  # noqa: F401
 
 
+def register_subscribers() -> None:
+    """Domains react to each other's events, and answer their hooks, from `subscribers.py`."""
+    from webapp.publishing import subscribers as _publishing  # noqa: F401
+    from webapp.translation import subscribers as _translation  # noqa: F401
+
+
 def register_jobs() -> None:
     """Job handlers register with the worker's registry when their module is imported."""
     from webapp.translation import jobs as _translation_jobs  # noqa: F401

@@ -1,4 +1,4 @@
-"""A translation's status moves only as `translation.states.ALLOWED` says, and each move is an event."""
+"""A translation's status moves only as `states.ALLOWED` says, and each move is an event."""
 
 from __future__ import annotations
 

@@ -27,6 +27,7 @@ from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.core.db import DbSession, rowcount, utcnow
 from webapp.core.errors import NotFound, PreconditionFailed, Refused, ValidationError
+from webapp.core.events import emit
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
 from webapp.photos import storage
@@ -34,8 +35,8 @@ from webapp.photos.models import Photo
 from webapp.photos.schemas import MAX_PHOTOS, PhotoFields, PhotoPatch
 from webapp.publishing.models import Publication
 from webapp.summaries import services as summaries
+from webapp.summaries.events import SummaryRevised
 from webapp.summaries.models import Revision, Summary
-from webapp.translation import workflow as translation
 
 # Revision columns a photo change does not touch: copied from the current revision as they are.
 _NOT_COPIED = {"id", "summary_id", "number", "photos", "created_by_id", "created_at"}
@@ -331,7 +332,7 @@ def _append_revision(
         created_by_id=author.id,
     )
     summaries.make_current(session, summary, revision)
-    translation.sync_translations(session, summary, revision)
+    emit(session, SummaryRevised(summary.id, revision.id, author.id))
     return revision
 
 

@@ -17,8 +17,10 @@ from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.core.db import DbSession, rowcount, utcnow
 from webapp.core.errors import NotFound, PreconditionFailed, Refused, ValidationError
+from webapp.core.events import emit
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
+from webapp.summaries.events import SummaryRenamed, SummaryRevised, ever_published
 from webapp.summaries.models import Revision, SlugRedirect, Summary
 from webapp.summaries.schemas import (
     MAX_RELATED,
@@ -29,7 +31,6 @@ from webapp.summaries.schemas import (
     SummaryPatch,
 )
 from webapp.topics import services as topics
-from webapp.translation import workflow as translation
 
 # An automatic slug stops at a word boundary within this length (the column holds MAX_SLUG).
 AUTO_SLUG = 80
@@ -106,7 +107,7 @@ def create_summary(session: DbSession, data: Any, author: User) -> Summary:
     entries = photo_services.add_waiting(session, summary, clean.photos, author)
     revision = _add_revision(session, summary, clean, author, number=1, photos=entries)
     audit.record(session, author, "summary.create", "summary", summary.id, slug=summary.slug)
-    translation.sync_translations(session, summary, revision)
+    emit(session, SummaryRevised(summary.id, revision.id, author.id))
     return summary
 
 
@@ -142,7 +143,7 @@ def update_summary(
         before={"version": expected_version},  # the texts themselves are kept as revisions
         after={"version": summary.version},
     )
-    translation.sync_translations(session, summary, revision)
+    emit(session, SummaryRevised(summary.id, revision.id, author.id))
     return summary
 
 
@@ -152,8 +153,6 @@ def change_slug(session: DbSession, summary: Summary, wanted: object, user: User
     Until its first publication a liaison may change it freely; afterwards only an
     administrator may, and the old address keeps answering with a permanent redirect.
     """
-    from webapp.publishing import services as publishing
-
     require(user, Permission.WRITE_SUMMARY)
     slug = parse(SlugIn, {"slug": wanted}).slug
     if slug == summary.slug:
@@ -165,11 +164,13 @@ def change_slug(session: DbSession, summary: Summary, wanted: object, user: User
     if taken is not None or (redirected is not None and redirected != summary.id):
         raise ValidationError({"slug": str(_l("This slug is already taken."))})
     old = summary.slug
-    if publishing.ever_published(session, summary.id):
+    published = ever_published.ask(session, summary.id)
+    if published:
         require(user, Permission.RENAME_PUBLISHED)
+    emit(session, SummaryRenamed(summary.id, old, slug, user.id))
+    if published:
         session.execute(delete(SlugRedirect).where(SlugRedirect.old_slug == slug))
         session.add(SlugRedirect(old_slug=old, summary_id=summary.id))
-        publishing.move_address(session, summary.id, slug)
     summary.slug = slug
     session.flush()
     audit.record(session, user, "summary.slug", "summary", summary.id, before=old, after=slug)
@@ -187,10 +188,8 @@ def redirect_for(session: DbSession, slug: str) -> str | None:
 
 def delete_summary(session: DbSession, summary: Summary, user: User) -> None:
     """Delete a summary that readers never saw; a published one is withdrawn, never deleted."""
-    from webapp.publishing import services as publishing
-
     require(user, Permission.WRITE_SUMMARY)
-    if publishing.ever_published(session, summary.id):
+    if ever_published.ask(session, summary.id):
         raise Refused(
             str(
                 _l(

@@ -1,0 +1,19 @@
+"""How translation reacts to other domains' events (wired by `webapp.domains`)."""
+
+from __future__ import annotations
+
+from webapp.core.db import DbSession
+from webapp.core.events import subscriber
+from webapp.summaries.events import SummaryRevised
+from webapp.summaries.models import Revision, Summary
+from webapp.translation import workflow
+
+
+@subscriber(SummaryRevised)
+def follow_the_new_revision(session: DbSession, event: SummaryRevised) -> None:
+    """Cut the revision's segments; every translation keeps its unchanged sentences and queues
+    machine translation for the rest."""
+    summary = session.get(Summary, event.summary_id)
+    revision = session.get(Revision, event.revision_id)
+    assert summary is not None and revision is not None  # emitted in the same transaction
+    workflow.sync_translations(session, summary, revision)
