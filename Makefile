@@ -65,12 +65,14 @@ run: install
 test: install browser checkers
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python tests/run_both.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # wrk (Debian package) loads the reader-page benchmark; a Python load generator stands in without it.
 wrk:

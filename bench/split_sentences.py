@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from webapp.translation.segmentation import split_sentences  # noqa: E402
+from webapp.languages.sentences import split_sentences  # noqa: E402
 
 MIXED = (
     "The ministers met in Tokyo on Jan. 15. Lt. Gen. Alvarez briefed them on the U.S.-Japan "

@@ -30,6 +30,8 @@ def register_checks() -> None:
 def register_subscribers() -> None:
     """Domains react to each other's events, and answer their hooks, from `subscribers.py`."""
     from webapp.publishing import subscribers as _publishing  # noqa: F401
+    from webapp.search import subscribers as _search  # noqa: F401
+    from webapp.summaries import subscribers as _summaries  # noqa: F401
     from webapp.translation import subscribers as _translation  # noqa: F401
 
 
@@ -42,7 +44,7 @@ def register_blueprints(app: Flask) -> None:
     """Pages and the JSON API; each domain's `api.py` adds its routes to the API blueprint."""
     from webapp.accounts import api as _accounts_api  # noqa: F401
     from webapp.accounts import views as accounts
-    from webapp.audit import views as audit
+    from webapp.admin import audit
     from webapp.core import api, openapi  # noqa: F401
     from webapp.glossary import api as _glossary_api  # noqa: F401
     from webapp.glossary import views as glossary

@@ -13,12 +13,12 @@ from sqlalchemy import text
 
 from tests.factories import staff_headers
 from webapp import create_app
+from webapp.core import metrics
+from webapp.core.logs import JsonFormatter, assign_request_id
 from webapp.extensions import db
 from webapp.jobs import queue
 from webapp.jobs.registry import JobHandler, register
 from webapp.jobs.worker import run_worker
-from webapp.ops import metrics
-from webapp.ops.logs import JsonFormatter, assign_request_id
 from webapp.ops.readiness import script_heads
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -394,7 +394,7 @@ def test_only_plain_gets_of_returning_anonymous_readers_skip_flask(app):
 
 
 def test_answers_below_flask_are_counted_in_the_metrics(app):
-    from webapp.ops import metrics
+    from webapp.core import metrics
 
     desk, reader = Desk(app), app.test_client()
     desk.publish(desk.write("Counted"))

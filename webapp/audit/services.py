@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
-from webapp.accounts.models import User
 from webapp.audit.models import AuditEvent
 from webapp.core.cli import operator
 from webapp.core.db import DbSession
@@ -20,8 +19,15 @@ from webapp.core.db import DbSession
 PAGE_SIZE = 50
 
 
+class Actor(Protocol):
+    """Whoever acted: a signed-in user (`accounts.models.User`); audit needs only the id."""
+
+    @property
+    def id(self) -> int: ...
+
+
 def record(
-    session: DbSession, actor: User | None, action: str, obj_type: str, obj_id: int, **detail: Any
+    session: DbSession, actor: Actor | None, action: str, obj_type: str, obj_id: int, **detail: Any
 ) -> None:
     """Append who did what to which object; committed with the change it describes.
 

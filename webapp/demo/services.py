@@ -13,12 +13,12 @@ from webapp.accounts import services as users
 from webapp.accounts.models import User
 from webapp.core.db import DbSession
 from webapp.core.segment_keys import SegmentKey
+from webapp.languages.sentences import split_paragraphs, split_sentences
 from webapp.publishing import services as publishing
 from webapp.summaries import services as summaries
 from webapp.topics import services as topics
 from webapp.translation import review
 from webapp.translation.models import Translation
-from webapp.translation.segmentation import split_paragraphs, split_sentences
 
 DEFAULT_URL = "http://127.0.0.1:5000"
 # email, password, roles, translator locales, display name

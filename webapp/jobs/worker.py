@@ -47,7 +47,7 @@ def default_worker_id() -> str:
 
 
 def _observe(kind: str, outcome: str, started: float) -> None:
-    from webapp.ops import metrics
+    from webapp.core import metrics
 
     metrics.observe_job(kind, outcome, time.monotonic() - started)
 

@@ -7,10 +7,12 @@ import time
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from webapp.core import logs
+from webapp.core import metrics as instruments
 from webapp.core.permissions import Permission, public, requires
 from webapp.extensions import db
 from webapp.mt.engines import engine_for
-from webapp.ops import logs, metrics, readiness
+from webapp.ops import metrics, readiness
 
 bp = Blueprint("ops", __name__)
 
@@ -37,7 +39,7 @@ def _finish_request(response: Response) -> Response:
     request_id = g.get("request_id") or logs.assign_request_id()
     response.headers[logs.HEADER] = request_id
     started = g.get("request_started")
-    metrics.observe_request(
+    instruments.observe_request(
         request.endpoint or "unmatched",
         request.method,
         response.status_code,

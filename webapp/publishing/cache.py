@@ -63,10 +63,10 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 
+from webapp.core import logs, metrics
 from webapp.core.i18n import LOCALE_COOKIE
 from webapp.core.locales import LOCALES
 from webapp.extensions import cache, db
-from webapp.ops import logs, metrics
 from webapp.publishing import services as publishing
 
 if TYPE_CHECKING:

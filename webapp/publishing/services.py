@@ -16,15 +16,16 @@ from webapp.audit import services as audit
 from webapp.audit.models import AuditEvent
 from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotReady, ValidationError
+from webapp.core.events import emit
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
 from webapp.core.segment_keys import SegmentKey
+from webapp.languages import sentences
 from webapp.photos import services as photos
+from webapp.publishing.events import SummaryPublished, SummaryWithdrawn
 from webapp.publishing.models import Publication, Withdrawal
 from webapp.publishing.schemas import PublishIn, WithdrawIn
-from webapp.search import services as search_index
 from webapp.summaries.models import Revision, SlugRedirect, Summary
-from webapp.translation import segmentation
 from webapp.translation.models import Origin, SegmentStatus, Translation, TranslationStatus
 
 # Names the PostgreSQL advisory lock that orders the changes readers see (any fixed number).
@@ -51,9 +52,9 @@ def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str
 
     return {
         "title": texts.get("title", ""),
-        "lede": segmentation.join_sentences([t for _, t in sorted(lede)], locale),
+        "lede": sentences.join_sentences([t for _, t in sorted(lede)], locale),
         "paragraphs": [
-            segmentation.join_sentences([t for _, t in sorted(paragraphs[p])], locale)
+            sentences.join_sentences([t for _, t in sorted(paragraphs[p])], locale)
             for p in sorted(paragraphs)
         ],
         "location": texts.get("location", revision.location),
@@ -222,9 +223,7 @@ def publish(
         session.flush()
         published.append(Published(pub, changed=True))
         _end_withdrawals(session, summary.id, loc)
-        search_index.index_publication(
-            session, pub, revision.countries, [p.get("name", "") for p in revision.participants]
-        )
+        emit(session, SummaryPublished(summary.id, loc, pub.id, revision.id, user.id))
     made = [p.publication.locale for p in published if p.changed]
     if made:
         audit.record(session, user, "summary.publish", "summary", summary.id, locales=made)
@@ -280,6 +279,8 @@ def withdraw(
         session.add(row)
         withdrawn.append(row)
     session.flush()
+    for row in withdrawn:
+        emit(session, SummaryWithdrawn(summary.id, row.locale, row.id, row.reason, user.id))
     audit.record(
         session,
         user,

@@ -7,6 +7,7 @@ from webapp.core.db import DbSession
 from webapp.core.events import subscriber
 from webapp.publishing import services as publishing
 from webapp.summaries import events as summaries
+from webapp.topics import events as topics
 
 
 @subscriber(summaries.SummaryRenamed)
@@ -15,6 +16,12 @@ def follow_the_new_address(session: DbSession, event: summaries.SummaryRenamed) 
     answers 301 through the summary's redirect)."""
     if publishing.ever_published(session, event.summary_id):
         publishing.move_address(session, event.summary_id, event.new_slug)
+
+
+@subscriber(topics.TopicChanging)
+def order_before_a_topic_changes(session: DbSession, event: topics.TopicChanging) -> None:
+    """Readers' pages show topic names: the change takes its place in the public order."""
+    publishing.order_public_change(session)
 
 
 summaries.ever_published.answer(publishing.ever_published)

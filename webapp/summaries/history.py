@@ -17,9 +17,9 @@ from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.core.db import DbSession
 from webapp.core.errors import NotFound
+from webapp.languages.diff import Piece, source_diff
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Revision, Summary
-from webapp.translation.diff import Piece, source_diff
 
 # The order fields are compared and shown in, with their labels.
 FIELDS: tuple[tuple[str, Any], ...] = (

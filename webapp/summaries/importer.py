@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
-from webapp.translation import segmentation
+from webapp.languages import sentences
 
 _MONTHS = {
     m: i + 1
@@ -211,7 +211,7 @@ def parse_release(text: str) -> dict[str, Any]:
         if (photo := _photo(block)) is not None:
             out["photos"].append(photo)
             continue
-        joined = segmentation.join_lines(block)  # no space between wrapped Japanese lines
+        joined = sentences.join_lines(block)  # no space between wrapped Japanese lines
         if not out["title"] and (not _is_prose(joined) or len(joined) <= 150):
             out["title"] = joined
             continue

@@ -395,3 +395,11 @@ def make_current(session: DbSession, summary: Summary, revision: Revision) -> Re
     summary.updated_at = utcnow()
     session.flush()
     return revision
+
+
+def topic_usage(session: DbSession, slug: str) -> int:
+    """How many summaries' current versions carry the topic (JSON lists: counted here)."""
+    rows = session.scalars(
+        select(Revision.topics).join(Summary, Summary.current_revision_id == Revision.id)
+    )
+    return sum(1 for topics in rows if slug in (topics or ()))

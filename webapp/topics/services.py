@@ -13,10 +13,10 @@ from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.core.db import DbSession
 from webapp.core.errors import NotFound, Refused, ValidationError
+from webapp.core.events import emit
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse, storable
-from webapp.publishing import services as publishing
-from webapp.summaries.models import Revision, Summary
+from webapp.topics.events import TopicChanging, usage
 from webapp.topics.models import Topic
 from webapp.topics.schemas import TopicIn
 
@@ -64,7 +64,7 @@ def save_topic(session: DbSession, data: Any, user: User, topic: Topic | None = 
             if other.names.get(code, "").casefold() == name.casefold():
                 raise ValidationError({f"names.{code}": str(_l("Another topic has this name."))})
     before = dict(topic.names) if topic else None
-    publishing.order_public_change(session)  # readers' pages show topic names
+    emit(session, TopicChanging(clean.slug, user.id))
     if topic is None:
         topic = Topic(slug=clean.slug, names=dict(clean.names))
         session.add(topic)
@@ -77,18 +77,10 @@ def save_topic(session: DbSession, data: Any, user: User, topic: Topic | None = 
     return topic
 
 
-def usage(session: DbSession, slug: str) -> int:
-    """How many summaries' current versions carry the topic (JSON lists: counted here)."""
-    rows = session.scalars(
-        select(Revision.topics).join(Summary, Summary.current_revision_id == Revision.id)
-    )
-    return sum(1 for topics in rows if slug in (topics or ()))
-
-
 def delete_topic(session: DbSession, topic: Topic, user: User) -> None:
     """Only an unused topic can go: a summary's tags never vanish behind its liaison's back."""
     require(user, Permission.MANAGE_TOPICS)
-    used = usage(session, topic.slug)
+    used = usage.ask(session, topic.slug)
     if used:
         raise Refused(
             ngettext(
@@ -97,7 +89,7 @@ def delete_topic(session: DbSession, topic: Topic, user: User) -> None:
                 used,
             )
         )
-    publishing.order_public_change(session)
+    emit(session, TopicChanging(topic.slug, user.id))
     audit.record(session, user, "topic.delete", "topic", topic.id, slug=topic.slug)
     session.delete(topic)
     session.flush()

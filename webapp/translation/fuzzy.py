@@ -28,8 +28,8 @@ from sqlalchemy import DDL, bindparam, event, select, text
 from webapp.accounts.models import User
 from webapp.core.db import DbSession
 from webapp.core.errors import ValidationError
+from webapp.languages.diff import Piece, source_diff
 from webapp.translation import review
-from webapp.translation.diff import Piece, source_diff
 from webapp.translation.models import MemoryEntry, SegmentTranslation, Translation
 
 THRESHOLD = 0.70

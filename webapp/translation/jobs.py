@@ -14,12 +14,12 @@ from itertools import islice
 
 from flask import Flask
 
+from webapp.core import metrics
 from webapp.core.db import DbSession
 from webapp.glossary import masking
 from webapp.jobs.registry import JobHandler, Outcome, Payload, register
 from webapp.mt.base import MissingModelError, MTError
 from webapp.mt.engines import engine_for
-from webapp.ops import metrics
 from webapp.translation import workflow
 from webapp.translation.models import Translation
 

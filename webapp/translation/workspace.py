@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from webapp.accounts import services as users
 from webapp.core.db import DbSession
+from webapp.languages.diff import Piece, source_diff
 from webapp.qa.registry import Finding
 from webapp.translation import fuzzy, history, quality
-from webapp.translation.diff import Piece, source_diff
 from webapp.translation.models import (
     MemoryEntry,
     SegmentChange,

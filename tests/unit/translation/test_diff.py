@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.translation.diff import source_diff
+from webapp.languages.diff import source_diff
 
 
 def _render(pieces):

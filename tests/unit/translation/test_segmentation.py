@@ -10,14 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from webapp.translation.segmentation import (
-    SourceSegment,
-    join_sentences,
-    segment_fields,
-    segment_hash,
-    split_paragraphs,
-    split_sentences,
-)
+from webapp.languages.sentences import join_sentences, split_paragraphs, split_sentences
+from webapp.translation.segmentation import SourceSegment, segment_fields, segment_hash
 
 EN_CASES = [
     pytest.param(

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services as users
+from webapp.admin.forms import AuditFilterForm
 from webapp.audit import services as audit
-from webapp.audit.forms import AuditFilterForm
 from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import ID_MAX
 from webapp.extensions import db

@@ -1,0 +1,1 @@
+"""The rules of each language the desk writes and reads: sentences, joining, comparing text."""
