@@ -63,13 +63,7 @@ class ForbiddenTransition(Refused):
 
     def __init__(self, before: TranslationStatus | None, after: TranslationStatus) -> None:
         super().__init__(
-            str(
-                _l(
-                    "This translation cannot go from %(before)s to %(after)s. Reload the page.",
-                    before=before or "-",
-                    after=after,
-                )
-            )
+            str(_l("This translation changed meanwhile. Reload the page and try again."))
         )
         self.before, self.after = before, after
 
