@@ -46,16 +46,16 @@ def register_blueprints(app: Flask) -> None:
     from webapp.accounts import views as accounts
     from webapp.admin import audit
     from webapp.core import api, openapi  # noqa: F401
+    from webapp.desk import api as _desk_api  # noqa: F401
+    from webapp.desk import publishing_api as _publishing_api  # noqa: F401
+    from webapp.desk import views as summaries
     from webapp.glossary import api as _glossary_api  # noqa: F401
     from webapp.glossary import views as glossary
     from webapp.jobs import views as jobs
     from webapp.ops import views as ops
     from webapp.photos import api as _photos_api  # noqa: F401
     from webapp.photos import views as photos
-    from webapp.publishing import api as _publishing_api  # noqa: F401
     from webapp.publishing import views as publishing
-    from webapp.summaries import api as _summaries_api  # noqa: F401
-    from webapp.summaries import views as summaries
     from webapp.topics import api as _topics_api  # noqa: F401
     from webapp.topics import views as topics
     from webapp.translation import api as _translation_api  # noqa: F401

@@ -70,7 +70,7 @@ def test_bad_filters_are_form_errors(client, desk, query):
 
 
 def test_the_desk_pages_without_gaps(app, client, monkeypatch):
-    from webapp.summaries import desk as desk_module
+    from webapp.desk import listing as desk_module
 
     monkeypatch.setattr(desk_module, "PAGE_SIZE", 2)
     email = make_user(app, "liaison")

@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, json_body, operation
 from webapp.core.permissions import Permission, requires
+from webapp.desk.api import summary_out
 from webapp.extensions import db
 from webapp.publishing import services as publishing
 from webapp.publishing.schemas import PublishIn, PublishOut, WithdrawIn, WithdrawOut
 from webapp.summaries import services as summaries
-from webapp.summaries.api import summary_out
 
 
 @bp.post("/summaries/<id:summary_id>/publish")

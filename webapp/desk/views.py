@@ -17,13 +17,14 @@ from webapp.core.errors import DomainError, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
 from webapp.core.locales import LOCALE_NAMES
 from webapp.core.permissions import Permission, requires
+from webapp.desk import listing as desk
+from webapp.desk.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
 from webapp.extensions import db
 from webapp.photos.schemas import MAX_PHOTOS
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
-from webapp.summaries import desk, history, importer
+from webapp.summaries import history, importer
 from webapp.summaries import services as summaries
-from webapp.summaries.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
 from webapp.summaries.models import Summary
 from webapp.summaries.schemas import MAX_ITEMS
 from webapp.topics import services as topics
