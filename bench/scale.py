@@ -208,17 +208,8 @@ def summary_rows(
         "created_at": now,
     }
     revision = Revision(**revision_row)
-    specs = segmentation.segment_fields(  # as translation.workflow.freeze_segments cuts them
-        locale=clean.source_locale,
-        title=revision.title,
-        lede=revision.lede,
-        body=revision.body,
-        location=revision.location,
-        quotes=[q.get("text", "") for q in revision.quotes],
-        quote_speakers=[q.get("speaker", "") for q in revision.quotes],
-        participant_names=[p.get("name", "") for p in revision.participants],
-        participant_roles=[p.get("role", "") for p in revision.participants],
-    )
+    # as translation.workflow.freeze_segments cuts them
+    specs = segmentation.source_segments(revision, clean.source_locale)
     revision.segments = [
         Segment(key=s.key, position=p, source_text=s.text, source_hash=s.hash)
         for p, s in enumerate(specs)

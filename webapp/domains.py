@@ -42,6 +42,7 @@ def register_jobs() -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Pages and the JSON API; each domain's `api.py` adds its routes to the API blueprint."""
+    from webapp import summaries as summaries_domain
     from webapp.accounts import api as _accounts_api  # noqa: F401
     from webapp.accounts import views as accounts
     from webapp.admin import audit
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(photos.bp)
     photos.init_app(app)
     accounts.init_app(app)
+    summaries_domain.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

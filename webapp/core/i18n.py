@@ -11,7 +11,6 @@ from flask_babel import format_date, format_datetime, format_timedelta, get_loca
 from flask_babel import lazy_gettext as _l
 
 from webapp.core.locales import DEFAULT_LOCALE, LOCALE_NAMES, LOCALES
-from webapp.core.segment_keys import segment_label
 
 LOCALE_COOKIE = "lang"
 
@@ -155,7 +154,6 @@ def init_app(app) -> None:
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(str(role), str(role)))
     app.jinja_env.globals.update(
-        segment_label=segment_label,
         status_label=status_label,
         origin_label=origin_label,
         confidence_label=lambda band: str(CONFIDENCE_LABELS.get(str(band), "")),

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from webapp.accounts import services as users
 from webapp.accounts.models import User
 from webapp.core.db import DbSession
-from webapp.core.segment_keys import SegmentKey
 from webapp.languages.sentences import split_paragraphs, split_sentences
 from webapp.publishing import services as publishing
 from webapp.summaries import services as summaries
+from webapp.summaries.document import SegmentKey
 from webapp.topics import services as topics
 from webapp.translation import review
 from webapp.translation.models import Translation

@@ -14,7 +14,7 @@ uploaded into it, and publishing is refused until every photo has its file.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -336,36 +336,26 @@ def _append_revision(
     return revision
 
 
-def published_photos(
-    revision: Revision, text: Callable[[int, str, str], str]
-) -> list[dict[str, Any]]:
-    """The photos a snapshot shows: each file's names and sizes with its words in one locale.
+def published_photos(revision: Revision, words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The photos a snapshot shows: each photo's words in one language (`summaries.document`:
+    caption, alt text, credit, image id) with its file's names and sizes.
 
-    `text(index, part, default)` gives the caption or alt text in the snapshot's locale. A photo
-    still waiting for its file comes as `{"waiting": True}` and its words, for the preview's
-    placeholder; publishing is refused while there is one (see `waiting_for_file`), so a
-    snapshot never holds it.
+    A photo still waiting for its file comes as `{"waiting": True}` and its words, for the
+    preview's placeholder; publishing is refused while there is one (see `waiting_for_file`), so
+    a snapshot never holds it.
     """
-    entries = revision.photos or []
     session = object_session(revision)
-    rows = _rows(session, [e["id"] for e in entries]) if session is not None else {}
+    rows = _rows(session, [w["id"] for w in words]) if session is not None else {}
     shown = []
-    for i, e in enumerate(entries):
-        row = rows.get(e["id"])
+    for w in words:
+        row = rows.get(w["id"])
         if row is None:
             continue
-        words = {
-            "id": e["id"],
-            "caption": text(i, "caption", e.get("caption", "")),
-            "alt": text(i, "alt", e.get("alt", "")),
-            "credit": e.get("credit", ""),
-            "image_id": e.get("image_id", ""),
-        }
         if row.waiting:
-            shown.append({**words, "waiting": True})
+            shown.append({**w, "waiting": True})
             continue
         file = {"storage": row.storage, "format": row.format, "width": row.width}
-        shown.append({**words, **file, "height": row.height, "sizes": list(row.sizes)})
+        shown.append({**w, **file, "height": row.height, "sizes": list(row.sizes)})
     return shown
 
 

@@ -19,12 +19,11 @@ from webapp.core.errors import NotReady, ValidationError
 from webapp.core.events import emit
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
-from webapp.core.segment_keys import SegmentKey
-from webapp.languages import sentences
 from webapp.photos import services as photos
 from webapp.publishing.events import SummaryPublished, SummaryWithdrawn
 from webapp.publishing.models import Publication, Withdrawal
 from webapp.publishing.schemas import PublishIn, WithdrawIn
+from webapp.summaries import document
 from webapp.summaries.models import Revision, SlugRedirect, Summary
 from webapp.translation.models import Origin, SegmentStatus, Translation, TranslationStatus
 
@@ -33,56 +32,11 @@ PUBLIC_CHANGE_LOCK = 0x4B4B4850
 
 
 def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str, Any]:
-    """Rebuild the reader's document from segment texts keyed like the source segments.
-
-    Structured data (date, countries, participants' countries) comes from the revision; a list
-    item's part without a text keeps the revision's value.
-    """
-    lede: list[tuple[int, str]] = []
-    paragraphs: dict[int, list[tuple[int, str]]] = {}
-    for raw, text in texts.items():
-        key = SegmentKey.parse(raw)
-        if key.field == "lede":
-            lede.append((key.sentence or 0, text))
-        elif key.field == "body":
-            paragraphs.setdefault(key.index or 0, []).append((key.sentence or 0, text))
-
-    def part(field: str, index: int, name: str, default: str) -> str:
-        return texts.get(str(SegmentKey.item(field, index, name)), default)
-
-    return {
-        "title": texts.get("title", ""),
-        "lede": sentences.join_sentences([t for _, t in sorted(lede)], locale),
-        "paragraphs": [
-            sentences.join_sentences([t for _, t in sorted(paragraphs[p])], locale)
-            for p in sorted(paragraphs)
-        ],
-        "location": texts.get("location", revision.location),
-        "meeting_date": revision.meeting_date.isoformat(),
-        "participants": [
-            {
-                "name": part("participant", i, "name", p.get("name", "")),
-                "role": part("participant", i, "role", p.get("role", "")),
-                "country": p.get("country", ""),
-            }
-            for i, p in enumerate(revision.participants)
-        ],
-        "quotes": [
-            {
-                "speaker": part("quote", i, "speaker", q.get("speaker", "")),
-                "text": part("quote", i, "text", q.get("text", "")),
-                "in_text": in_text,  # decided on the source: every language shows the same
-            }
-            for i, (q, in_text) in enumerate(
-                zip(revision.quotes, revision.quotes_in_text(), strict=True)
-            )
-        ],
-        "photos": photos.published_photos(revision, lambda i, name, d: part("photo", i, name, d)),
-        # Named by slug and id: readers see the topic's current name and the related summary
-        # only where it is published in their language (looked up when the page is shown).
-        "topics": list(revision.topics or []),
-        "related": list(revision.related or []),
-    }
+    """The reader's document from segment texts keyed like the source's (`summaries.document`),
+    with each photo's file (sizes and formats) beside its words in this language."""
+    content = document.assemble(revision, texts, locale)
+    content["photos"] = photos.published_photos(revision, content["photos"])
+    return content
 
 
 def source_content(revision: Revision, locale: str) -> dict[str, Any]:

@@ -16,12 +16,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from webapp.core.segment_keys import SegmentKey
+from webapp.summaries.document import PROSE_FIELDS, SegmentKey
 
 POLITE = "polite"
 PLAIN = "plain"
 
-PROSE_FIELDS = ("lede", "body")
 _ASIDES = re.compile(r"「[^「」]*」|『[^『』]*』|（[^（）]*）|\([^()]*\)")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 _JA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")

@@ -12,8 +12,8 @@ from webapp.accounts.current import acting_user
 from webapp.core.api import bp, if_match_version, json_body, operation
 from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
-from webapp.core.segment_keys import segment_label
 from webapp.extensions import db
+from webapp.summaries.document import segment_label
 from webapp.translation import fuzzy, history, quality, review, worklist, workspace
 from webapp.translation import workflow as translation
 from webapp.translation.models import SegmentChange, SegmentTranslation, Translation

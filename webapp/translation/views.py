@@ -24,10 +24,10 @@ from webapp.core.handlers import prefers_json
 from webapp.core.i18n import origin_label, status_label
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, require, requires
-from webapp.core.segment_keys import SegmentKey, segment_label
 from webapp.extensions import db
 from webapp.mt.engines import engine_for
 from webapp.photos import services as photo_service
+from webapp.summaries.document import SegmentKey, segment_label
 from webapp.translation import fuzzy, history, presence, quality, review, worklist, workspace
 from webapp.translation import workflow as translation
 from webapp.translation.forms import SegmentForm

@@ -36,24 +36,7 @@ MAX_SEGMENTS = 2000
 
 def freeze_segments(session: DbSession, revision: Revision, locale: str) -> list[Segment]:
     """Cut the revision's translatable text into ordered, hashed segments."""
-    own_quotes = [
-        {} if in_text else q
-        for q, in_text in zip(revision.quotes, revision.quotes_in_text(), strict=True)
-    ]
-    specs = segmentation.segment_fields(
-        locale=locale,
-        title=revision.title,
-        lede=revision.lede,
-        body=revision.body,
-        location=revision.location,
-        # A quote the text already holds is translated there; an empty one makes no segment.
-        quotes=[q.get("text", "") for q in own_quotes],
-        quote_speakers=[q.get("speaker", "") for q in own_quotes],
-        participant_names=[p.get("name", "") for p in revision.participants],
-        participant_roles=[p.get("role", "") for p in revision.participants],
-        photo_captions=[p.get("caption", "") for p in revision.photos or []],
-        photo_alts=[p.get("alt", "") for p in revision.photos or []],
-    )
+    specs = segmentation.source_segments(revision, locale)
     if len(specs) > MAX_SEGMENTS:
         raise ValidationError(
             {

@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from webapp.languages.sentences import join_sentences, split_paragraphs, split_sentences
-from webapp.translation.segmentation import SourceSegment, segment_fields, segment_hash
+from webapp.summaries.models import Revision
+from webapp.translation.segmentation import SourceSegment, segment_hash, source_segments
 
 EN_CASES = [
     pytest.param(
@@ -368,6 +369,29 @@ def test_segment_hash_is_sha256_of_canonical_text():
     assert re.fullmatch(r"[0-9a-f]{64}", segment_hash(""))
 
 
+def segment_fields(
+    *,
+    locale: str,
+    title: str,
+    lede: str = "",
+    body: str = "",
+    quotes: tuple[str, ...] | list[str] = (),
+    participant_roles: tuple[str, ...] | list[str] = (),
+    captions: tuple[str, ...] | list[str] = (),
+) -> list[SourceSegment]:
+    """Cut a revision made of these fields, as the workflow does (`summaries.document`)."""
+    revision = Revision(
+        title=title,
+        lede=lede,
+        body=body,
+        location="",
+        quotes=[{"text": q, "speaker": ""} for q in quotes],
+        participants=[{"name": "", "role": r, "country": "US"} for r in participant_roles],
+        photos=[{"id": i, "caption": c, "alt": ""} for i, c in enumerate(captions)],
+    )
+    return source_segments(revision, locale)
+
+
 def _english_summary() -> list[SourceSegment]:
     """Segment a realistic English summary with every kind of field."""
     return segment_fields(
@@ -397,7 +421,7 @@ def test_segment_fields_keys_and_order():
         "quote.0.text",
         "participant.1.role",
         "participant.2.role",
-        "image.0.caption",
+        "photo.0.caption",
     ]
 
 
@@ -406,7 +430,7 @@ def test_segment_fields_texts_hashes_and_paragraphs():
     assert by_key["title"].text == "Hegseth Hosts Koizumi at the Pentagon. Alliance Talks Begin"
     assert by_key["quote.0.text"].text == '"We will do everything possible." That is our promise.'
     assert (
-        by_key["image.0.caption"].text == "Hegseth greets Koizumi at the Pentagon. Jan. 15, 2026."
+        by_key["photo.0.caption"].text == "Hegseth greets Koizumi at the Pentagon. Jan. 15, 2026."
     )
     assert by_key["body.0.1"].text == "Lt. Gen. Maria Alvarez briefed them."
     assert by_key["body.1.0"].text == (
@@ -443,9 +467,9 @@ def test_segment_fields_japanese():
         ("body.0.0", "大臣は「同盟は強固だ。今後も協力する。」と述べた。", 0),
         ("body.0.1", "長官も同意した。", 0),
         ("body.1.0", "以上。", 1),
-        ("quote.0.text", "同盟は強固だ。今後も協力する。", None),
+        # the quote is in the body word for word: it is translated there, not twice
         ("participant.0.role", "防衛大臣", None),
-        ("image.0.caption", "握手する両氏。国防総省で。", None),
+        ("photo.0.caption", "握手する両氏。国防総省で。", None),
     ]
 
 

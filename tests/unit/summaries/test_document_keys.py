@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.core.segment_keys import SegmentKey, segment_label
+from webapp.summaries.document import SegmentKey, segment_label
 
 
 @pytest.mark.parametrize(
