@@ -48,13 +48,14 @@ def register_blueprints(app: Flask) -> None:
     from webapp.admin import audit
     from webapp.core import api, openapi  # noqa: F401
     from webapp.desk import api as _desk_api  # noqa: F401
+    from webapp.desk import photos as desk_photos
+    from webapp.desk import photos_api as _photos_api  # noqa: F401
     from webapp.desk import publishing_api as _publishing_api  # noqa: F401
     from webapp.desk import views as summaries
     from webapp.glossary import api as _glossary_api  # noqa: F401
     from webapp.glossary import views as glossary
     from webapp.jobs import views as jobs
     from webapp.ops import views as ops
-    from webapp.photos import api as _photos_api  # noqa: F401
     from webapp.photos import views as photos
     from webapp.publishing import views as publishing
     from webapp.topics import api as _topics_api  # noqa: F401
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(engine.bp)
     app.register_blueprint(photos.bp)
     photos.init_app(app)
+    desk_photos.init_app(app)
     accounts.init_app(app)
     summaries_domain.init_app(app)
 

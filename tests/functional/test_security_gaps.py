@@ -116,7 +116,7 @@ def test_a_50_mb_form_post_is_a_413_page_and_nothing_is_read(app, client):
 
 
 def test_a_summary_holds_a_limited_number_of_photos(make_app, tmp_path, monkeypatch):
-    from webapp.photos import services as photos
+    from webapp.summaries import photos
 
     monkeypatch.setattr(photos, "MAX_PHOTOS", 2)
     app = make_app(PHOTOS_DIR=str(tmp_path / "photos"))

@@ -16,8 +16,8 @@ from webapp.core.api import (
     required_if_match,
 )
 from webapp.core.permissions import Permission, requires
+from webapp.desk.photos_api import photo_list
 from webapp.extensions import db
-from webapp.photos.api import photo_list
 from webapp.publishing import services as publishing
 from webapp.summaries import history
 from webapp.summaries import services as summaries

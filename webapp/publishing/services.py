@@ -19,11 +19,10 @@ from webapp.core.errors import NotReady, ValidationError
 from webapp.core.events import emit
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
-from webapp.photos import services as photos
 from webapp.publishing.events import SummaryPublished, SummaryWithdrawn
 from webapp.publishing.models import Publication, Withdrawal
 from webapp.publishing.schemas import PublishIn, WithdrawIn
-from webapp.summaries import document
+from webapp.summaries import document, photos
 from webapp.summaries.models import Revision, SlugRedirect, Summary
 from webapp.translation.models import Origin, SegmentStatus, Translation, TranslationStatus
 
@@ -337,6 +336,16 @@ def active_withdrawals(session: DbSession, summary_ids: list[int]) -> dict[int, 
         for row in rows:
             result[row.summary_id][row.locale] = row
     return result
+
+
+def shows_photo(session: DbSession, summary_id: int, photo_id: int) -> bool:
+    """Whether a current snapshot of the summary, in any language, shows the photo."""
+    contents = session.scalars(
+        select(Publication.content).where(
+            Publication.summary_id == summary_id, Publication.is_current.is_(True)
+        )
+    )
+    return any(p.get("id") == photo_id for c in contents for p in (c or {}).get("photos", []))
 
 
 def ever_published(session: DbSession, summary_id: int) -> bool:

@@ -25,3 +25,4 @@ def order_before_a_topic_changes(session: DbSession, event: topics.TopicChanging
 
 
 summaries.ever_published.answer(publishing.ever_published)
+summaries.shows_photo.answer(publishing.shows_photo)

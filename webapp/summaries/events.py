@@ -37,3 +37,7 @@ class SummaryRenamed(Event):
 # Readers may have seen it (publishing answers): then it is withdrawn, never deleted, and only
 # an administrator may move its address.
 ever_published: Hook[Callable[[DbSession, int], bool]] = Hook("summaries.ever_published")
+
+# Whether readers see this photo now, in any language (publishing answers): a photo readers see
+# is not deleted behind their backs.
+shows_photo: Hook[Callable[[DbSession, int, int], bool]] = Hook("summaries.shows_photo")

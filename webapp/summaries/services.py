@@ -11,15 +11,16 @@ import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
-from webapp.core.db import DbSession, rowcount, utcnow
+from webapp.core.db import DbSession
 from webapp.core.errors import NotFound, PreconditionFailed, Refused, ValidationError
 from webapp.core.events import emit
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
+from webapp.summaries import photos, revisions
 from webapp.summaries.events import SummaryRenamed, SummaryRevised, ever_published
 from webapp.summaries.models import Revision, SlugRedirect, Summary
 from webapp.summaries.schemas import (
@@ -86,8 +87,6 @@ def create_summary(session: DbSession, data: Any, author: User) -> Summary:
     revision 1 holds them as photos waiting for their files, so their captions are translated
     with the rest.
     """
-    from webapp.photos import services as photo_services
-
     require(author, Permission.WRITE_SUMMARY)
     clean = parse(SummaryCreate, data)
     _check_links(session, clean, None)
@@ -104,7 +103,7 @@ def create_summary(session: DbSession, data: Any, author: User) -> Summary:
     )
     session.add(summary)
     session.flush()
-    entries = photo_services.add_waiting(session, summary, clean.photos, author)
+    entries = photos.add_waiting(session, summary, clean.photos, author)
     revision = _add_revision(session, summary, clean, author, number=1, photos=entries)
     audit.record(session, author, "summary.create", "summary", summary.id, slug=summary.slug)
     emit(session, SummaryRevised(summary.id, revision.id, author.id))
@@ -130,7 +129,7 @@ def update_summary(
     changed = [k for k, v in revision_fields(current).items() if new.get(k) != v]
     if not changed:
         return summary
-    if not claim_next_version(session, summary, expected_version):
+    if not revisions.claim_next_version(session, summary, expected_version):
         raise _conflict(session, summary, expected_version)
     revision = _add_revision(session, summary, merged, author, number=summary.version)
     audit.record(
@@ -350,7 +349,7 @@ def _add_revision(
     photos: list[dict[str, Any]] | None = None,
 ) -> Revision:
     data = clean.model_dump(mode="json")
-    if photos is None:  # photos change through `photos.services`; a text edit keeps them
+    if photos is None:  # photos change through `summaries.photos`; a text edit keeps them
         photos = list(summary.current_revision.photos) if summary.current_revision else []
     revision = Revision(
         summary_id=summary.id,
@@ -368,33 +367,7 @@ def _add_revision(
         photos=photos,
         created_by_id=author.id,
     )
-    return make_current(session, summary, revision)
-
-
-def claim_next_version(session: DbSession, summary: Summary, expected_version: int) -> bool:
-    """Move the summary from `expected_version` to the next one, or say someone else did.
-
-    Compare-and-set in one UPDATE, so two writers can never both get the same version; the
-    summary is refreshed either way.
-    """
-    claimed = session.execute(
-        update(Summary)
-        .where(Summary.id == summary.id, Summary.version == expected_version)
-        .values(version=expected_version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    session.refresh(summary)
-    return rowcount(claimed) == 1
-
-
-def make_current(session: DbSession, summary: Summary, revision: Revision) -> Revision:
-    """Store `revision` and make it the summary's current one."""
-    session.add(revision)
-    session.flush()
-    summary.current_revision = revision
-    summary.updated_at = utcnow()
-    session.flush()
-    return revision
+    return revisions.make_current(session, summary, revision)
 
 
 def topic_usage(session: DbSession, slug: str) -> int:

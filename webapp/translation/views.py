@@ -26,7 +26,7 @@ from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, require, requires
 from webapp.extensions import db
 from webapp.mt.engines import engine_for
-from webapp.photos import services as photo_service
+from webapp.summaries import photos as photo_service
 from webapp.summaries.document import SegmentKey, segment_label
 from webapp.translation import fuzzy, history, presence, quality, review, worklist, workspace
 from webapp.translation import workflow as translation

@@ -10,7 +10,6 @@ from webapp.accounts.current import acting_user
 from webapp.core.api import bp, if_match_version, json_object, operation
 from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
-from webapp.photos import services as photos
 from webapp.photos import storage
 from webapp.photos.schemas import PhotoFileUpload, PhotoOut, PhotoPatch, PhotoUpload
 from webapp.photos.views import (
@@ -21,6 +20,7 @@ from webapp.photos.views import (
     photos_dir,
     read_upload,
 )
+from webapp.summaries import photos
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
 

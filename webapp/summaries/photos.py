@@ -33,9 +33,8 @@ from webapp.core.schemas import parse
 from webapp.photos import storage
 from webapp.photos.models import Photo
 from webapp.photos.schemas import MAX_PHOTOS, PhotoFields, PhotoPatch
-from webapp.publishing.models import Publication
-from webapp.summaries import services as summaries
-from webapp.summaries.events import SummaryRevised
+from webapp.summaries import revisions
+from webapp.summaries.events import SummaryRevised, shows_photo
 from webapp.summaries.models import Revision, Summary
 
 # Revision columns a photo change does not touch: copied from the current revision as they are.
@@ -272,7 +271,7 @@ def delete_photo(
     entries = [e for e in copy.deepcopy(summary.revision.photos or []) if e["id"] != photo_id]
     _append_revision(session, summary, entries, author)
     audit.record(session, author, "photo.delete", "summary", summary.id, photo_id=photo_id)
-    if _shown_to_readers(session, summary.id, photo_id):
+    if shows_photo.ask(session, summary.id, photo_id):
         return []
     photo = item.photo
     files = (
@@ -283,15 +282,6 @@ def delete_photo(
     session.delete(photo)
     session.flush()
     return files
-
-
-def _shown_to_readers(session: DbSession, summary_id: int, photo_id: int) -> bool:
-    contents = session.scalars(
-        select(Publication.content).where(
-            Publication.summary_id == summary_id, Publication.is_current.is_(True)
-        )
-    )
-    return any(p.get("id") == photo_id for c in contents for p in (c or {}).get("photos", []))
 
 
 def _check_version(summary: Summary, expected_version: int | None) -> None:
@@ -316,7 +306,7 @@ def _append_revision(
     session: DbSession, summary: Summary, photos: list[dict[str, Any]], author: User
 ) -> Revision:
     """A new revision equal to the current one but for its photos; translations follow it."""
-    if not summaries.claim_next_version(session, summary, summary.version):
+    if not revisions.claim_next_version(session, summary, summary.version):
         raise _conflict(summary)
     current = summary.revision
     kept = {
@@ -331,7 +321,7 @@ def _append_revision(
         photos=photos,
         created_by_id=author.id,
     )
-    summaries.make_current(session, summary, revision)
+    revisions.make_current(session, summary, revision)
     emit(session, SummaryRevised(summary.id, revision.id, author.id))
     return revision
 
