@@ -18,7 +18,7 @@ from webapp.summaries import services as summaries
 from webapp.summaries.document import SegmentKey
 from webapp.topics import services as topics
 from webapp.translation import review
-from webapp.translation.models import Translation
+from webapp.translation.models import Translation, translations_of
 
 DEFAULT_URL = "http://127.0.0.1:5000"
 # email, password, roles, translator locales, display name
@@ -278,7 +278,7 @@ def load_demo(session: DbSession, base_url: str = DEFAULT_URL) -> Iterator[str]:
         first = first or [summary.id]
         locales = [summary.source_locale]
         if doc["title"][1] is not None:
-            tr = summary.translations[0]
+            (tr,) = translations_of(summary)
             _translate_all(session, tr, _reviewed(doc), translator)
             locales.append(tr.locale)
         publishing.publish(session, summary, locales, liaison)

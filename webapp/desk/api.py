@@ -31,6 +31,7 @@ from webapp.summaries.schemas import (
     SummaryOut,
     SummaryPatch,
 )
+from webapp.translation.models import translations_of
 
 
 def summary_out(summary: Summary) -> SummaryOut:
@@ -43,7 +44,7 @@ def summary_out(summary: Summary) -> SummaryOut:
             "source_locale": summary.source_locale,
             **summaries.revision_fields(summary.revision),
             "translations": {
-                t.locale: {"id": t.id, "status": str(t.status)} for t in summary.translations
+                t.locale: {"id": t.id, "status": str(t.status)} for t in translations_of(summary)
             },
             "published_locales": publishing.published_locales(db.session, summary.id),
             "photos": photo_list(summary),

@@ -22,7 +22,7 @@ from webapp.core.locales import LOCALES
 from webapp.publishing import services as publishing
 from webapp.publishing.models import Publication, Withdrawal
 from webapp.summaries.models import Revision, Summary
-from webapp.translation.models import Translation, TranslationStatus
+from webapp.translation.models import Translation, TranslationStatus, translation_into
 
 PAGE_SIZE = 25
 # What a cell can say, in the order the filter offers them.
@@ -148,7 +148,7 @@ def desk(session: DbSession, filters: Filters) -> Page:
             base.order_by(Summary.updated_at.desc(), Summary.id.desc())
             .offset((page - 1) * PAGE_SIZE)
             .limit(PAGE_SIZE)
-            .options(selectinload(Summary.current_revision), selectinload(Summary.translations))
+            .options(selectinload(Summary.current_revision))  # translations come with them
         )
     )
     ids = [s.id for s in summaries]
@@ -165,7 +165,7 @@ def _cell(summary: Summary, locale: str, versions: dict[str, int], withdrawn: di
     if locale == summary.source_locale:
         state = "source"
     else:
-        tr = next((t for t in summary.translations if t.locale == locale), None)
+        tr = translation_into(summary, locale)
         state = str(tr.status) if tr else "pending"
     pulled = withdrawn.get(locale)
     return Cell(

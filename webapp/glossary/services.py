@@ -21,7 +21,6 @@ from webapp.core.schemas import parse
 from webapp.glossary import tbx
 from webapp.glossary.models import GlossaryTerm
 from webapp.glossary.schemas import TermIn
-from webapp.summaries.models import Summary
 
 CSV_FIELDS = (
     "source_locale",
@@ -214,11 +213,18 @@ def import_terms(
     return added, updated
 
 
-def terms_for(session: DbSession, summary: Summary, target_locale: str) -> list[Term]:
-    """The glossary for one summary: the pair's terms, its countries and its approved names."""
-    source_locale = summary.source_locale
-    # Only terms this summary uses: masking and the checks then scan a handful, not the glossary.
-    text = "\n".join(seg.source_text for seg in summary.revision.segments).casefold()
+def terms_for(
+    session: DbSession,
+    source_locale: str,
+    target_locale: str,
+    source_text: str,
+    countries: Iterable[str] = (),
+) -> list[Term]:
+    """The pair's terms that `source_text` uses, and the names of `countries` in both languages.
+
+    Only the terms a text uses: masking and the checks then scan a handful, not the glossary.
+    """
+    text = source_text.casefold()
     terms = [
         Term(
             t.source,
@@ -230,13 +236,7 @@ def terms_for(session: DbSession, summary: Summary, target_locale: str) -> list[
         if t.source.casefold() in text
     ]
     src, tgt = Locale.parse(source_locale), Locale.parse(target_locale)
-    for code in summary.revision.countries:
+    for code in countries:
         if code in src.territories and code in tgt.territories:
             terms.append(Term(src.territories[code], tgt.territories[code], required=False))
-    tr = next((t for t in summary.translations if t.locale == target_locale), None)
-    if tr is not None:
-        for st in tr.segments:
-            names = st.key.startswith(("participant.", "location"))
-            if names and st.status == "approved" and st.text:
-                terms.append(Term(st.source_text, st.text, case_sensitive=True))
     return terms

@@ -24,7 +24,14 @@ from webapp.publishing.models import Publication, Withdrawal
 from webapp.publishing.schemas import PublishIn, WithdrawIn
 from webapp.summaries import document, photos
 from webapp.summaries.models import Revision, SlugRedirect, Summary
-from webapp.translation.models import Origin, SegmentStatus, Translation, TranslationStatus
+from webapp.translation.models import (
+    Origin,
+    SegmentStatus,
+    Translation,
+    TranslationStatus,
+    segments_of,
+    translation_into,
+)
 
 # Names the PostgreSQL advisory lock that orders the changes readers see (any fixed number).
 PUBLIC_CHANGE_LOCK = 0x4B4B4850
@@ -40,12 +47,12 @@ def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str
 
 def source_content(revision: Revision, locale: str) -> dict[str, Any]:
     """The document in its own language, as the liaison wrote it."""
-    return assemble(revision, {s.key: s.source_text for s in revision.segments}, locale)
+    return assemble(revision, {s.key: s.source_text for s in segments_of(revision)}, locale)
 
 
 def translated_content(summary: Summary, locale: str):
     """The document in `locale` from its approved segment translations (what readers get)."""
-    tr = next((t for t in summary.translations if t.locale == locale), None)
+    tr = translation_into(summary, locale)
     if tr is None:
         return None
     texts = {
@@ -70,7 +77,7 @@ def preview_content(summary: Summary, locale: str) -> PreviewText | None:
     are listed, so nothing silently vanishes from the preview."""
     if locale == summary.source_locale:
         return PreviewText(source_content(summary.revision, locale))
-    tr = next((t for t in summary.translations if t.locale == locale), None)
+    tr = translation_into(summary, locale)
     if tr is None:
         return None
     texts: dict[str, str] = {}
@@ -141,7 +148,8 @@ def publish(
             content, machine = source_content(revision, loc), False
             content["provenance"] = {"source_locale": loc, "origin": "source"}
         else:
-            tr = next(t for t in summary.translations if t.locale == loc)
+            tr = translation_into(summary, loc)
+            assert tr is not None  # approved, checked above
             content = translated_content(summary, loc)
             machine = any(st.origin == Origin.MT for st in tr.segments)
             content["provenance"] = _provenance(summary, tr, machine)
@@ -365,7 +373,7 @@ def _provenance(summary: Summary, tr: Translation, machine: bool) -> dict[str, A
 
 
 def _approved_for(summary: Summary, locale: str, revision: Revision) -> bool:
-    tr = next((t for t in summary.translations if t.locale == locale), None)
+    tr = translation_into(summary, locale)
     return (
         tr is not None
         and tr.status == TranslationStatus.APPROVED

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -18,9 +18,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.db import UTCDateTime, utcnow
 from webapp.extensions import Model
-
-if TYPE_CHECKING:
-    from webapp.translation.models import Segment, Translation
 
 
 class Summary(Model):
@@ -50,10 +47,6 @@ class Summary(Model):
             raise LookupError(f"summary {self.id} has no current revision")
         return self.current_revision
 
-    translations: Mapped[list[Translation]] = relationship(
-        back_populates="summary", cascade="all, delete-orphan", lazy="selectin"
-    )
-
 
 class Revision(Model):
     """An immutable snapshot of the source fields; every change appends one."""
@@ -78,13 +71,6 @@ class Revision(Model):
     photos: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    segments: Mapped[list[Segment]] = relationship(
-        back_populates="revision",
-        cascade="all, delete-orphan",
-        order_by="Segment.position",
-        lazy="selectin",
-    )
 
     def quotes_in_text(self) -> list[bool]:
         """For each quote, whether the lede or paragraphs already hold it word for word (as an

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from webapp.core.db import UTCDateTime, str_enum, utcnow
 from webapp.extensions import Model
@@ -49,7 +49,13 @@ class Segment(Model):
     source_text: Mapped[str] = mapped_column(Text)
     source_hash: Mapped[str] = mapped_column(String(64), index=True)
 
-    revision: Mapped[Revision] = relationship(back_populates="segments")
+    # `Revision.segments` is declared here, by the domain that cuts them: summaries know nothing
+    # of translation (see `segments_of`).
+    revision: Mapped[Revision] = relationship(
+        backref=backref(
+            "segments", cascade="all, delete-orphan", order_by="Segment.position", lazy="selectin"
+        )
+    )
 
 
 class Translation(Model):
@@ -71,7 +77,10 @@ class Translation(Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    summary: Mapped[Summary] = relationship(back_populates="translations")
+    # `Summary.translations`, declared here for the same reason (see `translations_of`).
+    summary: Mapped[Summary] = relationship(
+        backref=backref("translations", cascade="all, delete-orphan", lazy="selectin")
+    )
     revision: Mapped[Revision] = relationship(foreign_keys=[revision_id])
     segments: Mapped[list[SegmentTranslation]] = relationship(
         back_populates="translation",
@@ -210,3 +219,19 @@ class DraftEdit(Model):
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     year: Mapped[int] = mapped_column(Integer)
     month: Mapped[int] = mapped_column(Integer)
+
+
+def translations_of(summary: Summary) -> list[Translation]:
+    """The summary's translations, one per target locale (loaded with the summary)."""
+    found: list[Translation] = summary.translations  # type: ignore[attr-defined]
+    return found
+
+
+def translation_into(summary: Summary, locale: str) -> Translation | None:
+    return next((t for t in translations_of(summary) if t.locale == locale), None)
+
+
+def segments_of(revision: Revision) -> list[Segment]:
+    """The revision's source segments in reading order (loaded with the revision)."""
+    found: list[Segment] = revision.segments  # type: ignore[attr-defined]
+    return found

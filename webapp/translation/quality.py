@@ -9,12 +9,28 @@ from webapp.glossary import services as glossary
 from webapp.glossary.services import Term
 from webapp.qa import ja_style
 from webapp.qa.registry import Context, Finding, run_checks
-from webapp.translation.models import SegmentTranslation, Translation
+from webapp.translation.models import (
+    SegmentStatus,
+    SegmentTranslation,
+    Translation,
+    segments_of,
+)
 
 
 def terms(session: DbSession, tr: Translation) -> tuple[Term, ...]:
-    """The glossary that applies to this translation (look it up once per page or request)."""
-    return tuple(glossary.terms_for(session, tr.summary, tr.locale))
+    """The glossary that applies to this translation (look it up once per page or request): the
+    pair's terms its source uses, its countries, and the names (participants, place) a
+    translator approved in it."""
+    revision = tr.summary.revision
+    source = "\n".join(seg.source_text for seg in segments_of(revision))
+    found = glossary.terms_for(
+        session, tr.summary.source_locale, tr.locale, source, revision.countries
+    )
+    for st in tr.segments:
+        names = st.key.startswith(("participant.", "location"))
+        if names and st.status == SegmentStatus.APPROVED and st.text:
+            found.append(Term(st.source_text, st.text, case_sensitive=True))
+    return tuple(found)
 
 
 def dominant_style(tr: Translation) -> str | None:

@@ -13,11 +13,10 @@ from webapp.core.db import DbSession, rowcount, utcnow
 from webapp.core.errors import NotFound, NotReady, ValidationError, VersionConflict
 from webapp.core.locales import target_locales
 from webapp.core.permissions import Permission, require
-from webapp.glossary import services as glossary
 from webapp.glossary.services import Term
 from webapp.jobs import queue as jobs
 from webapp.summaries.models import Revision, Summary
-from webapp.translation import history, memory, segmentation, states
+from webapp.translation import history, memory, quality, segmentation, states
 from webapp.translation.models import (
     ChangeKind,
     Origin,
@@ -26,6 +25,7 @@ from webapp.translation.models import (
     SegmentTranslation,
     Translation,
     TranslationStatus,
+    segments_of,
 )
 
 MT_JOB = "machine_translate"
@@ -54,7 +54,7 @@ def freeze_segments(session: DbSession, revision: Revision, locale: str) -> list
         Segment(key=s.key, position=i, source_text=s.text, source_hash=s.hash)
         for i, s in enumerate(specs)
     ]
-    revision.segments = segments
+    segments_of(revision).extend(segments)  # saved with the revision (its cascade)
     session.flush()
     return segments
 
@@ -254,7 +254,7 @@ def pending_work(session: DbSession, translation_id: int) -> MachineWork | None:
         for st in tr.segments
         if st.status == SegmentStatus.PENDING
     )
-    terms = tuple(glossary.terms_for(session, tr.summary, tr.locale)) if pending else ()
+    terms = quality.terms(session, tr) if pending else ()
     return MachineWork(tr.id, tr.summary.source_locale, tr.locale, pending, terms)
 
 
@@ -290,7 +290,7 @@ def segment_work(session: DbSession, payload: dict) -> MachineWork | None:
     if tr is None or st is None or st.translation_id != tr.id or st.version != payload["version"]:
         return None
     seg = PendingSegment(st.id, st.version, st.source_hash, st.source_text)
-    terms = tuple(glossary.terms_for(session, tr.summary, tr.locale))
+    terms = quality.terms(session, tr)
     return MachineWork(tr.id, tr.summary.source_locale, tr.locale, (seg,), terms)
 
 
