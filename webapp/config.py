@@ -97,7 +97,7 @@ class Config:
     PHOTOS_DIR = os.environ.get("PHOTOS_DIR", str(INSTANCE_DIR / "photos"))
     PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
     PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", str(40_000_000)))
-    # Reader pages from published snapshots are cached for anonymous readers (publishing.cache):
+    # Reader pages from published snapshots are cached for anonymous readers (reader.cache):
     # in each process by default, shared by every process and machine when CACHE_REDIS_URL is
     # set. READER_CACHE=0 turns it off. Entries outlive no change (the key carries the site's
     # publication generation); the timeout and threshold only bound memory.

@@ -51,20 +51,21 @@ def register_blueprints(app: Flask) -> None:
     from webapp.desk import photos as desk_photos
     from webapp.desk import photos_api as _photos_api  # noqa: F401
     from webapp.desk import publishing_api as _publishing_api  # noqa: F401
+    from webapp.desk import publishing_views as publishing
     from webapp.desk import views as summaries
     from webapp.glossary import api as _glossary_api  # noqa: F401
     from webapp.glossary import views as glossary
     from webapp.jobs import views as jobs
     from webapp.ops import views as ops
     from webapp.photos import views as photos
-    from webapp.publishing import views as publishing
+    from webapp.reader import views as reader
     from webapp.topics import api as _topics_api  # noqa: F401
     from webapp.topics import views as topics
     from webapp.translation import api as _translation_api  # noqa: F401
     from webapp.translation import engine_views as engine
     from webapp.translation import views as translation
 
-    app.register_blueprint(publishing.bp)
+    app.register_blueprint(reader.bp)
     app.register_blueprint(publishing.staff)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(summaries.bp)

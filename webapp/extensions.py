@@ -37,7 +37,7 @@ csrf = CSRFProtect()
 # Limits are declared on the routes that need them (sign-in); storage from RATELIMIT_STORAGE_URI.
 limiter = Limiter(get_remote_address)
 talisman = Talisman()
-# Reader pages (publishing.cache picks the backend: in-process, or Redis with CACHE_REDIS_URL).
+# Reader pages (reader.cache picks the backend: in-process, or Redis with CACHE_REDIS_URL).
 cache = Cache()
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 A cold page (nothing cached for the current publication generation) reads the generation and
 then what the page shows; a warm page reads the generation only. Counted with SQLAlchemy's
 `before_cursor_execute` event on the app's engine. A warm page a returning reader asks for is
-answered below Flask (publishing.cache.StoredPages), which reads the generation on a driver
+answered below Flask (reader.cache.StoredPages), which reads the generation on a driver
 connection of its own, out of SQLAlchemy's sight: on SQLite the driver's own trace counts it.
 """
 
@@ -96,7 +96,7 @@ def counting(app):
     """The SQL statements the app sends inside the block.
 
     Those SQLAlchemy's events see, and on SQLite also those run on connections taken out of
-    the pool (the stored-page layer's own, see publishing.cache.StoredPages), by the driver's
+    the pool (the stored-page layer's own, see reader.cache.StoredPages), by the driver's
     trace. PostgreSQL's driver has no trace: there that one read is not counted (see `warm`).
     """
     with app.app_context():

@@ -8,6 +8,7 @@ from webapp.core.events import subscriber
 from webapp.publishing import services as publishing
 from webapp.summaries import events as summaries
 from webapp.topics import events as topics
+from webapp.translation import events as translation
 
 
 @subscriber(summaries.SummaryRenamed)
@@ -26,3 +27,4 @@ def order_before_a_topic_changes(session: DbSession, event: topics.TopicChanging
 
 summaries.ever_published.answer(publishing.ever_published)
 summaries.shows_photo.answer(publishing.shows_photo)
+translation.published_locales.answer(publishing.published_locales_by_summary)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from webapp.core.db import DbSession
 from webapp.core.events import Event
+from webapp.core.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -49,3 +52,10 @@ class TranslationStale(TranslationMoved):
 @dataclass(frozen=True)
 class TranslationFailed(TranslationMoved):
     name: ClassVar[str] = "translation.failed"
+
+
+# Summary id -> the locales readers see it in, for many summaries at once (publishing answers):
+# the review queue shows which waiting translations replace a published page.
+published_locales: Hook[Callable[[DbSession, list[int]], dict[int, list[str]]]] = Hook(
+    "translation.published_locales"
+)

@@ -17,9 +17,9 @@ from webapp.accounts.models import User
 from webapp.core.db import DbSession
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, allowed
-from webapp.publishing import services as publishing
 from webapp.summaries.models import Summary
 from webapp.translation import presence
+from webapp.translation.events import published_locales
 from webapp.translation.models import (
     SegmentStatus,
     SegmentTranslation,
@@ -92,9 +92,7 @@ def worklist(
     translations = translations_waiting(session, user, locale, state)
     ids = [t.id for t in translations]
     stats = _segment_stats(session, ids)
-    published = publishing.published_locales_by_summary(
-        session, list({t.summary_id for t in translations})
-    )
+    published = published_locales.ask(session, list({t.summary_id for t in translations}))
     people = presence.working_on(session, ids)
     rows = [
         Row(

@@ -3,7 +3,7 @@
 The URL's locale decides the page language. Absolute URLs (feed, sitemap, canonical, hreflang)
 come from the BASE_URL setting, never from the request's Host header. Pages for anonymous readers
 are cacheable by a CDN for a minute, answer 304 when the reader's copy is current, and are kept
-ready in the app's own cache until readers' content changes (see publishing.cache).
+ready in the app's own cache until readers' content changes (see reader.cache).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import hashlib
 import itertools
 import re
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 from flask import (
@@ -20,7 +19,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     g,
     make_response,
     redirect,
@@ -28,35 +26,32 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import escape
 from sqlalchemy import and_, func, select
 
-from webapp.core.errors import NotReady, ValidationError
 from webapp.core.i18n import LOCALE_COOKIE, month_name_in, negotiate_locale
 from webapp.core.locales import LOCALES
-from webapp.core.permissions import Permission, public, requires
+from webapp.core.permissions import public
 from webapp.extensions import db
-from webapp.publishing import cache as reader_cache
-from webapp.publishing import links
 from webapp.publishing import services as publishing
-from webapp.publishing.forms import PublishForm, WithdrawForm
 from webapp.publishing.models import Publication
+from webapp.reader import cache as reader_cache
+from webapp.reader import links
+from webapp.reader.cache import PAGE_MARKUP_VERSION
 from webapp.search import services as finder
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
 
 bp = Blueprint("public", __name__, template_folder="templates")
 # Staff pages of this domain: preview what readers would see, and publish.
-staff = Blueprint("publishing", __name__, url_prefix="/manage", template_folder="templates")
 ONE_YEAR = 365 * 24 * 3600
 PUBLIC_CACHE = "public, max-age=60"
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 FEED_ENTRIES = 30
 # Changes whenever the markup of reader pages changes, so cached copies revalidate.
-PAGE_MARKUP_VERSION = "reader-3"
 _COUNTRY = re.compile(r"^[a-z]{2}$")
 cached = reader_cache.reader_page(PAGE_MARKUP_VERSION)
 
@@ -539,72 +534,3 @@ def sitemap_file(n: int):
         entries.append((page[pub.locale] + pub.slug, lastmod, alternates))
     body = render_template("public/sitemap.xml", entries=entries)
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
-
-
-@staff.get("/summaries/<id:summary_id>/preview/<locale>")
-@requires(Permission.READ_SUMMARIES)
-def preview(summary_id: int, locale: str):
-    """The reader's page as it would look now, drafts marked, in the content's language rules."""
-    summary = db.get_or_404(Summary, summary_id)
-    if locale not in LOCALES:
-        abort(404)
-    preview = publishing.preview_content(summary, locale)
-    if preview is None:
-        abort(404)
-    page = SimpleNamespace(
-        content=preview.content, locale=locale, meeting_date=summary.revision.meeting_date
-    )
-    with force_locale(locale):  # headings and dates as the reader of that language sees them
-        article = render_template(
-            "publishing/_preview_article.html", pub=page, links=links.page_links(db.session, page)
-        )
-    return render_template(
-        "publishing/preview.html",
-        summary=summary,
-        locale=locale,
-        preview=preview,
-        article=Markup(article),
-    )
-
-
-@staff.post("/summaries/<id:summary_id>/publish")
-@requires(Permission.PUBLISH)
-def publish(summary_id: int):
-    summary = db.get_or_404(Summary, summary_id)
-    form = PublishForm()
-    if form.validate_on_submit():
-        try:
-            done = publishing.publish(db.session, summary, [form.locale.data], current_user)
-        except (NotReady, ValidationError) as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            if any(p.changed for p in done):
-                flash(_("Published."))
-            else:
-                flash(_("Nothing to publish: readers already see this version."))
-    return redirect(url_for("summaries.summary", summary_id=summary.id))
-
-
-@staff.post("/summaries/<id:summary_id>/withdraw")
-@requires(Permission.PUBLISH)
-def withdraw(summary_id: int):
-    summary = db.get_or_404(Summary, summary_id)
-    form = WithdrawForm()
-    form.offer([(loc, loc) for loc in publishing.published_locales(db.session, summary.id)])
-    if form.validate_on_submit():
-        try:
-            publishing.withdraw(
-                db.session, summary, [form.locale.data], form.reason.data, current_user
-            )
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(" ".join(exc.fields.values()) or exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Withdrawn. Readers now learn that it was withdrawn; publish again to undo."))
-    else:
-        for errors in form.errors.values():
-            flash(" ".join(str(e) for e in errors), "error")
-    return redirect(url_for("summaries.summary", summary_id=summary.id))

@@ -24,7 +24,7 @@ Reading the generation *before* the page's rows means a stored page is never old
 Publishing, withdrawing and renaming take a lock (`services.order_public_change`) so that on
 PostgreSQL their new ids follow commit order too; SQLite has one writer at a time. Entries of an
 old generation are never read again; they expire (CACHE_DEFAULT_TIMEOUT) or are evicted
-(CACHE_THRESHOLD). A changed template bumps the markup version (views.PAGE_MARKUP_VERSION).
+(CACHE_THRESHOLD). A changed template bumps the markup version (PAGE_MARKUP_VERSION, below).
 A page may be cached only if everything it shows comes from snapshots or is part of the
 generation: anything else read live would go stale until the entry expires.
 
@@ -81,6 +81,10 @@ _DROPPED = frozenset({"content-length", "set-cookie"})
 _FRESH = frozenset({"content-length", "set-cookie", "x-request-id", "date"})
 # Talisman's nonce: 32 URL-safe characters.
 NONCE_LENGTH = 32
+# The markup of reader pages: bump it when a template changes, so no page made with the old
+# markup is served again.
+PAGE_MARKUP_VERSION = "reader-3"
+
 # What the decorator leaves in the WSGI environ for StoredPages: the generation it read...
 GENERATION_ENV = "kakehashi.generation"
 # ...and, when the answer may be kept whole: (its key, endpoint, the CSP nonce it printed).
@@ -222,8 +226,6 @@ class StoredPages:
     """
 
     def __init__(self, app: Flask, wsgi_app: WSGIApplication) -> None:
-        from webapp.publishing.views import PAGE_MARKUP_VERSION
-
         self.app = app
         self.wsgi_app = wsgi_app
         self.markup_version = PAGE_MARKUP_VERSION
