@@ -45,6 +45,7 @@ POLICY: dict[str, Export | Skip] = {
     "revisions": Export(),
     "publications": Export(),
     "withdrawals": Export(),
+    "public_changes": Export(),
     "slug_redirects": Export(),
     "topics": Export(),
     # The search index is derived from publications, but exporting it keeps a restore searchable

@@ -72,3 +72,14 @@ class Withdrawal(Model):
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     withdrawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PublicChange(Model):
+    """A change readers see that adds no snapshot, withdrawal or redirect (a topic renamed or
+    removed): its row moves the public site's generation, so cached reader pages are remade."""
+
+    __tablename__ = "public_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(String(40))  # the event's name, e.g. "topic.changing"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,14 +13,13 @@ from sqlalchemy import Connection, func, select, update
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
-from webapp.audit.models import AuditEvent
 from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotReady, ValidationError
 from webapp.core.events import emit
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
 from webapp.publishing.events import SummaryPublished, SummaryWithdrawn
-from webapp.publishing.models import Publication, Withdrawal
+from webapp.publishing.models import Publication, PublicChange, Withdrawal
 from webapp.publishing.schemas import PublishIn, WithdrawIn
 from webapp.summaries import document, photos
 from webapp.summaries.models import Revision, SlugRedirect, Summary
@@ -268,15 +267,23 @@ def order_public_change(session: DbSession) -> None:
             session.execute(select(func.pg_advisory_xact_lock(PUBLIC_CHANGE_LOCK)))
 
 
+def note_public_change(session: DbSession, reason: str) -> None:
+    """A change readers see that adds no snapshot, withdrawal or redirect: its place in the
+    public order is taken first, and its row moves the generation."""
+    order_public_change(session)
+    session.add(PublicChange(reason=reason))
+    session.flush()
+
+
 def generation(connection: DbSession | Connection) -> tuple[int, ...]:
     """The public site's version: the newest ids of the rows whose arrival changes reader pages.
 
     Snapshots, withdrawals and renamed addresses: everything readers see of a summary changes
     only by adding one of those (photos and their words reach readers only in a snapshot).
-    Topic names are looked up live (`links`), and renaming or deleting a topic changes no row's
-    id, so its audit event stands in. One statement of primary-key maxima, each an index lookup;
-    the topic events are few. A plain connection will do (the page cache reads this before it
-    opens the request's session).
+    Topic names are looked up live (`reader.links`): renaming or deleting a topic adds a
+    `PublicChange` row instead (`note_public_change`). One statement of primary-key maxima, each
+    an index lookup. A plain connection will do (the page cache reads this before it opens the
+    request's session).
     """
     return tuple(n or 0 for n in connection.execute(GENERATION_QUERY).one())
 
@@ -285,10 +292,7 @@ GENERATION_QUERY = select(
     select(func.max(Publication.id)).scalar_subquery(),
     select(func.max(Withdrawal.id)).scalar_subquery(),
     select(func.max(SlugRedirect.id)).scalar_subquery(),
-    *(
-        select(func.max(AuditEvent.id)).where(AuditEvent.action == action).scalar_subquery()
-        for action in ("topic.save", "topic.delete")
-    ),
+    select(func.max(PublicChange.id)).scalar_subquery(),
 )
 
 

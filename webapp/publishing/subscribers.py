@@ -21,8 +21,8 @@ def follow_the_new_address(session: DbSession, event: summaries.SummaryRenamed) 
 
 @subscriber(topics.TopicChanging)
 def order_before_a_topic_changes(session: DbSession, event: topics.TopicChanging) -> None:
-    """Readers' pages show topic names: the change takes its place in the public order."""
-    publishing.order_public_change(session)
+    """Readers' pages show topic names: cached pages are remade once the change commits."""
+    publishing.note_public_change(session, event.name)
 
 
 summaries.ever_published.answer(publishing.ever_published)
