@@ -15,12 +15,12 @@ from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotReady, ValidationError
-from webapp.core.events import emit
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
-from webapp.publishing.events import SummaryPublished, SummaryWithdrawn
+from webapp.publishing import states
 from webapp.publishing.models import Publication, PublicChange, Withdrawal
 from webapp.publishing.schemas import PublishIn, WithdrawIn
+from webapp.publishing.states import Shown
 from webapp.summaries import document, photos
 from webapp.summaries.models import Revision, SlugRedirect, Summary
 from webapp.translation.models import (
@@ -133,6 +133,7 @@ def publish(
             missing,
         )
     order_public_change(session)
+    before = states.shown(session, summary.id)
     published: list[Published] = []
     current = {
         pub.locale: pub
@@ -183,7 +184,7 @@ def publish(
         session.flush()
         published.append(Published(pub, changed=True))
         _end_withdrawals(session, summary.id, loc)
-        emit(session, SummaryPublished(summary.id, loc, pub.id, revision.id, user.id))
+        states.moved(session, before.get(loc, Shown.NEVER), publication=pub, actor_id=user.id)
     made = [p.publication.locale for p in published if p.changed]
     if made:
         audit.record(session, user, "summary.publish", "summary", summary.id, locales=made)
@@ -215,7 +216,12 @@ def withdraw(
             )
         )
     }
-    missing = [loc for loc in wanted.locales if loc not in current]
+    before = states.shown(session, summary.id)
+    missing = [
+        loc
+        for loc in wanted.locales
+        if not states.allowed(before.get(loc, Shown.NEVER), Shown.WITHDRAWN)
+    ]
     if missing:
         raise ValidationError(
             {
@@ -240,7 +246,7 @@ def withdraw(
         withdrawn.append(row)
     session.flush()
     for row in withdrawn:
-        emit(session, SummaryWithdrawn(summary.id, row.locale, row.id, row.reason, user.id))
+        states.moved(session, before[row.locale], withdrawal=row, actor_id=user.id)
     audit.record(
         session,
         user,
