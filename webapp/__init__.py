@@ -84,7 +84,7 @@ def _configure_sqlite(app: Flask) -> None:
     with app.app_context():
 
         @event.listens_for(db.engine, "connect")
-        def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:  # pragma: no cover
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
+from flask import Flask
 from flask.cli import AppGroup
 
 from webapp.accounts import services as users
-from webapp.accounts.models import Role
+from webapp.accounts.models import Role, User
 from webapp.core.cli import committed, fail
 from webapp.core.errors import DomainError
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import TOKEN_SCOPES
 from webapp.extensions import db
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 users_cli = AppGroup("users", help="Manage staff accounts.")
 
 
-def role_options(command):
+def role_options(command: F) -> F:
     """--role (one or more) and --locale (for translators), as `create` and `roles` take them."""
     command = click.option(
         "--locale",
@@ -39,7 +45,9 @@ def role_options(command):
 @role_options
 @click.option("--password", required=True)
 @click.option("--name", default="")
-def create_user(email, roles, locales, password, name):
+def create_user(
+    email: str, roles: tuple[str, ...], locales: tuple[str, ...], password: str, name: str
+) -> None:
     """Create a staff account."""
     with committed():
         user = users.create_user(db.session, email, password, list(roles), list(locales), name)
@@ -49,7 +57,7 @@ def create_user(email, roles, locales, password, name):
 @users_cli.command("roles")
 @click.argument("email")
 @role_options
-def set_roles(email, roles, locales):
+def set_roles(email: str, roles: tuple[str, ...], locales: tuple[str, ...]) -> None:
     """Replace EMAIL's roles (audited); they apply from the user's next request."""
     user = _user_or_fail(email)
     with committed():
@@ -74,7 +82,7 @@ def set_roles(email, roles, locales):
     show_default=True,
     help="Days until it expires (0: never).",
 )
-def create_token(email, name, scopes, days):
+def create_token(email: str, name: str, scopes: tuple[str, ...], days: int) -> None:
     """Print a new API token for EMAIL (shown once; only its hash is stored)."""
     user = _user_or_fail(email)
     with committed():
@@ -86,7 +94,7 @@ def create_token(email, name, scopes, days):
 
 @users_cli.command("tokens")
 @click.argument("email")
-def list_tokens(email):
+def list_tokens(email: str) -> None:
     """List EMAIL's API tokens: name, scopes, expiry, last use (never the token itself)."""
     user = _user_or_fail(email)
     rows = users.list_tokens(db.session, user)
@@ -101,7 +109,7 @@ def list_tokens(email):
 @users_cli.command("revoke-token")
 @click.argument("email")
 @click.option("--name", default=None, help="The token to revoke (default: all of them).")
-def revoke_token(email, name):
+def revoke_token(email: str, name: str | None) -> None:
     """Revoke one of EMAIL's API tokens, or all of them."""
     user = _user_or_fail(email)
     with committed():
@@ -111,14 +119,14 @@ def revoke_token(email, name):
 
 @users_cli.command("disable")
 @click.argument("email")
-def disable(email):
+def disable(email: str) -> None:
     """Disable EMAIL: sessions and tokens stop at once; nothing is deleted."""
     _set_active(email, False)
 
 
 @users_cli.command("enable")
 @click.argument("email")
-def enable(email):
+def enable(email: str) -> None:
     """Enable EMAIL again (they sign in anew; old sessions stay ended)."""
     _set_active(email, True)
 
@@ -133,7 +141,7 @@ def _set_active(email: str, active: bool) -> None:
 @users_cli.command("set-password")
 @click.argument("email")
 @click.password_option(help="The new password (asked twice when not given).")
-def set_password(email, password):
+def set_password(email: str, password: str) -> None:
     """Set EMAIL's password (after an import, or when they forgot it); their sessions end."""
     user = _user_or_fail(email)
     with committed():
@@ -141,12 +149,12 @@ def set_password(email, password):
     click.echo(f"Password set for {user.email}; their sessions are signed out.")
 
 
-def _user_or_fail(email: str):
+def _user_or_fail(email: str) -> User:
     try:
         return users.find_user(db.session, email)
     except DomainError as exc:
         fail(exc.message, 2)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)

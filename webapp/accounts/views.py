@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Flask,
+    Response,
     current_app,
     flash,
     redirect,
@@ -20,6 +22,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from webapp.accounts import services as users
 from webapp.accounts import sessions
@@ -81,7 +84,7 @@ def _account_key() -> str:
     return "account:" + users.normalise_email(request.form.get("email", ""))[:254]
 
 
-def _failed(response) -> bool:
+def _failed(response: Response) -> bool:
     """Only failed attempts count towards the sign-in limits."""
     return response.status_code == 422
 
@@ -133,7 +136,7 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("public.root"))
 
 
-def _account_page(status: int = 200, **forms) -> ResponseReturnValue:
+def _account_page(status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
     user = acting_user()
     key = session.get(SESSION_KEY)
     return render_template(
@@ -284,7 +287,7 @@ def _set_active(user_id: int, *, active: bool) -> ResponseReturnValue:
 
 
 @bp.app_context_processor
-def _inject_forms():
+def _inject_forms() -> dict[str, Any]:
     # formdata=None: only a token to render; reading the request here would re-raise a refused
     # (413) body on its own error page.
     form = SimpleForm(formdata=None) if current_user.is_authenticated else None

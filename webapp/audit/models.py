@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, event
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
 from webapp.core.db import UTCDateTime, utcnow
 from webapp.extensions import Model
@@ -34,7 +36,7 @@ class AppendOnlyError(RuntimeError):
 
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
-def _refuse_change(_mapper, _connection, target: AuditEvent) -> None:
+def _refuse_change(_mapper: Mapper[Any], _connection: Connection, target: AuditEvent) -> None:
     raise AppendOnlyError(f"audit event {target.id} cannot be changed or deleted")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import Flask
 from flask.cli import with_appcontext
 
 from webapp.backup import services as backup
@@ -15,7 +16,7 @@ from webapp.extensions import db
 @click.command("export")
 @with_appcontext
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def export_command(file: Path):
+def export_command(file: Path) -> None:
     """Write everything except secrets to FILE (a zip archive; replaced if it exists)."""
     try:
         manifest = backup.export_to_file(db.session, file)
@@ -37,7 +38,7 @@ def export_command(file: Path):
 @click.command("import")
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_command(file: Path):
+def import_command(file: Path) -> None:
     """Restore FILE, written by `flask export`, into an empty database (all or nothing)."""
     try:
         with as_operator():
@@ -56,6 +57,6 @@ def import_command(file: Path):
     )
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)

@@ -410,7 +410,9 @@ def _fill_deferred(
         _execute(session, statement, batch, table, number)
 
 
-def _execute(session: DbSession, statement: Any, batch: list[dict], table: Table, upto: int):
+def _execute(
+    session: DbSession, statement: Any, batch: list[dict], table: Table, upto: int
+) -> None:
     try:
         session.execute(statement, batch)
     except DBAPIError as exc:

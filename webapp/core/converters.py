@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from werkzeug.routing import BaseConverter
 
 from webapp.core.schemas import ID_MAX
@@ -30,6 +31,6 @@ class SlugConverter(BaseConverter):
     regex = r"[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?"
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.url_map.converters["slug"] = SlugConverter

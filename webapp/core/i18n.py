@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any
 
 from babel.dates import format_skeleton
-from flask import current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import LanguageAccept
 
 from webapp.core.locales import DEFAULT_LOCALE, LOCALE_NAMES, LOCALES
 
 LOCALE_COOKIE = "lang"
 
 
-def accept_language_locale(header_values) -> str | None:
+def accept_language_locale(header_values: LanguageAccept) -> str | None:
     """The best of our locales by Accept-Language q-values; `ja-JP` counts as `ja`."""
     best: tuple[float, int, str] | None = None
     for order, (tag, quality) in enumerate(header_values):
@@ -145,7 +147,7 @@ def ago(moment: datetime) -> str:
     return format_timedelta(moment - datetime.now(UTC), add_direction=True)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Template helpers for locale-aware pages."""
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["ago"] = ago
@@ -165,7 +167,7 @@ def init_app(app) -> None:
     )
 
     @app.context_processor
-    def _locale_context():
+    def _locale_context() -> dict[str, Any]:
         return {
             "current_locale": str(get_locale() or DEFAULT_LOCALE),
             "now_utc": datetime.now(UTC),

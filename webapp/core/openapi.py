@@ -10,6 +10,7 @@ import re
 from typing import Any, Literal
 
 from flask import Flask, current_app, jsonify, render_template
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
@@ -133,7 +134,7 @@ def build_document(app: Flask) -> dict[str, Any]:
 
 @bp.get("/openapi.json")
 @public
-def openapi_json():
+def openapi_json() -> ResponseReturnValue:
     return jsonify(build_document(current_app))
 
 
@@ -194,7 +195,7 @@ def _fields(schema: dict[str, Any], defs: dict[str, Any]) -> list[tuple[str, boo
 
 @bp.get("/docs")
 @public
-def docs():
+def docs() -> ResponseReturnValue:
     """The same document, readable: operations, parameters and each body field's rules."""
     document = build_document(current_app)
     defs = document["components"]["schemas"]

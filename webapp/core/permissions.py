@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, Protocol, TypeVar
 
-from flask import g, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from webapp.core.errors import PermissionDenied, Unauthenticated
@@ -175,7 +175,7 @@ def requires(permission: Permission) -> Callable[[F], F]:
 public = requires(Permission.PUBLIC)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """`can("publish")` in templates, so pages show only what the user may do."""
     app.jinja_env.globals["can"] = lambda permission, obj=None: allowed(
         current_actor(), Permission(permission), obj

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import Flask
 from flask.cli import AppGroup
 
 from webapp.accounts import services as users
@@ -14,7 +15,7 @@ demo_cli = AppGroup("demo", help="Demo data for a first look.")
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
 @click.option("--url", default=None, help="Where the app is served, for the sign-in link.")
-def demo_load(if_empty: bool, url: str | None):
+def demo_load(if_empty: bool, url: str | None) -> None:
     """Load demo users and reviewed bilingual summaries."""
     from webapp.demo.services import DEFAULT_URL, DEMO_USERS, demo_logins, load_demo
 
@@ -30,5 +31,5 @@ def demo_load(if_empty: bool, url: str | None):
     db.session.commit()
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)

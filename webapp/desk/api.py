@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts import services as users
@@ -21,7 +22,7 @@ from webapp.extensions import db
 from webapp.publishing import services as publishing
 from webapp.summaries import history
 from webapp.summaries import services as summaries
-from webapp.summaries.models import Summary
+from webapp.summaries.models import Revision, Summary
 from webapp.summaries.schemas import (
     RestoreIn,
     RevisionListOut,
@@ -52,7 +53,7 @@ def summary_out(summary: Summary) -> SummaryOut:
     )
 
 
-def _answer(summary: Summary, status: int = 200):
+def _answer(summary: Summary, status: int = 200) -> ResponseReturnValue:
     out = summary_out(summary).model_dump(mode="json")
     return jsonify(out), status, {"ETag": f'"{summary.version}"'}
 
@@ -64,7 +65,7 @@ def _answer(summary: Summary, status: int = 200):
     body=SummaryCreate,
     responses={201: SummaryOut},
 )
-def create_summary():
+def create_summary() -> ResponseReturnValue:
     summary = summaries.create_summary(db.session, json_object(), acting_user())
     db.session.commit()
     return _answer(summary, 201)
@@ -77,7 +78,7 @@ def create_summary():
     body=SlugIn,
     responses={200: SummaryOut},
 )
-def change_slug(summary_id: int):
+def change_slug(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     wanted = json_body(SlugIn)
     summaries.change_slug(db.session, summary, wanted.slug, acting_user())
@@ -90,7 +91,7 @@ def change_slug(summary_id: int):
 @operation(
     _l("Delete a summary that was never published (409 if it ever was)"), responses={204: None}
 )
-def delete_summary(summary_id: int):
+def delete_summary(summary_id: int) -> ResponseReturnValue:
     summaries.delete_summary(
         db.session, summaries.get_summary(db.session, summary_id), acting_user()
     )
@@ -104,7 +105,7 @@ def delete_summary(summary_id: int):
     _l("Read a summary with its version, translations and published locales"),
     responses={200: SummaryOut},
 )
-def get_summary(summary_id: int):
+def get_summary(summary_id: int) -> ResponseReturnValue:
     return _answer(summaries.get_summary(db.session, summary_id))
 
 
@@ -116,7 +117,7 @@ def get_summary(summary_id: int):
     responses={200: SummaryOut},
     if_match="required",
 )
-def patch_summary(summary_id: int):
+def patch_summary(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     expected = required_if_match()
     summaries.update_summary(db.session, summary, json_object(), expected, acting_user())
@@ -124,7 +125,7 @@ def patch_summary(summary_id: int):
     return _answer(summary)
 
 
-def revision_out(revision, emails: dict[int, str]) -> RevisionOut:
+def revision_out(revision: Revision, emails: dict[int, str]) -> RevisionOut:
     return RevisionOut.model_validate(
         {
             "number": revision.number,
@@ -140,7 +141,7 @@ def revision_out(revision, emails: dict[int, str]) -> RevisionOut:
 @operation(
     _l("Every saved version of the source text, newest first"), responses={200: RevisionListOut}
 )
-def list_revisions(summary_id: int):
+def list_revisions(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     revisions = history.list_revisions(db.session, summary)
     emails = users.emails_for(db.session, {r.created_by_id for r in revisions if r.created_by_id})
@@ -156,7 +157,7 @@ def list_revisions(summary_id: int):
     responses={200: SummaryOut},
     if_match="optional",
 )
-def restore_revision(summary_id: int, number: int):
+def restore_revision(summary_id: int, number: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     wanted = json_body(RestoreIn)
     version = wanted.version if wanted.version is not None else if_match_version()

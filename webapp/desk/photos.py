@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
@@ -111,26 +112,26 @@ def _apply_errors(form: PhotoTextForm, errors: dict[str, str]) -> None:
             form.form_errors.append(message)
 
 
-def _page(summary: Summary, status: int, **kwargs: Any):
+def _page(summary: Summary, status: int, **kwargs: Any) -> ResponseReturnValue:
     return render_template(
         "photos/manage.html", summary=summary, panel=panel(summary, **kwargs)
     ), status
 
 
-def _back(summary: Summary):
+def _back(summary: Summary) -> ResponseReturnValue:
     return redirect(url_for("summaries.summary", summary_id=summary.id, _anchor="photos"))
 
 
 @bp.get("/manage/summaries/<id:summary_id>/photos")
 @requires(Permission.READ_SUMMARIES)
-def manage(summary_id: int):
+def manage(summary_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     return _page(summary, 200)
 
 
 @bp.post("/manage/summaries/<id:summary_id>/photos")
 @requires(Permission.WRITE_SUMMARY)
-def upload(summary_id: int):
+def upload(summary_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     form = PhotoUploadForm(prefix="upload")
     if not form.validate_on_submit():
@@ -161,7 +162,7 @@ def upload(summary_id: int):
 
 @bp.post("/manage/summaries/<id:summary_id>/photos/<id:photo_id>/file")
 @requires(Permission.WRITE_SUMMARY)
-def attach(summary_id: int, photo_id: int):
+def attach(summary_id: int, photo_id: int) -> ResponseReturnValue:
     """Upload the file of a photo that is waiting for it; a refusal keeps the photo waiting."""
     summary = db.get_or_404(Summary, summary_id)
     _item_or_404(summary, photo_id)
@@ -193,7 +194,7 @@ def attach(summary_id: int, photo_id: int):
 
 @bp.post("/manage/summaries/<id:summary_id>/photos/<id:photo_id>")
 @requires(Permission.WRITE_SUMMARY)
-def edit(summary_id: int, photo_id: int):
+def edit(summary_id: int, photo_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     _item_or_404(summary, photo_id)
     form = PhotoTextForm(prefix=f"photo{photo_id}")
@@ -223,7 +224,7 @@ def edit(summary_id: int, photo_id: int):
 
 @bp.post("/manage/summaries/<id:summary_id>/photos/<id:photo_id>/move")
 @requires(Permission.WRITE_SUMMARY)
-def move(summary_id: int, photo_id: int):
+def move(summary_id: int, photo_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     item = _item_or_404(summary, photo_id)
     form = PhotoMoveForm()
@@ -249,7 +250,7 @@ def move(summary_id: int, photo_id: int):
 
 @bp.post("/manage/summaries/<id:summary_id>/photos/<id:photo_id>/delete")
 @requires(Permission.WRITE_SUMMARY)
-def delete(summary_id: int, photo_id: int):
+def delete(summary_id: int, photo_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     _item_or_404(summary, photo_id)
     if SimpleForm().validate_on_submit():

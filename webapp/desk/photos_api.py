@@ -4,6 +4,7 @@ waits for it; listed with the summary."""
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.current import acting_user
@@ -68,7 +69,7 @@ def photo_list(summary: Summary) -> list[PhotoOut]:
     return [photo_out(summary, item) for item in photos.photo_items(db.session, summary)]
 
 
-def _answer(summary: Summary, photo_id: int, status: int = 200):
+def _answer(summary: Summary, photo_id: int, status: int = 200) -> ResponseReturnValue:
     out = photo_out(summary, photos.get_item(db.session, summary, photo_id))
     return jsonify(out.model_dump(mode="json")), status, {"ETag": f'"{summary.version}"'}
 
@@ -82,7 +83,7 @@ def _answer(summary: Summary, photo_id: int, status: int = 200):
     responses={201: PhotoOut},
     if_match="optional",
 )
-def upload_photo(summary_id: int):
+def upload_photo(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     expected = if_match_version()
     fields = request.form.to_dict(flat=True)
@@ -111,7 +112,7 @@ def upload_photo(summary_id: int):
     body_type="multipart/form-data",
     responses={200: PhotoOut},
 )
-def put_photo_file(summary_id: int, photo_id: int):
+def put_photo_file(summary_id: int, photo_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     photo, written = photos.attach_file(
         db.session,
@@ -134,7 +135,7 @@ def put_photo_file(summary_id: int, photo_id: int):
     responses={200: PhotoOut},
     if_match="optional",
 )
-def patch_photo(summary_id: int, photo_id: int):
+def patch_photo(summary_id: int, photo_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     expected = if_match_version()
     photos.update_photo(db.session, summary, photo_id, json_object(), acting_user(), expected)
@@ -145,7 +146,7 @@ def patch_photo(summary_id: int, photo_id: int):
 @bp.delete("/summaries/<id:summary_id>/photos/<id:photo_id>")
 @requires(Permission.WRITE_SUMMARY)
 @operation(_l("Remove a photo from the summary"), responses={204: None}, if_match="optional")
-def delete_photo(summary_id: int, photo_id: int):
+def delete_photo(summary_id: int, photo_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     expected = if_match_version()
     names = photos.delete_photo(db.session, summary, photo_id, acting_user(), expected)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.current import acting_user
@@ -22,7 +23,7 @@ from webapp.summaries import services as summaries
     body=PublishIn,
     responses={200: PublishOut},
 )
-def publish_summary(summary_id: int):
+def publish_summary(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     wanted = json_body(PublishIn)
     pubs = publishing.publish(db.session, summary, wanted.locales, acting_user())
@@ -49,7 +50,7 @@ def publish_summary(summary_id: int):
     body=WithdrawIn,
     responses={200: WithdrawOut},
 )
-def withdraw_summary(summary_id: int):
+def withdraw_summary(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     wanted = json_body(WithdrawIn)
     rows = publishing.withdraw(db.session, summary, wanted.locales, wanted.reason, acting_user())

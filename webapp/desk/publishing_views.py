@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,7 +25,7 @@ staff = Blueprint("publishing", __name__, url_prefix="/manage", template_folder=
 
 @staff.get("/summaries/<id:summary_id>/preview/<locale>")
 @requires(Permission.READ_SUMMARIES)
-def preview(summary_id: int, locale: str):
+def preview(summary_id: int, locale: str) -> ResponseReturnValue:
     """The reader's page as it would look now, drafts marked, in the content's language rules."""
     summary = db.get_or_404(Summary, summary_id)
     if locale not in LOCALES:
@@ -50,7 +51,7 @@ def preview(summary_id: int, locale: str):
 
 @staff.post("/summaries/<id:summary_id>/publish")
 @requires(Permission.PUBLISH)
-def publish(summary_id: int):
+def publish(summary_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     form = PublishForm()
     if form.validate_on_submit():
@@ -70,7 +71,7 @@ def publish(summary_id: int):
 
 @staff.post("/summaries/<id:summary_id>/withdraw")
 @requires(Permission.PUBLISH)
-def withdraw(summary_id: int):
+def withdraw(summary_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     form = WithdrawForm()
     form.offer([(loc, loc) for loc in publishing.published_locales(db.session, summary.id)])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -34,7 +36,7 @@ bp = Blueprint("summaries", __name__, url_prefix="/manage", template_folder="tem
 
 @bp.get("/")
 @requires(Permission.READ_SUMMARIES)
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     """The desk: summaries x locales with their states, searchable, filterable, paged."""
     form = DeskFilterForm(request.args)
     form.state.choices = [
@@ -159,7 +161,7 @@ def _prepare(form: SummaryForm) -> None:
     )
 
 
-def _new_form(**data) -> SummaryForm:
+def _new_form(**data: Any) -> SummaryForm:
     form = SummaryForm(**data)
     _prepare(form)
     return form
@@ -173,7 +175,7 @@ def _fill(form: SummaryForm, values: dict) -> None:
 
 @bp.route("/summaries/new", methods=["GET", "POST"])
 @requires(Permission.WRITE_SUMMARY)
-def new_summary():
+def new_summary() -> ResponseReturnValue:
     form = _new_form()
     if request.method == "POST" and _row_action(form):
         _prepare(form)
@@ -202,7 +204,7 @@ def new_summary():
 
 @bp.route("/summaries/import", methods=["GET", "POST"])
 @requires(Permission.WRITE_SUMMARY)
-def import_release():
+def import_release() -> ResponseReturnValue:
     """Paste an official release; get the new-summary form filled in to check and save."""
     form = ImportReleaseForm()
     if not form.validate_on_submit():
@@ -250,7 +252,7 @@ def _date_or_none(text: str) -> date | None:
 
 @bp.get("/summaries/<id:summary_id>")
 @requires(Permission.READ_SUMMARIES)
-def summary(summary_id: int):
+def summary(summary_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     published = publishing.published_versions(db.session, summary.id)
     withdraw_form = WithdrawForm()
@@ -280,7 +282,7 @@ def summary(summary_id: int):
 
 @bp.post("/summaries/<id:summary_id>/slug")
 @requires(Permission.WRITE_SUMMARY)
-def change_slug(summary_id: int):
+def change_slug(summary_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     form = SlugForm()
     if form.validate_on_submit():
@@ -301,7 +303,7 @@ def change_slug(summary_id: int):
 
 @bp.get("/summaries/<id:summary_id>/history")
 @requires(Permission.READ_SUMMARIES)
-def history_page(summary_id: int):
+def history_page(summary_id: int) -> ResponseReturnValue:
     """Every version with who and when; a word-level comparison of any two."""
     summary = db.get_or_404(Summary, summary_id)
     revisions = history.list_revisions(db.session, summary)
@@ -331,7 +333,7 @@ def _version_arg(name: str, numbers: list[int], *, default: int) -> int:
 
 @bp.post("/summaries/<id:summary_id>/history/<id:number>/restore")
 @requires(Permission.WRITE_SUMMARY)
-def restore_revision(summary_id: int, number: int):
+def restore_revision(summary_id: int, number: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     form = SimpleForm()
     if form.validate_on_submit():
@@ -350,7 +352,7 @@ def restore_revision(summary_id: int, number: int):
 
 @bp.post("/summaries/<id:summary_id>/delete")
 @requires(Permission.WRITE_SUMMARY)
-def delete_summary(summary_id: int):
+def delete_summary(summary_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     if not SimpleForm().validate_on_submit():
         return redirect(url_for("summaries.summary", summary_id=summary_id))
@@ -367,7 +369,7 @@ def delete_summary(summary_id: int):
 
 @bp.route("/summaries/<id:summary_id>/edit", methods=["GET", "POST"])
 @requires(Permission.WRITE_SUMMARY)
-def edit_summary(summary_id: int):
+def edit_summary(summary_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     rev = summary.revision
     form = _new_form()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -29,7 +30,7 @@ def term_out(term: GlossaryTerm) -> TermOut:
     query=TermQuery,
     responses={200: TermList},
 )
-def list_terms():
+def list_terms() -> ResponseReturnValue:
     query = parse(TermQuery, request.args.to_dict())
     terms = glossary.list_terms(db.session, query.source_locale, query.target_locale, query.q)
     return jsonify(TermList(terms=[term_out(t) for t in terms]).model_dump(mode="json"))
@@ -38,7 +39,7 @@ def list_terms():
 @bp.post("/glossary")
 @requires(Permission.MANAGE_GLOSSARY)
 @operation(_l("Add a glossary term"), body=TermIn, responses={201: TermOut})
-def create_term():
+def create_term() -> ResponseReturnValue:
     term = glossary.save_term(db.session, json_body(TermIn).model_dump(), acting_user())
     db.session.commit()
     return jsonify(term_out(term).model_dump(mode="json")), 201
@@ -47,7 +48,7 @@ def create_term():
 @bp.put("/glossary/<id:term_id>")
 @requires(Permission.MANAGE_GLOSSARY)
 @operation(_l("Replace a glossary term"), body=TermIn, responses={200: TermOut})
-def replace_term(term_id: int):
+def replace_term(term_id: int) -> ResponseReturnValue:
     term = glossary.get_term(db.session, term_id)
     glossary.save_term(db.session, json_body(TermIn).model_dump(), acting_user(), term)
     db.session.commit()
@@ -57,7 +58,7 @@ def replace_term(term_id: int):
 @bp.delete("/glossary/<id:term_id>")
 @requires(Permission.MANAGE_GLOSSARY)
 @operation(_l("Delete a glossary term"), responses={204: None})
-def delete_term(term_id: int):
+def delete_term(term_id: int) -> ResponseReturnValue:
     glossary.delete_term(db.session, glossary.get_term(db.session, term_id), acting_user())
     db.session.commit()
     return "", 204
@@ -65,14 +66,14 @@ def delete_term(term_id: int):
 
 @bp.get("/glossary.csv")
 @requires(Permission.READ_SUMMARIES)
-def export_csv():
+def export_csv() -> ResponseReturnValue:
     """Every term as CSV (not in the OpenAPI document: it is a file, not JSON)."""
     return glossary_file("csv")
 
 
 @bp.post("/glossary.csv")
 @requires(Permission.MANAGE_GLOSSARY)
-def import_csv():
+def import_csv() -> ResponseReturnValue:
     """Add or update terms from a CSV body (UTF-8, header row as in the export)."""
     try:
         text = request.get_data().decode("utf-8-sig")
@@ -85,14 +86,14 @@ def import_csv():
 
 @bp.get("/glossary.tbx")
 @requires(Permission.READ_SUMMARIES)
-def export_tbx():
+def export_tbx() -> ResponseReturnValue:
     """Every term as TBX-Basic (the mapping is in `webapp.glossary.tbx`)."""
     return glossary_file("tbx")
 
 
 @bp.post("/glossary.tbx")
 @requires(Permission.MANAGE_GLOSSARY)
-def import_tbx():
+def import_tbx() -> ResponseReturnValue:
     """Add or update terms from a TBX body, all or nothing; 422 names each bad entry."""
     data = request.get_data()
     limit = current_app.config.get("MAX_CONTENT_LENGTH")

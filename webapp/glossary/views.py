@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,7 +23,7 @@ def _page(
     status: int = 200,
     tbx_form: TbxImportForm | None = None,
     tbx_errors: dict[str, str] | None = None,
-):
+) -> ResponseReturnValue:
     q = (request.args.get("q") or "")[:300]
     q = q if q.isprintable() else ""
     terms = glossary.list_terms(db.session, q=q or None)
@@ -40,13 +41,13 @@ def _page(
 
 @bp.get("/")
 @requires(Permission.READ_SUMMARIES)
-def index():
+def index() -> ResponseReturnValue:
     return _page()
 
 
 @bp.post("/")
 @requires(Permission.MANAGE_GLOSSARY)
-def add():
+def add() -> ResponseReturnValue:
     form = TermForm()
     if form.validate_on_submit():
         source_locale, _sep, target_locale = form.pair.data.partition("-")
@@ -76,7 +77,7 @@ def add():
 
 @bp.post("/<id:term_id>/delete")
 @requires(Permission.MANAGE_GLOSSARY)
-def delete(term_id: int):
+def delete(term_id: int) -> ResponseReturnValue:
     if SimpleForm().validate_on_submit():
         glossary.delete_term(db.session, glossary.get_term(db.session, term_id), current_user)
         db.session.commit()
@@ -100,13 +101,13 @@ def glossary_file(kind: str) -> Response:
 
 @bp.get("/export.csv")
 @requires(Permission.READ_SUMMARIES)
-def export_csv():
+def export_csv() -> ResponseReturnValue:
     return glossary_file("csv")
 
 
 @bp.post("/import")
 @requires(Permission.MANAGE_GLOSSARY)
-def import_csv():
+def import_csv() -> ResponseReturnValue:
     form = ImportForm()
     if not form.validate_on_submit():
         flash(_("Choose a CSV file to import."), "error")
@@ -128,13 +129,13 @@ def import_csv():
 
 @bp.get("/export.tbx")
 @requires(Permission.READ_SUMMARIES)
-def export_tbx():
+def export_tbx() -> ResponseReturnValue:
     return glossary_file("tbx")
 
 
 @bp.post("/import.tbx")
 @requires(Permission.MANAGE_GLOSSARY)
-def import_tbx():
+def import_tbx() -> ResponseReturnValue:
     """Import a TBX file; a refused file shows the page again with every bad entry listed."""
     form = TbxImportForm()
     if not form.validate_on_submit():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from webapp.core.cli import as_operator
@@ -21,7 +21,7 @@ STATES = [s.value for s in JobStatus]
 @with_appcontext
 @click.option("--burst", is_flag=True, help="Drain the queue, then exit.")
 @click.option("--name", default=None, help="Worker name (default HOST:PID).")
-def worker(burst: bool, name: str | None):
+def worker(burst: bool, name: str | None) -> None:
     """Run queued jobs (machine translation); SIGTERM stops it after its current job."""
     from webapp.jobs.worker import serve
 
@@ -32,7 +32,7 @@ def worker(burst: bool, name: str | None):
 
 
 @click.group("jobs")
-def jobs():
+def jobs() -> None:
     """Look after the job queue: list, retry dead letters, purge finished jobs."""
 
 
@@ -40,7 +40,7 @@ def jobs():
 @with_appcontext
 @click.option("--state", type=click.Choice(STATES), help="Only jobs in this state.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-def list_command(state: str | None, limit: int):
+def list_command(state: str | None, limit: int) -> None:
     """Queue depth by state, then the newest jobs (with their last error)."""
     depth = queue.depth_by_state(db.session)
     click.echo("  ".join(f"{s}: {n}" for s, n in depth.items()))
@@ -61,7 +61,7 @@ def list_command(state: str | None, limit: int):
 @with_appcontext
 @click.argument("job_ids", nargs=-1, type=click.IntRange(1, 2**31 - 1))
 @click.option("--all-dead", is_flag=True, help="Retry every dead-lettered job.")
-def retry_command(job_ids: tuple[int, ...], all_dead: bool):
+def retry_command(job_ids: tuple[int, ...], all_dead: bool) -> None:
     """Send dead-lettered jobs back to the queue with fresh attempts."""
     from webapp.audit import services as audit
 
@@ -102,7 +102,7 @@ def retry_command(job_ids: tuple[int, ...], all_dead: bool):
 @click.option(
     "--dead", is_flag=True, help="Also delete dead-lettered jobs (they are kept by default)."
 )
-def purge_command(older_than: int, dead: bool):
+def purge_command(older_than: int, dead: bool) -> None:
     """Delete finished jobs and long-gone workers; queued and running jobs are never touched."""
     states = (JobStatus.DONE, JobStatus.DEAD) if dead else (JobStatus.DONE,)
     purged = queue.purge(db.session, timedelta(days=older_than), states)
@@ -114,6 +114,6 @@ def purge_command(older_than: int, dead: bool):
     )
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(jobs)

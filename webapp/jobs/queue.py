@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Connection, and_, case, delete, func, or_, select, text, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.core.db import DbSession, rowcount, utcnow
 from webapp.core.errors import NotFound, Refused
@@ -94,7 +95,7 @@ def _due(now: datetime) -> tuple:
     )
 
 
-def _claimable(now: datetime):
+def _claimable(now: datetime) -> ColumnElement[bool]:
     return or_(*(where for where, _order in _due(now)))
 
 
@@ -194,7 +195,7 @@ def renew(conn: Executor, job_id: int, worker_id: str, lease_seconds: float) -> 
     return rowcount(res) == 1
 
 
-def _owned(job_id: int, worker_id: str):
+def _owned(job_id: int, worker_id: str) -> ColumnElement[bool]:
     return and_(Job.id == job_id, Job.status == JobStatus.RUNNING, Job.locked_by == worker_id)
 
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from webapp.core.cli import as_operator, fail
@@ -39,7 +39,7 @@ def _pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tupl
     default=None,
     help="Seconds the test translation of the new model may take (default 120).",
 )
-def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: float | None):
+def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: float | None) -> None:
     """Install an Argos .argosmodel file from disk (no network), once it has proved it works."""
     from webapp.audit import services as audit
     from webapp.extensions import db
@@ -78,7 +78,7 @@ def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: fl
 
 @mt_cli.command("list")
 @click.option("--full", is_flag=True, help="Show whole sha256 sums, not their first 12 digits.")
-def mt_list(full: bool):
+def mt_list(full: bool) -> None:
     """List installed models with the sha256 of the archive each came from."""
     from webapp.mt.packages import list_packages
 
@@ -94,7 +94,7 @@ def mt_list(full: bool):
 
 
 @mt_cli.command("verify")
-def mt_verify():
+def mt_verify() -> None:
     """Check every installed model's files against the sha256 sums recorded at install."""
     from webapp.mt.packages import check_installed
 
@@ -107,5 +107,5 @@ def mt_verify():
         fail("some installed models differ from what was installed.", 1)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.cli.add_command(mt_cli)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from flask import Flask
+
 from webapp.mt.base import MTEngine
 
 _engines: dict[tuple, MTEngine] = {}
 _lock = threading.Lock()
 
 
-def engine_for(app) -> MTEngine:
+def engine_for(app: Flask) -> MTEngine:
     """The Argos engine for this app's package folder and MT settings, created once."""
     config = app.config
     key = (

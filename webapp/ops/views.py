@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import cast
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
 from webapp.core import logs
@@ -18,9 +20,9 @@ bp = Blueprint("ops", __name__)
 
 
 @bp.record_once
-def _setup(state) -> None:
+def _setup(state: BlueprintSetupState) -> None:
     """Check the settings, start the logs, and time every request from its first hook."""
-    app: Flask = state.app
+    app = cast(Flask, state.app)
     if app.config["LOG_FORMAT"] not in ("text", "json"):
         raise RuntimeError("LOG_FORMAT must be text or json.")
     app.extensions["metrics_allow_from"] = metrics.parse_networks(app.config["METRICS_ALLOW_FROM"])
@@ -50,13 +52,13 @@ def _finish_request(response: Response) -> Response:
 
 @bp.get("/healthz")
 @public
-def healthz():
+def healthz() -> ResponseReturnValue:
     return jsonify({"status": "ok"})
 
 
 @bp.get("/readyz")
 @public
-def readyz():
+def readyz() -> ResponseReturnValue:
     """200 when the database answers and its schema is at the migrations' head, else 503."""
     ready, report = readiness.check(
         db.session,

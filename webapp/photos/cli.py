@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -44,5 +44,5 @@ def prune(older_than_minutes: int, dry_run: bool) -> None:
     click.echo(f"{verb} {len(found)} files ({size / 1_000_000:.1f} MB) that no photo names.")
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.cli.add_command(photos_cli)

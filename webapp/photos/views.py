@@ -17,6 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from webapp.core.permissions import public
@@ -83,7 +84,7 @@ def image_attrs(p: Any) -> dict[str, Any]:
 
 @bp.get("/photos/<name>")
 @public
-def file(name: str):
+def file(name: str) -> ResponseReturnValue:
     """A stored photo file: a safe image type, cached for a year."""
     parsed = storage.parse_name(name)
     path = storage.path_of(photos_dir(), name)

@@ -49,7 +49,7 @@ def source_content(revision: Revision, locale: str) -> dict[str, Any]:
     return assemble(revision, {s.key: s.source_text for s in segments_of(revision)}, locale)
 
 
-def translated_content(summary: Summary, locale: str):
+def translated_content(summary: Summary, locale: str) -> dict[str, Any] | None:
     """The document in `locale` from its approved segment translations (what readers get)."""
     tr = translation_into(summary, locale)
     if tr is None:
@@ -150,7 +150,9 @@ def publish(
         else:
             tr = translation_into(summary, loc)
             assert tr is not None  # approved, checked above
-            content = translated_content(summary, loc)
+            translated = translated_content(summary, loc)
+            assert translated is not None
+            content = translated
             machine = any(st.origin == Origin.MT for st in tr.segments)
             content["provenance"] = _provenance(summary, tr, machine)
         shown = current.get(loc)

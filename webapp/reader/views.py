@@ -12,10 +12,12 @@ import hashlib
 import itertools
 import re
 from collections.abc import Mapping
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
@@ -26,6 +28,8 @@ from flask import (
     request,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -57,12 +61,12 @@ cached = reader_cache.reader_page(PAGE_MARKUP_VERSION)
 
 
 @bp.record_once
-def _setup(state) -> None:
-    reader_cache.init_app(state.app)
+def _setup(state: BlueprintSetupState) -> None:
+    reader_cache.init_app(cast(Flask, state.app))
 
 
 @bp.url_value_preprocessor
-def _pull_locale(endpoint, values):
+def _pull_locale(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if values and "locale" in values:
         locale = values.pop("locale")
         if locale not in LOCALES:
@@ -71,7 +75,7 @@ def _pull_locale(endpoint, values):
 
 
 @bp.url_defaults
-def _add_locale(endpoint, values):
+def _add_locale(endpoint: str, values: dict[str, Any]) -> None:
     if (
         "locale" not in values
         and getattr(g, "locale", None)
@@ -177,7 +181,9 @@ def _not_modified(*parts: object) -> Response | None:
     return response
 
 
-def _conditional(response: Response, *parts: object, last_modified=None) -> Response:
+def _conditional(
+    response: Response, *parts: object, last_modified: datetime | None = None
+) -> Response:
     """ETag and Last-Modified from the snapshot; 304 when the reader's copy is current."""
     if current_user.is_authenticated:
         return response  # staff pages differ (nav) and are never cached
@@ -190,7 +196,7 @@ def _conditional(response: Response, *parts: object, last_modified=None) -> Resp
 
 @bp.get("/")
 @public
-def root():
+def root() -> ResponseReturnValue:
     """Send the reader to their language: saved choice, then Accept-Language, then English."""
     response = redirect(url_for("public.index", locale=negotiate_locale()), code=303)
     response.vary.add("Accept-Language")
@@ -201,7 +207,7 @@ def root():
 @bp.get("/<locale>/")
 @public
 @cached
-def index():
+def index() -> ResponseReturnValue:
     page = finder.latest(db.session, g.locale, **_paging())
     return _page("public/index.html", _every_locale("public.index"), page=page)
 
@@ -209,7 +215,7 @@ def index():
 @bp.get("/<locale>/archive/")
 @public
 @cached
-def archive():
+def archive() -> ResponseReturnValue:
     years = _archive_years(finder.archive_months(db.session, g.locale))
     return _page("public/archive.html", _every_locale("public.archive"), years=years)
 
@@ -242,7 +248,7 @@ def _archive_years(
 @bp.get("/<locale>/archive/<int:year>/<int:month>/")
 @public
 @cached
-def archive_month(year: int, month: int | None = None):
+def archive_month(year: int, month: int | None = None) -> ResponseReturnValue:
     if not (1900 <= year <= 9998) or (month is not None and not 1 <= month <= 12):
         abort(404)
     page = finder.in_month(db.session, g.locale, year, month, **_paging())
@@ -259,7 +265,7 @@ def archive_month(year: int, month: int | None = None):
 @bp.get("/<locale>/countries/")
 @public
 @cached
-def countries():
+def countries() -> ResponseReturnValue:
     counts = finder.tag_counts(db.session, g.locale, "country")
     return _page(
         "public/tags.html", _every_locale("public.countries"), kind="country", counts=counts
@@ -269,7 +275,7 @@ def countries():
 @bp.get("/<locale>/countries/<code>")
 @public
 @cached
-def country(code: str):
+def country(code: str) -> ResponseReturnValue:
     if not _COUNTRY.match(code):
         abort(404)
     page = finder.tagged(db.session, g.locale, "country", code.upper(), **_paging())
@@ -285,7 +291,7 @@ def country(code: str):
 @bp.get("/<locale>/participants/")
 @public
 @cached
-def participants():
+def participants() -> ResponseReturnValue:
     counts = finder.tag_counts(db.session, g.locale, "participant")
     return _page(
         "public/tags.html", _every_locale("public.participants"), kind="participant", counts=counts
@@ -295,7 +301,7 @@ def participants():
 @bp.get("/<locale>/participants/<person>")
 @public
 @cached
-def participant(person: str):
+def participant(person: str) -> ResponseReturnValue:
     if len(person) > 300 or "\x00" in person:
         abort(404)
     page = finder.tagged(db.session, g.locale, "participant", person, **_paging())
@@ -313,7 +319,7 @@ def participant(person: str):
 @bp.get("/<locale>/topics/")
 @public
 @cached
-def topics():
+def topics() -> ResponseReturnValue:
     counts = finder.tag_counts(db.session, g.locale, "topic")
     names = links.topic_names(db.session, g.locale)
     counts.sort(key=lambda item: names.get(item[0], item[0]).casefold())
@@ -325,7 +331,7 @@ def topics():
 @bp.get("/<locale>/topics/<slug>")
 @public
 @cached
-def topic(slug: str):
+def topic(slug: str) -> ResponseReturnValue:
     """A topic's summaries in this language; its address is the same in every language."""
     if len(slug) > 60:
         abort(404)
@@ -344,7 +350,7 @@ def topic(slug: str):
 
 @bp.get("/<locale>/search")
 @public
-def search():
+def search() -> ResponseReturnValue:
     raw = request.args.get("q", "")
     error = None
     query = ""
@@ -373,7 +379,7 @@ def search():
 @bp.get("/<locale>/summaries/<slug:slug>")
 @public
 @cached
-def summary(slug: str):
+def summary(slug: str) -> ResponseReturnValue:
     current = publishing.current_by_slug(db.session, slug)
     pub = current.get(g.locale)
     if pub is None:
@@ -433,7 +439,7 @@ def summary(slug: str):
 @bp.get("/<locale>/feed.atom")
 @public
 @cached
-def feed():
+def feed() -> ResponseReturnValue:
     pubs = finder.latest(db.session, g.locale, limit=FEED_ENTRIES).items
     if (unchanged := _not_modified([p.id for p in pubs])) is not None:
         return unchanged
@@ -473,7 +479,7 @@ def _home_entries() -> list[tuple[str, str | None, list[tuple[str, str]]]]:
 @bp.get("/sitemap.xml")
 @public
 @cached
-def sitemap():
+def sitemap() -> ResponseReturnValue:
     """A sitemap index: one file per block of SITEMAP_URLS addresses."""
     files = _sitemap_files()[1]
     body = render_template("public/sitemap_index.xml", files=range(1, files + 1))
@@ -483,7 +489,7 @@ def sitemap():
 @bp.get("/sitemap-<int:n>.xml")
 @public
 @cached
-def sitemap_file(n: int):
+def sitemap_file(n: int) -> ResponseReturnValue:
     size, files = _sitemap_files()
     if not 1 <= n <= files:
         abort(404)

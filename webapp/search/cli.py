@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import Flask
 from flask.cli import AppGroup
 
 from webapp.extensions import db
@@ -12,12 +13,12 @@ search_cli = AppGroup("search", help="The reader search index.")
 
 
 @search_cli.command("reindex")
-def reindex():
+def reindex() -> None:
     """Rebuild the index (after an upgrade from a version without search, or to repair it)."""
     count = search.reindex_all(db.session)
     db.session.commit()
     click.echo(f"Indexed {count} published pages.")
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.cli.add_command(search_cli)

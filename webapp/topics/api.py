@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.current import acting_user
@@ -22,7 +23,7 @@ def topic_out(topic: Topic) -> dict:
 @bp.get("/topics")
 @requires(Permission.READ_SUMMARIES)
 @operation(_l("The topic vocabulary"), responses={200: TopicList})
-def list_topics():
+def list_topics() -> ResponseReturnValue:
     found = topics.list_topics(db.session, DEFAULT_LOCALE)
     return jsonify({"topics": [topic_out(t) for t in found]})
 
@@ -30,7 +31,7 @@ def list_topics():
 @bp.post("/topics")
 @requires(Permission.MANAGE_TOPICS)
 @operation(_l("Add a topic"), body=TopicIn, responses={201: TopicOut})
-def create_topic():
+def create_topic() -> ResponseReturnValue:
     topic = topics.save_topic(db.session, json_body(TopicIn).model_dump(), acting_user())
     db.session.commit()
     return jsonify(topic_out(topic)), 201
@@ -39,7 +40,7 @@ def create_topic():
 @bp.put("/topics/<slug>")
 @requires(Permission.MANAGE_TOPICS)
 @operation(_l("Rename a topic (its address stays)"), body=TopicIn, responses={200: TopicOut})
-def replace_topic(slug: str):
+def replace_topic(slug: str) -> ResponseReturnValue:
     topic = topics.get_topic(db.session, slug)
     topics.save_topic(db.session, json_body(TopicIn).model_dump(), acting_user(), topic)
     db.session.commit()
@@ -49,7 +50,7 @@ def replace_topic(slug: str):
 @bp.delete("/topics/<slug>")
 @requires(Permission.MANAGE_TOPICS)
 @operation(_l("Delete a topic no summary uses"), responses={204: None})
-def delete_topic(slug: str):
+def delete_topic(slug: str) -> ResponseReturnValue:
     topics.delete_topic(db.session, topics.get_topic(db.session, slug), acting_user())
     db.session.commit()
     return "", 204

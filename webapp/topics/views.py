@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,7 +18,7 @@ from webapp.topics.forms import TopicForm
 bp = Blueprint("topics", __name__, url_prefix="/manage/topics", template_folder="templates")
 
 
-def _page(form: TopicForm | None = None, status: int = 200):
+def _page(form: TopicForm | None = None, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "topics/index.html",
         topics=topics.list_topics(db.session, str(get_locale())),
@@ -35,13 +36,13 @@ def _apply(form: TopicForm, exc: ValidationError) -> None:
 
 @bp.get("/")
 @requires(Permission.READ_SUMMARIES)
-def index():
+def index() -> ResponseReturnValue:
     return _page()
 
 
 @bp.post("/")
 @requires(Permission.MANAGE_TOPICS)
-def save():
+def save() -> ResponseReturnValue:
     """Add a topic, or rename the one whose address is given."""
     form = TopicForm()
     if form.validate_on_submit():
@@ -61,7 +62,7 @@ def save():
 
 @bp.post("/<slug>/delete")
 @requires(Permission.MANAGE_TOPICS)
-def delete(slug: str):
+def delete(slug: str) -> ResponseReturnValue:
     if SimpleForm().validate_on_submit():
         try:
             topics.delete_topic(db.session, topics.get_topic(db.session, slug), current_user)

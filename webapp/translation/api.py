@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from types import EllipsisType
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel
 
 from webapp.accounts import services as users
 from webapp.accounts.current import acting_user
@@ -96,7 +98,7 @@ def translation_out(
     )
 
 
-def _json(model):
+def _json(model: BaseModel) -> Response:
     return jsonify(model.model_dump(mode="json", exclude_none=False))
 
 
@@ -107,7 +109,7 @@ def _json(model):
     query=ReviewQueueQuery,
     responses={200: ReviewQueueOut},
 )
-def review_queue():
+def review_queue() -> ResponseReturnValue:
     query = parse(ReviewQueueQuery, request.args.to_dict())
     queue = worklist.translations_waiting(db.session, acting_user(), query.locale, query.state)
     return _json(ReviewQueueOut(translations=[translation_out(t, segments=False) for t in queue]))
@@ -120,7 +122,7 @@ def review_queue():
     query=TranslationQuery,
     responses={200: TranslationOut},
 )
-def get_translation(translation_id: int):
+def get_translation(translation_id: int) -> ResponseReturnValue:
     query = parse(TranslationQuery, request.args.to_dict())
     tr = translation.get_translation(db.session, translation_id)
     return _json(translation_out(tr, with_matches=query.matches == "all"))
@@ -134,7 +136,7 @@ def get_translation(translation_id: int):
     responses={200: SegmentOut},
     if_match="optional",
 )
-def put_segment(translation_id: int, segment_id: int):
+def put_segment(translation_id: int, segment_id: int) -> ResponseReturnValue:
     tr = translation.get_translation(db.session, translation_id)
     st = review.get_segment(tr, segment_id)
     save = json_body(SegmentSave)
@@ -159,7 +161,7 @@ def put_segment(translation_id: int, segment_id: int):
     _l("Approve the whole translation (every segment must be approved)"),
     responses={200: TranslationOut},
 )
-def approve_translation(translation_id: int):
+def approve_translation(translation_id: int) -> ResponseReturnValue:
     tr = translation.get_translation(db.session, translation_id)
     review.approve_translation(db.session, tr, acting_user())
     db.session.commit()
@@ -187,7 +189,7 @@ def change_out(change: SegmentChange, emails: dict[int, str]) -> SegmentChangeOu
 @bp.get("/translations/<id:translation_id>/segments/<id:segment_id>/history")
 @requires(Permission.READ_SUMMARIES)
 @operation(_l("Every change to one segment, newest first"), responses={200: SegmentHistoryOut})
-def segment_history(translation_id: int, segment_id: int):
+def segment_history(translation_id: int, segment_id: int) -> ResponseReturnValue:
     tr = translation.get_translation(db.session, translation_id)
     st = review.get_segment(tr, segment_id)
     rows = history.changes(db.session, st)
@@ -203,7 +205,7 @@ def segment_history(translation_id: int, segment_id: int):
     responses={200: SegmentOut},
     if_match="optional",
 )
-def restore_segment(translation_id: int, segment_id: int):
+def restore_segment(translation_id: int, segment_id: int) -> ResponseReturnValue:
     tr = translation.get_translation(db.session, translation_id)
     st = review.get_segment(tr, segment_id)
     wanted = json_body(RestoreIn)

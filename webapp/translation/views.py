@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -45,7 +46,7 @@ def _translation(translation_id: int) -> Translation:
 
 @bp.get("/")
 @requires(Permission.SEE_REVIEW_QUEUE)
-def queue():
+def queue() -> ResponseReturnValue:
     """The queue in order of need; the page's script asks for JSON to refresh statuses."""
     locale = request.args.get("locale") if request.args.get("locale") in LOCALES else None
     state = request.args.get("state") if request.args.get("state") in worklist.STATES else None
@@ -73,7 +74,7 @@ def queue():
     )
 
 
-def _page(tr: Translation, problem: dict | None = None, status: int = 200):
+def _page(tr: Translation, problem: dict | None = None, status: int = 200) -> ResponseReturnValue:
     """The workspace; `problem` keeps a failed save's text and message beside its segment."""
     weakest = request.args.get("order") == "weakest"
     typed = {problem["segment_id"]: problem["text"]} if problem else {}
@@ -116,7 +117,7 @@ def _matches_on_load() -> int:
 
 @bp.get("/translations/<id:translation_id>/segments/<id:segment_id>/matches")
 @requires(Permission.REVIEW)
-def segment_matches(translation_id: int, segment_id: int):
+def segment_matches(translation_id: int, segment_id: int) -> ResponseReturnValue:
     """One segment's close memory matches as the page shows them (an HTML fragment, empty when
     there are none): the page fetches it when the translator reaches that segment."""
     tr = _translation(translation_id)
@@ -127,7 +128,7 @@ def segment_matches(translation_id: int, segment_id: int):
 
 @bp.get("/translations/<id:translation_id>")
 @requires(Permission.REVIEW)
-def translation_page(translation_id: int):
+def translation_page(translation_id: int) -> ResponseReturnValue:
     tr = _translation(translation_id)
     presence.touch(db.session, tr.id, current_user)
     db.session.commit()
@@ -136,7 +137,7 @@ def translation_page(translation_id: int):
 
 @bp.post("/translations/<id:translation_id>/presence")
 @requires(Permission.REVIEW)
-def heartbeat(translation_id: int):
+def heartbeat(translation_id: int) -> ResponseReturnValue:
     """The open page says it is still open, and learns who else is (JSON)."""
     tr = _translation(translation_id)
     if not SimpleForm().validate_on_submit():
@@ -197,7 +198,7 @@ def findings_of(tr: Translation, st: SegmentTranslation, text: str | None) -> li
 
 @bp.post("/translations/<id:translation_id>/segments/<id:segment_id>")
 @requires(Permission.REVIEW)
-def save_segment(translation_id: int, segment_id: int):
+def save_segment(translation_id: int, segment_id: int) -> ResponseReturnValue:
     """Save or approve one segment: JSON for the page's inline saving, else a page."""
     tr = _translation(translation_id)
     st = review.get_segment(tr, segment_id)
@@ -254,7 +255,7 @@ def _segment_form_version(st: SegmentTranslation) -> int:
 
 @bp.post("/translations/<id:translation_id>/segments/<id:segment_id>/use-match")
 @requires(Permission.REVIEW)
-def use_match(translation_id: int, segment_id: int):
+def use_match(translation_id: int, segment_id: int) -> ResponseReturnValue:
     """Save a close memory match as the segment's draft (the page's form, without script)."""
     tr = _translation(translation_id)
     st = review.get_segment(tr, segment_id)
@@ -316,7 +317,7 @@ def use_match(translation_id: int, segment_id: int):
 
 @bp.post("/translations/<id:translation_id>/segments/<id:segment_id>/machine")
 @requires(Permission.REVIEW)
-def machine_draft(translation_id: int, segment_id: int):
+def machine_draft(translation_id: int, segment_id: int) -> ResponseReturnValue:
     """Ask the machine for a fresh draft of this one segment (it arrives through the worker)."""
     tr = _translation(translation_id)
     st = review.get_segment(tr, segment_id)
@@ -336,7 +337,7 @@ def machine_draft(translation_id: int, segment_id: int):
 
 @bp.get("/translations/<id:translation_id>/segments/<id:segment_id>/state")
 @requires(Permission.REVIEW)
-def segment_state_json(translation_id: int, segment_id: int):
+def segment_state_json(translation_id: int, segment_id: int) -> ResponseReturnValue:
     """The segment as it is now (the page polls this while a machine draft is on its way)."""
     tr = _translation(translation_id)
     return jsonify(segment_state(tr, review.get_segment(tr, segment_id)))
@@ -344,7 +345,7 @@ def segment_state_json(translation_id: int, segment_id: int):
 
 @bp.get("/translations/<id:translation_id>/segments/<id:segment_id>/history")
 @requires(Permission.REVIEW)
-def segment_history(translation_id: int, segment_id: int):
+def segment_history(translation_id: int, segment_id: int) -> ResponseReturnValue:
     """Every change to one segment, newest first, each earlier text restorable."""
     tr = _translation(translation_id)
     st = review.get_segment(tr, segment_id)
@@ -363,7 +364,7 @@ def segment_history(translation_id: int, segment_id: int):
 
 @bp.post("/translations/<id:translation_id>/segments/<id:segment_id>/restore")
 @requires(Permission.REVIEW)
-def restore(translation_id: int, segment_id: int):
+def restore(translation_id: int, segment_id: int) -> ResponseReturnValue:
     """Put an earlier text back as a new draft change."""
     tr = _translation(translation_id)
     st = review.get_segment(tr, segment_id)
@@ -386,7 +387,7 @@ def restore(translation_id: int, segment_id: int):
 
 @bp.post("/translations/<id:translation_id>/approve")
 @requires(Permission.REVIEW)
-def approve(translation_id: int):
+def approve(translation_id: int) -> ResponseReturnValue:
     tr = _translation(translation_id)
     if SimpleForm().validate_on_submit():
         try:
@@ -402,7 +403,7 @@ def approve(translation_id: int):
 
 @bp.post("/translations/<id:translation_id>/retry")
 @requires(Permission.REVIEW)
-def retry(translation_id: int):
+def retry(translation_id: int) -> ResponseReturnValue:
     tr = _translation(translation_id)
     if SimpleForm().validate_on_submit():
         try:
