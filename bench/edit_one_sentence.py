@@ -38,12 +38,15 @@ from tests.argos_builder import CORPUS, build_tiny_package  # noqa: E402
 from tests.factories import PASSWORD, REASON  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.accounts import services as users  # noqa: E402
+from webapp.core.schemas import parse  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.jobs.worker import run_worker  # noqa: E402
 from webapp.mt.packages import install_package  # noqa: E402
 from webapp.mt.records import INSTALL_RECORD  # noqa: E402
 from webapp.publishing import services as publishing  # noqa: E402
+from webapp.publishing.schemas import PublishIn  # noqa: E402
 from webapp.summaries import services as summaries  # noqa: E402
+from webapp.summaries.schemas import SummaryCreate, SummaryPatch  # noqa: E402
 from webapp.translation import review  # noqa: E402
 from webapp.translation import workflow as translation  # noqa: E402
 from webapp.translation.models import SegmentStatus, SegmentTranslation  # noqa: E402
@@ -132,12 +135,15 @@ def main() -> None:
             body = body_of(100)
             summary = summaries.create_summary(
                 db.session,
-                {
-                    "source_locale": "en",
-                    "title": "Benchmark",
-                    "meeting_date": "2026-01-15",
-                    "body": body,
-                },
+                parse(
+                    SummaryCreate,
+                    {
+                        "source_locale": "en",
+                        "title": "Benchmark",
+                        "meeting_date": "2026-01-15",
+                        "body": body,
+                    },
+                ),
                 liaison,
             )
             db.session.commit()
@@ -168,7 +174,9 @@ def main() -> None:
                     expected_version=st.version, reason=REASON,
                 )  # fmt: skip
             review.approve_translation(db.session, tr, tr_user)
-            publishing.publish(db.session, summary, ["en", "ja"], liaison)
+            publishing.publish(
+                db.session, summary, parse(PublishIn, {"locales": ["en", "ja"]}), liaison
+            )
             db.session.commit()
             version = summary.version
 
@@ -178,7 +186,9 @@ def main() -> None:
                 liaison = users.find_user(db.session, "l@example.org")
                 summary = db.session.get(summaries.Summary, summary_id)
                 edited = body.replace("(item 42)", f"(item forty-two, edit {n})")
-                summaries.update_summary(db.session, summary, {"body": edited}, version, liaison)
+                summaries.update_summary(
+                    db.session, summary, parse(SummaryPatch, {"body": edited}), version, liaison
+                )
                 db.session.commit()
                 version = summary.version
                 before = dict(db.session.execute(VERSIONS).all())

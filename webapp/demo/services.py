@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from webapp.accounts import services as users
 from webapp.accounts.models import User
 from webapp.core.db import DbSession
+from webapp.core.schemas import parse
 from webapp.languages.sentences import split_paragraphs, split_sentences
 from webapp.publishing import services as publishing
+from webapp.publishing.schemas import PublishIn
 from webapp.summaries import services as summaries
 from webapp.summaries.document import SegmentKey
+from webapp.summaries.schemas import SummaryCreate
 from webapp.topics import services as topics
 from webapp.translation import review
 from webapp.translation.models import Translation, translations_of
@@ -274,14 +277,16 @@ def load_demo(session: DbSession, base_url: str = DEFAULT_URL) -> Iterator[str]:
     first: list[int] = []  # the later summaries are related to the first
     for doc in (PENTAGON_TALKS, MORNING_TRAINING, ANTHEMS):
         _check_alignment(doc)
-        summary = summaries.create_summary(session, {**_source(doc), "related": first}, liaison)
+        summary = summaries.create_summary(
+            session, parse(SummaryCreate, {**_source(doc), "related": first}), liaison
+        )
         first = first or [summary.id]
         locales = [summary.source_locale]
         if doc["title"][1] is not None:
             (tr,) = translations_of(summary)
             _translate_all(session, tr, _reviewed(doc), translator)
             locales.append(tr.locale)
-        publishing.publish(session, summary, locales, liaison)
+        publishing.publish(session, summary, parse(PublishIn, {"locales": locales}), liaison)
         yield f"Summary {summary.slug!r} published in {', '.join(locales)}."
     yield from demo_logins(base_url)
 

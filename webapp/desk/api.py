@@ -12,7 +12,6 @@ from webapp.core.api import (
     bp,
     if_match_version,
     json_body,
-    json_object,
     operation,
     required_if_match,
 )
@@ -66,7 +65,7 @@ def _answer(summary: Summary, status: int = 200) -> ResponseReturnValue:
     responses={201: SummaryOut},
 )
 def create_summary() -> ResponseReturnValue:
-    summary = summaries.create_summary(db.session, json_object(), acting_user())
+    summary = summaries.create_summary(db.session, json_body(SummaryCreate), acting_user())
     db.session.commit()
     return _answer(summary, 201)
 
@@ -81,7 +80,7 @@ def create_summary() -> ResponseReturnValue:
 def change_slug(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     wanted = json_body(SlugIn)
-    summaries.change_slug(db.session, summary, wanted.slug, acting_user())
+    summaries.change_slug(db.session, summary, wanted, acting_user())
     db.session.commit()
     return _answer(summary)
 
@@ -120,7 +119,7 @@ def get_summary(summary_id: int) -> ResponseReturnValue:
 def patch_summary(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     expected = required_if_match()
-    summaries.update_summary(db.session, summary, json_object(), expected, acting_user())
+    summaries.update_summary(db.session, summary, json_body(SummaryPatch), expected, acting_user())
     db.session.commit()
     return _answer(summary)
 

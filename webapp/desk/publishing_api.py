@@ -26,7 +26,7 @@ from webapp.summaries import services as summaries
 def publish_summary(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     wanted = json_body(PublishIn)
-    pubs = publishing.publish(db.session, summary, wanted.locales, acting_user())
+    pubs = publishing.publish(db.session, summary, wanted, acting_user())
     db.session.commit()
     out = PublishOut(
         **summary_out(summary).model_dump(),
@@ -53,7 +53,7 @@ def publish_summary(summary_id: int) -> ResponseReturnValue:
 def withdraw_summary(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     wanted = json_body(WithdrawIn)
-    rows = publishing.withdraw(db.session, summary, wanted.locales, wanted.reason, acting_user())
+    rows = publishing.withdraw(db.session, summary, wanted, acting_user())
     db.session.commit()
     out = WithdrawOut(
         **summary_out(summary).model_dump(),

@@ -14,9 +14,11 @@ from markupsafe import Markup
 from webapp.core.errors import NotReady, ValidationError
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, requires
+from webapp.core.schemas import parse
 from webapp.extensions import db
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
+from webapp.publishing.schemas import PublishIn, WithdrawIn
 from webapp.reader import links
 from webapp.summaries.models import Summary
 
@@ -56,7 +58,9 @@ def publish(summary_id: int) -> ResponseReturnValue:
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            done = publishing.publish(db.session, summary, [form.locale.data], current_user)
+            done = publishing.publish(
+                db.session, summary, parse(PublishIn, {"locales": [form.locale.data]}), current_user
+            )
         except (NotReady, ValidationError) as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -77,9 +81,8 @@ def withdraw(summary_id: int) -> ResponseReturnValue:
     form.offer([(loc, loc) for loc in publishing.published_locales(db.session, summary.id)])
     if form.validate_on_submit():
         try:
-            publishing.withdraw(
-                db.session, summary, [form.locale.data], form.reason.data, current_user
-            )
+            wanted = parse(WithdrawIn, {"locales": [form.locale.data], "reason": form.reason.data})
+            publishing.withdraw(db.session, summary, wanted, current_user)
         except ValidationError as exc:
             db.session.rollback()
             flash(" ".join(exc.fields.values()) or exc.message, "error")

@@ -19,6 +19,7 @@ from webapp.core.errors import DomainError, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
 from webapp.core.locales import LOCALE_NAMES
 from webapp.core.permissions import Permission, requires
+from webapp.core.schemas import parse
 from webapp.desk import listing as desk
 from webapp.desk.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
 from webapp.extensions import db
@@ -28,7 +29,7 @@ from webapp.publishing.forms import PublishForm, WithdrawForm
 from webapp.summaries import history, importer
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
-from webapp.summaries.schemas import MAX_ITEMS
+from webapp.summaries.schemas import MAX_ITEMS, SlugIn, SummaryCreate, SummaryPatch
 from webapp.topics import services as topics
 
 bp = Blueprint("summaries", __name__, url_prefix="/manage", template_folder="templates")
@@ -183,9 +184,8 @@ def new_summary() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             photos = [row for _, row in _rows(form, "photos")]
-            summary = summaries.create_summary(
-                db.session, {**_form_data(form), "photos": photos}, current_user
-            )
+            clean = parse(SummaryCreate, {**_form_data(form), "photos": photos})
+            summary = summaries.create_summary(db.session, clean, current_user)
         except ValidationError as exc:
             db.session.rollback()
             _apply_errors(form, exc.fields)
@@ -287,7 +287,9 @@ def change_slug(summary_id: int) -> ResponseReturnValue:
     form = SlugForm()
     if form.validate_on_submit():
         try:
-            summaries.change_slug(db.session, summary, form.slug.data, current_user)
+            summaries.change_slug(
+                db.session, summary, parse(SlugIn, {"slug": form.slug.data}), current_user
+            )
         except DomainError as exc:
             db.session.rollback()
             fields = getattr(exc, "fields", {})
@@ -402,7 +404,8 @@ def edit_summary(summary_id: int) -> ResponseReturnValue:
             data = _form_data(form)
             data.pop("source_locale")
             expected = form.version.data or 0
-            summaries.update_summary(db.session, summary, data, expected, current_user)
+            patch = parse(SummaryPatch, data)
+            summaries.update_summary(db.session, summary, patch, expected, current_user)
         except ValidationError as exc:
             db.session.rollback()
             _apply_errors(form, exc.fields)

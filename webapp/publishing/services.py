@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,7 +15,6 @@ from webapp.audit import services as audit
 from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotReady, ValidationError
 from webapp.core.permissions import Permission, require
-from webapp.core.schemas import parse
 from webapp.publishing import states
 from webapp.publishing.models import Publication, PublicChange, Withdrawal
 from webapp.publishing.schemas import PublishIn, WithdrawIn
@@ -100,16 +98,14 @@ class Published:
     changed: bool
 
 
-def publish(
-    session: DbSession, summary: Summary, locales: Sequence[str], user: User
-) -> list[Published]:
+def publish(session: DbSession, summary: Summary, wanted: PublishIn, user: User) -> list[Published]:
     """Publish the current revision in each locale; all or nothing, approved text only.
 
     A locale whose readers already see exactly this content keeps its snapshot: a new one
     would tell readers "updated" when nothing was.
     """
     require(user, Permission.PUBLISH)
-    locales = list(parse(PublishIn, {"locales": list(locales)}).locales)
+    locales: list[str] = list(wanted.locales)
     revision = summary.revision
     # Every photo needs its file and its alt text; a snapshot never holds a placeholder.
     if not_ready := {
@@ -200,7 +196,7 @@ def _same(stored: Any, content: dict[str, Any]) -> bool:
 
 
 def withdraw(
-    session: DbSession, summary: Summary, locales: Sequence[str], reason: object, user: User
+    session: DbSession, summary: Summary, wanted: WithdrawIn, user: User
 ) -> list[Withdrawal]:
     """Pull the summary from readers in each locale (all or nothing); publishing brings it back.
 
@@ -208,7 +204,6 @@ def withdraw(
     because it no longer has a current publication.
     """
     require(user, Permission.PUBLISH)
-    wanted = parse(WithdrawIn, {"locales": list(locales), "reason": reason})
     order_public_change(session)
     current = {
         pub.locale: pub

@@ -17,9 +17,11 @@ from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.core.db import DbSession
 from webapp.core.errors import NotFound
+from webapp.core.schemas import parse
 from webapp.languages.diff import Piece, source_diff
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Revision, Summary
+from webapp.summaries.schemas import SummaryPatch
 
 # The order fields are compared and shown in, with their labels.
 FIELDS: tuple[tuple[str, Any], ...] = (
@@ -96,9 +98,8 @@ def restore(
     """Write version `number`'s fields as a new revision (refused if someone saved meanwhile)."""
     old = get_revision(session, summary, number)
     before = summary.version
-    summaries.update_summary(
-        session, summary, summaries.revision_fields(old), expected_version, user
-    )
+    fields = parse(SummaryPatch, summaries.revision_fields(old))
+    summaries.update_summary(session, summary, fields, expected_version, user)
     if summary.version != before:
         audit.record(session, user, "summary.restore", "summary", summary.id, from_version=number)
     return summary

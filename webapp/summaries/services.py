@@ -80,15 +80,14 @@ def get_summary(session: DbSession, summary_id: int) -> Summary:
     return summary
 
 
-def create_summary(session: DbSession, data: Any, author: User) -> Summary:
+def create_summary(session: DbSession, clean: SummaryCreate, author: User) -> Summary:
     """Validate, store revision 1 and queue the translation into the other locale.
 
-    `data["photos"]` are the words of photos whose files come later (an imported release's):
+    `clean.photos` are the words of photos whose files come later (an imported release's):
     revision 1 holds them as photos waiting for their files, so their captions are translated
     with the rest.
     """
     require(author, Permission.WRITE_SUMMARY)
-    clean = parse(SummaryCreate, data)
     _check_links(session, clean, None)
     wanted = clean.slug or slugify(f"{clean.meeting_date.isoformat()} {clean.title}")
     if clean.slug is None and len(wanted) <= 11:  # a Japanese title leaves only the date
@@ -111,7 +110,11 @@ def create_summary(session: DbSession, data: Any, author: User) -> Summary:
 
 
 def update_summary(
-    session: DbSession, summary: Summary, data: Any, expected_version: int, author: User
+    session: DbSession,
+    summary: Summary,
+    patch: SummaryPatch,
+    expected_version: int,
+    author: User,
 ) -> Summary:
     """Append a revision if `expected_version` is current; else refuse with what changed.
 
@@ -119,7 +122,6 @@ def update_summary(
     version, no approval revoked.
     """
     require(author, Permission.WRITE_SUMMARY)
-    patch = parse(SummaryPatch, data)
     current = summary.revision
     merged = parse(SummaryFields, {**revision_fields(current), **patch.changes()})
     if expected_version != summary.version:
@@ -146,14 +148,14 @@ def update_summary(
     return summary
 
 
-def change_slug(session: DbSession, summary: Summary, wanted: object, user: User) -> Summary:
+def change_slug(session: DbSession, summary: Summary, wanted: SlugIn, user: User) -> Summary:
     """Give a summary a new address.
 
     Until its first publication a liaison may change it freely; afterwards only an
     administrator may, and the old address keeps answering with a permanent redirect.
     """
     require(user, Permission.WRITE_SUMMARY)
-    slug = parse(SlugIn, {"slug": wanted}).slug
+    slug = wanted.slug
     if slug == summary.slug:
         return summary
     taken = session.scalar(select(Summary.id).where(Summary.slug == slug))
