@@ -170,7 +170,7 @@ def main() -> None:
             tr = summary.translations[0]
             for st in tr.segments:
                 review.save_segment(
-                    db.session, tr, st, st.text, approve=True, user=tr_user,
+                    db.session, tr, st, st.text, approve=True, user=tr_user, second_approver=False,
                     expected_version=st.version, reason=REASON,
                 )  # fmt: skip
             review.approve_translation(db.session, tr, tr_user)

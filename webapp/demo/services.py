@@ -258,6 +258,7 @@ def _translate_all(session: DbSession, tr: Translation, texts: dict[str, str], w
             st,
             texts[st.key],
             approve=True,
+            second_approver=False,  # demo data is seeded, not reviewed
             user=who,
             expected_version=st.version,
             reason=DEMO_REASON,  # kept only where a check warns, so the history shows it

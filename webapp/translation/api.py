@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import EllipsisType
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel
@@ -147,6 +147,7 @@ def put_segment(translation_id: int, segment_id: int) -> ResponseReturnValue:
         st,
         save.text,
         approve=save.approve,
+        second_approver=current_app.config["REQUIRE_SECOND_APPROVER"],
         user=acting_user(),
         expected_version=version,
         reason=save.reason,

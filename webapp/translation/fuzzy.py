@@ -288,6 +288,13 @@ def use_match(
             {"memory_id": str(_l("That memory match is not offered for this segment."))}
         )
     review.save_segment(
-        session, tr, st, match.target, approve=False, user=user, expected_version=expected_version
+        session,
+        tr,
+        st,
+        match.target,
+        approve=False,
+        user=user,
+        expected_version=expected_version,
+        second_approver=False,  # taken as a draft
     )
     return match

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
@@ -41,12 +40,15 @@ def save_segment(
     approve: bool,
     user: User,
     expected_version: int | None,
+    second_approver: bool,
     kind: ChangeKind | None = None,
     reason: object = None,
 ) -> SegmentTranslation:
     """Store a translator's text; refuse a save based on an older version of the segment.
 
-    Approving over quality warnings needs a short reason, kept in the segment's history.
+    Approving over quality warnings needs a short reason, kept in the segment's history. With
+    `second_approver` (the desk's REQUIRE_SECOND_APPROVER), whoever last wrote the text may not
+    approve it.
     """
     require(user, Permission.REVIEW, tr.locale)
     if isinstance(text, str) and not text.strip():
@@ -62,7 +64,8 @@ def save_segment(
         raise ValidationError({"version": str(_l("Send the segment version you edited."))})
     if expected_version != st.version:
         raise translation.segment_conflict(st)
-    _check_four_eyes(st, user, approve=approve, changes_text=new_text != st.text)
+    if second_approver:
+        _check_four_eyes(st, user, approve=approve, changes_text=new_text != st.text)
     waived: list[str] = []
     if approve:
         waived = _check_quality(session, tr, st, new_text, clean.reason)
@@ -120,6 +123,7 @@ def restore(
         approve=False,
         user=user,
         expected_version=expected_version,
+        second_approver=False,  # a restored text is a draft, never approved here
         kind=ChangeKind.RESTORE,
     )
 
@@ -152,8 +156,8 @@ def _check_quality(
 def _check_four_eyes(
     st: SegmentTranslation, user: User, *, approve: bool, changes_text: bool
 ) -> None:
-    """With REQUIRE_SECOND_APPROVER, whoever last wrote the text may not approve it."""
-    if not approve or not current_app.config.get("REQUIRE_SECOND_APPROVER"):
+    """Whoever last wrote the text may not approve it."""
+    if not approve:
         return
     if changes_text or st.edited_by_id == user.id:
         raise NotReady(

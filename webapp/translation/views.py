@@ -212,6 +212,7 @@ def save_segment(translation_id: int, segment_id: int) -> ResponseReturnValue:
             st,
             form.text.data or "",
             approve=form.approve.data,
+            second_approver=current_app.config["REQUIRE_SECOND_APPROVER"],
             user=current_user,
             expected_version=form.version.data,
             reason=form.reason.data,
