@@ -259,8 +259,8 @@ def units(revision: Revision, locale: str) -> list[Unit]:
     for items in ITEMS:
         values = _values(revision, items)
         held = in_text(revision, items)
-        for part in items.parts:
-            for i, value in enumerate(values):
+        for i, value in enumerate(values):  # item by item: a name, then that person's role
+            for part in items.parts:
                 if not held[i] and (text := flatten(value.get(part.name, ""))):
                     found.append(Unit(str(SegmentKey.item(items.key, i, part.name)), text))
     return found
