@@ -3,10 +3,13 @@
 Every status change goes through `transition`, which refuses a move the table does not list, logs
 it and emits the matching event (`translation.events`) in the caller's transaction.
 
-    (new) --> queued --> in_review --> approved
-                 |  ^        |   ^         |
-                 v  |        v   |         v
-               failed <--- stale <---------+
+    (new)     -> queued
+    queued    -> in_review (every segment has text) | failed (the engine gave up)
+    in_review -> approved | queued (a source edit, never approved) | stale (the same, approved
+                 before)
+    approved  -> in_review (a segment changed) | stale (the source changed)
+    stale     -> in_review | failed
+    failed    -> queued | stale (retried) | in_review (a translator wrote the rest by hand)
 
 Publication per language is a separate life (`publishing`): a translation is approved, a
 publication is made from it.
