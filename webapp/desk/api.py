@@ -16,9 +16,8 @@ from webapp.core.api import (
     required_if_match,
 )
 from webapp.core.permissions import Permission, requires
-from webapp.desk.photos_api import photo_list
+from webapp.desk.schemas import summary_out
 from webapp.extensions import db
-from webapp.publishing import services as publishing
 from webapp.summaries import history
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Revision, Summary
@@ -31,29 +30,10 @@ from webapp.summaries.schemas import (
     SummaryOut,
     SummaryPatch,
 )
-from webapp.translation.models import translations_of
-
-
-def summary_out(summary: Summary) -> SummaryOut:
-    """The API's view of a summary: current source fields, translations, publications."""
-    return SummaryOut.model_validate(
-        {
-            "id": summary.id,
-            "slug": summary.slug,
-            "version": summary.version,
-            "source_locale": summary.source_locale,
-            **summaries.revision_fields(summary.revision),
-            "translations": {
-                t.locale: {"id": t.id, "status": str(t.status)} for t in translations_of(summary)
-            },
-            "published_locales": publishing.published_locales(db.session, summary.id),
-            "photos": photo_list(summary),
-        }
-    )
 
 
 def _answer(summary: Summary, status: int = 200) -> ResponseReturnValue:
-    out = summary_out(summary).model_dump(mode="json")
+    out = summary_out(db.session, summary).model_dump(mode="json")
     return jsonify(out), status, {"ETag": f'"{summary.version}"'}
 
 

@@ -10,13 +10,12 @@ from flask_babel import lazy_gettext as _l
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, if_match_version, json_object, operation
 from webapp.core.permissions import Permission, requires
+from webapp.desk.schemas import photo_out
 from webapp.extensions import db
 from webapp.photos import storage
 from webapp.photos.schemas import PhotoFileUpload, PhotoOut, PhotoPatch, PhotoUpload
 from webapp.photos.views import (
     commit_or_discard,
-    file_url,
-    image_attrs,
     limits,
     photos_dir,
     read_upload,
@@ -24,49 +23,6 @@ from webapp.photos.views import (
 from webapp.summaries import photos
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
-
-
-def photo_out(summary: Summary, item: photos.PhotoItem) -> PhotoOut:
-    """The API's view of one photo of the current revision."""
-    p = item.photo
-    words = {
-        "id": p.id,
-        "position": item.position,
-        "caption": item.caption,
-        "alt": item.alt,
-        "credit": item.credit,
-        "image_id": item.image_id,
-        "summary_version": summary.version,
-    }
-    if p.storage is None or p.format is None:
-        return PhotoOut.model_validate(
-            {
-                **words,
-                "waiting_for_file": True,
-                "width": None,
-                "height": None,
-                "url": None,
-                "srcset": None,
-                "files": [],
-            }
-        )
-    img = image_attrs(p)
-    return PhotoOut.model_validate(
-        {
-            **words,
-            "waiting_for_file": False,
-            "width": p.width,
-            "height": p.height,
-            "url": img["src"],
-            "srcset": img["srcset"],
-            "files": [{"width": w, "url": file_url(p.storage, w, p.format)} for w in p.sizes],
-        }
-    )
-
-
-def photo_list(summary: Summary) -> list[PhotoOut]:
-    """Every photo of the summary's current revision, in order (for GET /summaries/<id>)."""
-    return [photo_out(summary, item) for item in photos.photo_items(db.session, summary)]
 
 
 def _answer(summary: Summary, photo_id: int, status: int = 200) -> ResponseReturnValue:

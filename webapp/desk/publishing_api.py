@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, json_body, operation
 from webapp.core.permissions import Permission, requires
-from webapp.desk.api import summary_out
+from webapp.desk.schemas import summary_out
 from webapp.extensions import db
 from webapp.publishing import services as publishing
 from webapp.publishing.schemas import PublishIn, PublishOut, WithdrawIn, WithdrawOut
@@ -29,7 +29,7 @@ def publish_summary(summary_id: int) -> ResponseReturnValue:
     pubs = publishing.publish(db.session, summary, wanted, acting_user())
     db.session.commit()
     out = PublishOut(
-        **summary_out(summary).model_dump(),
+        **summary_out(db.session, summary).model_dump(),
         published=[
             {
                 "locale": p.publication.locale,
@@ -56,7 +56,7 @@ def withdraw_summary(summary_id: int) -> ResponseReturnValue:
     rows = publishing.withdraw(db.session, summary, wanted, acting_user())
     db.session.commit()
     out = WithdrawOut(
-        **summary_out(summary).model_dump(),
+        **summary_out(db.session, summary).model_dump(),
         withdrawn=[
             {"locale": row.locale, "withdrawn_at": row.withdrawn_at.isoformat()} for row in rows
         ],
