@@ -35,9 +35,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         raise RuntimeError("MEMORY_AUTO_APPROVE must be context, exact or never.")
     _prepare_instance(app)
 
-    from webapp import domains, extensions
+    from webapp import domains, extensions, languages
     from webapp.core import converters, handlers, i18n, permissions, security
 
+    languages.init_app(app)  # LOCALES checked against the registry, live before anything reads it
     domains.import_models()
     domains.register_subscribers()
     domains.register_jobs()

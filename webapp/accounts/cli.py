@@ -9,7 +9,6 @@ from webapp.accounts import services as users
 from webapp.accounts.models import Role
 from webapp.core.cli import committed, fail
 from webapp.core.errors import DomainError
-from webapp.core.locales import LOCALES
 from webapp.core.permissions import TOKEN_SCOPES
 from webapp.extensions import db
 
@@ -22,8 +21,8 @@ def role_options(command):
         "--locale",
         "locales",
         multiple=True,
-        type=click.Choice(LOCALES),
-        help="Locales a translator works into (default: all).",
+        metavar="LOCALE",
+        help="Locales a translator works into (default: all); one of LOCALES.",
     )(command)
     return click.option(
         "--role",

@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from babel.dates import format_skeleton
+from babel.lists import format_list
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 
-from webapp.core.locales import DEFAULT_LOCALE, LOCALE_NAMES, LOCALES
+from webapp.core.locales import LOCALE_NAMES, LOCALES, OG_LOCALES, default_locale, ui_locale
 from webapp.core.segment_keys import segment_label
 
 LOCALE_COOKIE = "lang"
@@ -29,11 +30,11 @@ def accept_language_locale(header_values) -> str | None:
 
 
 def negotiate_locale() -> str:
-    """The saved choice (cookie) first, then Accept-Language, then English."""
+    """The saved choice (cookie) first, then Accept-Language, then the default (English)."""
     choice = request.cookies.get(LOCALE_COOKIE)
-    if choice in LOCALES:
+    if choice is not None and choice in LOCALES:
         return choice
-    return accept_language_locale(request.accept_languages) or DEFAULT_LOCALE
+    return accept_language_locale(request.accept_languages) or default_locale()
 
 
 def url_locale() -> str | None:
@@ -47,7 +48,7 @@ def select_locale() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI and worker
     chosen = getattr(g, "locale", None)
-    if chosen in LOCALES:
+    if isinstance(chosen, str) and chosen in LOCALES:
         return chosen
     return url_locale() or staff_locale() or negotiate_locale()
 
@@ -65,9 +66,14 @@ def language_name(code: str) -> str:
     return get_locale().languages.get(code, code)
 
 
+def language_list() -> str:
+    """The configured languages named in the page's language: "English and Japanese"."""
+    return format_list([language_name(code) for code in LOCALES], locale=get_locale())
+
+
 def month_name(year: int, month: int) -> str:
     """January 2026 / 2026年1月."""
-    return month_name_in(str(get_locale() or DEFAULT_LOCALE), year, month)
+    return month_name_in(str(get_locale() or default_locale()), year, month)
 
 
 @lru_cache(maxsize=4096)
@@ -75,10 +81,6 @@ def month_name_in(locale: str, year: int, month: int) -> str:
     """month_name for a locale already looked up; kept, since CLDR formatting takes ~20 us and
     the archive prints one per month of 20 years."""
     return format_skeleton("yMMMM", date(year, month, 1), locale=locale)
-
-
-# Open Graph names locales with a territory.
-OG_LOCALES = {"en": "en_US", "ja": "ja_JP"}
 
 
 def long_date(value: date) -> str:
@@ -163,12 +165,16 @@ def init_app(app) -> None:
         LOCALE_NAMES=LOCALE_NAMES,
         OG_LOCALES=OG_LOCALES,
         month_name=month_name,
+        language_list=language_list,
         LOCALES=LOCALES,
     )
 
     @app.context_processor
     def _locale_context():
+        locale = str(get_locale() or default_locale())
         return {
-            "current_locale": str(get_locale() or DEFAULT_LOCALE),
+            "current_locale": locale,
+            # The language the interface text is in: English where no catalog ships for locale.
+            "ui_locale": ui_locale(locale),
             "now_utc": datetime.now(UTC),
         }
