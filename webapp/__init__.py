@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from webapp import languages
 from webapp.config import (
     DEV_SECRET,
     INSTANCE_DIR,
@@ -35,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         raise RuntimeError("MEMORY_AUTO_APPROVE must be context, exact or never.")
     _prepare_instance(app)
 
-    from webapp import domains, extensions, languages
+    from webapp import domains, extensions
     from webapp.core import converters, handlers, i18n, permissions, security
 
     languages.init_app(app)  # LOCALES checked against the registry, live before anything reads it

@@ -2,9 +2,10 @@
 
 `core` knows no language. The language registry (`webapp.languages`) checks the configured codes
 when the app is created and hands their names here (`activate`); from then on `LOCALES`,
-`LOCALE_NAMES` and `OG_LOCALES` answer for the app whose context is active (for the app created
-last outside of one, as during `create_app`). They are read-only views, so `x in LOCALES`,
-`for code in LOCALES` and `LOCALE_NAMES[code]` work wherever they are imported.
+`LOCALE_NAMES` and `OG_LOCALES` answer for the app whose context is active (outside of one, for the
+app created last, as during `create_app`, or before any app for the environment's LOCALES). They
+are read-only views, so `x in LOCALES`, `for code in LOCALES` and `LOCALE_NAMES[code]` work
+wherever they are imported.
 """
 
 from __future__ import annotations
@@ -33,13 +34,22 @@ class LocaleSet:
 
 
 _latest = LocaleSet()
+_activated = False
+
+
+def prime(locales: LocaleSet) -> None:
+    """The set code outside any app sees until an app is created (the environment's LOCALES,
+    through the language registry when it is imported): schemas and scripts work before one."""
+    global _latest
+    if not _activated:
+        _latest = locales
 
 
 def activate(app: Flask, locales: LocaleSet) -> None:
     """Make `locales` the app's configured set (create_app, through the language registry)."""
-    global _latest
+    global _latest, _activated
     app.extensions[EXTENSION] = locales
-    _latest = locales
+    _latest, _activated = locales, True
 
 
 def current() -> LocaleSet:

@@ -7,13 +7,15 @@ that says which codes exist.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 from types import MappingProxyType
 
 from flask import Flask
 
-from webapp.core.locales import LocaleSet, activate
+from webapp.config import Config
+from webapp.core.locales import LocaleSet, activate, prime
 from webapp.languages.base import Language
 from webapp.languages.en import ENGLISH
 from webapp.languages.ja import JAPANESE
@@ -80,23 +82,35 @@ def _catalogs(app: Flask, codes: Sequence[str]) -> frozenset[str]:
     )
 
 
+def locale_set(codes: Sequence[str], catalogs: frozenset[str] = frozenset()) -> LocaleSet:
+    """What core keeps of the configured languages: codes, names, Open Graph forms."""
+    languages = [KNOWN[code] for code in codes]
+    return LocaleSet(
+        codes=tuple(codes),
+        default=DEFAULT.code,
+        names=MappingProxyType({lang.code: lang.endonym for lang in languages}),
+        og_locales=MappingProxyType({lang.code: lang.og_locale for lang in languages}),
+        catalogs=catalogs,
+    )
+
+
 def init_app(app: Flask) -> None:
     """Check LOCALES against the registry and make the configured set live for this app."""
     try:
         codes = parse_locales(app.config.get("LOCALES"))
     except ValueError as exc:
         raise RuntimeError(str(exc)) from None
-    languages = [KNOWN[code] for code in codes]
     app.config["LOCALES"] = codes
     app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT.code
-    activate(
-        app,
-        LocaleSet(
-            codes=codes,
-            default=DEFAULT.code,
-            names=MappingProxyType({lang.code: lang.endonym for lang in languages}),
-            og_locales=MappingProxyType({lang.code: lang.og_locale for lang in languages}),
-            catalogs=_catalogs(app, codes),
-        ),
-    )
+    activate(app, locale_set(codes, _catalogs(app, codes)))
     app.jinja_env.globals.update(language=get, native_name=NATIVE_NAME)
+
+
+def _prime() -> None:
+    """Before any app exists, code outside one (schemas, scripts) sees the environment's LOCALES;
+    a wrong value is left for create_app to refuse with its message."""
+    with contextlib.suppress(ValueError):
+        prime(locale_set(parse_locales(Config.LOCALES)))
+
+
+_prime()
