@@ -100,6 +100,8 @@ def test_a_summary_lives_its_whole_life_in_korean_beside_english_and_japanese(ap
     html = page.get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "Approve" in html  # English interface text, not a crash or a blank
+    queue_page = client.get("/review/").get_data(as_text=True)
+    assert '<html lang="en">' in queue_page and ">Korean</option>" in queue_page
 
     # The translator writes Korean over the machine drafts and approves.
     for seg in draft["segments"]:
@@ -144,6 +146,8 @@ def test_a_summary_lives_its_whole_life_in_korean_beside_english_and_japanese(ap
     assert '<meta property="og:locale" content="ko_KR">' in html
     # ... whose interface falls back to English, marked as such.
     assert "Participants" in html
+    home = reader.get("/ko/").get_data(as_text=True)
+    assert "United States and Japan, in English, Japanese, and Korean." in home
     assert '<footer class="site-footer" lang="en">' in html
 
     # The switcher keeps the reader on the same summary in the other two languages.

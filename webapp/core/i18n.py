@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_skeleton
 from babel.lists import format_list
 from flask import current_app, g, has_request_context, request
@@ -61,14 +62,22 @@ def staff_locale() -> str | None:
     return choice if choice in LOCALES else None
 
 
+def interface_locale() -> Locale:
+    """The Babel locale of the interface text: the page's, or the default's where no catalog
+    ships for it (a label then reads "Name in Korean", not "Name in 한국어")."""
+    page = get_locale()
+    shown = ui_locale(str(page))
+    return page if shown == str(page) else Locale.parse(shown)
+
+
 def language_name(code: str) -> str:
-    """A language's name in the page's language: en -> English / 英語 (CLDR through Babel)."""
-    return get_locale().languages.get(code, code)
+    """A language's name in the interface's language: en -> English / 英語 (CLDR through Babel)."""
+    return interface_locale().languages.get(code, code)
 
 
 def language_list() -> str:
-    """The configured languages named in the page's language: "English and Japanese"."""
-    return format_list([language_name(code) for code in LOCALES], locale=get_locale())
+    """The configured languages named in the interface's language: "English and Japanese"."""
+    return format_list([language_name(code) for code in LOCALES], locale=interface_locale())
 
 
 def month_name(year: int, month: int) -> str:
