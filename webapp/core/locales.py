@@ -28,7 +28,7 @@ class LocaleSet:
 
     codes: tuple[str, ...] = ()
     default: str = ""  # the locale readers fall back to and the interface is written in
-    names: Mapping[str, str] = field(default_factory=dict)  # endonyms: ja -> 日本語
+    names: Mapping[str, str] = field(default_factory=dict)  # endonyms: ja -> 日本語 (all known)
     og_locales: Mapping[str, str] = field(default_factory=dict)  # ja -> ja_JP
     catalogs: frozenset[str] = frozenset()  # locales that ship a UI catalog
 

@@ -83,13 +83,14 @@ def _catalogs(app: Flask, codes: Sequence[str]) -> frozenset[str]:
 
 
 def locale_set(codes: Sequence[str], catalogs: frozenset[str] = frozenset()) -> LocaleSet:
-    """What core keeps of the configured languages: codes, names, Open Graph forms."""
-    languages = [KNOWN[code] for code in codes]
+    """What core keeps of the configured languages: codes, names, Open Graph forms. Names cover
+    every declared language, since a summary published in one outlives its removal from LOCALES
+    (its withdraw button still names it)."""
     return LocaleSet(
         codes=tuple(codes),
         default=DEFAULT.code,
-        names=MappingProxyType({lang.code: lang.endonym for lang in languages}),
-        og_locales=MappingProxyType({lang.code: lang.og_locale for lang in languages}),
+        names=MappingProxyType({lang.code: lang.endonym for lang in KNOWN.values()}),
+        og_locales=MappingProxyType({lang.code: lang.og_locale for lang in KNOWN.values()}),
         catalogs=catalogs,
     )
 
