@@ -2,6 +2,10 @@
 
 The package holds a SentencePiece model trained on the sentences below and a CTranslate2
 Transformer filled with seeded random weights: its output is gibberish, but deterministic.
+
+Every run builds en->ja and ja->en (`argos_archives`, `argos_packages_dir`). Other pairs, such as
+en->ko, are built only when a test asks for them (`argos_package_builder`, `argos_packages_for`),
+once per run, so tests that do not need them do not wait for them.
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ import json
 import shutil
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-LANGUAGE_NAMES = {"en": "English", "ja": "Japanese", "fr": "French"}
+LANGUAGE_NAMES = {"en": "English", "ja": "Japanese", "fr": "French", "ko": "Korean"}
+# The pairs every run builds and installs in `argos_packages_dir`.
+DEFAULT_PAIRS = (("en", "ja"), ("ja", "en"))
 D_MODEL = 64
 FFN = 128
 NUM_HEADS = 4
@@ -59,17 +66,35 @@ CORPUS = [
     "Ils ont publié une déclaration commune après la réunion.",
 ]
 
+# Sentences a tokenizer also learns when a side of its pair is this language (the base CORPUS,
+# and so the en/ja packages, stay as they are).
+EXTRA_CORPUS = {
+    "ko": [
+        "일본과 호주의 국방장관은 월요일 도쿄에서 회담했다.",
+        "두 장관은 자유롭고 열린 인도태평양의 중요성을 재확인했다.",
+        "연합훈련과 정보 공유를 확대하기로 합의했다.",
+        "차관은 대표단에게 해양 안보에 대해 설명했다.",
+        "다음 회의는 내년 봄 캔버라에서 열린다.",
+        "회담 후 공동성명이 발표되었다.",
+    ],
+}
+
 SPECIALS = ["<blank>", "<unk>", "<s>", "</s>"]
 
 
-def _train_sentencepiece(out_file: Path, seed: int) -> list[str]:
+def corpus_for(from_code: str, to_code: str) -> list[str]:
+    """The tokenizer's training sentences for a pair."""
+    return CORPUS + [s for code in (from_code, to_code) for s in EXTRA_CORPUS.get(code, [])]
+
+
+def _train_sentencepiece(out_file: Path, seed: int, corpus: list[str] = CORPUS) -> list[str]:
     """Train the tokenizer and return its pieces (seeded, one thread, so it is reproducible)."""
     import sentencepiece as spm
 
     spm.set_random_generator_seed(seed + 1)
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(CORPUS),
+        sentence_iterator=iter(corpus),
         model_writer=model,
         vocab_size=600,
         hard_vocab_limit=False,
@@ -190,7 +215,9 @@ def build_tiny_package(
     package_dir = work / top
     package_dir.mkdir(parents=True, exist_ok=True)
 
-    pieces = _train_sentencepiece(package_dir / "sentencepiece.model", seed)
+    pieces = _train_sentencepiece(
+        package_dir / "sentencepiece.model", seed, corpus_for(from_code, to_code)
+    )
     extra = [target_prefix] if target_prefix else []
     silent = {"<blank>", "<unk>", "<s>", *extra}
     _build_model(package_dir / "model", _vocabulary(pieces, extra), pair_seed, silent)
@@ -221,23 +248,56 @@ def build_tiny_package(
 
 
 @pytest.fixture(scope="session")
-def argos_archives(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    """Build the en->ja and ja->en tiny packages once per test run."""
+def argos_package_builder(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[str, str], Path]:
+    """Build the tiny package of a pair when a test first asks for it (once per test run)."""
     out = tmp_path_factory.mktemp("argos-archives")
-    return {pair: build_tiny_package(out, *pair) for pair in [("en", "ja"), ("ja", "en")]}
+    built: dict[tuple[str, str], Path] = {}
+
+    def build(from_code: str, to_code: str) -> Path:
+        if (from_code, to_code) not in built:
+            built[from_code, to_code] = build_tiny_package(out, from_code, to_code)
+        return built[from_code, to_code]
+
+    return build
 
 
 @pytest.fixture(scope="session")
-def argos_packages_dir(
-    tmp_path_factory: pytest.TempPathFactory, argos_archives: dict[tuple[str, str], Path]
-) -> Path:
-    """Return a packages folder holding both tiny packages, installed as `flask mt install` does."""
+def argos_archives(
+    argos_package_builder: Callable[[str, str], Path],
+) -> dict[tuple[str, str], Path]:
+    """The en->ja and ja->en tiny packages, built once per test run."""
+    return {pair: argos_package_builder(*pair) for pair in DEFAULT_PAIRS}
+
+
+@pytest.fixture(scope="session")
+def argos_packages_for(
+    tmp_path_factory: pytest.TempPathFactory, argos_package_builder: Callable[[str, str], Path]
+) -> Callable[..., Path]:
+    """A packages folder holding the tiny packages of the pairs asked for, installed as
+    `flask mt install` does: `argos_packages_for(("en", "ja"), ("en", "ko"))`. Each set of pairs
+    is built and installed once per test run; tests must not change the folder."""
     from webapp.mt.packages import install_package
 
-    packages_dir = tmp_path_factory.mktemp("argos-packages")
-    for archive in argos_archives.values():
-        install_package(archive, packages_dir)
+    folders: dict[tuple[tuple[str, str], ...], Path] = {}
+
+    def packages_dir(*pairs: tuple[str, str]) -> Path:
+        key = tuple(sorted(set(pairs)))
+        if key not in folders:
+            folder = tmp_path_factory.mktemp("argos-packages")
+            for pair in key:
+                install_package(argos_package_builder(*pair), folder)
+            folders[key] = folder
+        return folders[key]
+
     return packages_dir
+
+
+@pytest.fixture(scope="session")
+def argos_packages_dir(argos_packages_for: Callable[..., Path]) -> Path:
+    """Return a packages folder holding the en->ja and ja->en tiny packages."""
+    return argos_packages_for(*DEFAULT_PAIRS)
 
 
 # Text sharing no word with CORPUS (Greek and Russian): a tokenizer trained on it does not match

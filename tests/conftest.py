@@ -11,7 +11,12 @@ import pytest
 from argon2 import PasswordHasher, profiles
 from sqlalchemy import create_engine, text
 
-from tests.argos_builder import argos_archives, argos_packages_dir  # noqa: F401
+from tests.argos_builder import (  # noqa: F401
+    argos_archives,
+    argos_package_builder,
+    argos_packages_dir,
+    argos_packages_for,
+)
 from webapp import create_app
 from webapp.accounts import passwords
 from webapp.extensions import db

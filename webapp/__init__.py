@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from webapp import languages
 from webapp.config import (
     DEV_SECRET,
     INSTANCE_DIR,
@@ -38,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webapp import domains, extensions
     from webapp.core import converters, handlers, i18n, permissions, security
 
+    languages.init_app(app)  # LOCALES checked against the registry, live before anything reads it
     domains.import_models()
     domains.register_subscribers()
     domains.register_jobs()

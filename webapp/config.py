@@ -40,7 +40,10 @@ class Config:
     # A worker claims up to this many waiting translations (machine-translation jobs) at once and
     # sends all their pending segments through one engine call; 1 takes them one by one.
     MT_CLAIM_TRANSLATIONS = int(os.environ.get("MT_CLAIM_TRANSLATIONS", "8"))
-    BABEL_DEFAULT_LOCALE = "en"
+    # The languages the app publishes and translates between, in the order lists offer them
+    # (comma-separated codes of webapp/languages/; checked when the app starts). Empty: the
+    # languages that ship first, English and Japanese. BABEL_DEFAULT_LOCALE follows from it.
+    LOCALES = os.environ.get("LOCALES", "")
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT_DIR / "translations")
     JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))

@@ -65,6 +65,28 @@ def test_a_japanese_release():
     assert photo_words({**found["photos"][0], "caption": ""}, "ja")["caption"] == "国防総省での会談"
 
 
+def test_a_korean_release_by_the_korean_declaration():
+    text = (RELEASES / "ko_release.txt").read_text()
+    found = parse_release(text)
+    assert found["source_locale"] == "ko"
+    assert found["title"] == "미일 국방장관 회담 개요"
+    assert found["meeting_date"] == "2026-01-15"
+    # Wrapped Korean lines keep the space between their words.
+    assert found["lede"].startswith(
+        "2026년 1월 15일 고이즈미 방위상은 미 국방부를 방문해 헤그세스 장관과 회담했다."
+    )
+    assert found["quotes"] == [
+        {"speaker": "헤그세스", "text": "동맹을 모든 면에서 강화해 나가겠다"},
+        {"speaker": "고이즈미", "text": "아침 합동 훈련에서 동맹의 유대를 실감했다"},
+    ]
+    assert found["photos"][0]["credit"] == "일본 방위성"
+    assert found["photos"][0]["title"] == "국방부 회담"
+    assert found["related"] == ["미일 동맹, 인도태평양 태세 점검"]
+    assert photo_words(found["photos"][0], "ko")["caption"].startswith("국방부 회담: ")
+    # A site that does not publish Korean reads it as the default language, to be corrected.
+    assert parse_release(text, locales=("en", "ja"))["source_locale"] == "en"
+
+
 def test_missing_parts_are_left_empty_and_nothing_is_lost():
     text = (RELEASES / "missing_parts.txt").read_text()
     found = parse_release(text)

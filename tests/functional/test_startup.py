@@ -65,3 +65,27 @@ def test_production_refuses_a_short_secret(tmp_path, secret, starts):
     assert (out.returncode == 0) is starts, out.stderr
     if not starts:
         assert "at least 32 bytes" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("locales", "starts", "said"),
+    [
+        ("en,ja,ko", True, ""),
+        ("en,xx", False, "LOCALES names 'xx', which no language module declares"),
+        ("ja,ko", False, "LOCALES must include en"),
+    ],
+)
+def test_locales_are_checked_against_the_registry_at_start_up(tmp_path, locales, starts, said):
+    code = "from webapp import create_app; print(create_app().config['LOCALES'])"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "KAKEHASHI_INSTANCE_DIR": str(tmp_path), "LOCALES": locales},
+    )
+    assert (out.returncode == 0) is starts, out.stderr
+    if starts:
+        assert out.stdout.strip() == str(tuple(locales.split(",")))
+    else:
+        assert said in out.stderr

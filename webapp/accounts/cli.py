@@ -13,7 +13,6 @@ from webapp.accounts import services as users
 from webapp.accounts.models import Role, User
 from webapp.core.cli import committed, fail
 from webapp.core.errors import DomainError
-from webapp.core.locales import LOCALES
 from webapp.core.permissions import TOKEN_SCOPES
 from webapp.extensions import db
 
@@ -28,8 +27,8 @@ def role_options(command: F) -> F:
         "--locale",
         "locales",
         multiple=True,
-        type=click.Choice(LOCALES),
-        help="Locales a translator works into (default: all).",
+        metavar="LOCALE",
+        help="Locales a translator works into (default: all); one of LOCALES.",
     )(command)
     return click.option(
         "--role",

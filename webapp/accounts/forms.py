@@ -15,8 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from webapp.core.forms import PageForm
-from webapp.core.locales import LOCALE_NAMES, LOCALES
+from webapp.core.forms import PageForm, locale_choices
 from webapp.core.permissions import TOKEN_SCOPES
 
 
@@ -74,9 +73,6 @@ class TokenForm(PageForm):
 class LanguageForm(PageForm):
     ui_locale = SelectField(
         _l("Language of the staff pages"),
-        choices=[
-            SelectChoice("", _l("Follow my browser")),
-            *(SelectChoice(code, LOCALE_NAMES[code]) for code in LOCALES),
-        ],
+        choices=lambda: [SelectChoice("", _l("Follow my browser")), *locale_choices()],
         default="",
     )

@@ -69,13 +69,17 @@ def create_user(
     return user
 
 
+def _locales_message() -> str:
+    return str(_l("Use one of these locales: %(locales)s.", locales=", ".join(LOCALES)))
+
+
 def _role_problems(roles: list[str], locales: list[str] | None) -> dict[str, str]:
     errors = {}
     valid_roles = {r.value for r in Role}
     if not roles or any(r not in valid_roles for r in roles):
         errors["role"] = str(_l("Roles are liaison, translator or admin."))
     if any(loc not in LOCALES for loc in locales or []):
-        errors["locale"] = str(_l("Locales are en or ja."))
+        errors["locale"] = _locales_message()
     return errors
 
 
@@ -321,7 +325,7 @@ def exists(session: DbSession, email: str) -> bool:
 def set_ui_locale(session: DbSession, user: User, locale: str | None) -> None:
     """The staff pages' language for this person (None: follow the browser)."""
     if locale is not None and locale not in LOCALES:
-        raise ValidationError({"ui_locale": str(_l("Locales are en or ja."))})
+        raise ValidationError({"ui_locale": _locales_message()})
     user.ui_locale = locale
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from babel import Locale
+from babel.core import get_global
 from flask_babel import get_locale
 from wtforms.fields.choices import SelectChoice
 
@@ -16,8 +16,9 @@ FIRST = ("JP", "US")
 
 @cache
 def country_codes() -> frozenset[str]:
-    """Every two-letter country code CLDR knows (stable across UI languages)."""
-    codes = (str(code) for code in Locale("en").territories)
+    """Every two-letter country code CLDR knows (the territories it records languages for:
+    the same in every UI language, so no locale is needed to list them)."""
+    codes = (str(code) for code in get_global("territory_languages"))
     return frozenset(
         code
         for code in codes

@@ -7,8 +7,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.csrf.core import CSRFTokenField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from webapp.core.locales import LOCALE_NAMES, LOCALES
 from webapp.core.schemas import storable
 
 
@@ -33,3 +35,14 @@ def storable_text(_form: Any, field: Any) -> None:
         raise ValidationError(
             str(_l("Contains control characters or broken Unicode; remove them."))
         )
+
+
+def locale_choices() -> list[SelectChoice]:
+    """The configured locales, each in its own language, for a select box; pass the function
+    itself as `choices`, so the choices follow the app's LOCALES."""
+    return [SelectChoice(code, LOCALE_NAMES[code]) for code in LOCALES]
+
+
+def first_locale() -> str:
+    """The first configured locale, as a select box's default (pass the function itself)."""
+    return LOCALES[0]

@@ -6,13 +6,15 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_skeleton
+from babel.lists import format_list
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import LanguageAccept
 
-from webapp.core.locales import DEFAULT_LOCALE, LOCALE_NAMES, LOCALES
+from webapp.core.locales import LOCALE_NAMES, LOCALES, OG_LOCALES, default_locale, ui_locale
 
 LOCALE_COOKIE = "lang"
 
@@ -30,11 +32,11 @@ def accept_language_locale(header_values: LanguageAccept) -> str | None:
 
 
 def negotiate_locale() -> str:
-    """The saved choice (cookie) first, then Accept-Language, then English."""
+    """The saved choice (cookie) first, then Accept-Language, then the default (English)."""
     choice = request.cookies.get(LOCALE_COOKIE)
-    if choice in LOCALES:
+    if choice is not None and choice in LOCALES:
         return choice
-    return accept_language_locale(request.accept_languages) or DEFAULT_LOCALE
+    return accept_language_locale(request.accept_languages) or default_locale()
 
 
 def url_locale() -> str | None:
@@ -48,7 +50,7 @@ def select_locale() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI and worker
     chosen = getattr(g, "locale", None)
-    if chosen in LOCALES:
+    if isinstance(chosen, str) and chosen in LOCALES:
         return chosen
     return url_locale() or staff_locale() or negotiate_locale()
 
@@ -61,14 +63,27 @@ def staff_locale() -> str | None:
     return choice if choice in LOCALES else None
 
 
+def interface_locale() -> Locale:
+    """The Babel locale of the interface text: the page's, or the default's where no catalog
+    ships for it (a label then reads "Name in Korean", not "Name in 한국어")."""
+    page = get_locale()
+    shown = ui_locale(str(page))
+    return page if shown == str(page) else Locale.parse(shown)
+
+
 def language_name(code: str) -> str:
-    """A language's name in the page's language: en -> English / 英語 (CLDR through Babel)."""
-    return get_locale().languages.get(code, code)
+    """A language's name in the interface's language: en -> English / 英語 (CLDR through Babel)."""
+    return interface_locale().languages.get(code, code)
+
+
+def language_list() -> str:
+    """The configured languages named in the interface's language: "English and Japanese"."""
+    return format_list([language_name(code) for code in LOCALES], locale=interface_locale())
 
 
 def month_name(year: int, month: int) -> str:
     """January 2026 / 2026年1月."""
-    return month_name_in(str(get_locale() or DEFAULT_LOCALE), year, month)
+    return month_name_in(str(get_locale() or default_locale()), year, month)
 
 
 @lru_cache(maxsize=4096)
@@ -76,10 +91,6 @@ def month_name_in(locale: str, year: int, month: int) -> str:
     """month_name for a locale already looked up; kept, since CLDR formatting takes ~20 us and
     the archive prints one per month of 20 years."""
     return format_skeleton("yMMMM", date(year, month, 1), locale=locale)
-
-
-# Open Graph names locales with a territory.
-OG_LOCALES = {"en": "en_US", "ja": "ja_JP"}
 
 
 def long_date(value: date) -> str:
@@ -163,12 +174,16 @@ def init_app(app: Flask) -> None:
         LOCALE_NAMES=LOCALE_NAMES,
         OG_LOCALES=OG_LOCALES,
         month_name=month_name,
+        language_list=language_list,
         LOCALES=LOCALES,
     )
 
     @app.context_processor
     def _locale_context() -> dict[str, Any]:
+        locale = str(get_locale() or default_locale())
         return {
-            "current_locale": str(get_locale() or DEFAULT_LOCALE),
+            "current_locale": locale,
+            # The language the interface text is in: English where no catalog ships for locale.
+            "ui_locale": ui_locale(locale),
             "now_utc": datetime.now(UTC),
         }

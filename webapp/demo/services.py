@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from webapp.accounts import services as users
 from webapp.accounts.models import User
 from webapp.core.db import DbSession
+from webapp.core.locales import LOCALES, default_locale
 from webapp.core.schemas import parse
-from webapp.languages.sentences import split_paragraphs, split_sentences
+from webapp.languages.sentences import join_sentences, split_paragraphs, split_sentences
 from webapp.publishing import services as publishing
 from webapp.publishing.schemas import PublishIn
 from webapp.summaries import services as summaries
@@ -36,15 +37,26 @@ KOIZUMI = ("Shinjirō Koizumi", "小泉進次郎")
 SECWAR = ("Secretary of War", "戦争長官")
 MINDEF = ("Minister of Defense", "防衛大臣")
 
-# The demo's topic vocabulary, in both languages.
+# The demo's topic vocabulary, in the languages it has names for (a configured language it has
+# none for gets the English name, so the demo loads whatever LOCALES holds).
 DEMO_TOPICS = (
-    {"slug": "alliance", "names": {"en": "U.S.-Japan alliance", "ja": "日米同盟"}},
-    {"slug": "defense-industry", "names": {"en": "Defense industry", "ja": "防衛産業"}},
-    {"slug": "ceremonies", "names": {"en": "Ceremonies and visits", "ja": "式典・訪問"}},
+    {
+        "slug": "alliance",
+        "names": {"en": "U.S.-Japan alliance", "ja": "日米同盟", "ko": "미일 동맹"},
+    },
+    {
+        "slug": "defense-industry",
+        "names": {"en": "Defense industry", "ja": "防衛産業", "ko": "방위산업"},
+    },
+    {
+        "slug": "ceremonies",
+        "names": {"en": "Ceremonies and visits", "ja": "式典・訪問", "ko": "행사·방문"},
+    },
 )
 
 PENTAGON_TALKS = {
     "source_locale": "en",
+    "target_locale": "ja",  # the language of the second element of every pair
     "meeting_date": "2026-01-15",
     "countries": ["US", "JP"],
     "topics": ["alliance", "defense-industry"],
@@ -121,6 +133,7 @@ PENTAGON_TALKS = {
 
 MORNING_TRAINING = {
     "source_locale": "ja",
+    "target_locale": "en",
     "meeting_date": "2026-01-15",
     "countries": ["JP", "US"],
     "topics": ["alliance"],
@@ -177,6 +190,7 @@ MORNING_TRAINING = {
 
 ANTHEMS = {
     "source_locale": "en",
+    "target_locale": "ja",  # not translated: published in English only
     "meeting_date": "2026-01-15",
     "countries": ["US", "JP"],
     "topics": ["ceremonies", "alliance"],
@@ -198,21 +212,24 @@ ANTHEMS = {
 }
 
 
+def _topic(topic: dict) -> dict:
+    """A demo topic named in every configured language (English where the demo has no name)."""
+    names = topic["names"]
+    fallback = names[default_locale()]
+    return {**topic, "names": {code: names.get(code) or fallback for code in LOCALES}}
+
+
 def _source(doc: dict) -> dict:
     """The liaison's input: the first element of every pair."""
+    locale = doc["source_locale"]
     return {
-        "source_locale": doc["source_locale"],
+        "source_locale": locale,
         "meeting_date": doc["meeting_date"],
         "countries": doc["countries"],
         "title": doc["title"][0],
         "location": doc["location"][0],
-        "lede": " ".join(s for s, _ in doc["lede"])
-        if doc["source_locale"] == "en"
-        else "".join(s for s, _ in doc["lede"]),
-        "body": "\n\n".join(
-            (" " if doc["source_locale"] == "en" else "").join(s for s, _ in para)
-            for para in doc["body"]
-        ),
+        "lede": join_sentences([s for s, _ in doc["lede"]], locale),
+        "body": "\n\n".join(join_sentences([s for s, _ in para], locale) for para in doc["body"]),
         "participants": [
             {"name": p["name"][0], "role": p["role"][0], "country": p["country"]}
             for p in doc["participants"]
@@ -269,22 +286,25 @@ def _translate_all(session: DbSession, tr: Translation, texts: dict[str, str], w
 def load_demo(session: DbSession, base_url: str = DEFAULT_URL) -> Iterator[str]:
     """Create demo users and summaries; yields lines to print (including the logins)."""
     made = {
-        email: users.create_user(session, email, pw, roles, locales, name)
+        email: users.create_user(session, email, pw, roles, _configured(locales), name)
         for email, pw, roles, locales, name in DEMO_USERS
     }
     liaison, translator = made["liaison@example.org"], made["translator@example.org"]
     for topic in DEMO_TOPICS:
-        topics.save_topic(session, topic, liaison)
+        topics.save_topic(session, _topic(topic), liaison)
     first: list[int] = []  # the later summaries are related to the first
     for doc in (PENTAGON_TALKS, MORNING_TRAINING, ANTHEMS):
+        if doc["source_locale"] not in LOCALES:
+            continue
         _check_alignment(doc)
         summary = summaries.create_summary(
             session, parse(SummaryCreate, {**_source(doc), "related": first}), liaison
         )
         first = first or [summary.id]
         locales = [summary.source_locale]
-        if doc["title"][1] is not None:
-            (tr,) = translations_of(summary)
+        # The demo has reviewed text in one other language; the rest wait for machine drafts.
+        tr = next((t for t in translations_of(summary) if t.locale == doc["target_locale"]), None)
+        if doc["title"][1] is not None and tr is not None:
             _translate_all(session, tr, _reviewed(doc), translator)
             locales.append(tr.locale)
         publishing.publish(session, summary, parse(PublishIn, {"locales": locales}), liaison)
@@ -292,9 +312,16 @@ def load_demo(session: DbSession, base_url: str = DEFAULT_URL) -> Iterator[str]:
     yield from demo_logins(base_url)
 
 
+def _configured(locales: list[str]) -> list[str]:
+    """A demo account's languages as configured: its own that LOCALES holds, then, for an
+    account that has any, the rest of LOCALES (the translator works into every language)."""
+    wanted = [code for code in locales if code in LOCALES]
+    return wanted + [code for code in LOCALES if code not in wanted and wanted]
+
+
 def demo_logins(base_url: str = DEFAULT_URL) -> Iterator[str]:
     """The demo accounts, for `make run` to print every time it starts."""
     yield f"Demo sign-ins ({base_url.rstrip('/')}/login):"
     for email, pw, roles, locales, _ in DEMO_USERS:
-        extra = f" into {', '.join(locales)}" if locales else ""
+        extra = f" into {', '.join(_configured(locales))}" if locales else ""
         yield f"  {email:<26} password {pw:<16} ({', '.join(roles)}{extra})"

@@ -18,8 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from webapp.core.forms import PageForm, storable_text
-from webapp.core.locales import LOCALE_NAMES, LOCALES
+from webapp.core.forms import PageForm, first_locale, locale_choices, storable_text
 from webapp.core.schemas import INT32_MAX
 from webapp.photos.forms import PhotoSlotRow
 from webapp.photos.schemas import MAX_PHOTOS
@@ -59,8 +58,8 @@ class QuoteRow(Form):
 class SummaryForm(PageForm):
     source_locale = SelectField(
         _l("Source language"),
-        choices=[SelectChoice(code, LOCALE_NAMES[code]) for code in LOCALES],
-        default=LOCALES[0],
+        choices=locale_choices,
+        default=first_locale,
     )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     meeting_date = DateField(_l("Meeting date"), validators=[DataRequired()])
@@ -113,7 +112,7 @@ class DeskFilterForm(PageForm):
     state = SelectField(_l("State"), choices=[], default="")
     locale = SelectField(
         _l("Language"),
-        choices=[SelectChoice("", _l("All")), *(SelectChoice(c, LOCALE_NAMES[c]) for c in LOCALES)],
+        choices=lambda: [SelectChoice("", _l("All")), *locale_choices()],
         default="",
     )
     country = SelectField(_l("Country"), choices=[], default="")

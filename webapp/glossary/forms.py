@@ -12,16 +12,19 @@ from webapp.core.forms import PageForm
 from webapp.core.locales import LOCALE_NAMES, LOCALES
 from webapp.glossary.schemas import MAX_TERM
 
-PAIRS = [
-    SelectChoice(f"{a}-{b}", f"{LOCALE_NAMES[a]} → {LOCALE_NAMES[b]}")
-    for a in LOCALES
-    for b in LOCALES
-    if a != b
-]
+
+def pair_choices() -> list[SelectChoice]:
+    """Every ordered pair of configured locales (en-ja, ja-en, ...), named in their languages."""
+    return [
+        SelectChoice(f"{a}-{b}", f"{LOCALE_NAMES[a]} → {LOCALE_NAMES[b]}")
+        for a in LOCALES
+        for b in LOCALES
+        if a != b
+    ]
 
 
 class TermForm(PageForm):
-    pair = SelectField(_l("Languages"), choices=PAIRS)
+    pair = SelectField(_l("Languages"), choices=pair_choices)
     source = StringField(_l("Term"), validators=[DataRequired(), Length(max=MAX_TERM)])
     target = StringField(
         _l("Always translate as"), validators=[DataRequired(), Length(max=MAX_TERM)]

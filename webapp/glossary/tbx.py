@@ -38,6 +38,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.core.errors import ValidationError
 from webapp.glossary.models import GlossaryTerm
+from webapp.languages import DEFAULT
 
 MIMETYPE = "application/x-tbx+xml"  # TBX has no registered media type
 NAMESPACE = "urn:iso:std:iso:30042:ed-2"
@@ -55,7 +56,7 @@ Row = tuple[str, dict[str, Any]]
 def export(terms: Iterable[GlossaryTerm]) -> bytes:
     """Every term as a TBX-Basic document (UTF-8)."""
     root = ET.Element("tbx", {"xmlns": NAMESPACE, "type": "TBX-Basic", "style": "dca"})
-    root.set(XML_LANG, "en")
+    root.set(XML_LANG, DEFAULT.code)  # the language of the header's own text
     header = ET.SubElement(ET.SubElement(root, "tbxHeader"), "fileDesc")
     ET.SubElement(ET.SubElement(header, "sourceDesc"), "p").text = "Kakehashi glossary"
     body = ET.SubElement(ET.SubElement(root, "text"), "body")
@@ -206,7 +207,7 @@ def _entry_rows(entry: ET.Element) -> list[dict[str, Any]]:
 
 
 def _locale(lang_sec: ET.Element) -> str:
-    """The primary language subtag, lower case ("en-US" -> "en")."""
+    """The primary language subtag, lower case (en-US -> en)."""
     return (lang_sec.get(XML_LANG) or "").strip().split("-")[0].split("_")[0].lower()
 
 

@@ -1,4 +1,5 @@
-"""What changed in a source sentence: words in English, characters in Japanese."""
+"""What changed in a source sentence: words, or characters where words carry no spaces
+(Japanese: `Language.diff_by_characters`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
+
+from webapp.languages.registry import get
 
 # Words, runs of spaces and single punctuation marks: joining the tokens gives the text back.
 _WORDS = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
@@ -20,8 +23,8 @@ class Piece:
 
 
 def _tokens(text: str, locale: str) -> list[str]:
-    """Japanese has no spaces between words: compare characters; elsewhere compare words."""
-    return list(text) if locale == "ja" else _WORDS.findall(text)
+    """Compare characters where words carry no spaces (Japanese), words elsewhere."""
+    return list(text) if get(locale).diff_by_characters else _WORDS.findall(text)
 
 
 def source_diff(old: str, new: str, locale: str) -> list[Piece]:

@@ -9,8 +9,12 @@ run of terminators (. ! ? 。 ！ ？ ．) and any closing quotes or brackets, a
 3. after an ASCII terminator: no space follows (U.S.-Japan, 2.5%, Va.で), the next word starts in
    lower case (U.S. counterparts), or the word before is an abbreviation that precedes a name
    (Lt., Gen., Pfc., Amb., Mr.), a number (No. 3, Jan. 15) or is an initialism (U.S. Army);
-4. Japanese only: an ASCII full stop ends a sentence only when the sentence so far holds no
-   Japanese text (a Japanese sentence ends in 。, so "Va. で" continues it).
+4. in a language whose sentences end in full-width stops (Japanese: `full_width_stops`), an
+   ASCII full stop ends a sentence only when the sentence so far holds no wide text (a Japanese
+   sentence ends in 。, so "Va. で" continues it). Korean is set wide too but ends in ".".
+
+Joining follows the language too: with a space (English, Korean) or without (Japanese, keeping
+one only between two pieces of Latin text).
 
 Pieces are always slices of the input, so no character is ever lost or reordered.
 """
@@ -21,7 +25,8 @@ import re
 import unicodedata
 from itertools import pairwise
 
-from webapp.core.locales import LOCALES
+from webapp.languages.base import Language
+from webapp.languages.registry import get, known
 
 __all__ = ["check_locale", "join_lines", "join_sentences", "split_paragraphs", "split_sentences"]
 
@@ -55,28 +60,39 @@ _NUMBER_END = re.compile(
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
 )
 
-# join_sentences("ja"): keep a space between Latin text ending one sentence and starting the next.
+# join_sentences without sentence_space: keep a space between Latin text ending one sentence
+# and starting the next.
 _LATIN_END = re.compile(r"[A-Za-z0-9.!?'\")\]]")
 _LATIN_START = re.compile(r"[A-Za-z0-9'\"(\[]")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v\u3000]*\n")
 
 
-def check_locale(locale: str) -> None:
+def check_locale(locale: str) -> Language:
     """Fail loudly on an unsupported locale instead of segmenting with the wrong rules."""
-    if locale not in LOCALES:
-        raise ValueError(f"unsupported locale {locale!r}; expected one of {LOCALES}")
+    return get(locale)
 
 
 def _is_wide(char: str) -> bool:
-    """Tell whether a character is East Asian wide, where a line break carries no space."""
+    """Tell whether a character is East Asian wide (kanji, kana, Hangul, full-width marks)."""
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
+# Letters of the languages that put spaces between words: Hangul is wide, yet a line break
+# between two Korean words is a space.
+_SPACED_LETTERS = re.compile("|".join(lang.letters for lang in known() if lang.sentence_space))
+
+
+def _tight(char: str) -> bool:
+    """A wide character that a line break joins to the next without a space (kanji, kana)."""
+    return _is_wide(char) and not _SPACED_LETTERS.match(char)
+
+
 def join_lines(lines: list[str]) -> str:
-    """Join wrapped lines as prose: a space between them, except between two CJK characters."""
+    """Join wrapped lines as prose: a space between them, except between two characters of a
+    script written without spaces (kanji, kana, full-width marks)."""
     out = ""
     for line in lines:
-        if out and not (_is_wide(out[-1]) and _is_wide(line[0])):
+        if out and not (_tight(out[-1]) and _tight(line[0])):
             out += " "
         out += line
     return out
@@ -133,7 +149,7 @@ def _inside_pairs(text: str) -> list[int]:
     return inside
 
 
-def _ascii_stop_ends_sentence(text: str, stop: int, after: int, nxt: int, locale: str) -> bool:
+def _ascii_stop_ends_sentence(text: str, stop: int, after: int, nxt: int) -> bool:
     """Rule 3 and 4 for a run of ASCII terminators ending at `stop` (closers end at `after`)."""
     if after == len(text):
         return True
@@ -154,7 +170,7 @@ def _ascii_stop_ends_sentence(text: str, stop: int, after: int, nxt: int, locale
     return not (_INITIALISM.search(before) and (following.isupper() or following.isdigit()))
 
 
-def _boundaries(text: str, locale: str) -> list[int]:
+def _boundaries(text: str, lang: Language) -> list[int]:
     """Positions after which a sentence ends, found in one pass."""
     inside = _inside_pairs(text)
     cuts: list[int] = []
@@ -186,8 +202,8 @@ def _boundaries(text: str, locale: str) -> list[int]:
             # rule 2: after closers the sentence may go on (「…。」と述べた)
             ends = closed == i or nxt == n or nxt > closed or text[nxt] in _OPENING
         else:
-            ends = _ascii_stop_ends_sentence(text, i - 1, closed, nxt, locale)
-            if ends and locale == "ja" and text[i - 1] == "." and last_wide >= start:
+            ends = _ascii_stop_ends_sentence(text, i - 1, closed, nxt)
+            if ends and lang.full_width_stops and text[i - 1] == "." and last_wide >= start:
                 ends = False  # rule 4
         if ends:
             cuts.append(closed)
@@ -198,10 +214,10 @@ def _boundaries(text: str, locale: str) -> list[int]:
 
 def split_sentences(text: str, locale: str) -> list[str]:
     """Split prose into sentences so each can be translated and remembered on its own."""
-    check_locale(locale)
+    lang = check_locale(locale)
     if not text.strip():
         return []
-    bounds = [0, *_boundaries(text, locale), len(text)]
+    bounds = [0, *_boundaries(text, lang), len(text)]
     pieces = []
     for start, end in pairwise(bounds):
         while start < end and text[start].isspace():
@@ -215,13 +231,13 @@ def split_sentences(text: str, locale: str) -> list[str]:
 
 def join_sentences(sentences: list[str], locale: str) -> str:
     """Rebuild a paragraph from translated sentences with the locale's inter-sentence spacing."""
-    check_locale(locale)
+    lang = check_locale(locale)
     out = ""
     for sentence in (s.strip() for s in sentences):
         if not sentence:
             continue
         if out and (
-            locale == "en"
+            lang.sentence_space
             or (_LATIN_END.fullmatch(out[-1]) and _LATIN_START.fullmatch(sentence[0]))
         ):
             out += " "

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from webapp.languages import DEFAULT
 from webapp.mt.base import MissingModelError, MTEngine, MTError
 from webapp.mt.packages import InstalledPackage, list_packages
 from webapp.mt.records import changed_files
 
-PIVOT = "en"
+PIVOT = DEFAULT.code  # without a direct pair, translate through English
 # CTranslate2's default cap; a real sentence needs far fewer tokens.
 MAX_DECODING_LENGTH = 256
 # One call is cut into batches of about this many source tokens (CTranslate2's batch_type

@@ -15,7 +15,7 @@ mt_cli = AppGroup("mt", help="Install, list and verify offline machine-translati
 
 
 def _pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
-    """Parse `en-ja` (or `en:ja`, `en_ja`) into ("en", "ja")."""
+    """Parse `en-ja` (or `en:ja`, `en_ja`) into its two codes, from and to."""
     if value is None:
         return None
     parts = re.split(r"[:>]", value) if re.search(r"[:>]", value) else re.split(r"[-_]", value)

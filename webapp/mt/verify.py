@@ -12,22 +12,25 @@ import json
 import sys
 from pathlib import Path
 
-# One short, ordinary sentence per source language; others get the English one, which any
-# SentencePiece vocabulary can still tokenize.
-SENTENCES = {
-    "en": "The ministers met in Tokyo on Monday.",
-    "ja": "大臣は月曜日に東京で会談した。",
+# One short, ordinary sentence per source language: a declared language's own sample
+# (webapp.languages), these for a few others (a pivot package may translate from them), and the
+# default language's for the rest, which any SentencePiece vocabulary can still tokenize.
+OTHER_SENTENCES = {
     "fr": "Les ministres se sont réunis à Tokyo lundi.",
     "de": "Die Minister trafen sich am Montag in Tokio.",
     "es": "Los ministros se reunieron en Tokio el lunes.",
     "zh": "部长们星期一在东京会面。",
-    "ko": "장관들은 월요일에 도쿄에서 만났다.",
 }
 
 
 def test_sentence(from_code: str) -> str:
     """The sentence a package translating from `from_code` is tried on."""
-    return SENTENCES.get(from_code.split("_")[0].split("-")[0].lower(), SENTENCES["en"])
+    from webapp.languages import DEFAULT, KNOWN
+
+    code = from_code.split("_")[0].split("-")[0].lower()
+    if code in KNOWN:
+        return KNOWN[code].sample
+    return OTHER_SENTENCES.get(code, DEFAULT.sample)
 
 
 def check(folder: Path) -> str:

@@ -10,10 +10,13 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.qa import ja_style, numerals
+from webapp.languages import Language, known, numerals
+from webapp.languages import get as language
+from webapp.qa.prose import is_prose
 from webapp.qa.registry import Check, Context, Severity, register
 
-_JA_CHAR = r"[\u3040-\u30ff\u3400-\u9fff]"
+# A word of two or more letters in any declared script.
+_WORD = re.compile("(?:" + "|".join(lang.letters for lang in known()) + "){2,}")
 _URL_OR_MAIL = re.compile(
     r"https?://[^\s<>\"'）」]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}\b"
 )
@@ -38,7 +41,7 @@ class SameAsSource(Check):
     name = _l("Not translated")
 
     def problem(self, source: str, target: str, ctx: Context) -> str | None:
-        words = re.findall(r"[A-Za-z\u3040-\u9fff]{2,}", source)
+        words = _WORD.findall(source)
         if len(words) >= 3 and target.strip() == source.strip():
             return _("The translation is the same as the source.")
         return None
@@ -46,7 +49,7 @@ class SameAsSource(Check):
 
 @register
 class Numbers(Check):
-    """Every number of the source, by value, in the target (rules in qa.numerals)."""
+    """Every number of the source, by value, in the target (rules in languages.numerals)."""
 
     code = "numbers"
     name = _l("Numbers differ")
@@ -54,6 +57,9 @@ class Numbers(Check):
         "Each number in the source has the same value in the translation, whether written in "
         "digits, kanji or with a scale (500万 = 5 million)."
     )
+
+    def applies(self, source: Language, target: Language) -> bool:
+        return source.reads_numbers and target.reads_numbers
 
     def problem(self, source: str, target: str, ctx: Context) -> str | None:
         remaining = [n.value for n in numerals.numbers(target)]
@@ -80,6 +86,9 @@ class Dates(Check):
         "Each date in the source is the same date in the translation "
         "(January 15, 2026 = 2026年1月15日 = 令和8年1月15日)."
     )
+
+    def applies(self, source: Language, target: Language) -> bool:
+        return source.reads_numbers and target.reads_numbers
 
     def problem(self, source: str, target: str, ctx: Context) -> str | None:
         remaining = numerals.dates(target)
@@ -156,12 +165,9 @@ class LengthRatio(Check):
     code = "length"
     name = _l("Unusual length")
 
-    # Japanese needs about a third to two thirds of the characters of English.
-    BOUNDS = {("en", "ja"): (0.12, 1.5), ("ja", "en"): (0.6, 8.0)}
-
     def problem(self, source: str, target: str, ctx: Context) -> str | None:
-        low, high = self.BOUNDS.get((ctx.source_locale, ctx.target_locale), (0.2, 5.0))
-        if len(source) < (10 if ctx.source_locale == "ja" else 20) or not target:
+        low, high = length_bounds(language(ctx.source_locale), language(ctx.target_locale))
+        if len(source) < language(ctx.source_locale).short_text or not target:
             return None
         ratio = len(target) / len(source)
         if ratio < low:
@@ -171,18 +177,31 @@ class LengthRatio(Check):
         return None
 
 
+def length_bounds(source: Language, target: Language) -> tuple[float, float]:
+    """How much shorter or longer than the source a translation may plausibly be, from how long
+    each language's text is against English."""
+    (source_low, source_high), (target_low, target_high) = (
+        source.length_vs_english,
+        target.length_vs_english,
+    )
+    return target_low / source_high, target_high / source_low
+
+
 @register
 class JapanesePunctuation(Check):
     code = "ja_punctuation"
     name = _l("Japanese punctuation")
-    targets = ("ja",)
+
+    def applies(self, source: Language, target: Language) -> bool:
+        return target.full_width
 
     def problem(self, source: str, target: str, ctx: Context) -> str | None:
-        if re.search(_JA_CHAR + r"[.,]", target) or re.search(r"[．，]", target):
+        letter = language(ctx.target_locale).letters
+        if re.search(letter + r"[.,]", target) or re.search(r"[．，]", target):
             return _("Use 。 and 、 after Japanese text, not . or , (or ． and ，).")
-        if re.search(_JA_CHAR + r"[!?()]", target):
+        if re.search(letter + r"[!?()]", target):
             return _("Use full-width ！？（） with Japanese text.")
-        if re.search(_JA_CHAR + r" " + _JA_CHAR, target):
+        if re.search(letter + r" " + letter, target):
             return _("Remove the space between Japanese characters.")
         return None
 
@@ -191,7 +210,9 @@ class JapanesePunctuation(Check):
 class Widths(Check):
     code = "ja_width"
     name = _l("Half-width kana or full-width Latin")
-    targets = ("ja",)
+
+    def applies(self, source: Language, target: Language) -> bool:
+        return target.full_width
 
     def problem(self, source: str, target: str, ctx: Context) -> str | None:
         if re.search(r"[\uff61-\uff9f]", target):
@@ -203,7 +224,7 @@ class Widths(Check):
 
 @register
 class JapaneseStyle(Check):
-    """One sentence-ending style through a Japanese summary (qa.ja_style)."""
+    """One sentence-ending style through a Japanese summary (Language.styles, in ja.py)."""
 
     code = "ja_style"
     name = _l("Mixed です/ます and だ/である")
@@ -211,18 +232,21 @@ class JapaneseStyle(Check):
         "A Japanese summary keeps one sentence-ending style: です/ます or だ/である, "
         "whichever most of its sentences use."
     )
-    targets = ("ja",)
+
+    def applies(self, source: Language, target: Language) -> bool:
+        return target.styles is not None
 
     def problem(self, source: str, target: str, ctx: Context) -> str | None:
-        if ctx.style is None or not ja_style.is_prose(ctx.key):
+        rules = language(ctx.target_locale).styles
+        if rules is None or ctx.style is None or not is_prose(ctx.key):
             return None
-        styles = ja_style.endings(target)
-        if ctx.style == ja_style.POLITE and ja_style.PLAIN in styles:
+        styles = rules.endings(target)
+        if ctx.style == rules.POLITE and rules.PLAIN in styles:
             return _(
                 "This sentence ends in the plain style (だ/である); "
                 "the rest of the translation uses です/ます."
             )
-        if ctx.style == ja_style.PLAIN and ja_style.POLITE in styles:
+        if ctx.style == rules.PLAIN and rules.POLITE in styles:
             return _(
                 "This sentence ends in the polite style (です/ます); "
                 "the rest of the translation uses だ/である."
@@ -232,15 +256,19 @@ class JapaneseStyle(Check):
 
 @register
 class EnglishPunctuation(Check):
+    """Latin punctuation: English, and languages punctuated like it (Korean)."""
+
     code = "en_punctuation"
-    name = _l("English punctuation")
-    targets = ("en",)
+    name = _l("Western punctuation")
+
+    def applies(self, source: Language, target: Language) -> bool:
+        return not target.full_width
 
     def problem(self, source: str, target: str, ctx: Context) -> str | None:
         if "  " in target:
             return _("Remove the double space.")
         if re.search(r"[。、「」]", target):
-            return _("Use English punctuation (. , “ ”) in English text.")
+            return _("Use . , and “ ” in this text, not 。、 and 「」.")
         if source.rstrip()[-1:] in "。．.!?！？" and target.rstrip()[-1:] not in '.!?"”’)':
             return _("End the sentence with a full stop, as the source does.")
         return None

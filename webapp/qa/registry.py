@@ -1,8 +1,9 @@
 """Quality checks as small declarative classes, found through one registry (after Weblate).
 
-Each check has a code, a name and description in the reader's language, a severity and one
-function of source, target and context. An error blocks approval; a warning is shown beside the
-segment and may be approved.
+Each check has a code, a name and description in the reader's language, a severity, the
+languages it applies to (by what they declare in `webapp.languages`) and one function of source,
+target and context. An error blocks approval; a warning is shown beside the segment and may be
+approved.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from webapp.languages import Language
+from webapp.languages import get as language
 
 
 class Severity(enum.StrEnum):
@@ -23,7 +27,7 @@ class Context:
     target_locale: str
     key: str = ""
     terms: tuple[Any, ...] = ()  # glossary terms for this summary (glossary.services.Term)
-    style: str | None = None  # the translation's usual Japanese sentence style (qa.ja_style)
+    style: str | None = None  # the translation's usual sentence style (Language.styles)
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,10 @@ class Check:
     name: ClassVar[Any]  # a lazy gettext string
     description: ClassVar[Any] = ""  # what it looks for, a lazy gettext string
     severity: ClassVar[Severity] = Severity.WARNING
-    targets: ClassVar[tuple[str, ...] | None] = None  # target locales it applies to (None: all)
+
+    def applies(self, source: Language, target: Language) -> bool:
+        """Whether the check has anything to say between these languages (default: always)."""
+        return True
 
     def problem(self, source: str, target: str, ctx: Context) -> str | None:
         """A message for the translator when the pair fails this check, else None."""
@@ -61,9 +68,10 @@ def run_checks(source: str, target: str | None, ctx: Context) -> list[Finding]:
     """Every check that applies, errors first; no text yet means nothing to check."""
     if target is None:
         return []
+    source_language, target_language = language(ctx.source_locale), language(ctx.target_locale)
     findings = []
     for check in CHECKS.values():
-        if check.targets is not None and ctx.target_locale not in check.targets:
+        if not check.applies(source_language, target_language):
             continue
         message = check.problem(source, target, ctx)
         if message:

@@ -10,89 +10,59 @@ body and is listed in ``unrecognised``, so nothing is lost.
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Sequence
 from typing import Any
 
-from webapp.languages import sentences
+from flask import has_app_context
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ]
-    )
-    for m in names
-}
-_EN_DATE = re.compile(r"\b([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})\b")
-_JA_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+from webapp.core.locales import LOCALES
+from webapp.languages import DEFAULT, KNOWN, Language, known, sentences
+from webapp.languages import get as language
+
 # "TOKYO — …", "WASHINGTON, Jan. 15, 2026 — …", "CANBERRA, Australia, March 10, 2026 —" (alone).
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'-]{1,40}(?:, [A-Z][A-Za-z .'-]{1,40}?)?)"
     r"(?:, (?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}))?\s*[—–](?:\s+|$)"
 )
-# "Jan. 15, 2026 | By Name, DOD News", "By Name", or a date alone, before the first paragraph.
-_BYLINE = re.compile(
-    r"^(?:(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{4}年\d{1,2}月\d{1,2}日)\s*(?:\|.*)?"
-    r"|By [A-Z].{0,80})$"
+# "Jan. 15, 2026 | By Name, DOD News", "By Name", or a date alone (written the way of any
+# language), before the first paragraph.
+_ANY_DATE = "|".join(
+    re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)
+    for lang in known()
+    for pattern in lang.release.dates
 )
+_BYLINE = re.compile(rf"^(?:(?:{_ANY_DATE})\s*(?:\|.*)?|By [A-Z].{{0,80}})$")
 _CHROME = re.compile(
     r"^(An official website of the United States Government|Here's how you know|"
     r"Official websites use \.gov|\.gov website belongs to|Secure \.gov websites use HTTPS|"
     r"A lock \()",
     re.IGNORECASE,
 )
-_CREDIT = re.compile(r"^(?:Credit|Photo credit|写真)\s*[:：]\s*(.+)$", re.IGNORECASE)
+
+
+def _labels(words: list[str]) -> str:
+    """An alternation of literal words, the longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_CREDIT = re.compile(
+    rf"^(?:{_labels([w for lang in known() for w in lang.release.credit_labels])})"
+    r"\s*[:：]\s*(.+)$",
+    re.IGNORECASE,
+)
 _VIRIN = re.compile(r"^(?:VIRIN|Image ID)\s*[:：]\s*(\S.*)$", re.IGNORECASE)
-_RELATED = re.compile(r"^(Related Stories|Related|関連記事)\s*$", re.IGNORECASE)
-_EN_QUOTE = re.compile(
-    r"[\"“](?P<text>[^\"”]{8,}?)[,.]?[\"”],?\s+(?P<speaker>(?:[A-Z][\w.'-]*\s?){1,4}?)\s+"
-    r"(?:said|told|added|says)\b"
-)
-# '"…," said Marles.' / 'Koizumi said: "…"' / 'Hegseth told …, adding, "…"' (the speaker then
-# opens the sentence; when it does not, the liaison fills it in).
-_EN_QUOTE_FORMS = (
-    _EN_QUOTE,
-    re.compile(
-        r"[\"“](?P<text>[^\"”]{8,}?)[,]?[\"”],?\s+(?:said|added|says)\s+"
-        r"(?P<speaker>(?:[A-Z][\w.'-]*\s?){1,4}?)[.,]"
-    ),
-    re.compile(
-        r"(?P<speaker>(?:[A-Z][\w.'-]*\s?){1,4}?)\s+(?:said|added|says)[:,]\s+"
-        r"[\"“](?P<text>[^\"”]{8,}?)[\"”]"
-    ),
-    re.compile(r"(?P<speaker>),\s+adding,\s+[\"“](?P<text>[^\"”]{8,}?)[\"”]"),
-)
-_JA_QUOTE = re.compile(
-    r"(?:(?P<speaker>[^、。「」\s]{1,20}?)(?:氏|長官|大臣|大統領|首相)?は)?「(?P<text>[^」]{4,})」と(?:述べた|語った|強調した|話した)"
+_RELATED = re.compile(
+    rf"^({_labels([w for lang in known() for w in lang.release.related_labels])})\s*$",
+    re.IGNORECASE,
 )
 
 
 def _date(text: str) -> str:
-    for m in _EN_DATE.finditer(text):
-        month = _MONTHS.get(m[1].lower().rstrip("."))
-        if month:
-            try:
-                return date(int(m[3]), month, int(m[2])).isoformat()
-            except ValueError:
-                continue
-    ja = _JA_DATE.search(text)
-    if ja:
-        try:
-            return date(int(ja[1]), int(ja[2]), int(ja[3])).isoformat()
-        except ValueError:
-            pass
+    """The first date of the text, written the way of any known language (English first)."""
+    for lang in known():
+        found = lang.release.read_date(text)
+        if found is not None:
+            return found.isoformat()
     return ""
 
 
@@ -137,7 +107,7 @@ def photo_words(photo: dict[str, str], locale: str) -> dict[str, str]:
     being dropped; the liaison sees it in the form and can change it."""
     caption, title = photo["caption"], photo["title"]
     if title:
-        caption = f"{title}{'：' if locale == 'ja' else ': '}{caption}" if caption else title
+        caption = f"{title}{language(locale).label_separator}{caption}" if caption else title
     return {
         "caption": caption,
         "alt": photo["alt"],
@@ -146,12 +116,12 @@ def photo_words(photo: dict[str, str], locale: str) -> dict[str, str]:
     }
 
 
-def _quotes(paragraph: str, is_ja: bool) -> list[dict[str, str]]:
-    """The quotes of a paragraph in the order they appear, each read once by the first form
-    that matches it."""
+def _quotes(paragraph: str, lang: Language) -> list[dict[str, str]]:
+    """The quotes of a paragraph in the order they appear, each read once by the first of the
+    language's forms that matches it."""
     found: list[tuple[int, dict[str, str]]] = []
     taken: list[range] = []
-    for form in (_JA_QUOTE,) if is_ja else _EN_QUOTE_FORMS:
+    for form in lang.release.quotes:
         for m in form.finditer(paragraph):
             span = range(m.start("text"), m.end("text"))
             if any(span.start < t.stop and t.start < span.stop for t in taken):
@@ -179,11 +149,28 @@ def _is_prose(line: str) -> bool:
     return len(line) > 40 and line.rstrip()[-1:] in '.。!?！？"”」'
 
 
-def parse_release(text: str) -> dict[str, Any]:
+def release_language(text: str, locales: Sequence[str] | None = None) -> Language:
+    """The language a release is written in: of `locales` (by default the configured ones, or
+    every known one outside an app), the one whose script fills the most of the text, if more
+    than a tenth of it; else the default (English)."""
+    if locales is None:
+        locales = tuple(LOCALES) if has_app_context() else tuple(KNOWN)
+    best, most = DEFAULT, len(text) // 10
+    for code in locales:
+        lang = language(code)
+        if lang is DEFAULT:
+            continue
+        count = len(lang.letter_pattern().findall(text))
+        if count > most:
+            best, most = lang, count
+    return best
+
+
+def parse_release(text: str, locales: Sequence[str] | None = None) -> dict[str, Any]:
     """A draft summary from a release's text, shaped like the create payload plus what was seen."""
-    is_ja = len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]", text)) > len(text) // 10
+    lang = release_language(text, locales)
     out: dict[str, Any] = {
-        "source_locale": "ja" if is_ja else "en",
+        "source_locale": lang.code,
         "title": "",
         "meeting_date": _date(text),
         "location": "",
@@ -231,6 +218,6 @@ def parse_release(text: str) -> dict[str, Any]:
         if not _is_prose(joined):
             out["unrecognised"].append(joined)
         paragraphs.append(joined)
-        out["quotes"].extend(_quotes(joined, is_ja))
+        out["quotes"].extend(_quotes(joined, lang))
     out["body"] = "\n\n".join(paragraphs)
     return out

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, json_body, operation
-from webapp.core.locales import DEFAULT_LOCALE
+from webapp.core.locales import default_locale
 from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.topics import services as topics
@@ -24,7 +24,7 @@ def topic_out(topic: Topic) -> dict:
 @requires(Permission.READ_SUMMARIES)
 @operation(_l("The topic vocabulary"), responses={200: TopicList})
 def list_topics() -> ResponseReturnValue:
-    found = topics.list_topics(db.session, DEFAULT_LOCALE)
+    found = topics.list_topics(db.session, default_locale())
     return jsonify({"topics": [topic_out(t) for t in found]})
 
 

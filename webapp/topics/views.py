@@ -1,4 +1,4 @@
-"""The staff topics page: the vocabulary summaries are tagged with, in both languages."""
+"""The staff topics page: the vocabulary summaries are tagged with, in every configured language."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, requires
 from webapp.extensions import db
 from webapp.topics import services as topics
-from webapp.topics.forms import TopicForm
+from webapp.topics.forms import TopicForm, topic_form
 
 bp = Blueprint("topics", __name__, url_prefix="/manage/topics", template_folder="templates")
 
@@ -22,13 +22,13 @@ def _page(form: TopicForm | None = None, status: int = 200) -> ResponseReturnVal
     return render_template(
         "topics/index.html",
         topics=topics.list_topics(db.session, str(get_locale())),
-        form=form or TopicForm(),
+        form=form or topic_form(),
         delete_form=SimpleForm(),
     ), status
 
 
 def _apply(form: TopicForm, exc: ValidationError) -> None:
-    """Each service error beside its field (names.ja -> name_ja)."""
+    """Each service error beside its field (names.ko -> name_ko)."""
     for name, message in exc.fields.items():
         field = getattr(form, name.replace("names.", "name_"), None) or form.slug
         field.errors = [*field.errors, message]
@@ -44,7 +44,7 @@ def index() -> ResponseReturnValue:
 @requires(Permission.MANAGE_TOPICS)
 def save() -> ResponseReturnValue:
     """Add a topic, or rename the one whose address is given."""
-    form = TopicForm()
+    form = topic_form()
     if form.validate_on_submit():
         data = form.data_for_service()
         existing = topics.by_slug(db.session, [data["slug"]]).get(data["slug"])

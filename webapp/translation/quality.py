@@ -7,7 +7,8 @@ from types import EllipsisType
 from webapp.core.db import DbSession
 from webapp.glossary import services as glossary
 from webapp.glossary.services import Term
-from webapp.qa import ja_style
+from webapp.languages import get as language
+from webapp.qa.prose import is_prose
 from webapp.qa.registry import Context, Finding, run_checks
 from webapp.translation.models import (
     SegmentStatus,
@@ -34,10 +35,12 @@ def terms(session: DbSession, tr: Translation) -> tuple[Term, ...]:
 
 
 def dominant_style(tr: Translation) -> str | None:
-    """The sentence style most of a Japanese translation uses (work it out once per page)."""
-    if tr.locale != "ja":
+    """The sentence style most of a translation uses, in a language that keeps one (Japanese);
+    work it out once per page."""
+    styles = language(tr.locale).styles
+    if styles is None:
         return None
-    return ja_style.dominant(st.text for st in tr.segments if st.text and ja_style.is_prose(st.key))
+    return styles.dominant(st.text for st in tr.segments if st.text and is_prose(st.key))
 
 
 def findings(

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-import typing
-
 import pytest
 
 from webapp.core.api import json_depth_ok
 from webapp.core.errors import ValidationError
 from webapp.core.locales import LOCALES, LocaleCode
-from webapp.core.schemas import parse, storable
+from webapp.core.schemas import InputModel, parse, storable
 from webapp.summaries.schemas import SummaryIn, SummaryPatch
 
 
-def test_the_locale_type_lists_the_locales():
-    assert typing.get_args(LocaleCode) == LOCALES
+@pytest.mark.parametrize("configured", ["en,ja", "en,ja,ko"])
+def test_the_locale_type_follows_the_configured_locales(make_app, configured):
+    class Probe(InputModel):
+        locale: LocaleCode
+
+    app = make_app(LOCALES=configured)
+    with app.test_request_context("/en/"):
+        assert tuple(LOCALES) == tuple(configured.split(","))
+        assert Probe.model_json_schema()["properties"]["locale"]["enum"] == list(LOCALES)
+        for code in LOCALES:
+            assert parse(Probe, {"locale": code}).locale == code
+        for wrong in ("fr", "ko" if configured == "en,ja" else "zh", "EN", ""):
+            with pytest.raises(ValidationError) as exc:
+                parse(Probe, {"locale": wrong})
+            assert exc.value.fields == {"locale": f"Choose one of: {', '.join(LOCALES)}."}
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from webapp.glossary.services import Term
+from webapp.languages import get as language
 from webapp.qa import checks  # noqa: F401  (registers the checks)
 from webapp.qa.registry import CHECKS, Context, run_checks
 
 EN_JA = Context("en", "ja", "body.0.0")
 JA_EN = Context("ja", "en", "body.0.0")
+EN_KO = Context("en", "ko", "body.0.0")
+KO_EN = Context("ko", "en", "body.0.0")
 # A Japanese translation whose sentences mostly end in です/ます, or in だ/である.
 POLITE = Context("en", "ja", "body.0.0", style="polite")
 PLAIN = Context("en", "ja", "lede.0", style="plain")
@@ -283,6 +286,40 @@ CASES = [
     ("en_punctuation", JA_EN, "両氏は会談した。", "The two met", True),
     ("en_punctuation", JA_EN, "両氏は会談した。", "The two met.", False),
     ("en_punctuation", JA_EN, "防衛大臣", "Minister of Defense", False),
+    # Korean is punctuated the Western way, with spaces between words.
+    ("en_punctuation", EN_KO, "The two met.", "두 사람은 회담했다。", True),
+    ("en_punctuation", EN_KO, "The two met.", "두 사람은 회담했다", True),
+    ("en_punctuation", EN_KO, "The two met.", "두 사람은 회담했다.", False),
+    ("length", EN_KO, "The two ministers agreed to expand joint exercises.", "합의.", True),
+    (
+        "length",
+        EN_KO,
+        "The two ministers agreed to expand joint exercises.",
+        "두 장관은 연합훈련 확대에 합의했다.",
+        False,
+    ),
+    ("length", KO_EN, "두 장관은 연합훈련 확대에 합의했다.", "Yes.", True),
+    (
+        "length",
+        KO_EN,
+        "두 장관은 연합훈련 확대에 합의했다.",
+        "The two ministers agreed to expand joint exercises.",
+        False,
+    ),
+    (
+        "same_as_source",
+        KO_EN,
+        "두 장관은 연합훈련 확대에 합의했다.",
+        "두 장관은 연합훈련 확대에 합의했다.",
+        True,
+    ),
+    (
+        "same_as_source",
+        KO_EN,
+        "두 장관은 연합훈련 확대에 합의했다.",
+        "The ministers agreed.",
+        False,
+    ),
     ("glossary", EN_JA_TERMS, "The Secretary of War spoke.", "戦争長官が話した。", False),
     ("glossary", EN_JA_TERMS, "The Secretary of War spoke.", "国防長官が話した。", True),
     ("glossary", JA_EN_TERMS, "防衛大臣が話した。", "The Minister of Defense spoke.", False),
@@ -312,16 +349,17 @@ def test_each_check(app, code, ctx, source, target, fails):
 
 
 def _applies(code, ctx):
-    targets = CHECKS[code].targets
-    return targets is None or ctx.target_locale in targets
+    return CHECKS[code].applies(language(ctx.source_locale), language(ctx.target_locale))
 
 
 def test_every_check_has_a_table_in_both_directions():
     directions = {(code, ctx.source_locale) for code, ctx, *_ in CASES}
     for code, check in CHECKS.items():
-        wanted = (
-            {"en", "ja"} if check.targets is None else {"en" if check.targets == ("ja",) else "ja"}
-        )
+        wanted = {
+            source
+            for source, target in (("en", "ja"), ("ja", "en"))
+            if check.applies(language(source), language(target))
+        }
         assert {d for c, d in directions if c == code} >= wanted, code
         assert any(c == code and fails for c, _ctx, _s, _t, fails in CASES), code
         assert any(c == code and not fails for c, _ctx, _s, _t, fails in CASES), code
@@ -340,3 +378,38 @@ def test_findings_come_in_the_readers_language_errors_first(app):
     assert [f.code for f in found][0] == "links" and found[0].severity == "error"
     assert {"numbers", "ja_width", "ja_punctuation"} <= {f.code for f in found}
     assert all(f.message for f in found)
+
+
+# Which checks run between which languages, by what each language declares (webapp.languages).
+EVERYWHERE = {"empty", "same_as_source", "links", "placeholder", "repetition", "length"}
+TERMS = {"glossary", "forbidden"}
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        (
+            "en",
+            "ja",
+            {*EVERYWHERE, *TERMS, "numbers", "dates", "ja_punctuation", "ja_width", "ja_style"},
+        ),
+        ("ja", "en", {*EVERYWHERE, *TERMS, "numbers", "dates", "en_punctuation"}),
+        # Korean declares no number reading yet, nor full-width punctuation or sentence styles.
+        ("en", "ko", {*EVERYWHERE, *TERMS, "en_punctuation"}),
+        ("ko", "ja", {*EVERYWHERE, *TERMS, "ja_punctuation", "ja_width", "ja_style"}),
+        ("ko", "en", {*EVERYWHERE, *TERMS, "en_punctuation"}),
+    ],
+)
+def test_checks_declare_the_languages_they_apply_to(source, target, expected):
+    found = {
+        code for code, check in CHECKS.items() if check.applies(language(source), language(target))
+    }
+    assert found == expected
+
+
+def test_a_check_that_does_not_apply_is_skipped(app):
+    """The numbers check would flag this pair; between English and Korean it does not run."""
+    with app.test_request_context("/en/"):
+        numbers = {f.code for f in run_checks("About 200,000 troops.", "약 2만 명의 병력.", EN_JA)}
+        korean = {f.code for f in run_checks("About 200,000 troops.", "약 2만 명의 병력.", EN_KO)}
+    assert "numbers" in numbers and "numbers" not in korean

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from webapp.qa import ja_style, numerals
+from webapp.languages import ja as ja_style
+from webapp.languages import numerals
+from webapp.qa.prose import is_prose
 
 # (text, [(value, firm)]) in the order found
 NUMBERS = [
@@ -144,4 +146,4 @@ def test_the_dominant_style_is_what_most_sentences_use():
     + [("quote.0.text", False), ("participant.1.role", False), ("photo.0.caption", False)],
 )
 def test_only_prose_counts(key, prose):
-    assert ja_style.is_prose(key) is prose
+    assert is_prose(key) is prose
