@@ -7,6 +7,7 @@ from flask import g, request
 from webapp.accounts import services as users
 from webapp.core.api import bp
 from webapp.core.permissions import is_api_request
+from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 
 
@@ -18,7 +19,9 @@ def _authenticate() -> None:
         return
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme == "Bearer" and token.strip():
-        row = users.token_for(db.session, token.strip())
+        # its last use is kept even when the call then fails
+        with unit_of_work(only_changes=True):
+            row = users.token_for(db.session, token.strip())
         if row is not None:
             g.api_user = row.user
             g.api_scopes = frozenset(row.scope_list)

@@ -264,8 +264,8 @@ def issue_token(
 def token_for(session: DbSession, token: str) -> ApiToken | None:
     """The live token row for this bearer value: known, unexpired, its owner active.
 
-    Its last use is recorded (at most once a minute) and committed at once, so read-only calls
-    keep it too.
+    Its last use is recorded (at most once a minute, left for the caller to commit at once, so
+    read-only calls keep it too: `accounts.api`).
     """
     if not storable(token) or len(token) > 200:
         return None
@@ -279,7 +279,6 @@ def token_for(session: DbSession, token: str) -> ApiToken | None:
         return None
     if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_EVERY:
         row.last_used_at = now
-        session.commit()
     return row
 
 

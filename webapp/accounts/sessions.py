@@ -62,12 +62,10 @@ def alive(
         return None
     now = now or utcnow()
     if now - row.last_seen_at > idle or now - row.created_at > absolute:
-        session.delete(row)
-        session.commit()
+        session.delete(row)  # the caller commits (accounts.views._load_user)
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
-        session.commit()
     return row
 
 

@@ -38,6 +38,7 @@ from webapp.accounts.models import User
 from webapp.core.errors import ValidationError
 from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, allowed, public, requires
+from webapp.core.transactions import unit_of_work
 from webapp.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -53,12 +54,15 @@ def init_app(app: Flask) -> None:
 def _load_user(user_id: str) -> User | None:
     """The session's user, only while its server-side session row is alive (one query)."""
     config = current_app.config
-    row = sessions.alive(
-        db.session,
-        session.get(SESSION_KEY),
-        idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
-        absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]),
-    )
+    # Its own unit, before the view's: an expired row goes and the last sighting is kept even
+    # when the request itself then fails.
+    with unit_of_work(only_changes=True):
+        row = sessions.alive(
+            db.session,
+            session.get(SESSION_KEY),
+            idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+            absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]),
+        )
     if row is None or str(row.user_id) != user_id or not row.user.active:
         session.clear()
         return None
@@ -104,17 +108,20 @@ def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         address = request.remote_addr or ""
-        user = users.authenticate(db.session, form.email.data, form.password.data, address=address)
-        if user is not None:
-            session.clear()  # a fresh session: nothing from before sign-in carries over
-            key = sessions.start(
-                db.session, user, user_agent=request.user_agent.string, address=address
+        with unit_of_work():  # a sign-in, or the failed attempt's audit row
+            user = users.authenticate(
+                db.session, form.email.data, form.password.data, address=address
             )
-            db.session.commit()
+            key = None
+            if user is not None:
+                key = sessions.start(
+                    db.session, user, user_agent=request.user_agent.string, address=address
+                )
+        if user is not None and key is not None:
+            session.clear()  # a fresh session: nothing from before sign-in carries over
             session[SESSION_KEY] = key
             login_user(user)
             return redirect(_safe_next(form.next.data) or _home_for(user))
-        db.session.commit()  # the failed attempt's audit row
         form.password.errors.append(_("Wrong email or password."))
     status = 422 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
@@ -127,9 +134,9 @@ def logout() -> ResponseReturnValue:
         from webapp.audit import services as audit
 
         user = acting_user()
-        sessions.end(db.session, session.get(SESSION_KEY))
-        audit.record(db.session, user, "auth.logout", "user", user.id)
-        db.session.commit()
+        with unit_of_work():
+            sessions.end(db.session, session.get(SESSION_KEY))
+            audit.record(db.session, user, "auth.logout", "user", user.id)
         logout_user()
         session.clear()
         flash(_("You are signed out."))
@@ -167,19 +174,18 @@ def change_password() -> ResponseReturnValue:
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            users.change_password(
-                db.session,
-                acting_user(),
-                form.current_password.data or "",
-                form.new_password.data or "",
-                keep_session=session.get(SESSION_KEY),
-            )
+            with unit_of_work():
+                users.change_password(
+                    db.session,
+                    acting_user(),
+                    form.current_password.data or "",
+                    form.new_password.data or "",
+                    keep_session=session.get(SESSION_KEY),
+                )
         except ValidationError as exc:
-            db.session.rollback()
             for name, message in exc.fields.items():
                 getattr(form, name).errors.append(message)
         else:
-            db.session.commit()
             flash(_("Your password is changed. Your other sessions are signed out."))
             return redirect(url_for("auth.account"))
     return _account_page(422, password_form=form)
@@ -190,8 +196,8 @@ def change_password() -> ResponseReturnValue:
 def set_language() -> ResponseReturnValue:
     form = LanguageForm()
     if form.validate_on_submit():
-        users.set_ui_locale(db.session, acting_user(), form.ui_locale.data or None)
-        db.session.commit()
+        with unit_of_work():
+            users.set_ui_locale(db.session, acting_user(), form.ui_locale.data or None)
         flash(_("The staff pages now use the language you chose."))
     return redirect(url_for("auth.account"))
 
@@ -203,9 +209,9 @@ def sign_out_everywhere() -> ResponseReturnValue:
         from webapp.audit import services as audit
 
         user = acting_user()
-        ended = sessions.end_all(db.session, user, keep=session.get(SESSION_KEY))
-        audit.record(db.session, user, "auth.sign_out_everywhere", "user", user.id, ended=ended)
-        db.session.commit()
+        with unit_of_work():
+            ended = sessions.end_all(db.session, user, keep=session.get(SESSION_KEY))
+            audit.record(db.session, user, "auth.sign_out_everywhere", "user", user.id, ended=ended)
         flash(_("Every other session is signed out."))
     return redirect(url_for("auth.account"))
 
@@ -216,21 +222,20 @@ def create_token() -> ResponseReturnValue:
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            token = users.issue_token(
-                db.session,
-                acting_user(),
-                name=form.name.data or "",
-                scopes=list(form.scopes.data or []),
-                days=int(form.days.data or 90),
-                actor=acting_user(),
-            )
+            with unit_of_work():
+                token = users.issue_token(
+                    db.session,
+                    acting_user(),
+                    name=form.name.data or "",
+                    scopes=list(form.scopes.data or []),
+                    days=int(form.days.data or 90),
+                    actor=acting_user(),
+                )
         except ValidationError as exc:
-            db.session.rollback()
             for name, message in exc.fields.items():
                 if hasattr(form, name):
                     getattr(form, name).errors.append(message)
         else:
-            db.session.commit()
             # Shown on this answer only: the token is not kept anywhere it could be read again.
             return _account_page(201, new_token=token)
     return _account_page(422, token_form=form)
@@ -241,8 +246,8 @@ def create_token() -> ResponseReturnValue:
 def revoke_token(token_id: int) -> ResponseReturnValue:
     if SimpleForm().validate_on_submit():
         user = acting_user()
-        users.revoke_token(db.session, user, token_id=token_id, actor=user)
-        db.session.commit()
+        with unit_of_work():
+            users.revoke_token(db.session, user, token_id=token_id, actor=user)
         flash(_("The token is revoked; programs using it are refused from now on."))
     return redirect(url_for("auth.account"))
 
@@ -271,12 +276,11 @@ def _set_active(user_id: int, *, active: bool) -> ResponseReturnValue:
     if SimpleForm().validate_on_submit():
         user = users.get_user(db.session, user_id)
         try:
-            users.set_active(db.session, user, active, actor=acting_user())
+            with unit_of_work():
+                users.set_active(db.session, user, active, actor=acting_user())
         except ValidationError as exc:
-            db.session.rollback()
             flash(" ".join(exc.fields.values()), "error")
         else:
-            db.session.commit()
             if active:
                 flash(_("%(email)s can sign in again.", email=user.email))
             else:

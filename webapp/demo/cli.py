@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from webapp.accounts import services as users
+from webapp.core.cli import committed
 from webapp.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo data for a first look.")
@@ -26,9 +27,9 @@ def demo_load(if_empty: bool, url: str | None) -> None:
         if users.exists(db.session, DEMO_USERS[0][0]):
             click.echo("\n".join(demo_logins(url)))
         return
-    for line in load_demo(db.session, url):
-        click.echo(line)
-    db.session.commit()
+    with committed():
+        for line in load_demo(db.session, url):
+            click.echo(line)
 
 
 def init_app(app: Flask) -> None:

@@ -16,6 +16,7 @@ from webapp.core.api import (
     required_if_match,
 )
 from webapp.core.permissions import Permission, requires
+from webapp.core.transactions import unit_of_work
 from webapp.desk.schemas import summary_out
 from webapp.extensions import db
 from webapp.summaries import history
@@ -45,8 +46,8 @@ def _answer(summary: Summary, status: int = 200) -> ResponseReturnValue:
     responses={201: SummaryOut},
 )
 def create_summary() -> ResponseReturnValue:
-    summary = summaries.create_summary(db.session, json_body(SummaryCreate), acting_user())
-    db.session.commit()
+    with unit_of_work():
+        summary = summaries.create_summary(db.session, json_body(SummaryCreate), acting_user())
     return _answer(summary, 201)
 
 
@@ -60,8 +61,8 @@ def create_summary() -> ResponseReturnValue:
 def change_slug(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     wanted = json_body(SlugIn)
-    summaries.change_slug(db.session, summary, wanted, acting_user())
-    db.session.commit()
+    with unit_of_work():
+        summaries.change_slug(db.session, summary, wanted, acting_user())
     return _answer(summary)
 
 
@@ -71,10 +72,10 @@ def change_slug(summary_id: int) -> ResponseReturnValue:
     _l("Delete a summary that was never published (409 if it ever was)"), responses={204: None}
 )
 def delete_summary(summary_id: int) -> ResponseReturnValue:
-    summaries.delete_summary(
-        db.session, summaries.get_summary(db.session, summary_id), acting_user()
-    )
-    db.session.commit()
+    with unit_of_work():
+        summaries.delete_summary(
+            db.session, summaries.get_summary(db.session, summary_id), acting_user()
+        )
     return "", 204
 
 
@@ -99,8 +100,10 @@ def get_summary(summary_id: int) -> ResponseReturnValue:
 def patch_summary(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     expected = required_if_match()
-    summaries.update_summary(db.session, summary, json_body(SummaryPatch), expected, acting_user())
-    db.session.commit()
+    with unit_of_work():
+        summaries.update_summary(
+            db.session, summary, json_body(SummaryPatch), expected, acting_user()
+        )
     return _answer(summary)
 
 
@@ -142,6 +145,6 @@ def restore_revision(summary_id: int, number: int) -> ResponseReturnValue:
     version = wanted.version if wanted.version is not None else if_match_version()
     if version is None:
         version = required_if_match()
-    history.restore(db.session, summary, number, version, acting_user())
-    db.session.commit()
+    with unit_of_work():
+        history.restore(db.session, summary, number, version, acting_user())
     return _answer(summary)

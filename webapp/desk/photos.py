@@ -15,6 +15,7 @@ from werkzeug.datastructures import FileStorage
 from webapp.core.errors import NotFound, Refused, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, requires
+from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.photos import storage
 from webapp.photos.forms import PhotoFileForm, PhotoMoveForm, PhotoTextForm, PhotoUploadForm
@@ -137,22 +138,21 @@ def upload(summary_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _page(summary, 422, upload=form)
     try:
-        _photo, written = photos.add_photo(
-            db.session,
-            summary,
-            read_upload(form.file.data if isinstance(form.file.data, FileStorage) else None),
-            form.text_data(),
-            current_user,
-            directory=photos_dir(),
-            limits=limits(),
-            expected_version=form.version.data,
-        )
+        with unit_of_work():
+            _photo, written = photos.add_photo(
+                db.session,
+                summary,
+                read_upload(form.file.data if isinstance(form.file.data, FileStorage) else None),
+                form.text_data(),
+                current_user,
+                directory=photos_dir(),
+                limits=limits(),
+                expected_version=form.version.data,
+            )
     except ValidationError as exc:
-        db.session.rollback()
         _apply_errors(form, exc.fields)
         return _page(summary, 422, upload=form)
     except VersionConflict as exc:
-        db.session.rollback()
         form.form_errors.append(exc.message)
         return _page(summary, 409, upload=form)
     commit_or_discard(written)
@@ -170,21 +170,20 @@ def attach(summary_id: int, photo_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _page(summary, 422, failed_file=(photo_id, form))
     try:
-        _photo, written = photos.attach_file(
-            db.session,
-            summary,
-            photo_id,
-            read_upload(form.file.data if isinstance(form.file.data, FileStorage) else None),
-            current_user,
-            directory=photos_dir(),
-            limits=limits(),
-        )
+        with unit_of_work():
+            _photo, written = photos.attach_file(
+                db.session,
+                summary,
+                photo_id,
+                read_upload(form.file.data if isinstance(form.file.data, FileStorage) else None),
+                current_user,
+                directory=photos_dir(),
+                limits=limits(),
+            )
     except ValidationError as exc:
-        db.session.rollback()
         form.file.errors = [*form.file.errors, *exc.fields.values()]
         return _page(summary, 422, failed_file=(photo_id, form))
     except Refused as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return _back(summary)
     commit_or_discard(written)
@@ -200,23 +199,21 @@ def edit(summary_id: int, photo_id: int) -> ResponseReturnValue:
     form = PhotoTextForm(prefix=f"photo{photo_id}")
     if form.validate_on_submit():
         try:
-            photos.update_photo(
-                db.session,
-                summary,
-                photo_id,
-                form.text_data(),
-                current_user,
-                expected_version=form.version.data,
-            )
+            with unit_of_work():
+                photos.update_photo(
+                    db.session,
+                    summary,
+                    photo_id,
+                    form.text_data(),
+                    current_user,
+                    expected_version=form.version.data,
+                )
         except ValidationError as exc:
-            db.session.rollback()
             _apply_errors(form, exc.fields)
         except VersionConflict as exc:
-            db.session.rollback()
             form.form_errors.append(exc.message)
             return _page(summary, 409, failed=(photo_id, form))
         else:
-            db.session.commit()
             flash(_("Photo saved. A changed caption or alt text is translated again."))
             return _back(summary)
     return _page(summary, 422, failed=(photo_id, form))
@@ -232,19 +229,19 @@ def move(summary_id: int, photo_id: int) -> ResponseReturnValue:
         step = -1 if form.direction.data == "up" else 1
         position = max(0, item.position + step)
         try:
-            photos.update_photo(
-                db.session,
-                summary,
-                photo_id,
-                {"position": position},
-                current_user,
-                expected_version=form.version.data,
-            )
+            with unit_of_work():
+                photos.update_photo(
+                    db.session,
+                    summary,
+                    photo_id,
+                    {"position": position},
+                    current_user,
+                    expected_version=form.version.data,
+                )
         except (ValidationError, VersionConflict) as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            db.session.commit()
+            pass
     return _back(summary)
 
 
@@ -254,8 +251,8 @@ def delete(summary_id: int, photo_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     _item_or_404(summary, photo_id)
     if SimpleForm().validate_on_submit():
-        names = photos.delete_photo(db.session, summary, photo_id, current_user)
-        db.session.commit()
+        with unit_of_work():
+            names = photos.delete_photo(db.session, summary, photo_id, current_user)
         storage.remove_names(photos_dir(), names)
         flash(_("Photo removed."))
     return _back(summary)

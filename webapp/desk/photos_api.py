@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, if_match_version, json_object, operation
 from webapp.core.permissions import Permission, requires
+from webapp.core.transactions import unit_of_work
 from webapp.desk.schemas import photo_out
 from webapp.extensions import db
 from webapp.photos import storage
@@ -94,8 +95,8 @@ def put_photo_file(summary_id: int, photo_id: int) -> ResponseReturnValue:
 def patch_photo(summary_id: int, photo_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     expected = if_match_version()
-    photos.update_photo(db.session, summary, photo_id, json_object(), acting_user(), expected)
-    db.session.commit()
+    with unit_of_work():
+        photos.update_photo(db.session, summary, photo_id, json_object(), acting_user(), expected)
     return _answer(summary, photo_id)
 
 
@@ -105,7 +106,7 @@ def patch_photo(summary_id: int, photo_id: int) -> ResponseReturnValue:
 def delete_photo(summary_id: int, photo_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     expected = if_match_version()
-    names = photos.delete_photo(db.session, summary, photo_id, acting_user(), expected)
-    db.session.commit()
+    with unit_of_work():
+        names = photos.delete_photo(db.session, summary, photo_id, acting_user(), expected)
     storage.remove_names(photos_dir(), names)
     return "", 204, {"ETag": f'"{summary.version}"'}

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, json_body, operation
 from webapp.core.permissions import Permission, requires
+from webapp.core.transactions import unit_of_work
 from webapp.desk.schemas import summary_out
 from webapp.extensions import db
 from webapp.publishing import services as publishing
@@ -26,8 +27,8 @@ from webapp.summaries import services as summaries
 def publish_summary(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     wanted = json_body(PublishIn)
-    pubs = publishing.publish(db.session, summary, wanted, acting_user())
-    db.session.commit()
+    with unit_of_work():
+        pubs = publishing.publish(db.session, summary, wanted, acting_user())
     out = PublishOut(
         **summary_out(db.session, summary).model_dump(),
         published=[
@@ -53,8 +54,8 @@ def publish_summary(summary_id: int) -> ResponseReturnValue:
 def withdraw_summary(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     wanted = json_body(WithdrawIn)
-    rows = publishing.withdraw(db.session, summary, wanted, acting_user())
-    db.session.commit()
+    with unit_of_work():
+        rows = publishing.withdraw(db.session, summary, wanted, acting_user())
     out = WithdrawOut(
         **summary_out(db.session, summary).model_dump(),
         withdrawn=[

@@ -15,6 +15,7 @@ from webapp.core.errors import NotReady, ValidationError
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
+from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
@@ -58,14 +59,16 @@ def publish(summary_id: int) -> ResponseReturnValue:
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            done = publishing.publish(
-                db.session, summary, parse(PublishIn, {"locales": [form.locale.data]}), current_user
-            )
+            with unit_of_work():
+                done = publishing.publish(
+                    db.session,
+                    summary,
+                    parse(PublishIn, {"locales": [form.locale.data]}),
+                    current_user,
+                )
         except (NotReady, ValidationError) as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            db.session.commit()
             if any(p.changed for p in done):
                 flash(_("Published."))
             else:
@@ -81,13 +84,14 @@ def withdraw(summary_id: int) -> ResponseReturnValue:
     form.offer([(loc, loc) for loc in publishing.published_locales(db.session, summary.id)])
     if form.validate_on_submit():
         try:
-            wanted = parse(WithdrawIn, {"locales": [form.locale.data], "reason": form.reason.data})
-            publishing.withdraw(db.session, summary, wanted, current_user)
+            with unit_of_work():
+                wanted = parse(
+                    WithdrawIn, {"locales": [form.locale.data], "reason": form.reason.data}
+                )
+                publishing.withdraw(db.session, summary, wanted, current_user)
         except ValidationError as exc:
-            db.session.rollback()
             flash(" ".join(exc.fields.values()) or exc.message, "error")
         else:
-            db.session.commit()
             flash(_("Withdrawn. Readers now learn that it was withdrawn; publish again to undo."))
     else:
         for errors in form.errors.values():

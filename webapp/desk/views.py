@@ -20,6 +20,7 @@ from webapp.core.forms import SimpleForm
 from webapp.core.locales import LOCALE_NAMES
 from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
+from webapp.core.transactions import unit_of_work
 from webapp.desk import listing as desk
 from webapp.desk.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
 from webapp.extensions import db
@@ -183,14 +184,13 @@ def new_summary() -> ResponseReturnValue:
         return render_template("summaries/edit.html", form=form, summary=None)
     if form.validate_on_submit():
         try:
-            photos = [row for _, row in _rows(form, "photos")]
-            clean = parse(SummaryCreate, {**_form_data(form), "photos": photos})
-            summary = summaries.create_summary(db.session, clean, current_user)
+            with unit_of_work():
+                photos = [row for _, row in _rows(form, "photos")]
+                clean = parse(SummaryCreate, {**_form_data(form), "photos": photos})
+                summary = summaries.create_summary(db.session, clean, current_user)
         except ValidationError as exc:
-            db.session.rollback()
             _apply_errors(form, exc.fields)
         else:
-            db.session.commit()
             flash(_("Saved. The translation is queued for machine translation."))
             if summary.revision.photos:
                 flash(_("Upload the file of each photo below; it waits for its file until then."))
@@ -287,15 +287,14 @@ def change_slug(summary_id: int) -> ResponseReturnValue:
     form = SlugForm()
     if form.validate_on_submit():
         try:
-            summaries.change_slug(
-                db.session, summary, parse(SlugIn, {"slug": form.slug.data}), current_user
-            )
+            with unit_of_work():
+                summaries.change_slug(
+                    db.session, summary, parse(SlugIn, {"slug": form.slug.data}), current_user
+                )
         except DomainError as exc:
-            db.session.rollback()
             fields = getattr(exc, "fields", {})
             flash(" ".join(fields.values()) or exc.message, "error")
         else:
-            db.session.commit()
             flash(_("The address is now %(slug)s.", slug=summary.slug))
     else:
         for errors in form.errors.values():
@@ -342,12 +341,11 @@ def restore_revision(summary_id: int, number: int) -> ResponseReturnValue:
         raw = request.form.get("version", "")
         expected = int(raw) if raw.isdigit() and len(raw) < 10 else -1
         try:
-            history.restore(db.session, summary, number, expected, current_user)
+            with unit_of_work():
+                history.restore(db.session, summary, number, expected, current_user)
         except DomainError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
             return redirect(url_for("summaries.history_page", summary_id=summary_id))
-        db.session.commit()
         flash(_("Version %(n)d is restored as version %(new)d.", n=number, new=summary.version))
     return redirect(url_for("summaries.summary", summary_id=summary_id))
 
@@ -359,12 +357,11 @@ def delete_summary(summary_id: int) -> ResponseReturnValue:
     if not SimpleForm().validate_on_submit():
         return redirect(url_for("summaries.summary", summary_id=summary_id))
     try:
-        summaries.delete_summary(db.session, summary, current_user)
+        with unit_of_work():
+            summaries.delete_summary(db.session, summary, current_user)
     except DomainError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("summaries.summary", summary_id=summary_id))
-    db.session.commit()
     flash(_("The draft is deleted."))
     return redirect(url_for("summaries.dashboard"))
 
@@ -401,19 +398,17 @@ def edit_summary(summary_id: int) -> ResponseReturnValue:
         return render_template("summaries/edit.html", form=form, summary=summary)
     elif form.validate_on_submit():
         try:
-            data = _form_data(form)
-            data.pop("source_locale")
-            expected = form.version.data or 0
-            patch = parse(SummaryPatch, data)
-            summaries.update_summary(db.session, summary, patch, expected, current_user)
+            with unit_of_work():
+                data = _form_data(form)
+                data.pop("source_locale")
+                expected = form.version.data or 0
+                patch = parse(SummaryPatch, data)
+                summaries.update_summary(db.session, summary, patch, expected, current_user)
         except ValidationError as exc:
-            db.session.rollback()
             _apply_errors(form, exc.fields)
         except VersionConflict as exc:
-            db.session.rollback()
             conflict = exc
         else:
-            db.session.commit()
             flash(_("Saved. Only the changed sentences will be translated again."))
             return redirect(url_for("summaries.summary", summary_id=summary.id))
     status = 409 if conflict else (422 if _has_errors(form) else 200)

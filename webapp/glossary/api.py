@@ -12,6 +12,7 @@ from webapp.core.api import bp, json_body, operation
 from webapp.core.errors import BadRequest
 from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
+from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.glossary import services as glossary
 from webapp.glossary.models import GlossaryTerm
@@ -40,8 +41,8 @@ def list_terms() -> ResponseReturnValue:
 @requires(Permission.MANAGE_GLOSSARY)
 @operation(_l("Add a glossary term"), body=TermIn, responses={201: TermOut})
 def create_term() -> ResponseReturnValue:
-    term = glossary.save_term(db.session, json_body(TermIn).model_dump(), acting_user())
-    db.session.commit()
+    with unit_of_work():
+        term = glossary.save_term(db.session, json_body(TermIn).model_dump(), acting_user())
     return jsonify(term_out(term).model_dump(mode="json")), 201
 
 
@@ -50,8 +51,8 @@ def create_term() -> ResponseReturnValue:
 @operation(_l("Replace a glossary term"), body=TermIn, responses={200: TermOut})
 def replace_term(term_id: int) -> ResponseReturnValue:
     term = glossary.get_term(db.session, term_id)
-    glossary.save_term(db.session, json_body(TermIn).model_dump(), acting_user(), term)
-    db.session.commit()
+    with unit_of_work():
+        glossary.save_term(db.session, json_body(TermIn).model_dump(), acting_user(), term)
     return jsonify(term_out(term).model_dump(mode="json"))
 
 
@@ -59,8 +60,8 @@ def replace_term(term_id: int) -> ResponseReturnValue:
 @requires(Permission.MANAGE_GLOSSARY)
 @operation(_l("Delete a glossary term"), responses={204: None})
 def delete_term(term_id: int) -> ResponseReturnValue:
-    glossary.delete_term(db.session, glossary.get_term(db.session, term_id), acting_user())
-    db.session.commit()
+    with unit_of_work():
+        glossary.delete_term(db.session, glossary.get_term(db.session, term_id), acting_user())
     return "", 204
 
 
@@ -79,8 +80,8 @@ def import_csv() -> ResponseReturnValue:
         text = request.get_data().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadRequest(str(_l("The CSV must be UTF-8 encoded."))) from None
-    added, updated = glossary.import_csv(db.session, text, acting_user())
-    db.session.commit()
+    with unit_of_work():
+        added, updated = glossary.import_csv(db.session, text, acting_user())
     return jsonify({"added": added, "updated": updated})
 
 
@@ -99,6 +100,6 @@ def import_tbx() -> ResponseReturnValue:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if request.content_length is None and limit and len(data) >= limit:
         raise RequestEntityTooLarge()  # a chunked body cut off at the limit, not malformed XML
-    added, updated = glossary.import_tbx(db.session, data, acting_user())
-    db.session.commit()
+    with unit_of_work():
+        added, updated = glossary.import_tbx(db.session, data, acting_user())
     return jsonify({"added": added, "updated": updated})

@@ -10,6 +10,7 @@ from flask_login import current_user
 from webapp.core.errors import ValidationError
 from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, requires
+from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.glossary import services as glossary
 from webapp.glossary import tbx
@@ -62,14 +63,13 @@ def add() -> ResponseReturnValue:
             "forbidden": [f.strip() for f in (form.forbidden.data or "").split("|") if f.strip()],
         }
         try:
-            glossary.save_term(db.session, data, current_user)
+            with unit_of_work():
+                glossary.save_term(db.session, data, current_user)
         except ValidationError as exc:
-            db.session.rollback()
             for name, message in exc.fields.items():
                 field = getattr(form, name.split(".")[0], None) or form.source
                 field.errors = [*field.errors, message]
         else:
-            db.session.commit()
             flash(_("Added to the glossary."))
             return redirect(url_for("glossary.index"))
     return _page(form, 422)
@@ -79,8 +79,8 @@ def add() -> ResponseReturnValue:
 @requires(Permission.MANAGE_GLOSSARY)
 def delete(term_id: int) -> ResponseReturnValue:
     if SimpleForm().validate_on_submit():
-        glossary.delete_term(db.session, glossary.get_term(db.session, term_id), current_user)
-        db.session.commit()
+        with unit_of_work():
+            glossary.delete_term(db.session, glossary.get_term(db.session, term_id), current_user)
         flash(_("Removed from the glossary."))
     return redirect(url_for("glossary.index"))
 
@@ -113,16 +113,14 @@ def import_csv() -> ResponseReturnValue:
         flash(_("Choose a CSV file to import."), "error")
         return redirect(url_for("glossary.index"))
     try:
-        text = form.file.data.read(2_000_000).decode("utf-8-sig")
-        added, updated = glossary.import_csv(db.session, text, current_user)
+        with unit_of_work():
+            text = form.file.data.read(2_000_000).decode("utf-8-sig")
+            added, updated = glossary.import_csv(db.session, text, current_user)
     except UnicodeDecodeError:
-        db.session.rollback()
         flash(_("The CSV must be UTF-8 encoded."), "error")
     except ValidationError as exc:
-        db.session.rollback()
         flash("; ".join(f"{k}: {v}" for k, v in list(exc.fields.items())[:5]), "error")
     else:
-        db.session.commit()
         flash(_("Imported: %(added)d added, %(updated)d updated.", added=added, updated=updated))
     return redirect(url_for("glossary.index"))
 
@@ -141,10 +139,9 @@ def import_tbx() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _page(status=422, tbx_form=form)
     try:
-        added, updated = glossary.import_tbx(db.session, form.file.data.read(), current_user)
+        with unit_of_work():
+            added, updated = glossary.import_tbx(db.session, form.file.data.read(), current_user)
     except ValidationError as exc:
-        db.session.rollback()
         return _page(status=422, tbx_form=form, tbx_errors=exc.fields)
-    db.session.commit()
     flash(_("Imported: %(added)d added, %(updated)d updated.", added=added, updated=updated))
     return redirect(url_for("glossary.index"))

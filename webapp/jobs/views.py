@@ -12,6 +12,7 @@ from webapp.audit import services as audit
 from webapp.core.errors import DomainError
 from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, requires
+from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.jobs import queue
 from webapp.jobs.models import JobStatus
@@ -49,13 +50,12 @@ def index() -> ResponseReturnValue:
 def retry(job_id: int) -> ResponseReturnValue:
     if SimpleForm().validate_on_submit():
         try:
-            queue.retry(db.session, job_id)
+            with unit_of_work():
+                queue.retry(db.session, job_id)
+                audit.record(db.session, acting_user(), "job.retry", "job", job_id, via="admin")
         except DomainError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            audit.record(db.session, acting_user(), "job.retry", "job", job_id, via="admin")
-            db.session.commit()
             flash(_("Job %(id)s is queued again.", id=job_id))
     else:
         flash(_("The form expired; reload the page and try again."), "error")

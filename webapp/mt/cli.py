@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from webapp.core.cli import as_operator, fail
+from webapp.core.cli import committed, fail
 
 mt_cli = AppGroup("mt", help="Install, list and verify offline machine-translation models.")
 
@@ -56,7 +56,7 @@ def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: fl
         )
     except PackageError as exc:
         fail(f"{exc} Nothing was changed.", 2)
-    with as_operator():
+    with committed():
         audit.record(
             db.session,
             None,
@@ -69,7 +69,6 @@ def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: fl
             name=pkg.name,
             archive_sha256=pkg.sha256,
         )
-    db.session.commit()
     click.echo(
         f"Installed {pkg.from_code} → {pkg.to_code} ({pkg.name} {pkg.version}, "
         f"sha256 {pkg.sha256})."

@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from webapp.core.permissions import public
-from webapp.extensions import db
+from webapp.core.transactions import unit_of_work
 from webapp.photos import storage
 
 bp = Blueprint("photos", __name__, template_folder="templates")
@@ -54,12 +54,8 @@ def read_upload(upload: FileStorage | None) -> bytes:
 
 def commit_or_discard(written: list[Path]) -> None:
     """Commit; if that fails, take back the files so neither row nor file is half there."""
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        storage.remove_paths(written)
-        raise
+    with unit_of_work(on_rollback=lambda: storage.remove_paths(written)):
+        pass
 
 
 def file_url(storage_name: str, width: int, fmt: str) -> str:

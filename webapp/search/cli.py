@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from webapp.core.cli import committed
 from webapp.extensions import db
 from webapp.search import services as search
 
@@ -15,8 +16,8 @@ search_cli = AppGroup("search", help="The reader search index.")
 @search_cli.command("reindex")
 def reindex() -> None:
     """Rebuild the index (after an upgrade from a version without search, or to repair it)."""
-    count = search.reindex_all(db.session)
-    db.session.commit()
+    with committed():
+        count = search.reindex_all(db.session)
     click.echo(f"Indexed {count} published pages.")
 
 

@@ -10,6 +10,7 @@ from webapp.accounts.current import acting_user
 from webapp.core.api import bp, json_body, operation
 from webapp.core.locales import default_locale
 from webapp.core.permissions import Permission, requires
+from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.topics import services as topics
 from webapp.topics.models import Topic
@@ -32,8 +33,8 @@ def list_topics() -> ResponseReturnValue:
 @requires(Permission.MANAGE_TOPICS)
 @operation(_l("Add a topic"), body=TopicIn, responses={201: TopicOut})
 def create_topic() -> ResponseReturnValue:
-    topic = topics.save_topic(db.session, json_body(TopicIn).model_dump(), acting_user())
-    db.session.commit()
+    with unit_of_work():
+        topic = topics.save_topic(db.session, json_body(TopicIn).model_dump(), acting_user())
     return jsonify(topic_out(topic)), 201
 
 
@@ -42,8 +43,8 @@ def create_topic() -> ResponseReturnValue:
 @operation(_l("Rename a topic (its address stays)"), body=TopicIn, responses={200: TopicOut})
 def replace_topic(slug: str) -> ResponseReturnValue:
     topic = topics.get_topic(db.session, slug)
-    topics.save_topic(db.session, json_body(TopicIn).model_dump(), acting_user(), topic)
-    db.session.commit()
+    with unit_of_work():
+        topics.save_topic(db.session, json_body(TopicIn).model_dump(), acting_user(), topic)
     return jsonify(topic_out(topic))
 
 
@@ -51,6 +52,6 @@ def replace_topic(slug: str) -> ResponseReturnValue:
 @requires(Permission.MANAGE_TOPICS)
 @operation(_l("Delete a topic no summary uses"), responses={204: None})
 def delete_topic(slug: str) -> ResponseReturnValue:
-    topics.delete_topic(db.session, topics.get_topic(db.session, slug), acting_user())
-    db.session.commit()
+    with unit_of_work():
+        topics.delete_topic(db.session, topics.get_topic(db.session, slug), acting_user())
     return "", 204

@@ -11,6 +11,7 @@ from flask_login import current_user
 from webapp.core.errors import Refused, ValidationError
 from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, requires
+from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.topics import services as topics
 from webapp.topics.forms import TopicForm, topic_form
@@ -49,12 +50,11 @@ def save() -> ResponseReturnValue:
         data = form.data_for_service()
         existing = topics.by_slug(db.session, [data["slug"]]).get(data["slug"])
         try:
-            topics.save_topic(db.session, data, current_user, existing)
+            with unit_of_work():
+                topics.save_topic(db.session, data, current_user, existing)
         except ValidationError as exc:
-            db.session.rollback()
             _apply(form, exc)
         else:
-            db.session.commit()
             flash(_("Topic renamed.") if existing else _("Topic added."))
             return redirect(url_for("topics.index"))
     return _page(form, 422)
@@ -65,11 +65,10 @@ def save() -> ResponseReturnValue:
 def delete(slug: str) -> ResponseReturnValue:
     if SimpleForm().validate_on_submit():
         try:
-            topics.delete_topic(db.session, topics.get_topic(db.session, slug), current_user)
+            with unit_of_work():
+                topics.delete_topic(db.session, topics.get_topic(db.session, slug), current_user)
         except Refused as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            db.session.commit()
             flash(_("Topic deleted."))
     return redirect(url_for("topics.index"))

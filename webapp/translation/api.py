@@ -14,6 +14,7 @@ from webapp.accounts.current import acting_user
 from webapp.core.api import bp, if_match_version, json_body, operation
 from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
+from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.summaries.document import segment_label
 from webapp.translation import fuzzy, history, quality, review, worklist, workspace
@@ -141,18 +142,18 @@ def put_segment(translation_id: int, segment_id: int) -> ResponseReturnValue:
     st = review.get_segment(tr, segment_id)
     save = json_body(SegmentSave)
     version = save.version if save.version is not None else if_match_version()
-    review.save_segment(
-        db.session,
-        tr,
-        st,
-        save.text,
-        approve=save.approve,
-        second_approver=current_app.config["REQUIRE_SECOND_APPROVER"],
-        user=acting_user(),
-        expected_version=version,
-        reason=save.reason,
-    )
-    db.session.commit()
+    with unit_of_work():
+        review.save_segment(
+            db.session,
+            tr,
+            st,
+            save.text,
+            approve=save.approve,
+            second_approver=current_app.config["REQUIRE_SECOND_APPROVER"],
+            user=acting_user(),
+            expected_version=version,
+            reason=save.reason,
+        )
     return _json(_one_segment(tr, st))
 
 
@@ -164,8 +165,8 @@ def put_segment(translation_id: int, segment_id: int) -> ResponseReturnValue:
 )
 def approve_translation(translation_id: int) -> ResponseReturnValue:
     tr = translation.get_translation(db.session, translation_id)
-    review.approve_translation(db.session, tr, acting_user())
-    db.session.commit()
+    with unit_of_work():
+        review.approve_translation(db.session, tr, acting_user())
     return _json(translation_out(tr, segments=False))
 
 
@@ -211,8 +212,8 @@ def restore_segment(translation_id: int, segment_id: int) -> ResponseReturnValue
     st = review.get_segment(tr, segment_id)
     wanted = json_body(RestoreIn)
     version = wanted.version if wanted.version is not None else if_match_version()
-    review.restore(
-        db.session, tr, st, wanted.history_id, user=acting_user(), expected_version=version
-    )
-    db.session.commit()
+    with unit_of_work():
+        review.restore(
+            db.session, tr, st, wanted.history_id, user=acting_user(), expected_version=version
+        )
     return _json(_one_segment(tr, st))

@@ -25,6 +25,7 @@ from webapp.core.handlers import prefers_json
 from webapp.core.i18n import origin_label, status_label
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, require, requires
+from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.mt.engines import engine_for
 from webapp.summaries import photos as photo_service
@@ -130,8 +131,8 @@ def segment_matches(translation_id: int, segment_id: int) -> ResponseReturnValue
 @requires(Permission.REVIEW)
 def translation_page(translation_id: int) -> ResponseReturnValue:
     tr = _translation(translation_id)
-    presence.touch(db.session, tr.id, current_user)
-    db.session.commit()
+    with unit_of_work():
+        presence.touch(db.session, tr.id, current_user)
     return _page(tr)
 
 
@@ -142,8 +143,8 @@ def heartbeat(translation_id: int) -> ResponseReturnValue:
     tr = _translation(translation_id)
     if not SimpleForm().validate_on_submit():
         raise ValidationError({"csrf_token": _("The form expired; reload the page and try again.")})
-    presence.touch(db.session, tr.id, current_user)
-    db.session.commit()
+    with unit_of_work():
+        presence.touch(db.session, tr.id, current_user)
     return jsonify({"others": _others_text(tr)})
 
 
@@ -206,19 +207,20 @@ def save_segment(translation_id: int, segment_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         raise ValidationError({"version": _("The form expired; reload the page and try again.")})
     try:
-        review.save_segment(
-            db.session,
-            tr,
-            st,
-            form.text.data or "",
-            approve=form.approve.data,
-            second_approver=current_app.config["REQUIRE_SECOND_APPROVER"],
-            user=current_user,
-            expected_version=form.version.data,
-            reason=form.reason.data,
-        )
+        with unit_of_work():
+            review.save_segment(
+                db.session,
+                tr,
+                st,
+                form.text.data or "",
+                approve=form.approve.data,
+                second_approver=current_app.config["REQUIRE_SECOND_APPROVER"],
+                user=current_user,
+                expected_version=form.version.data,
+                reason=form.reason.data,
+            )
+            presence.touch(db.session, tr.id, current_user, saved_key=st.key)
     except (ValidationError, VersionConflict) as exc:
-        db.session.rollback()
         if prefers_json():
             body = exc.body()
             if isinstance(exc, ValidationError):  # what was refused: the typed text's findings
@@ -236,8 +238,6 @@ def save_segment(translation_id: int, segment_id: int) -> ResponseReturnValue:
             "theirs": theirs,
         }
         return _page(tr, problem, exc.status)
-    presence.touch(db.session, tr.id, current_user, saved_key=st.key)
-    db.session.commit()
     if prefers_json():
         return jsonify(segment_state(tr, st))
     flash(_("Approved.") if form.approve.data else _("Saved."))
@@ -279,11 +279,12 @@ def use_match(translation_id: int, segment_id: int) -> ResponseReturnValue:
         }
         return _page(tr, problem, 409)
     try:
-        match = fuzzy.use_match(
-            db.session, tr, st, int(memory_id), user=current_user, expected_version=version
-        )
+        with unit_of_work():
+            match = fuzzy.use_match(
+                db.session, tr, st, int(memory_id), user=current_user, expected_version=version
+            )
+            presence.touch(db.session, tr.id, current_user, saved_key=st.key)
     except (ValidationError, VersionConflict) as exc:
-        db.session.rollback()
         message = (
             "; ".join(exc.fields.values()) if isinstance(exc, ValidationError) else exc.message
         )
@@ -296,8 +297,6 @@ def use_match(translation_id: int, segment_id: int) -> ResponseReturnValue:
             "theirs": theirs,
         }
         return _page(tr, problem, exc.status)
-    presence.touch(db.session, tr.id, current_user, saved_key=st.key)
-    db.session.commit()
     if match.replaced:
         flash(
             _(
@@ -322,8 +321,10 @@ def machine_draft(translation_id: int, segment_id: int) -> ResponseReturnValue:
     """Ask the machine for a fresh draft of this one segment (it arrives through the worker)."""
     tr = _translation(translation_id)
     st = review.get_segment(tr, segment_id)
-    translation.request_machine_draft(db.session, tr, st, current_user, _segment_form_version(st))
-    db.session.commit()
+    with unit_of_work():
+        translation.request_machine_draft(
+            db.session, tr, st, current_user, _segment_form_version(st)
+        )
     message = _(
         "A new machine draft was requested. It replaces this text when it arrives, "
         "unless you change the text first."
@@ -375,11 +376,11 @@ def restore(translation_id: int, segment_id: int) -> ResponseReturnValue:
     version = request.form.get("version", "")
     if not (change_id.isdigit() and version.isdigit() and len(change_id + version) < 20):
         raise ValidationError({"change_id": _("Choose an earlier text to restore.")})
-    review.restore(
-        db.session, tr, st, int(change_id), user=current_user, expected_version=int(version)
-    )
-    presence.touch(db.session, tr.id, current_user, saved_key=st.key)
-    db.session.commit()
+    with unit_of_work():
+        review.restore(
+            db.session, tr, st, int(change_id), user=current_user, expected_version=int(version)
+        )
+        presence.touch(db.session, tr.id, current_user, saved_key=st.key)
     flash(_("The earlier text is back as a draft."))
     return redirect(
         url_for("review.translation_page", translation_id=tr.id, _anchor=f"seg-{segment_id}")
@@ -392,12 +393,11 @@ def approve(translation_id: int) -> ResponseReturnValue:
     tr = _translation(translation_id)
     if SimpleForm().validate_on_submit():
         try:
-            review.approve_translation(db.session, tr, current_user)
+            with unit_of_work():
+                review.approve_translation(db.session, tr, current_user)
         except NotReady as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            db.session.commit()
             flash(_("Translation approved. Liaison staff can now publish it."))
     return redirect(url_for("review.translation_page", translation_id=tr.id))
 
@@ -408,11 +408,10 @@ def retry(translation_id: int) -> ResponseReturnValue:
     tr = _translation(translation_id)
     if SimpleForm().validate_on_submit():
         try:
-            translation.retry(db.session, tr, current_user)
+            with unit_of_work():
+                translation.retry(db.session, tr, current_user)
         except NotReady as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            db.session.commit()
             flash(_("Machine translation will be retried."))
     return redirect(url_for("review.translation_page", translation_id=tr.id))
