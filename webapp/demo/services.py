@@ -21,6 +21,7 @@ from webapp.summaries import services as summaries
 from webapp.summaries.document import SegmentKey
 from webapp.summaries.schemas import SummaryCreate
 from webapp.topics import services as topics
+from webapp.topics.schemas import TopicIn
 from webapp.translation import review
 from webapp.translation.models import Translation, translations_of
 
@@ -291,7 +292,7 @@ def load_demo(session: DbSession, base_url: str = DEFAULT_URL) -> Iterator[str]:
     }
     liaison, translator = made["liaison@example.org"], made["translator@example.org"]
     for topic in DEMO_TOPICS:
-        topics.save_topic(session, _topic(topic), liaison)
+        topics.save_topic(session, parse(TopicIn, _topic(topic)), liaison)
     first: list[int] = []  # the later summaries are related to the first
     for doc in (PENTAGON_TALKS, MORNING_TRAINING, ANTHEMS):
         if doc["source_locale"] not in LOCALES:

@@ -15,10 +15,12 @@ from werkzeug.datastructures import FileStorage
 from webapp.core.errors import NotFound, Refused, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, requires
+from webapp.core.schemas import parse
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.photos import storage
 from webapp.photos.forms import PhotoFileForm, PhotoMoveForm, PhotoTextForm, PhotoUploadForm
+from webapp.photos.schemas import PhotoPatch
 from webapp.photos.views import (
     bp,
     commit_or_discard,
@@ -204,7 +206,7 @@ def edit(summary_id: int, photo_id: int) -> ResponseReturnValue:
                     db.session,
                     summary,
                     photo_id,
-                    form.text_data(),
+                    parse(PhotoPatch, form.text_data()),
                     current_user,
                     expected_version=form.version.data,
                 )
@@ -234,7 +236,7 @@ def move(summary_id: int, photo_id: int) -> ResponseReturnValue:
                     db.session,
                     summary,
                     photo_id,
-                    {"position": position},
+                    parse(PhotoPatch, {"position": position}),
                     current_user,
                     expected_version=form.version.data,
                 )

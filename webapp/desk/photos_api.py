@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.current import acting_user
-from webapp.core.api import bp, if_match_version, json_object, operation
+from webapp.core.api import bp, if_match_version, json_body, operation
 from webapp.core.permissions import Permission, requires
 from webapp.core.transactions import unit_of_work
 from webapp.desk.schemas import photo_out
@@ -96,7 +96,9 @@ def patch_photo(summary_id: int, photo_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
     expected = if_match_version()
     with unit_of_work():
-        photos.update_photo(db.session, summary, photo_id, json_object(), acting_user(), expected)
+        photos.update_photo(
+            db.session, summary, photo_id, json_body(PhotoPatch), acting_user(), expected
+        )
     return _answer(summary, photo_id)
 
 

@@ -42,7 +42,7 @@ def list_terms() -> ResponseReturnValue:
 @operation(_l("Add a glossary term"), body=TermIn, responses={201: TermOut})
 def create_term() -> ResponseReturnValue:
     with unit_of_work():
-        term = glossary.save_term(db.session, json_body(TermIn).model_dump(), acting_user())
+        term = glossary.save_term(db.session, json_body(TermIn), acting_user())
     return jsonify(term_out(term).model_dump(mode="json")), 201
 
 
@@ -52,7 +52,7 @@ def create_term() -> ResponseReturnValue:
 def replace_term(term_id: int) -> ResponseReturnValue:
     term = glossary.get_term(db.session, term_id)
     with unit_of_work():
-        glossary.save_term(db.session, json_body(TermIn).model_dump(), acting_user(), term)
+        glossary.save_term(db.session, json_body(TermIn), acting_user(), term)
     return jsonify(term_out(term).model_dump(mode="json"))
 
 

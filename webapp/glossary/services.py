@@ -80,11 +80,10 @@ def get_term(session: DbSession, term_id: int) -> GlossaryTerm:
 
 
 def save_term(
-    session: DbSession, data: Any, user: User, term: GlossaryTerm | None = None
+    session: DbSession, clean: TermIn, user: User, term: GlossaryTerm | None = None
 ) -> GlossaryTerm:
     """Create a term, or replace one (PUT semantics); one term per source and language pair."""
     require(user, Permission.MANAGE_GLOSSARY)
-    clean = parse(TermIn, data)
     clash = session.scalar(
         select(GlossaryTerm.id).where(
             GlossaryTerm.source_locale == clean.source_locale,

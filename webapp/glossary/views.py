@@ -10,11 +10,13 @@ from flask_login import current_user
 from webapp.core.errors import ValidationError
 from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, requires
+from webapp.core.schemas import parse
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.glossary import services as glossary
 from webapp.glossary import tbx
 from webapp.glossary.forms import ImportForm, TbxImportForm, TermForm
+from webapp.glossary.schemas import TermIn
 
 bp = Blueprint("glossary", __name__, url_prefix="/glossary", template_folder="templates")
 
@@ -64,7 +66,7 @@ def add() -> ResponseReturnValue:
         }
         try:
             with unit_of_work():
-                glossary.save_term(db.session, data, current_user)
+                glossary.save_term(db.session, parse(TermIn, data), current_user)
         except ValidationError as exc:
             for name, message in exc.fields.items():
                 field = getattr(form, name.split(".")[0], None) or form.source

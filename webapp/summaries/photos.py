@@ -224,13 +224,12 @@ def update_photo(
     session: DbSession,
     summary: Summary,
     photo_id: int,
-    data: Any,
+    patch: PhotoPatch,
     author: User,
     expected_version: int | None = None,
 ) -> PhotoItem:
     """Change a photo's words or place; a change makes a revision, no change makes none."""
     require(author, Permission.WRITE_SUMMARY)
-    patch = parse(PhotoPatch, data)
     _check_version(summary, expected_version)
     get_item(session, summary, photo_id)
     entries = copy.deepcopy(summary.revision.photos or [])

@@ -34,7 +34,7 @@ def list_topics() -> ResponseReturnValue:
 @operation(_l("Add a topic"), body=TopicIn, responses={201: TopicOut})
 def create_topic() -> ResponseReturnValue:
     with unit_of_work():
-        topic = topics.save_topic(db.session, json_body(TopicIn).model_dump(), acting_user())
+        topic = topics.save_topic(db.session, json_body(TopicIn), acting_user())
     return jsonify(topic_out(topic)), 201
 
 
@@ -44,7 +44,7 @@ def create_topic() -> ResponseReturnValue:
 def replace_topic(slug: str) -> ResponseReturnValue:
     topic = topics.get_topic(db.session, slug)
     with unit_of_work():
-        topics.save_topic(db.session, json_body(TopicIn).model_dump(), acting_user(), topic)
+        topics.save_topic(db.session, json_body(TopicIn), acting_user(), topic)
     return jsonify(topic_out(topic))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -15,7 +14,7 @@ from webapp.core.db import DbSession
 from webapp.core.errors import NotFound, Refused, ValidationError
 from webapp.core.events import emit
 from webapp.core.permissions import Permission, require
-from webapp.core.schemas import parse, storable
+from webapp.core.schemas import storable
 from webapp.topics.events import TopicChanging, usage
 from webapp.topics.models import Topic
 from webapp.topics.schemas import TopicIn
@@ -50,10 +49,9 @@ def check_known(session: DbSession, slugs: list[str]) -> None:
         )
 
 
-def save_topic(session: DbSession, data: Any, user: User, topic: Topic | None = None) -> Topic:
+def save_topic(session: DbSession, clean: TopicIn, user: User, topic: Topic | None = None) -> Topic:
     """Add a topic, or rename one (its slug stays: summaries and reader addresses use it)."""
     require(user, Permission.MANAGE_TOPICS)
-    clean = parse(TopicIn, data)
     if topic is not None and clean.slug != topic.slug:
         raise ValidationError({"slug": str(_l("A topic's address cannot change."))})
     taken = session.scalar(select(Topic.id).where(Topic.slug == clean.slug))

@@ -11,10 +11,12 @@ from flask_login import current_user
 from webapp.core.errors import Refused, ValidationError
 from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, requires
+from webapp.core.schemas import parse
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.topics import services as topics
 from webapp.topics.forms import TopicForm, topic_form
+from webapp.topics.schemas import TopicIn
 
 bp = Blueprint("topics", __name__, url_prefix="/manage/topics", template_folder="templates")
 
@@ -51,7 +53,7 @@ def save() -> ResponseReturnValue:
         existing = topics.by_slug(db.session, [data["slug"]]).get(data["slug"])
         try:
             with unit_of_work():
-                topics.save_topic(db.session, data, current_user, existing)
+                topics.save_topic(db.session, parse(TopicIn, data), current_user, existing)
         except ValidationError as exc:
             _apply(form, exc)
         else:
