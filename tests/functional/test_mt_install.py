@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from tests.argos_builder import rewrite_package
 from webapp.audit.models import AuditEvent
+from webapp.core.events import subscriber, unsubscribe
 from webapp.extensions import db
 from webapp.mt import argos
 from webapp.mt.engines import engine_for
+from webapp.mt.events import ModelInstalled
 
 SENTENCES = ["The defence ministers met in Tokyo on Monday.", "A joint statement was issued."]
 TOP = "translate-en_ja-0_1"
@@ -39,8 +41,13 @@ def test_a_good_package_installs_pinned_listed_and_audited(cli_app, argos_archiv
     archive = argos_archives["en", "ja"]
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
     runner = cli_app.test_cli_runner()
+    heard: list[ModelInstalled] = []
+    listen = subscriber(ModelInstalled)(lambda session, event: heard.append(event))
 
-    out = runner.invoke(args=["mt", "install", "--pair", "en-ja", str(archive)])
+    try:
+        out = runner.invoke(args=["mt", "install", "--pair", "en-ja", str(archive)])
+    finally:
+        unsubscribe(ModelInstalled, listen)
 
     assert out.exit_code == 0, out.output
     assert digest in out.output
@@ -54,6 +61,9 @@ def test_a_good_package_installs_pinned_listed_and_audited(cli_app, argos_archiv
     assert event.detail["archive_sha256"] == digest
     assert (event.detail["from_code"], event.detail["to_code"]) == ("en", "ja")
     assert event.detail["version"] == "0.1"
+    assert [(e.name, e.from_code, e.to_code, e.sha256) for e in heard] == [
+        ("model.installed", "en", "ja", digest)
+    ]
     assert all(_translate(cli_app))
 
 

@@ -10,6 +10,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from webapp.core.cli import committed, fail
+from webapp.core.events import emit
+from webapp.mt.events import ModelInstalled
 
 mt_cli = AppGroup("mt", help="Install, list and verify offline machine-translation models.")
 
@@ -68,6 +70,10 @@ def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: fl
             version=pkg.version,
             name=pkg.name,
             archive_sha256=pkg.sha256,
+        )
+        emit(
+            db.session,
+            ModelInstalled(pkg.name, pkg.from_code, pkg.to_code, pkg.version, pkg.sha256),
         )
     click.echo(
         f"Installed {pkg.from_code} → {pkg.to_code} ({pkg.name} {pkg.version}, "
