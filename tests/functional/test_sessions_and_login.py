@@ -296,3 +296,43 @@ def test_a_long_passphrase_is_accepted_not_a_500(app, runner):
     )
     assert result.exit_code == 0, result.output
     assert sign_in(app.test_client(), "long@example.org", phrase).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "////evil.example/c",
+        "//evil.example",
+        "/\\evil.example",
+        "/\\/evil.example",
+        "https://evil.example/",
+    ],
+)
+def test_sign_in_never_sends_people_to_another_site(app, client, liaison, target):
+    page = client.get("/login").get_data(as_text=True)
+    resp = client.post(
+        "/login",
+        data={
+            "email": liaison,
+            "password": PASSWORD,
+            "next": target,
+            "csrf_token": csrf_token(page),
+        },
+    )
+    assert resp.status_code == 302
+    location = resp.headers["Location"]
+    assert not location.startswith(("//", "/\\", "http")) and "evil" not in location
+
+
+def test_sign_in_still_returns_to_the_page_asked_for(app, client, liaison):
+    page = client.get("/login").get_data(as_text=True)
+    resp = client.post(
+        "/login",
+        data={
+            "email": liaison,
+            "password": PASSWORD,
+            "next": "/review/?a=1",
+            "csrf_token": csrf_token(page),
+        },
+    )
+    assert resp.headers["Location"] == "/review/?a=1"

@@ -70,11 +70,17 @@ def _load_user(user_id: str) -> User | None:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths, so the login form cannot bounce people elsewhere."""
-    if not target:
+    """Only same-site paths, so the login form cannot bounce people elsewhere.
+
+    Browsers read `//host`, `////host` and `/\\host` in a Location as another site, so a path
+    must start with one slash and hold no backslash or control character.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or not target.isprintable():
         return None
     parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+    return None if parts.scheme or parts.netloc else target
 
 
 def _home_for(user: User) -> str:
