@@ -136,3 +136,15 @@ def test_metrics_need_a_token_that_may_see_jobs(app, client):
     resp = client.get("/metrics", headers=admin)
     assert resp.status_code == 200
     assert "kakehashi_jobs" in resp.get_data(as_text=True)
+
+
+def test_the_bearer_scheme_is_read_in_any_case(app, client):
+    email = make_user(app, "liaison")
+    value = issue(app, email, name="script")["Authorization"].split(" ", 1)[1]
+    for scheme in ("bearer", "BEARER", "Bearer"):
+        resp = client.get("/api/v1/glossary", headers={"Authorization": f"{scheme} {value}"})
+        assert resp.status_code == 200, scheme
+    assert (
+        client.get("/api/v1/glossary", headers={"Authorization": f"Basic {value}"}).status_code
+        == 401
+    )

@@ -18,7 +18,7 @@ def _authenticate() -> None:
     if not is_api_request():
         return
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme == "Bearer" and token.strip():
+    if scheme.lower() == "bearer" and token.strip():  # the scheme is case-insensitive (RFC 9110)
         # its last use is kept even when the call then fails
         with unit_of_work(only_changes=True):
             row = users.token_for(db.session, token.strip())
