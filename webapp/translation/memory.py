@@ -12,6 +12,8 @@ from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp.accounts.models import User
 from webapp.core.db import DbSession, utcnow
@@ -67,22 +69,39 @@ def remember(
     context: tuple[str | None, str | None],
     user: User,
 ) -> MemoryEntry:
-    """Store an approved pair with its context (the newest approval wins)."""
+    """Store an approved pair with its context (the newest approval wins).
+
+    One statement, an upsert: two translators approving the same sentence at once both land
+    (the later one wins) instead of the second tripping over the first's new row.
+    """
+    values = {
+        "source_locale": source,
+        "target_locale": target,
+        "source_hash": seg.source_hash,
+        "source_text": source_text,
+        "target_text": text,
+        "prev_hash": context[0],
+        "next_hash": context[1],
+        "approved_by_id": user.id,
+        "updated_at": utcnow(),
+    }
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    kept = ("target_text", "prev_hash", "next_hash", "approved_by_id", "updated_at")
+    statement = insert(MemoryEntry).values(**values)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["source_locale", "target_locale", "source_hash"],
+            set_={name: statement.excluded[name] for name in kept},
+        )
+    )
     entry = session.scalar(
-        select(MemoryEntry).where(
+        select(MemoryEntry)
+        .where(
             MemoryEntry.source_locale == source,
             MemoryEntry.target_locale == target,
             MemoryEntry.source_hash == seg.source_hash,
         )
+        .execution_options(populate_existing=True)
     )
-    if entry is None:
-        entry = MemoryEntry(
-            source_locale=source,
-            target_locale=target,
-            source_hash=seg.source_hash,
-            source_text=source_text,
-        )
-        session.add(entry)
-    entry.target_text, entry.approved_by_id, entry.updated_at = text, user.id, utcnow()
-    entry.prev_hash, entry.next_hash = context
+    assert entry is not None  # just written
     return entry
