@@ -72,3 +72,13 @@ def test_pages_load_no_inline_script_or_style(app, client):
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert "<style" not in html and " style=" not in html, path
         assert not re.search(r"\son[a-z]+=", html), path
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("post", "/en/", "GET"), ("put", "/api/v1/summaries", "POST"), ("delete", "/login", "POST")],
+)
+def test_a_method_not_allowed_names_the_methods_that_are(client, method, path, allowed):
+    resp = getattr(client, method)(path)
+    assert resp.status_code == 405
+    assert allowed in {m.strip() for m in resp.headers.get("Allow", "").split(",")}

@@ -75,10 +75,13 @@ def _http_error(exc: HTTPException) -> Any:
     status = exc.code or 500
     if status < 400 or status >= 500:
         return exc  # redirects and server errors keep Werkzeug's answer
+    # Werkzeug's headers stay (Allow on a 405, Retry-After where it gives one); the body is ours.
+    kept = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
     if is_api_request():
         heading, message = _page_text(status)
-        return jsonify({"error": message, "fields": {}}), status
-    return error_page(status)
+        return jsonify({"error": message, "fields": {}}), status, kept
+    page, status = error_page(status)
+    return page, status, kept
 
 
 def _server_error(exc: Exception) -> Any:
