@@ -72,6 +72,10 @@ def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):.0f}" if n >= 1024 * 1024 else f"{n / (1024 * 1024):.2f}"
 
 
+# WebP stores at most this many pixels on a side; a stored width's height must fit too.
+WEBP_MAX_SIDE = 16383
+
+
 def target_widths(width: int) -> list[int]:
     """The widths to store: the standard ones narrower than the image, and the image's own."""
     largest = min(width, WIDTHS[-1])
@@ -120,6 +124,16 @@ def prepare(data: bytes, limits: Limits) -> Prepared:
             raise _refuse(_l("The photo has too many pixels to be processed safely.")) from None
         except (OSError, SyntaxError, ValueError, EOFError, Image.UnidentifiedImageError):
             raise _refuse(unreadable) from None
+    widest = min(pixels_only.width, WIDTHS[-1])
+    if round(pixels_only.height * widest / pixels_only.width) > WEBP_MAX_SIDE:
+        raise _refuse(
+            _l(
+                "The photo is %(w)d × %(h)d pixels: too narrow for its height to be shown. "
+                "Crop it and upload it again.",
+                w=pixels_only.width,
+                h=pixels_only.height,
+            )
+        )
     icc = upright.info.get("icc_profile")
     prepared = Prepared(
         token=secrets.token_hex(16),

@@ -88,3 +88,9 @@ def test_a_failed_write_leaves_no_file(tmp_path):
 )
 def test_only_stored_names_are_served(tmp_path, name):
     assert storage.path_of(tmp_path, name) is None
+
+
+def test_a_photo_too_tall_for_its_width_is_refused_not_a_server_error():
+    with pytest.raises(ValidationError) as refused:
+        storage.prepare(image_bytes("PNG", (600, 20000)), storage.Limits(15_000_000, 40_000_000))
+    assert "600 × 20000" in refused.value.fields["file"]
