@@ -30,17 +30,15 @@ def translation_id(app, client):
 def heard():
     """Every translation event of the test, in order (subscribers live for the whole run)."""
     got: list[TranslationMoved] = []
-    listeners = []
+
+    def listen(session, event):
+        got.append(event)
+
     for cls in states.EVENTS.values():
-
-        def listen(session, event, _cls=cls):
-            if type(event) is _cls:
-                got.append(event)
-
-        listeners.append((cls, subscriber(cls)(listen)))
+        subscriber(cls)(listen)
     yield got
-    for cls, fn in listeners:
-        unsubscribe(cls, fn)
+    for cls in states.EVENTS.values():
+        unsubscribe(cls, listen)
 
 
 @pytest.mark.backends("sqlite", "postgresql")

@@ -50,9 +50,7 @@ RELEASE = ReleaseForms(
     quotes=(
         _QUOTE,
         re.compile(
-            r"[\"“](?P<text>[^\"”]{8,}?)[,]?[\"”],?\s+(?:said|added|says)\s+"
-            + _SPEAKER
-            + r"[.,]"
+            r"[\"“](?P<text>[^\"”]{8,}?)[,]?[\"”],?\s+(?:said|added|says)\s+" + _SPEAKER + r"[.,]"
         ),
         re.compile(
             _SPEAKER + r"\s+(?:said|added|says)[:,]\s+"

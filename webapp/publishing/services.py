@@ -129,7 +129,6 @@ def publish(session: DbSession, summary: Summary, wanted: PublishIn, user: User)
             missing,
         )
     order_public_change(session)
-    before = states.shown(session, summary.id)
     published: list[Published] = []
     current = {
         pub.locale: pub
@@ -139,6 +138,7 @@ def publish(session: DbSession, summary: Summary, wanted: PublishIn, user: User)
             )
         )
     }
+    before = states.shown(session, summary.id, current)
     for loc in dict.fromkeys(locales):
         if loc == summary.source_locale:
             content, machine = source_content(revision, loc), False
@@ -213,7 +213,7 @@ def withdraw(
             )
         )
     }
-    before = states.shown(session, summary.id)
+    before = states.shown(session, summary.id, current)
     missing = [
         loc
         for loc in wanted.locales

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -43,8 +44,13 @@ def allowed(before: Shown, after: Shown) -> bool:
     return after in ALLOWED[before]
 
 
-def shown(session: DbSession, summary_id: int) -> dict[str, Shown]:
-    """Locale -> what its readers are shown now; a locale not listed was never published."""
+def shown(
+    session: DbSession, summary_id: int, published: Iterable[str] | None = None
+) -> dict[str, Shown]:
+    """Locale -> what its readers are shown now; a locale not listed was never published.
+
+    `published`: the locales with a current snapshot, when the caller has them loaded already.
+    """
     found = {
         loc: Shown.WITHDRAWN
         for loc in session.scalars(
@@ -53,11 +59,13 @@ def shown(session: DbSession, summary_id: int) -> dict[str, Shown]:
             )
         )
     }
-    for loc in session.scalars(
-        select(Publication.locale).where(
-            Publication.summary_id == summary_id, Publication.is_current.is_(True)
+    if published is None:
+        published = session.scalars(
+            select(Publication.locale).where(
+                Publication.summary_id == summary_id, Publication.is_current.is_(True)
+            )
         )
-    ):
+    for loc in published:
         found[loc] = Shown.PUBLISHED
     return found
 

@@ -67,9 +67,10 @@ class Items:
     attribute: str
     parts: tuple[Part, ...]
     carried: tuple[str, ...] = ()
-    # An item the prose already holds word for word (a quote in an imported release) makes no
-    # segments: it is translated there, in its sentence, and readers get it marked `in_text`.
-    may_be_in_text: bool = False
+    # Which items the prose already holds word for word (a quote in an imported release): they
+    # make no segments, being translated there, in their sentence, and readers get them marked
+    # `in_text`. None: items are never held in the text.
+    held_in_text: Callable[[Revision], list[bool]] | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ QUOTES = Items(
         Part("text", lambda n: str(_l("Quote %(n)d", n=n))),
         Part("speaker", lambda n: str(_l("Quote %(n)d: speaker", n=n))),
     ),
-    may_be_in_text=True,
+    held_in_text=lambda revision: revision.quotes_in_text(),
 )
 PARTICIPANTS = Items(
     "participant",
@@ -273,8 +274,8 @@ def _values(revision: Revision, items: Items) -> Sequence[dict[str, Any]]:
 def in_text(revision: Revision, items: Items) -> list[bool]:
     """For each item, whether the prose already holds it (decided on the source, so every
     language shows the same)."""
-    if items.may_be_in_text:
-        return revision.quotes_in_text()
+    if items.held_in_text is not None:
+        return items.held_in_text(revision)
     return [False] * len(_values(revision, items))
 
 
@@ -313,7 +314,7 @@ def assemble(revision: Revision, texts: dict[str, str], locale: str) -> dict[str
                     )
                     for part in items.parts
                 },
-                **({"in_text": held[i]} if items.may_be_in_text else {}),
+                **({"in_text": held[i]} if items.held_in_text else {}),
             }
             for i, value in enumerate(_values(revision, items))
         ]
