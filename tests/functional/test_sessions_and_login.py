@@ -21,11 +21,11 @@ from webapp.extensions import db
 NEW_PASSWORD = "granite lantern orbit meadow"
 
 
-def sign_in(client, email: str, password: str = PASSWORD):
+def sign_in(client, email: str, password: str = PASSWORD, **extra: str):
     page = client.get("/login").get_data(as_text=True)
     return client.post(
         "/login",
-        data={"email": email, "password": password, "csrf_token": csrf_token(page)},
+        data={"email": email, "password": password, "csrf_token": csrf_token(page), **extra},
     )
 
 
@@ -309,30 +309,12 @@ def test_a_long_passphrase_is_accepted_not_a_500(app, runner):
     ],
 )
 def test_sign_in_never_sends_people_to_another_site(app, client, liaison, target):
-    page = client.get("/login").get_data(as_text=True)
-    resp = client.post(
-        "/login",
-        data={
-            "email": liaison,
-            "password": PASSWORD,
-            "next": target,
-            "csrf_token": csrf_token(page),
-        },
-    )
+    resp = sign_in(client, liaison, next=target)
     assert resp.status_code == 302
     location = resp.headers["Location"]
     assert not location.startswith(("//", "/\\", "http")) and "evil" not in location
 
 
 def test_sign_in_still_returns_to_the_page_asked_for(app, client, liaison):
-    page = client.get("/login").get_data(as_text=True)
-    resp = client.post(
-        "/login",
-        data={
-            "email": liaison,
-            "password": PASSWORD,
-            "next": "/review/?a=1",
-            "csrf_token": csrf_token(page),
-        },
-    )
+    resp = sign_in(client, liaison, next="/review/?a=1")
     assert resp.headers["Location"] == "/review/?a=1"
