@@ -83,6 +83,7 @@ def _configure_sqlite(app: Flask) -> None:
 
     from webapp.extensions import db
 
+    busy_timeout = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
     with app.app_context():
 
         @event.listens_for(db.engine, "connect")
@@ -90,5 +91,5 @@ def _configure_sqlite(app: Flask) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=10000")
+            cur.execute(f"PRAGMA busy_timeout={busy_timeout}")
             cur.close()

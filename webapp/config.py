@@ -60,6 +60,14 @@ class Config:
     WORKER_LISTEN = os.environ.get("WORKER_LISTEN", "1") == "1"
     # On SIGTERM a worker lets its job finish this long, then releases it to another worker.
     WORKER_STOP_GRACE_SECONDS = float(os.environ.get("WORKER_STOP_GRACE_SECONDS", "20"))
+    # While the database is away a worker retries with jittered backoff, waiting at most this long
+    # between tries; it never exits for an outage.
+    WORKER_RECONNECT_MAX_SECONDS = float(os.environ.get("WORKER_RECONNECT_MAX_SECONDS", "30"))
+    # While the database is away the web answers 503 with Retry-After: this many seconds.
+    RETRY_AFTER_SECONDS = int(os.environ.get("RETRY_AFTER_SECONDS", "5"))
+    # SQLite: how long a write waits for another process's write lock before giving up (then
+    # the web answers 503 and the worker backs off).
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "10000"))
     # /metrics answers these networks without a token (comma-separated CIDRs; none by default).
     METRICS_ALLOW_FROM = os.environ.get("METRICS_ALLOW_FROM", "")
     # Shared folder for prometheus-client's multiprocess mode (gunicorn workers, `flask worker`).

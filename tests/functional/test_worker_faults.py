@@ -56,8 +56,8 @@ def poll(check, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def start_worker(app, tmp_path: Path) -> subprocess.Popen:
-    """`flask worker` in its own process, on this test's database and models."""
+def start_worker(app, tmp_path: Path, **settings: str) -> subprocess.Popen:
+    """`flask worker` in its own process, on this test's database and models (plus `settings`)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "KAKEHASHI_INSTANCE_DIR": str(tmp_path),
@@ -67,6 +67,7 @@ def start_worker(app, tmp_path: Path) -> subprocess.Popen:
         "JOB_LEASE_SECONDS": str(LEASE_SECONDS),
         "WORKER_POLL_SECONDS": "0.05",
         "WORKER_STOP_GRACE_SECONDS": os.environ.get("WORKER_STOP_GRACE_SECONDS", "60"),
+        **settings,
     }
     log = (tmp_path / "worker.log").open("wb")
     try:

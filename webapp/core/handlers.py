@@ -6,13 +6,16 @@ Domain errors carry their status (`webapp.core.errors`); HTTP errors raised by F
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
+from webapp.core import outage
 from webapp.core.errors import DomainError
 from webapp.core.permissions import is_api_request
 from webapp.extensions import db
@@ -99,7 +102,47 @@ def _server_error(exc: Exception) -> Any:
     return page, 500
 
 
+def _database_error(exc: Exception) -> Any:
+    """The database is away (restart, lock held too long): 503 and when to try again.
+
+    Nothing was saved: the transaction never committed, so sending the same request again is
+    safe. Any other database error goes on as a fault of ours (logged, 500).
+    """
+    why = outage.reason(exc)
+    if why is None:
+        raise exc
+    _discard_session()
+    logging.getLogger("webapp").warning(
+        "503 for %s %s: database %s (%s)", request.method, request.path, why, type(exc).__name__
+    )
+    message = _(
+        "The service is briefly unavailable. Nothing was lost; please try again in a moment."
+    )
+    headers = {"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])}
+    if prefers_json():
+        return jsonify({"error": message, "fields": {}, "reason": why}), 503, headers
+    try:  # the page may need the database itself (the signed-in user): plain text still answers
+        page = render_template(
+            "errors/page.html", heading=_("Briefly unavailable"), message=message
+        )
+    except Exception:  # noqa: BLE001
+        _discard_session()
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+        return message, 503, headers
+    return page, 503, headers
+
+
+def _discard_session() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - a dead connection may refuse even that; the pool drops it
+        logging.getLogger("webapp").debug("rollback after a database error failed", exc_info=True)
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(sa_exc.OperationalError, _database_error)
+    app.register_error_handler(sa_exc.InterfaceError, _database_error)
+    app.register_error_handler(sa_exc.TimeoutError, _database_error)
     app.register_error_handler(500, _server_error)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)

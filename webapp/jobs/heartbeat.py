@@ -17,6 +17,7 @@ import time
 
 from sqlalchemy import Engine
 
+from webapp.core import outage
 from webapp.jobs import queue
 
 log = logging.getLogger(__name__)
@@ -92,11 +93,21 @@ class Heartbeat:
         return bool(renewed) and all(renewed)
 
     def _run(self) -> None:
+        # Beats keep their interval through an outage (a lease must be renewed as soon as the
+        # database is back), but the outage is logged once, not at every beat.
+        outage_log = outage.Backoff(f"heartbeat of {self.worker_id}", log)
         while not self._stop.wait(self.interval):
             try:
                 self.beat()
-            except Exception:  # noqa: BLE001 - a database hiccup must not kill the heartbeat
-                log.warning("heartbeat of %s failed; trying again", self.worker_id, exc_info=True)
+            except Exception as exc:  # noqa: BLE001 - a database hiccup must not kill the heartbeat
+                if outage.is_outage(exc):
+                    outage_log.failed(exc)
+                else:
+                    log.warning(
+                        "heartbeat of %s failed; trying again", self.worker_id, exc_info=True
+                    )
+            else:
+                outage_log.recovered()
 
     def start(self) -> Heartbeat:
         self._thread = threading.Thread(

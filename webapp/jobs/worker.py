@@ -21,6 +21,7 @@ from types import FrameType
 from flask import Flask
 from sqlalchemy.engine import make_url
 
+from webapp.core import outage
 from webapp.core.db import DbSession
 from webapp.extensions import db
 from webapp.jobs import queue
@@ -40,6 +41,19 @@ class WorkerStopping(BaseException):
 
     A BaseException, so that no handler's `except Exception` swallows it.
     """
+
+
+class DatabaseAway(Exception):
+    """The database went away while jobs were held: they are handed back once it returns.
+
+    Not the jobs' fault, so no attempt is counted and nothing is recorded on them (nothing could
+    be: the database is away). If the outage outlasts their leases, another worker may have taken
+    them over meanwhile; handing back then finds them no longer ours and does nothing.
+    """
+
+    def __init__(self, job_ids: list[int]) -> None:
+        super().__init__(f"database unavailable while holding job(s) {job_ids}")
+        self.job_ids = job_ids
 
 
 def default_worker_id() -> str:
@@ -77,12 +91,17 @@ def run_claim(
     jobs = queue.claim_batch(
         db.session, worker_id, app.config["JOB_LEASE_SECONDS"], _batch_limit(app)
     )
-    if len(jobs) == 1:
-        _run_single(app, worker_id, jobs[0], heartbeat, forced)
-    elif jobs:
-        handler = handler_for(jobs[0].kind)
-        assert handler is not None and handler.run_batch is not None  # see _batch_limit
-        _run_batch(app, worker_id, handler, jobs, heartbeat, forced)
+    try:
+        if len(jobs) == 1:
+            _run_single(app, worker_id, jobs[0], heartbeat, forced)
+        elif jobs:
+            handler = handler_for(jobs[0].kind)
+            assert handler is not None and handler.run_batch is not None  # see _batch_limit
+            _run_batch(app, worker_id, handler, jobs, heartbeat, forced)
+    except Exception as exc:
+        if outage.is_outage(exc):
+            raise DatabaseAway([job.id for job in jobs]) from exc
+        raise
     return len(jobs)
 
 
@@ -134,6 +153,8 @@ def _run_single(
         _release([job_id], kind, worker_id, started)
         raise
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
+        if outage.is_outage(exc):
+            raise  # not the job's failure: run_claim hands it back once the database returns
         session.rollback()
         if forced is not None and forced.is_set():
             log.warning("job %s interrupted (%s: %s)", job_id, type(exc).__name__, exc)
@@ -172,6 +193,8 @@ def _run_batch(
         except WorkerStopping:
             raise
         except Exception as exc:  # noqa: BLE001 - the shared part failed: so did every job
+            if outage.is_outage(exc):
+                raise
             session.rollback()
             if forced is not None and forced.is_set():
                 log.warning("jobs %s interrupted (%s: %s)", unsettled, type(exc).__name__, exc)
@@ -208,6 +231,8 @@ def _settle(
         outcome(session)
         _finish(session, job, handler.kind, worker_id, started)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on its job
+        if outage.is_outage(exc):
+            raise
         session.rollback()
         if forced is not None and forced.is_set():
             log.warning("job %s interrupted (%s: %s)", job.id, type(exc).__name__, exc)
@@ -311,8 +336,8 @@ class _Listener(_Poller):
         try:
             self._conn = self._psycopg.connect(self._url, autocommit=True)
             self._conn.execute(f"LISTEN {queue.CHANNEL}")
-        except self._psycopg.Error:
-            log.warning("LISTEN unavailable; polling instead", exc_info=True)
+        except self._psycopg.Error as exc:
+            log.warning("LISTEN unavailable (%s); polling instead", outage.first_line(exc))
             self.close()
 
     def wait(self, seconds: float, stop: threading.Event) -> None:
@@ -323,8 +348,10 @@ class _Listener(_Poller):
         try:
             for _note in self._conn.notifies(timeout=seconds, stop_after=1):
                 break
-        except self._psycopg.Error:
-            log.warning("LISTEN connection lost; polling until it is back", exc_info=True)
+        except self._psycopg.Error as exc:
+            log.warning(
+                "LISTEN connection lost (%s); polling until it is back", outage.first_line(exc)
+            )
             self.close()
             stop.wait(seconds)
 
@@ -364,16 +391,21 @@ def run_worker(
     """Loop over due jobs until stopped (with `burst`, until none is due).
 
     Returns the number of jobs handled. Raising WorkerStopping in the main thread (see `serve`)
-    releases the current job and ends the loop.
+    releases the current job and ends the loop. While the database is away (a restart, a lock
+    held too long) the loop backs off and tries again: the worker outlives any outage, and jobs
+    it held are handed back when the database returns.
     """
     worker_id = worker_id or default_worker_id()
     switch = switch or StopSwitch()
     stop = switch.requested
     lease = app.config["JOB_LEASE_SECONDS"]
+    backoff = outage.Backoff(
+        f"worker {worker_id}", log, cap=app.config["WORKER_RECONNECT_MAX_SECONDS"]
+    )
     handled = 0
     with app.app_context():
-        queue.register_worker(db.session, worker_id, socket.gethostname(), os.getpid())
-        db.session.commit()
+        if not _riding_out(backoff, stop, lambda: _register(worker_id)):
+            return 0
         heartbeat = Heartbeat(
             db.engine,
             worker_id,
@@ -384,12 +416,29 @@ def run_worker(
         switch.heartbeat = heartbeat
         # Made when the queue first runs dry: a burst never needs one.
         waiter: _Poller | None = None
+        stranded: list[int] = []  # held when the database went away: hand back when it returns
         log.info(
             "worker %s: lease %ss renewed every %ss", worker_id, lease, round(heartbeat.interval, 3)
         )
         try:
             while not stop.is_set():
-                claimed = run_claim(app, worker_id, heartbeat, switch.forced)
+                try:
+                    if stranded:
+                        _hand_back(stranded, worker_id)
+                        stranded = []
+                    claimed = run_claim(app, worker_id, heartbeat, switch.forced)
+                    backoff.recovered()
+                except DatabaseAway as away:
+                    stranded = sorted(set(stranded) | set(away.job_ids))
+                    _forget_connection()
+                    backoff.wait(away.__cause__ or away, stop)
+                    continue
+                except Exception as exc:
+                    if not outage.is_outage(exc):
+                        raise
+                    _forget_connection()
+                    backoff.wait(exc, stop)
+                    continue
                 if claimed:
                     handled += claimed
                     continue
@@ -407,10 +456,67 @@ def run_worker(
             heartbeat.stop()
             if waiter is not None:
                 waiter.close()
-            db.session.remove()
-            with db.engine.begin() as conn:
-                queue.worker_stopped(conn, worker_id)
+            _record_stop(worker_id, stranded)
     return handled
+
+
+def _register(worker_id: str) -> None:
+    queue.register_worker(db.session, worker_id, socket.gethostname(), os.getpid())
+    db.session.commit()
+
+
+def _riding_out(
+    backoff: outage.Backoff, stop: threading.Event, attempt: Callable[[], None]
+) -> bool:
+    """Try `attempt` until it gets through an outage; False when stopped before it did."""
+    while not stop.is_set():
+        try:
+            attempt()
+        except Exception as exc:
+            if not outage.is_outage(exc):
+                raise
+            _forget_connection()
+            backoff.wait(exc, stop)
+            continue
+        backoff.recovered()
+        return True
+    return False
+
+
+def _forget_connection() -> None:
+    """Drop the session and its (likely dead) connection; the pool hands out fresh ones."""
+    try:
+        db.session.remove()
+    except Exception:  # noqa: BLE001 - closing a dead connection may raise; it is gone anyway
+        log.debug("closing the session after an outage failed", exc_info=True)
+
+
+def _hand_back(job_ids: list[int], worker_id: str) -> None:
+    """Release jobs stranded by an outage (those another worker took over meanwhile stay theirs)."""
+    session = db.session
+    for job_id in job_ids:
+        if queue.release(session, job_id, worker_id):
+            log.warning("job %s handed back after the database outage", job_id)
+    session.commit()
+
+
+def _record_stop(worker_id: str, stranded: list[int]) -> None:
+    """Record the stop (and hand back stranded jobs); if the database is away, leases lapse."""
+    try:
+        db.session.remove()
+        if stranded:
+            _hand_back(stranded, worker_id)
+        with db.engine.begin() as conn:
+            queue.worker_stopped(conn, worker_id)
+    except Exception as exc:
+        if not outage.is_outage(exc):
+            raise
+        log.warning(
+            "worker %s: could not record its stop, the database is away; its leases will lapse",
+            worker_id,
+        )
+    finally:
+        _forget_connection()
 
 
 def serve(app: Flask, *, burst: bool = False, worker_id: str | None = None) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import column, inspect, select, table
 
+from webapp.core import outage
 from webapp.core.db import DbSession
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,16 @@ def check(
     try:
         current = database_revisions(session)
     except Exception as exc:  # noqa: BLE001 - any failure here means not ready
-        session.rollback()
-        log.warning("readiness: database unreachable", exc_info=True)
-        report["database"] = f"unreachable ({type(exc).__name__})"
+        try:
+            session.rollback()
+        except Exception:  # noqa: BLE001 - a dead connection may refuse even that
+            log.debug("rollback after a failed readiness check failed", exc_info=True)
+        why = outage.reason(exc)
+        log.warning("readiness: database %s (%s)", why or "failed", type(exc).__name__)
+        # The kind of failure and what it means, never the server's own message (addresses,
+        # user names): this answer is public.
+        report["database"] = f"{why or 'error'} ({type(exc).__name__})"
+        report["reason"] = outage.REASONS.get(why or "", "the database answered with an error")
         report["status"] = "unavailable"
         return False, report
     report["database"] = "ok"

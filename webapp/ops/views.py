@@ -65,7 +65,9 @@ def readyz() -> ResponseReturnValue:
         current_app.extensions["migrate"].directory,
         engine_for(current_app).pairs(),  # the engine's listing, cached by folder mtime
     )
-    return jsonify(report), 200 if ready else 503
+    if ready:
+        return jsonify(report), 200
+    return jsonify(report), 503, {"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])}
 
 
 def _scrape() -> ResponseReturnValue:
