@@ -13,10 +13,11 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import exc as orm_exc
 from werkzeug.exceptions import HTTPException
 
 from webapp.core import outage
-from webapp.core.errors import DomainError
+from webapp.core.errors import DomainError, NotFound
 from webapp.core.permissions import is_api_request
 from webapp.extensions import db
 
@@ -132,6 +133,13 @@ def _database_error(exc: Exception) -> Any:
     return page, 503, headers
 
 
+def _deleted_meanwhile(exc: orm_exc.ObjectDeletedError) -> Any:
+    """What this request was working on was deleted by another one as it ran: 404, as it would
+    have been a moment later (an ORM object read again after a commit found no row)."""
+    _discard_session()
+    return _domain_error(NotFound(_("This was deleted meanwhile by someone else.")))
+
+
 def _discard_session() -> None:
     try:
         db.session.rollback()
@@ -143,6 +151,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(sa_exc.OperationalError, _database_error)
     app.register_error_handler(sa_exc.InterfaceError, _database_error)
     app.register_error_handler(sa_exc.TimeoutError, _database_error)
+    app.register_error_handler(orm_exc.ObjectDeletedError, _deleted_meanwhile)
     app.register_error_handler(500, _server_error)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Date,
@@ -17,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.db import UTCDateTime, utcnow
+from webapp.core.errors import NotFound
 from webapp.extensions import Model
 
 
@@ -42,10 +44,19 @@ class Summary(Model):
 
     @property
     def revision(self) -> Revision:
-        """The current revision; every stored summary has one (nullable only for the FK cycle)."""
+        """The current revision; every stored summary has one (nullable only for the FK cycle).
+
+        None is seen only by a request that loaded the summary just before another deleted it
+        (the deletion's cascade removed the revision): to that request the summary is gone.
+        """
         if self.current_revision is None:
-            raise LookupError(f"summary {self.id} has no current revision")
+            raise deleted_meanwhile()
         return self.current_revision
+
+
+def deleted_meanwhile() -> NotFound:
+    """The answer to a request whose summary another request deleted while it ran."""
+    return NotFound(str(_l("This summary was deleted meanwhile.")))
 
 
 class Revision(Model):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from webapp.core.db import DbSession, rowcount, utcnow
-from webapp.summaries.models import Revision, Summary
+from webapp.summaries.models import Revision, Summary, deleted_meanwhile
 
 
 def claim_next_version(session: DbSession, summary: Summary, expected_version: int) -> bool:
     """Move the summary from `expected_version` to the next one, or say someone else did.
 
     Compare-and-set in one UPDATE, so two writers can never both get the same version; the
-    summary is refreshed either way.
+    summary is refreshed either way (a summary deleted meanwhile is a 404).
     """
     claimed = session.execute(
         update(Summary)
@@ -20,6 +20,8 @@ def claim_next_version(session: DbSession, summary: Summary, expected_version: i
         .values(version=expected_version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    if rowcount(claimed) == 0 and session.get(Summary, summary.id, populate_existing=True) is None:
+        raise deleted_meanwhile()
     session.refresh(summary)
     return rowcount(claimed) == 1
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
@@ -74,7 +75,8 @@ def _unique_slug(session: DbSession, wanted: str) -> str:
 
 
 def get_summary(session: DbSession, summary_id: int) -> Summary:
-    summary = session.get(Summary, summary_id)
+    """The summary with its current revision, read in one statement (see `deleted_meanwhile`)."""
+    summary = session.get(Summary, summary_id, options=[joinedload(Summary.current_revision)])
     if summary is None:
         raise NotFound(str(_l("No summary with that id.")))
     return summary

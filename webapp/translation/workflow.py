@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, true, update
+from sqlalchemy.orm import joinedload
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
@@ -217,7 +218,14 @@ def retry(session: DbSession, tr: Translation, user: User) -> None:
 
 
 def get_translation(session: DbSession, translation_id: int) -> Translation:
-    tr = session.get(Translation, translation_id)
+    """The translation with its summary and current revision, read in one statement: on
+    PostgreSQL each statement sees its own moment, and a summary deleted between two of them
+    would leave the request holding a translation without a summary."""
+    tr = session.get(
+        Translation,
+        translation_id,
+        options=[joinedload(Translation.summary).joinedload(Summary.current_revision)],
+    )
     if tr is None:
         raise NotFound(str(_l("No translation with that id.")))
     return tr
