@@ -257,3 +257,34 @@ def test_an_oversize_upload_from_a_signed_in_page_is_a_413_page_not_a_500(make_a
     )
     assert resp.status_code == 413
     assert 'role="alert"' in resp.get_data(as_text=True) or "<h1>" in resp.get_data(as_text=True)
+
+
+def test_a_sentence_of_100000_characters_is_cut_and_its_translation_stays_reviewable(
+    app, client, liaison
+):
+    """Seen before: accepted whole, then the translation's API and review page answered 500
+    after 30 s, every time (issue 22, M2)."""
+    from tests.functional.test_html_workflow import login
+    from webapp.languages.sentences import MAX_SENTENCE
+
+    body = "The ministers discussed " + "the alliance and " * 5_870 + "its future."
+    assert len(body) > 99_000
+    made = client.post("/api/v1/summaries", json=summary_payload(body=body), headers=liaison)
+    assert made.status_code == 201
+    run_worker(app, burst=True)
+    translator = staff_headers(app, "translator", ["ja"])
+    tr_id = made.json["translations"]["ja"]["id"]
+    tr = client.get(f"/api/v1/translations/{tr_id}", headers=translator)
+    assert tr.status_code == 200
+    body_segments = [s for s in tr.json["segments"] if s["key"].startswith("body.")]
+    assert len(body_segments) >= 50
+    assert all(len(s["source"]) <= MAX_SENTENCE and s["text"] for s in body_segments)
+
+    reviewer = app.test_client()
+    login(reviewer, make_user(app, "translator", ["ja"], email="reviewer@example.org"))
+    assert reviewer.get(f"/review/translations/{tr_id}").status_code == 200
+    desk = app.test_client()
+    login(desk, make_user(app, "liaison", email="desk@example.org"))
+    page = desk.get(f"/manage/summaries/{made.json['id']}").get_data(as_text=True)
+    assert "too long to translate whole" in page
+    assert "Paragraph 1, sentence 1: 99," in page and "cut into" in page

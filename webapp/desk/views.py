@@ -24,10 +24,11 @@ from webapp.core.transactions import unit_of_work
 from webapp.desk import listing as desk
 from webapp.desk.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
 from webapp.extensions import db
+from webapp.languages.sentences import MAX_SENTENCE
 from webapp.photos.schemas import MAX_PHOTOS
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
-from webapp.summaries import history, importer
+from webapp.summaries import document, history, importer
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
 from webapp.summaries.schemas import MAX_ITEMS, SlugIn, SummaryCreate, SummaryPatch
@@ -277,6 +278,8 @@ def summary(summary_id: int) -> ResponseReturnValue:
             for t in topics.by_slug(db.session, summary.revision.topics).values()
         ],
         related=summaries.references(db.session, summary.revision.related),
+        cut_sentences=document.cut_sentences(summary.revision, summary.source_locale),
+        max_sentence=MAX_SENTENCE,
     )
 
 

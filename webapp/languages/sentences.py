@@ -28,7 +28,22 @@ from itertools import pairwise
 from webapp.languages.base import Language
 from webapp.languages.registry import get, known
 
-__all__ = ["check_locale", "join_lines", "join_sentences", "split_paragraphs", "split_sentences"]
+__all__ = [
+    "MAX_SENTENCE",
+    "check_locale",
+    "join_lines",
+    "join_sentences",
+    "sentence_pieces",
+    "split_paragraphs",
+    "split_sentences",
+]
+
+# A sentence longer than this is cut into pieces of at most this many characters for translation
+# (an engine trained on sentences garbles one of thousands of characters, and every check and
+# page showing it grows with it). Translator-written targets are capped at 10,000 characters.
+MAX_SENTENCE = 2_000
+# Where a cut prefers to fall: after clause punctuation, else after a space (rule-free and linear).
+_CLAUSE_ENDS = frozenset(",;:、，；：")
 
 
 # Opening -> closing bracket/quote pairs whose inside must never be split (rule 1).
@@ -213,7 +228,48 @@ def _boundaries(text: str, lang: Language) -> list[int]:
 
 
 def split_sentences(text: str, locale: str) -> list[str]:
-    """Split prose into sentences so each can be translated and remembered on its own."""
+    """Split prose into sentences so each can be translated and remembered on its own; a
+    sentence longer than MAX_SENTENCE comes back cut into pieces (see `sentence_pieces`)."""
+    return [piece for pieces in sentence_pieces(text, locale) for piece in pieces]
+
+
+def sentence_pieces(text: str, locale: str) -> list[list[str]]:
+    """Each sentence as the pieces it is translated in: one, or several for an overlong one (so
+    the writer can be told which sentence was cut)."""
+    return [_cut(sentence) for sentence in _sentences(text, locale)]
+
+
+def _cut(sentence: str) -> list[str]:
+    """A sentence as pieces of at most MAX_SENTENCE characters, cut where a reader would pause:
+    after clause punctuation in the second half of the window, else after a space, else at the
+    limit (never between a character and the marks that combine with it)."""
+    pieces = []
+    while len(sentence) > MAX_SENTENCE:
+        at = _cut_point(sentence)
+        head, sentence = sentence[:at].rstrip(), sentence[at:].lstrip()
+        pieces.append(head)
+    if sentence:
+        pieces.append(sentence)
+    return pieces
+
+
+def _cut_point(text: str) -> int:
+    window = range(MAX_SENTENCE, MAX_SENTENCE // 2, -1)
+    for end in window:
+        if text[end - 1] in _CLAUSE_ENDS:
+            return end
+    for end in window:
+        if text[end - 1].isspace():
+            return end
+    end = MAX_SENTENCE
+    # Combining and enclosing marks, variation selectors and joiners belong to the character
+    # before them.
+    while end > 1 and unicodedata.category(text[end]) in ("Mn", "Me", "Cf"):
+        end -= 1
+    return end
+
+
+def _sentences(text: str, locale: str) -> list[str]:
     lang = check_locale(locale)
     if not text.strip():
         return []

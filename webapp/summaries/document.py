@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from webapp.languages.sentences import join_lines, join_sentences, split_paragraphs, split_sentences
+from webapp.languages.sentences import (
+    join_lines,
+    join_sentences,
+    sentence_pieces,
+    split_paragraphs,
+    split_sentences,
+)
 
 if TYPE_CHECKING:
     from webapp.summaries.models import Revision
@@ -264,6 +270,32 @@ def units(revision: Revision, locale: str) -> list[Unit]:
             for part in items.parts:
                 if not held[i] and (text := flatten(value.get(part.name, ""))):
                     found.append(Unit(str(SegmentKey.item(items.key, i, part.name)), text))
+    return found
+
+
+@dataclass(frozen=True)
+class CutSentence:
+    """A sentence too long to translate whole, and where its pieces are (for the writer)."""
+
+    label: str  # its first piece's segment label
+    length: int
+    pieces: int
+
+
+def cut_sentences(revision: Revision, locale: str) -> list[CutSentence]:
+    """The revision's sentences that were cut into pieces for translation (see `units`)."""
+    found = []
+    for prose in PROSE:
+        run = 0  # an unnumbered field counts sentences across its paragraphs
+        for p, paragraph in enumerate(split_paragraphs(getattr(revision, prose.name) or "")):
+            s = 0 if prose.numbered else run
+            for pieces in sentence_pieces(paragraph, locale):
+                if len(pieces) > 1:
+                    key = SegmentKey.prose(prose.name, p if prose.numbered else 0, s)
+                    length = sum(map(len, pieces))
+                    found.append(CutSentence(key.label(), length, len(pieces)))
+                s += len(pieces)
+            run = s
     return found
 
 
