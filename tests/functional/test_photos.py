@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token
@@ -395,3 +395,29 @@ def test_prune_deletes_only_old_files_no_photo_names(app, client, liaison, creat
     assert get_file(client, resp.json["url"]).status_code == 200
     refused = runner.invoke(args=["photos", "prune", "--older-than-minutes", "0"])
     assert refused.exit_code == 2 and "older-than-minutes" in refused.output
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        pytest.param(os.urandom(42_000), id="42-KB-of-arbitrary-bytes"),
+        pytest.param(
+            ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
+            id="a-real-sRGB-profile",
+        ),
+    ],
+)
+def test_a_colour_profile_is_applied_then_dropped(client, liaison, created, profile):
+    """Seen before: 42 KB of arbitrary bytes as an ICC profile reached every reader (issue 22)."""
+    original = io.BytesIO()
+    Image.new("RGB", (900, 600), (200, 30, 30)).save(original, "PNG", icc_profile=profile)
+    assert Image.open(io.BytesIO(original.getvalue())).info["icc_profile"] == profile
+    resp = upload(client, created["id"], liaison, original.getvalue(), name="red.png")
+    assert resp.status_code == 201, resp.json
+    for file in resp.json["files"]:
+        served = get_file(client, file["url"])
+        image = Image.open(io.BytesIO(served.data))
+        assert "icc_profile" not in image.info
+        assert len(served.data) < 10_000
+        red, green, blue = image.convert("RGB").getpixel((10, 10))
+        assert abs(red - 200) < 8 and green < 40 and blue < 40

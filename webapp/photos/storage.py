@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 from webapp.core.errors import ValidationError
 
@@ -117,7 +117,7 @@ def prepare(data: bytes, limits: Limits) -> Prepared:
                 im.load()
                 upright = ImageOps.exif_transpose(im)
                 transparent = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-                pixels_only = upright.convert("RGBA" if transparent else "RGB")
+                pixels_only = _in_srgb(upright, "RGBA" if transparent else "RGB")
         except ValidationError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -134,7 +134,6 @@ def prepare(data: bytes, limits: Limits) -> Prepared:
                 h=pixels_only.height,
             )
         )
-    icc = upright.info.get("icc_profile")
     prepared = Prepared(
         token=secrets.token_hex(16),
         format=OUTPUT_FORMAT,
@@ -151,10 +150,36 @@ def prepare(data: bytes, limits: Limits) -> Prepared:
             else pixels_only.resize((width, height), Image.Resampling.LANCZOS)
         )
         out = io.BytesIO()
-        # Only pixels (and the colour profile) are written: no EXIF, GPS or XMP.
-        sized.save(out, format="WEBP", quality=_QUALITY, method=4, icc_profile=icc or None)
+        # Only pixels are written, in sRGB: no EXIF, GPS, XMP or colour profile.
+        sized.save(out, format="WEBP", quality=_QUALITY, method=4)
         prepared.files[width] = out.getvalue()
     return prepared
+
+
+def _in_srgb(im: Image.Image, mode: str) -> Image.Image:
+    """The pixels in sRGB, what browsers assume of an image without a profile.
+
+    An embedded ICC profile is applied, then dropped: it may be tens of kilobytes of arbitrary
+    bytes (carried to every reader otherwise), and a profile that does not parse is ignored.
+    """
+    icc = im.info.get("icc_profile")
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            converted = ImageCms.profileToProfile(
+                im, source, _SRGB, outputMode=mode, renderingIntent=ImageCms.Intent.PERCEPTUAL
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            converted = None
+        if converted is not None:
+            converted.info.pop("icc_profile", None)
+            return converted
+    plain = im.convert(mode)
+    plain.info.pop("icc_profile", None)
+    return plain
+
+
+_SRGB = ImageCms.createProfile("sRGB")
 
 
 def file_name(token: str, width: int, fmt: str) -> str:
