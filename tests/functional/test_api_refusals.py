@@ -140,3 +140,22 @@ def test_review_queue_shows_only_the_translators_own_locales(app, client, liaiso
     assert sorted(queue(into_both)) == ["en", "ja"]
     assert queue(into_both, "?locale=en") == ["en"]
     assert queue(liaison) == []
+
+
+def test_patch_fields_are_not_nullable_in_the_document_and_null_is_a_field_error(app, client):
+    """Seen before: the OpenAPI document said PATCH fields may be null; the API refused null
+    (issue 22). Now both say the same: leave a field out to keep it."""
+    from tests.factories import staff_headers, summary_payload
+
+    liaison = staff_headers(app, "liaison")
+    made = client.post("/api/v1/summaries", json=summary_payload(), headers=liaison).json
+    spec = client.get("/api/v1/openapi.json").json
+    patch = spec["components"]["schemas"]["SummaryPatch"]["properties"]
+    assert patch and "null" not in str(patch)
+    for field in patch:
+        resp = client.patch(
+            f"/api/v1/summaries/{made['id']}",
+            json={field: None},
+            headers={**liaison, "If-Match": f'"{made["version"]}"'},
+        )
+        assert resp.status_code == 422 and field in resp.json["fields"], (field, resp.json)

@@ -17,6 +17,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from webapp.core.countries import country_codes
@@ -127,16 +128,22 @@ class SummaryCreate(SummaryIn):
 class SummaryPatch(InputModel):
     """Changed fields only (PATCH /summaries/<id>); the rest keep their current value."""
 
-    title: Title | None = None
-    meeting_date: MeetingDate | None = None
-    body: Body | None = None
-    location: ShortText | None = None
-    lede: Lede | None = None
-    participants: list[Participant] | None = Field(default=None, max_length=MAX_ITEMS)
-    quotes: list[Quote] | None = Field(default=None, max_length=MAX_ITEMS)
-    countries: list[CountryCode] | None = Field(default=None, max_length=MAX_ITEMS)
-    topics: list[TopicSlug] | None = Field(default=None, max_length=MAX_TOPICS)
-    related: list[Id] | None = Field(default=None, max_length=MAX_RELATED)
+    # A field left out keeps its value; null is refused like any other wrong type, and the
+    # OpenAPI document says so (SkipJsonSchema keeps "null" out of it).
+    title: Title | SkipJsonSchema[None] = None
+    meeting_date: MeetingDate | SkipJsonSchema[None] = None
+    body: Body | SkipJsonSchema[None] = None
+    location: ShortText | SkipJsonSchema[None] = None
+    lede: Lede | SkipJsonSchema[None] = None
+    participants: (
+        Annotated[list[Participant], Field(max_length=MAX_ITEMS)] | SkipJsonSchema[None]
+    ) = None
+    quotes: Annotated[list[Quote], Field(max_length=MAX_ITEMS)] | SkipJsonSchema[None] = None
+    countries: Annotated[list[CountryCode], Field(max_length=MAX_ITEMS)] | SkipJsonSchema[None] = (
+        None
+    )
+    topics: Annotated[list[TopicSlug], Field(max_length=MAX_TOPICS)] | SkipJsonSchema[None] = None
+    related: Annotated[list[Id], Field(max_length=MAX_RELATED)] | SkipJsonSchema[None] = None
 
     @field_validator("topics", "related", "countries")
     @classmethod
