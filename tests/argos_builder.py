@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import zipfile
 import zlib
@@ -205,9 +206,19 @@ def _build_model(model_dir: Path, vocab: list[str], seed: int, silent: set[str])
 
 
 def build_tiny_package(
-    out_dir: Path, from_code: str, to_code: str, seed: int = 0, target_prefix: str = ""
+    out_dir: Path,
+    from_code: str,
+    to_code: str,
+    seed: int = 0,
+    target_prefix: str = "",
+    writes: str | None = None,
 ) -> Path:
-    """Build `translate-<from>_<to>` as a real `.argosmodel` zip in out_dir and return its path."""
+    """Build `translate-<from>_<to>` as a real `.argosmodel` zip in out_dir and return its path.
+
+    `writes`, a character class such as "[A-Za-z]", makes a model that never produces a piece
+    with a letter outside it: one that writes in a single script, as a real model writes only
+    its target language (the default gibberish mixes every script of the corpus).
+    """
     name = f"translate-{from_code}_{to_code}"
     top = f"{name}-0_1"
     pair_seed = zlib.crc32(f"{from_code}>{to_code}:{seed}".encode())
@@ -220,6 +231,9 @@ def build_tiny_package(
     )
     extra = [target_prefix] if target_prefix else []
     silent = {"<blank>", "<unk>", "<s>", *extra}
+    if writes is not None:
+        allowed = re.compile(writes)
+        silent |= {p for p in pieces if any(c.isalpha() and not allowed.match(c) for c in p)}
     _build_model(package_dir / "model", _vocabulary(pieces, extra), pair_seed, silent)
     metadata = {
         "package_version": "0.1",

@@ -37,6 +37,11 @@ class Config:
     MT_THREADS = int(os.environ.get("MT_THREADS", "0")) or _usable_cores()
     # CTranslate2 cuts one call into batches of about this many source tokens (batch_type tokens).
     MT_BATCH_TOKENS = int(os.environ.get("MT_BATCH_TOKENS", "2048"))
+    # `flask mt install` refuses an archive that would unpack to more than this many MB, or to more
+    # than this many times its size (whole or one member), before it writes a byte: real Argos
+    # packages unpack to 100-400 MB at ratios of 1-3, zip bombs to far more at ratios near 1000.
+    MT_PACKAGE_MAX_MB = int(os.environ.get("MT_PACKAGE_MAX_MB", "1024"))
+    MT_PACKAGE_MAX_RATIO = float(os.environ.get("MT_PACKAGE_MAX_RATIO", "100"))
     # A worker claims up to this many waiting translations (machine-translation jobs) at once and
     # sends all their pending segments through one engine call; 1 takes them one by one.
     MT_CLAIM_TRANSLATIONS = int(os.environ.get("MT_CLAIM_TRANSLATIONS", "8"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from webapp.languages import DEFAULT
+from webapp.languages import DEFAULT, Language
 from webapp.mt.base import MissingModelError, MTEngine, MTError
 from webapp.mt.packages import InstalledPackage, list_packages
 from webapp.mt.records import changed_files
@@ -29,6 +29,9 @@ BATCH_TOKENS = 2048
 _CONTROL_CHARS = dict.fromkeys([*(c for c in range(32) if c not in (9, 10, 13)), 127])
 # A model's vocabulary is built from its tokenizer's pieces: most of it must be known to it.
 MIN_SHARED_VOCABULARY = 0.5
+# A package's tokenizer must have pieces for most letters of either language's sample sentence
+# (a rare character may fall back to bytes; another script falls back entirely).
+MIN_SPELLED = 0.5
 _VOCABULARY_FILES = (
     "shared_vocabulary.json",
     "shared_vocabulary.txt",
@@ -183,8 +186,25 @@ def _vocabulary_mismatch(pkg: InstalledPackage, tokenizer: Any) -> str | None:
     return None
 
 
-def check_package(pkg: InstalledPackage, sentence: str) -> str:
-    """Load a package afresh (not cached) and translate one sentence; MTError says what fails.
+def _spelled_share(tokenizer: Any, language: Language) -> float | None:
+    """The share of the letters of `language`'s sample that a SentencePiece tokenizer has pieces
+    for (not bytes, not unknown); None when there is nothing to measure (a BPE tokenizer)."""
+    processor = getattr(tokenizer, "processor", None)
+    letters = language.letter_pattern()
+    total = len(letters.findall(language.sample))
+    if processor is None or not total:
+        return None
+    spelled = sum(
+        len(letters.findall(processor.id_to_piece(piece)))
+        for piece in processor.encode(language.sample, out_type=int)
+        if not (processor.is_byte(piece) or processor.is_unknown(piece))
+    )
+    return min(spelled / total, 1.0)
+
+
+def check_package(pkg: InstalledPackage, source: Language, target: Language) -> str:
+    """Load a package afresh (not cached) and translate `source`'s sample sentence into `target`;
+    MTError says what fails, including a tokenizer or a model for another pair.
 
     `python -m webapp.mt.verify` runs this in a child process before an install goes live.
     """
@@ -198,14 +218,30 @@ def check_package(pkg: InstalledPackage, sentence: str) -> str:
         raise MTError(f"the model's vocabulary is unreadable ({exc})") from exc
     if mismatch:
         raise MTError(mismatch)
+    for language in (source, target):
+        # Argos decodes with the same tokenizer: it must spell both languages of the pair.
+        share = _spelled_share(tokenizer, language)
+        if share is not None and share < MIN_SPELLED:
+            raise MTError(
+                f"its tokenizer cannot spell {language.code} ({language.endonym}): it has pieces "
+                f"for {share:.0%} of the letters of {language.sample!r}, so the package is not "
+                f"for {source.code} → {target.code} as its metadata.json says"
+            )
     try:
         translator = _open_translator(pkg, "cpu", 1, 1)
     except (RuntimeError, ValueError, OSError) as exc:
         raise MTError(f"the CTranslate2 model does not load ({exc})") from exc
     model = _LoadedModel(translator, tokenizer, pkg.target_prefix)
+    sentence = source.sample
     ((text, _score),) = _run(model, pkg, [sentence], beam_size=1, max_batch_tokens=BATCH_TOKENS)
     if not text:
         raise MTError(f"the test translation of {sentence!r} came back empty")
+    if not target.letter_pattern().search(text):
+        raise MTError(
+            f"its test translation of {sentence!r} holds no {target.code} ({target.endonym}) "
+            f"letters ({text[:40]!r}): the model does not translate {source.code} → "
+            f"{target.code} as its metadata.json says"
+        )
     return text
 
 

@@ -42,10 +42,19 @@ def _pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tupl
     help="Seconds the test translation of the new model may take (default 120).",
 )
 def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: float | None) -> None:
-    """Install an Argos .argosmodel file from disk (no network), once it has proved it works."""
+    """Install an Argos .argosmodel file from disk (no network), once it has proved it works.
+
+    It goes into a folder named by the pair and version in its metadata.json, beside the
+    pair's previous version (kept for rollback); older versions than that are removed.
+    """
     from webapp.audit import services as audit
     from webapp.extensions import db
-    from webapp.mt.packages import VERIFY_TIMEOUT_SECONDS, PackageError, install_package
+    from webapp.mt.packages import (
+        VERIFY_TIMEOUT_SECONDS,
+        ArchiveLimits,
+        PackageError,
+        install_package,
+    )
 
     if not archive.exists():
         fail(f"{archive}: no such file.", 2)
@@ -55,6 +64,10 @@ def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: fl
             Path(current_app.config["ARGOS_PACKAGES_DIR"]),
             expected_pair=expected_pair,
             verify_timeout=timeout or VERIFY_TIMEOUT_SECONDS,
+            limits=ArchiveLimits(
+                max_unpacked_bytes=current_app.config["MT_PACKAGE_MAX_MB"] * 1024**2,
+                max_ratio=current_app.config["MT_PACKAGE_MAX_RATIO"],
+            ),
         )
     except PackageError as exc:
         fail(f"{exc} Nothing was changed.", 2)

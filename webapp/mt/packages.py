@@ -4,9 +4,14 @@ Argos's own `install_from_path` unpacks into a global home folder without checki
 and importing `argostranslate.package` creates folders under the home directory, so this module
 reads archives and `metadata.json` itself with the standard library.
 
-An install is checked before it replaces anything: the archive's layout here, then the model
-itself in a child process (`webapp.mt.verify`), which loads it and translates one sentence. Each
+An install is checked before it replaces anything: the archive's layout and declared sizes
+(`webapp.mt.archives`), its pair here, then the model itself in a child process
+(`webapp.mt.verify`), which loads it and translates one sentence in the pair's direction. Each
 installed folder keeps a record of sha256 sums (`webapp.mt.records`) that later checks compare.
+
+Each install goes into a folder named by the pair and version its metadata.json declares
+(`translate-en_ja-1_1`), never by the archive's own folder, so a package can only replace
+another of the same pair. A pair keeps the version it replaced beside the new one, for rollback.
 """
 
 from __future__ import annotations
@@ -17,15 +22,24 @@ import os
 import re
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from webapp.languages import KNOWN
+from webapp.mt.archives import (
+    DEFAULT_LIMITS,
+    MAX_METADATA_BYTES,
+    TOKENIZER_FILES,
+    ArchiveLimits,
+    PackageError,
+    check_archive,
+    parse_metadata,
+)
 from webapp.mt.records import (
     INSTALL_RECORD,
     MODEL_FILE,
@@ -37,11 +51,9 @@ from webapp.mt.records import (
 
 log = logging.getLogger(__name__)
 
-# Real packages unpack to a few hundred MB; refuse archives that claim far more (zip bombs).
-MAX_UNPACKED_BYTES = 4 * 1024**3
-MAX_METADATA_BYTES = 1024**2
-TOKENIZER_FILES = ("sentencepiece.model", "bpe.model")
-_LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,8}([_-][A-Za-z0-9]{1,8})*$")
+# A version goes into a folder name: digits and letters, separated by . _ or -.
+_VERSION = re.compile(r"^[0-9A-Za-z]{1,16}([._-][0-9A-Za-z]{1,16}){0,7}$")
+_PAIR_IN_NAME = re.compile(r"^translate-([A-Za-z]{2,8})_([A-Za-z]{2,8})(?:-|$)")
 # Loading a real model and translating one sentence takes seconds; a hang must not block forever.
 VERIFY_TIMEOUT_SECONDS = 120.0
 _MAX_MESSAGE = 300
@@ -60,33 +72,9 @@ class InstalledPackage:
     sha256: str | None = None  # of the archive it was installed from; None if never recorded
 
 
-class PackageError(Exception):
-    """The file is not a usable Argos translation package; the message says why."""
-
-
 def version_key(version: str) -> tuple[int, ...]:
     """Order versions such as "1.9" < "1.10" numerically; non-numeric parts count as 0."""
     return tuple(int(part) if part.isdigit() else 0 for part in re.split(r"[._-]", version))
-
-
-def _parse_metadata(raw: bytes, where: str) -> dict:
-    """Decode metadata.json and check the fields the engine relies on."""
-    try:
-        metadata = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackageError(f"{where}: metadata.json is not valid JSON ({exc}).") from exc
-    if not isinstance(metadata, dict):
-        raise PackageError(f"{where}: metadata.json must hold a JSON object.")
-    kind = metadata.get("type", "translate")  # Argos treats a missing type as "translate"
-    if kind != "translate":
-        raise PackageError(f"{where}: package type is {kind!r}; only translate packages work.")
-    for field in ("from_code", "to_code"):
-        code = metadata.get(field)
-        if not isinstance(code, str) or not _LANGUAGE_CODE.match(code):
-            raise PackageError(f"{where}: metadata.json has no valid {field}.")
-    if metadata["from_code"].lower() == metadata["to_code"].lower():
-        raise PackageError(f"{where}: metadata.json translates {metadata['from_code']} to itself.")
-    return metadata
 
 
 def _package_from(metadata: dict, path: Path) -> InstalledPackage:
@@ -116,61 +104,12 @@ def read_package(path: Path) -> InstalledPackage:
         raise PackageError(f"{path}: no metadata.json.")
     if metadata_file.stat().st_size > MAX_METADATA_BYTES:
         raise PackageError(f"{path}: metadata.json is implausibly large.")
-    metadata = _parse_metadata(metadata_file.read_bytes(), str(path))
+    metadata = parse_metadata(metadata_file.read_bytes(), str(path))
     if not (path / "model" / "model.bin").is_file():
         raise PackageError(f"{path}: no CTranslate2 model (model/model.bin).")
     if not any((path / name).is_file() for name in TOKENIZER_FILES):
         raise PackageError(f"{path}: no tokenizer ({' or '.join(TOKENIZER_FILES)}).")
     return _package_from(metadata, path)
-
-
-def _check_member(info: zipfile.ZipInfo, archive: Path) -> PurePosixPath:
-    """Refuse names that could write outside the target folder (zip-slip) or links."""
-    name = info.filename
-    parts = PurePosixPath(name).parts
-    if (
-        not name
-        or "\\" in name
-        or name.startswith("/")
-        or re.match(r"^[A-Za-z]:", name)
-        or any(part in ("..", ".") for part in parts)
-    ):
-        raise PackageError(f"{archive}: unsafe path in archive: {name!r}.")
-    if stat.S_ISLNK(info.external_attr >> 16):
-        raise PackageError(f"{archive}: archive contains a symbolic link: {name!r}.")
-    if parts[-1] == INSTALL_RECORD:
-        raise PackageError(f"{archive}: archive brings its own install record: {name!r}.")
-    return PurePosixPath(name)
-
-
-def _check_archive(zf: zipfile.ZipFile, archive: Path) -> tuple[str, dict]:
-    """Validate the archive's layout before anything is written; return its folder and metadata."""
-    infos = zf.infolist()
-    paths = [_check_member(info, archive) for info in infos]
-    if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-        raise PackageError(f"{archive}: archive unpacks to more than {MAX_UNPACKED_BYTES} bytes.")
-    tops = {path.parts[0] for path in paths}
-    loose = [
-        info.filename
-        for info, path in zip(infos, paths, strict=True)
-        if len(path.parts) == 1 and not info.is_dir()
-    ]
-    if len(tops) != 1 or loose:
-        raise PackageError(f"{archive}: a package must hold exactly one top-level folder.")
-    top = tops.pop()
-    if top.startswith("."):
-        raise PackageError(f"{archive}: the package folder name must not start with a dot.")
-    names = {path.as_posix() for path in paths}
-    if f"{top}/metadata.json" not in names:
-        raise PackageError(f"{archive}: no metadata.json in {top}/.")
-    if f"{top}/model/model.bin" not in names:
-        raise PackageError(f"{archive}: no CTranslate2 model ({top}/model/model.bin).")
-    if not any(f"{top}/{name}" in names for name in TOKENIZER_FILES):
-        raise PackageError(f"{archive}: no tokenizer ({' or '.join(TOKENIZER_FILES)}).")
-    info = zf.getinfo(f"{top}/metadata.json")
-    if info.file_size > MAX_METADATA_BYTES:
-        raise PackageError(f"{archive}: metadata.json is implausibly large.")
-    return top, _parse_metadata(zf.read(info), str(archive))
 
 
 def _one_line(text: str) -> str:
@@ -230,17 +169,83 @@ def verify_package(path: Path, timeout: float = VERIFY_TIMEOUT_SECONDS) -> str:
     return run_check([sys.executable, "-m", "webapp.mt.verify", str(path)], timeout, env)
 
 
+def _version(metadata: dict, where: str) -> str:
+    """The package's version, as it may go into a folder name ("0" if it gives none)."""
+    version = str(metadata.get("package_version") or "0")
+    if not _VERSION.match(version):
+        raise PackageError(f"{where}: metadata.json has no usable package_version ({version!r}).")
+    return version
+
+
+def folder_name(metadata: dict, where: str) -> str:
+    """The folder an install goes into, from metadata alone: `translate-en_ja-1_1`."""
+    version = _version(metadata, where).replace(".", "_")
+    return f"translate-{metadata['from_code']}_{metadata['to_code']}-{version}"
+
+
+def _check_pair(
+    metadata: dict, top: str, archive: Path, expected_pair: tuple[str, str] | None
+) -> tuple[str, str]:
+    """The pair metadata.json declares, refused unless the app knows both languages (and it is
+    the pair expected, if one is)."""
+    pair = (metadata["from_code"], metadata["to_code"])
+    unknown = [code for code in pair if code not in KNOWN]
+    if unknown:
+        raise PackageError(
+            f"{archive}: the package translates {pair[0]} → {pair[1]}, but this app knows no "
+            f"language {', '.join(unknown)} (it knows {', '.join(KNOWN)}: webapp/languages/)."
+        )
+    if expected_pair is not None and pair != tuple(code.lower() for code in expected_pair):
+        raise PackageError(
+            f"{archive}: the package translates {pair[0]} → {pair[1]}, "
+            f"not {expected_pair[0]} → {expected_pair[1]} as expected."
+        )
+    named = _PAIR_IN_NAME.match(top)
+    if named and tuple(code.lower() for code in named.groups()) != pair:
+        # Only a name: what the model does is checked below, and the folder is named anew.
+        log.warning("%s: folder %s holds a %s → %s package", archive, top, *pair)
+    return pair
+
+
+def _superseded(
+    packages_dir: Path, pair: tuple[str, str], version: str, dest: Path, archive: Path
+) -> list[InstalledPackage]:
+    """The installs of the pair that this version retires: all but the newest older version,
+    kept for rollback. Refuses a version older than one installed, since the engine would go on
+    using the newest: going back means removing the newer folder."""
+    installed = list_packages(packages_dir)
+    same = [p for p in installed if (p.from_code, p.to_code) == pair]
+    newer = [p for p in same if version_key(p.version) > version_key(version)]
+    if newer:
+        raise PackageError(
+            f"{archive}: {pair[0]} → {pair[1]} {newer[-1].version} is installed "
+            f"({newer[-1].path}), newer than this package's {version}; the newest version of a "
+            "pair is the one in use, so to go back to an older one remove that folder."
+        )
+    # A folder named for this pair may hold another, installed under its archive's folder name
+    # before installs were named by metadata: never replace another pair.
+    for other in (p for p in installed if p.path == dest and p not in same):
+        raise PackageError(
+            f"{archive}: {dest} holds a {other.from_code} → {other.to_code} package; "
+            "move it away, then install again."
+        )
+    previous = [p for p in same if version_key(p.version) < version_key(version)][-1:]
+    return [p for p in same if p not in previous and p.path != dest]
+
+
 def install_package(
     archive: Path,
     packages_dir: Path,
     *,
     expected_pair: tuple[str, str] | None = None,
     verify_timeout: float = VERIFY_TIMEOUT_SECONDS,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
 ) -> InstalledPackage:
-    """Unpack, check and pin an `.argosmodel` in packages_dir, then retire older installs.
+    """Unpack, check and pin an `.argosmodel` in its pair's and version's folder in packages_dir.
 
-    Nothing already installed changes unless the new package passes every check: its layout, its
-    metadata (and `expected_pair`, if given), and a test translation in a child process.
+    Nothing already installed changes unless the new package passes every check: its layout and
+    sizes, its metadata (a known pair, and `expected_pair`, if given), and a test translation in
+    that pair's direction in a child process. The pair's previous version then stays beside it.
     """
     archive = Path(archive)
     if not archive.is_file():
@@ -248,30 +253,29 @@ def install_package(
     if not zipfile.is_zipfile(archive):
         raise PackageError(f"{archive}: not a zip archive (an .argosmodel file is a zip).")
     packages_dir = Path(packages_dir)
-    packages_dir.mkdir(parents=True, exist_ok=True)
-    # Stage and retire inside packages_dir so every move is a same-filesystem rename.
-    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=packages_dir))
-    retired = Path(tempfile.mkdtemp(prefix=".removing-", dir=packages_dir))
+    staging: Path | None = None
+    retired: Path | None = None
     try:
         try:
             # Hash and unpack the same open file, so the sum describes what was unpacked.
             with archive.open("rb") as stream:
                 archive_sha256 = sha256_of(stream)
+                archive_bytes = stream.tell()
                 stream.seek(0)
                 with zipfile.ZipFile(stream) as zf:
-                    top, _ = _check_archive(zf, archive)
+                    top, metadata = check_archive(zf, archive, archive_bytes, limits)
+                    pair = _check_pair(metadata, top, archive, expected_pair)
+                    dest = packages_dir / folder_name(metadata, str(archive))
+                    version = _version(metadata, str(archive))
+                    _superseded(packages_dir, pair, version, dest, archive)  # refuse early
+                    packages_dir.mkdir(parents=True, exist_ok=True)
+                    # Stage and retire inside packages_dir: every move is a same-disk rename.
+                    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=packages_dir))
+                    retired = Path(tempfile.mkdtemp(prefix=".removing-", dir=packages_dir))
                     zf.extractall(staging)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
             raise PackageError(f"{archive}: damaged zip archive ({exc}).") from exc
-        staged = read_package(staging / top)
-        pair = (staged.from_code, staged.to_code)
-        if expected_pair is not None and [c.lower() for c in pair] != [
-            c.lower() for c in expected_pair
-        ]:
-            raise PackageError(
-                f"{archive}: the package translates {pair[0]} → {pair[1]}, "
-                f"not {expected_pair[0]} → {expected_pair[1]} as expected."
-            )
+        read_package(staging / top)
         try:
             verify_package(staging / top, verify_timeout)
         except PackageError as exc:
@@ -285,20 +289,16 @@ def install_package(
             "installed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (staging / top / INSTALL_RECORD).write_text(json.dumps(record, indent=2) + "\n")
-        dest = packages_dir / top
-        older = [
-            pkg
-            for pkg in list_packages(packages_dir)
-            if (pkg.from_code, pkg.to_code) == pair and pkg.path != dest
-        ]
-        if dest.exists():
-            os.rename(dest, retired / top)
+        superseded = _superseded(packages_dir, pair, version, dest, archive)
+        if dest.exists():  # this very version, installed again
+            os.rename(dest, retired / dest.name)
         os.rename(staging / top, dest)
-        for index, pkg in enumerate(older):
+        for index, pkg in enumerate(superseded):
             os.rename(pkg.path, retired / f"{index}-{pkg.path.name}")
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(retired, ignore_errors=True)
+        for folder in (staging, retired):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
     installed = read_package(dest)
     log.info("Installed %s %s into %s", installed.name, installed.version, dest)
     return installed

@@ -12,34 +12,16 @@ import json
 import sys
 from pathlib import Path
 
-# One short, ordinary sentence per source language: a declared language's own sample
-# (webapp.languages), these for a few others (a pivot package may translate from them), and the
-# default language's for the rest, which any SentencePiece vocabulary can still tokenize.
-OTHER_SENTENCES = {
-    "fr": "Les ministres se sont réunis à Tokyo lundi.",
-    "de": "Die Minister trafen sich am Montag in Tokio.",
-    "es": "Los ministros se reunieron en Tokio el lunes.",
-    "zh": "部长们星期一在东京会面。",
-}
-
-
-def test_sentence(from_code: str) -> str:
-    """The sentence a package translating from `from_code` is tried on."""
-    from webapp.languages import DEFAULT, KNOWN
-
-    code = from_code.split("_")[0].split("-")[0].lower()
-    if code in KNOWN:
-        return KNOWN[code].sample
-    return OTHER_SENTENCES.get(code, DEFAULT.sample)
-
 
 def check(folder: Path) -> str:
-    """Read, load and try the package in `folder`; return its translation of the test sentence."""
+    """Read, load and try the package in `folder` in its metadata's direction; return its
+    translation of the source language's sample sentence."""
+    from webapp.languages import get
     from webapp.mt.argos import check_package
     from webapp.mt.packages import read_package
 
     pkg = read_package(folder)
-    return check_package(pkg, test_sentence(pkg.from_code))
+    return check_package(pkg, get(pkg.from_code), get(pkg.to_code))
 
 
 def main(argv: list[str]) -> int:

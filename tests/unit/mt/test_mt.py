@@ -107,28 +107,66 @@ def test_list_is_sorted_by_pair(argos_packages_dir: Path) -> None:  # noqa: F811
     assert pairs == [("en", "ja"), ("ja", "en")]
 
 
-def test_install_replaces_an_older_version_of_the_same_pair(
+def test_install_keeps_the_version_it_replaces_and_retires_older_ones(
     argos_archives: dict,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     packages = tmp_path / "packages"
     install_package(argos_archives["en", "ja"], packages)
     install_package(argos_archives["ja", "en"], packages)
-    newer = _repack(
-        argos_archives["en", "ja"], tmp_path, "translate-en_ja-0_2", package_version="0.2"
+    newer, newest = (
+        _repack(argos_archives["en", "ja"], tmp_path, f"v{v}", package_version=v)
+        for v in ("0.2", "0.10")
     )
 
     install_package(newer, packages)
     install_package(newer, packages)  # reinstalling the same version is harmless
+    kept = sorted(p.name for p in packages.iterdir())
+    install_package(newest, packages)
 
-    listed = {(p.from_code, p.to_code): p for p in list_packages(packages)}
-    assert len(list_packages(packages)) == 2
-    assert listed["en", "ja"].version == "0.2"
-    assert listed["ja", "en"].version == "0.1"
+    engine = ArgosEngine(packages)
+    assert engine.model_version("en", "ja") == "translate-en_ja 0.10"
+    assert engine.model_version("ja", "en") == "translate-ja_en 0.1"
+    assert kept == ["translate-en_ja-0_1", "translate-en_ja-0_2", "translate-ja_en-0_1"]
     assert sorted(p.name for p in packages.iterdir()) == [
+        "translate-en_ja-0_10",
         "translate-en_ja-0_2",
         "translate-ja_en-0_1",
     ]
+    with pytest.raises(PackageError, match="en → ja 0.10 is installed .* newer than .* 0.2"):
+        install_package(newer, packages)
+
+
+def test_a_folder_named_for_the_pair_that_holds_another_pair_is_not_replaced(
+    argos_archives: dict,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A ja->en package installed under an en_ja folder name before installs were named by
+    metadata stays where it is: installing en->ja never touches ja->en."""
+    packages = tmp_path / "packages"
+    install_package(argos_archives["ja", "en"], packages)
+    (packages / "translate-ja_en-0_1").rename(packages / "translate-en_ja-0_1")
+
+    with pytest.raises(PackageError, match="translate-en_ja-0_1 holds a ja → en package"):
+        install_package(argos_archives["en", "ja"], packages)
+
+    assert [(p.from_code, p.path.name) for p in list_packages(packages)] == [
+        ("ja", "translate-en_ja-0_1")
+    ]
+
+
+@pytest.mark.parametrize("version", ["../1", "1/2", "1..2", " 1", "x" * 17])
+def test_a_version_that_cannot_name_a_folder_is_refused(
+    argos_archives: dict,  # noqa: F811
+    tmp_path: Path,
+    version: str,
+) -> None:
+    archive = _repack(argos_archives["en", "ja"], tmp_path, "odd", package_version=version)
+
+    with pytest.raises(PackageError, match="no usable package_version"):
+        install_package(archive, tmp_path / "packages")
+
+    assert not (tmp_path / "packages").exists()
 
 
 @pytest.mark.parametrize(
@@ -164,7 +202,7 @@ def test_install_rejects_bad_archives(tmp_path: Path, members: dict, message: st
     with pytest.raises(PackageError, match=message):
         install_package(archive, packages)
 
-    assert list(packages.iterdir()) == []  # no partial install, no leftover staging folder
+    assert not packages.exists()  # refused before a folder, even a staging one, was made
     assert not (tmp_path / "evil.txt").exists()
     assert not (tmp_path / "inside" / "evil.txt").exists()
 
@@ -235,17 +273,17 @@ def test_empty_packages_folder_has_no_models(tmp_path: Path) -> None:
 def test_pivot_through_english(argos_archives: dict, tmp_path: Path) -> None:  # noqa: F811
     packages = tmp_path / "packages"
     install_package(argos_archives["en", "ja"], packages)
-    install_package(build_tiny_package(tmp_path, "fr", "en"), packages)
+    install_package(build_tiny_package(tmp_path, "ko", "en"), packages)
     engine = ArgosEngine(packages)
-    french = ["Les ministres se sont réunis à Tokyo.", "", "Une déclaration commune."]
+    korean = ["장관들은 도쿄에서 만났다.", "", "공동성명이 발표되었다."]
 
-    drafts = engine.translate_batch(french, "fr", "ja")
+    drafts = engine.translate_batch(korean, "ko", "ja")
 
-    assert engine.model_version("fr", "ja") == "translate-fr_en 0.1 + translate-en_ja 0.1"
-    english = engine.translate_batch(french, "fr", "en")
+    assert engine.model_version("ko", "ja") == "translate-ko_en 0.1 + translate-en_ja 0.1"
+    english = engine.translate_batch(korean, "ko", "en")
     assert drafts == engine.translate_batch(english, "en", "ja")
     assert drafts[1] == "" and drafts[0] and drafts[2]
-    assert not engine.can_translate("ja", "fr")  # needs ja->en and en->fr
+    assert not engine.can_translate("ja", "ko")  # needs ja->en and en->ko
 
 
 def test_target_prefix_is_sent_and_stripped(tmp_path: Path) -> None:
