@@ -106,6 +106,10 @@ class Config:
     # Where readers reach the site: absolute links (feeds, sitemap, canonical, hreflang) are
     # built from this, never from the request's Host header.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # The host names the site answers to (comma-separated; ".example.org" takes its subdomains
+    # too; "*" any name, for a proxy that checks them itself). Any other Host header gets 400.
+    # Empty: BASE_URL's host, 127.0.0.1 and localhost (core/security.py derives the list).
+    TRUSTED_HOSTS = os.environ.get("TRUSTED_HOSTS", "")
     # Werkzeug refuses larger bodies (413) before anything reads them.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
     # Photos: stored outside the static folder; an upload may be this large (the photo routes

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from tests.factories import REASON, staff_headers, summary_payload
@@ -61,6 +64,57 @@ def test_csv_round_trip_and_line_errors(client, staff):
     resp = client.post("/api/v1/glossary.csv", data=bad.encode(), headers=liaison)
     assert resp.status_code == 422 and any(k.startswith("line 2") for k in resp.json["fields"])
     assert len(client.get("/api/v1/glossary", headers=liaison).json["terms"]) == 2
+
+
+FORMULAS = {
+    "source": '=HYPERLINK("http://evil.example","Click")',
+    "target": "@SUM(1+1)",
+    "note": "-2+3 is what the spreadsheet would show",
+    "forbidden": ["+1+1", "=A1"],
+}
+
+
+def test_csv_export_neutralises_formulas_and_the_import_restores_them(client, staff):
+    liaison, _ = staff
+    terms = [
+        {**TERM, **FORMULAS},
+        {**TERM, "source": "'=already quoted", "target": "'+1", "note": "'plain quote"},
+        {**TERM, "source": "-minus", "target": "it's fine", "forbidden": []},
+    ]
+    for term in terms:
+        assert client.post("/api/v1/glossary", json=term, headers=liaison).status_code == 201
+    before = client.get("/api/v1/glossary", headers=liaison).json["terms"]
+    exported = client.get("/api/v1/glossary.csv", headers=liaison).get_data(as_text=True)
+    rows = {row["source"]: row for row in csv.DictReader(io.StringIO(exported))}
+    assert set(rows) == {
+        '\'=HYPERLINK("http://evil.example","Click")',
+        "''=already quoted",
+        "'-minus",
+    }
+    hostile = rows['\'=HYPERLINK("http://evil.example","Click")']
+    assert hostile["target"] == "'@SUM(1+1)" and hostile["note"].startswith("'-2+3")
+    assert hostile["forbidden"] == "'+1+1|=A1"  # only a cell's first character counts
+    assert rows["''=already quoted"]["target"] == "''+1"
+    assert rows["''=already quoted"]["note"] == "'plain quote"  # no formula: left alone
+    assert rows["'-minus"]["target"] == "it's fine"
+    for term in before:
+        client.delete(f"/api/v1/glossary/{term['id']}", headers=liaison)
+    imported = client.post("/api/v1/glossary.csv", data=exported.encode(), headers=liaison)
+    assert imported.json == {"added": 3, "updated": 0}
+    after = client.get("/api/v1/glossary", headers=liaison).json["terms"]
+    words = ("source", "target", "note", "forbidden")
+    assert [{k: t[k] for k in words} for t in after] == [{k: t[k] for k in words} for t in before]
+
+
+def test_a_spreadsheet_users_quote_before_a_formula_character_is_not_kept(client, staff):
+    liaison, _ = staff
+    body = "source_locale,target_locale,source,target\nen,ja,'+81 country code,'=国番号\n"
+    assert client.post("/api/v1/glossary.csv", data=body.encode(), headers=liaison).json == {
+        "added": 1,
+        "updated": 0,
+    }
+    term = client.get("/api/v1/glossary", headers=liaison).json["terms"][0]
+    assert (term["source"], term["target"]) == ("+81 country code", "=国番号")
 
 
 def test_terms_are_protected_in_machine_drafts_or_the_draft_is_flagged(app, client, staff):

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tests.factories import make_user, summary_payload
-from tests.functional.test_sessions_and_login import sign_in
+from tests.factories import PASSWORD, make_user, summary_payload
+from tests.functional.test_sessions_and_login import NEW_PASSWORD, post_form, sign_in
 from webapp.accounts import services as users
 from webapp.accounts.models import ApiToken
 from webapp.audit.models import AuditEvent
@@ -148,3 +148,36 @@ def test_the_bearer_scheme_is_read_in_any_case(app, client):
         client.get("/api/v1/glossary", headers={"Authorization": f"Basic {value}"}).status_code
         == 401
     )
+
+
+def test_a_password_change_on_the_profile_page_revokes_every_api_token(app, client):
+    email = make_user(app, "liaison")
+    tokens = [issue(app, email, name="ci"), issue(app, email, name="laptop", scopes=["read"])]
+    assert all(client.get("/api/v1/glossary", headers=h).status_code == 200 for h in tokens)
+    sign_in(client, email)
+    changed = post_form(
+        client,
+        "/account",
+        "/account/password",
+        current_password=PASSWORD,
+        new_password=NEW_PASSWORD,
+        confirm=NEW_PASSWORD,
+    )
+    assert changed.status_code == 302
+    for headers in tokens:
+        assert client.get("/api/v1/glossary", headers=headers).status_code == 401
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert actions.count("token.revoke") == 2
+    fresh = issue(app, email, name="after")  # a token issued after the change works
+    assert client.get("/api/v1/glossary", headers=fresh).status_code == 200
+
+
+def test_a_password_set_at_the_shell_revokes_every_api_token(app, client, runner):
+    email = make_user(app, "liaison")
+    headers = issue(app, email, name="ci")
+    assert client.get("/api/v1/glossary", headers=headers).status_code == 200
+    done = runner.invoke(args=["users", "set-password", email, "--password", NEW_PASSWORD])
+    assert done.exit_code == 0, done.output
+    assert "API tokens revoked" in done.output
+    assert client.get("/api/v1/glossary", headers=headers).status_code == 401

@@ -141,11 +141,14 @@ def _set_active(email: str, active: bool) -> None:
 @click.argument("email")
 @click.password_option(help="The new password (asked twice when not given).")
 def set_password(email: str, password: str) -> None:
-    """Set EMAIL's password (after an import, or when they forgot it); their sessions end."""
+    """Set EMAIL's password (after an import, or when they forgot it); sessions and tokens end."""
     user = _user_or_fail(email)
     with committed():
         users.set_password(db.session, user, password)
-    click.echo(f"Password set for {user.email}; their sessions are signed out.")
+    click.echo(
+        f"Password set for {user.email}; their sessions are signed out and their API tokens "
+        "revoked."
+    )
 
 
 def _user_or_fail(email: str) -> User:

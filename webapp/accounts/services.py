@@ -167,13 +167,26 @@ def set_password(
     actor: User | None = None,
     keep_session: str | None = None,
 ) -> None:
-    """Replace a password (profile page or `flask users set-password`); sessions end."""
+    """Replace a password (profile page or `flask users set-password`); sessions and tokens end.
+
+    A password is changed because it may have leaked; a token issued by whoever held it would
+    outlive the change, so every token goes too (each revocation is audited).
+    """
     weak = passwords.problem(new, user_inputs=(user.email, user.name))
     if weak:
         raise ValidationError({"new_password": weak})
     user.password_hash = passwords.hash_password(new)
     ended = sessions.end_all(session, user, keep=keep_session)
-    audit.record(session, actor, "user.password_change", "user", user.id, sessions_ended=ended)
+    revoked = revoke_token(session, user, actor=actor)
+    audit.record(
+        session,
+        actor,
+        "user.password_change",
+        "user",
+        user.id,
+        sessions_ended=ended,
+        tokens_revoked=revoked,
+    )
 
 
 def set_active(session: DbSession, user: User, active: bool, *, actor: User | None) -> None:

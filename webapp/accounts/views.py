@@ -192,7 +192,12 @@ def change_password() -> ResponseReturnValue:
             for name, message in exc.fields.items():
                 getattr(form, name).errors.append(message)
         else:
-            flash(_("Your password is changed. Your other sessions are signed out."))
+            flash(
+                _(
+                    "Your password is changed. Your other sessions are signed out and your API "
+                    "tokens are revoked."
+                )
+            )
             return redirect(url_for("auth.account"))
     return _account_page(422, password_form=form)
 

@@ -1,8 +1,9 @@
 """Field rules shared by every schema (pydantic v2), and one way to turn their errors into ours.
 
 Every text field goes through `MultiLine` or `SingleLine`: no control characters (NUL breaks
-PostgreSQL), no lone surrogates (they cannot be stored in UTF-8), trimmed, and a length that matches
-its column. Ids and versions stay within the INTEGER columns that hold them (32 bits on PostgreSQL).
+PostgreSQL), no lone surrogates (they cannot be stored in UTF-8), trimmed, composed (NFC), and a
+length that matches its column; names and labels add `Visible` (no hidden characters). Ids and
+versions stay within the INTEGER columns that hold them (32 bits on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -41,12 +42,42 @@ def storable(text: str, *, multiline: bool = False) -> bool:
 
 
 def _clean_text(value: Any, *, multiline: bool) -> Any:
-    """Normalise line ends and trim; refuse characters no database or page can hold."""
+    """Normalise line ends, trim and compose (NFC); refuse characters no database or page can hold.
+
+    NFC: "Café" typed on one keyboard and pasted from another is one string, so search, the
+    glossary, memory matches and duplicate checks find it whichever way it arrived.
+    """
     if not isinstance(value, str):
         return value
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not storable(value, multiline=multiline):
         raise PydanticCustomError("bad_characters", "contains control characters or broken Unicode")
+    return unicodedata.normalize("NFC", value)
+
+
+# Characters that change how the text around them reads without showing themselves: direction
+# controls (the Bidi_Control property; a reversed name or title can pass for another, and we
+# publish no right-to-left language), zero-width characters, and tag characters (invisible
+# copies of ASCII). U+200D ZWJ is among them, so emoji sequences joined by it are refused too.
+HIDDEN_CHARACTERS = frozenset(
+    ["\u061c", "\u200e", "\u200f", "\u2060", "\ufeff"]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + [chr(c) for c in range(0x200B, 0x200E)]
+    + [chr(c) for c in range(0xE0000, 0xE0080)]
+)
+
+
+def hidden_characters(text: str) -> list[str]:
+    """The hidden characters in `text` as U+XXXX codes, each once, the first five found."""
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in text if c in HIDDEN_CHARACTERS))[:5]
+
+
+def _visible(value: Any) -> Any:
+    if isinstance(value, str) and (codes := hidden_characters(value)):
+        raise PydanticCustomError(
+            "hidden_characters", "contains hidden characters: {codes}", {"codes": ", ".join(codes)}
+        )
     return value
 
 
@@ -62,6 +93,9 @@ def _single_line(value: Any) -> Any:
 # Annotated[str, SingleLine, StringConstraints(max_length=300)].
 MultiLine = AfterValidator(_multiline)
 SingleLine = AfterValidator(_single_line)
+# After either of those, for text that names or labels (titles, people, places, captions,
+# credits): no hidden characters. Annotated[str, SingleLine, Visible, StringConstraints(...)].
+Visible = AfterValidator(_visible)
 
 
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
@@ -135,6 +169,13 @@ def message_for(err: Any) -> str:
         return str(_l("Cannot be changed after creation."))
     if kind == "bad_characters":
         return str(_l("Contains control characters or broken Unicode; remove them."))
+    if kind == "hidden_characters":
+        return str(
+            _l(
+                "Contains invisible or text-direction characters (%(codes)s); remove them.",
+                codes=ctx.get("codes", ""),
+            )
+        )
     if kind in ("string_type", "string_unicode"):
         return str(_l("Must be text."))
     if kind in ("int_type", "int_parsing", "int_from_float"):

@@ -7,9 +7,17 @@ token holder receives, so drafts never sit in a shared or browser cache.
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, current_app, g, request
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_host
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
 
 from webapp.core.permissions import is_api_request
 from webapp.extensions import talisman
@@ -43,7 +51,52 @@ def trust_proxy(app: Flask) -> None:
         )
 
 
+def trusted_hosts(setting: str | list[str] | None, base_url: str) -> list[str] | None:
+    """The TRUSTED_HOSTS list Flask checks every request's Host against (None: any host).
+
+    Without a setting, the site answers to BASE_URL's host and to the loopback names that
+    `make run` and the test client use; nothing else reaches a view, so no redirect, error
+    page or cache key is ever built from a forged Host.
+    """
+    if setting is None or isinstance(setting, list):
+        return setting
+    names = [name.strip().lower() for name in setting.split(",") if name.strip()]
+    if names == ["*"]:
+        return None
+    if "*" in names:
+        raise RuntimeError('TRUSTED_HOSTS: "*" stands alone (any host) or not at all.')
+    if not names:
+        names = [urlsplit(base_url).hostname or "", "127.0.0.1", "localhost"]
+    # An empty list would let every host in (Werkzeug's reading): never derive one.
+    return list(dict.fromkeys(name for name in names if name)) or ["localhost"]
+
+
+def host_trusted(app: Flask, environ: WSGIEnvironment) -> bool:
+    """Whether the request's Host (after PROXY_FIX_HOPS) is one of TRUSTED_HOSTS."""
+    try:
+        get_host(environ, app.extensions["trusted_hosts"])
+    except SecurityError:
+        return False
+    return True
+
+
+def _refuse_untrusted_host() -> None:
+    """400 for a Host the site does not answer to, before any other hook reads it."""
+    if not host_trusted(current_app, request.environ):
+        current_app.logger.info(
+            "400: host %r is not in TRUSTED_HOSTS", request.environ.get("HTTP_HOST")
+        )
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    # Flask 3.1's own TRUSTED_HOSTS check refuses while the request's URL adapter is built, so
+    # the refusal has no adapter and our error page (which links to the site) cannot render;
+    # the same Werkzeug matching runs in our own hook instead.
+    app.extensions["trusted_hosts"] = trusted_hosts(
+        app.config["TRUSTED_HOSTS"], app.config["BASE_URL"]
+    )
+    app.config["TRUSTED_HOSTS"] = None
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at the proxy; HSTS below tells browsers to stay on it
@@ -56,6 +109,9 @@ def init_app(app: Flask) -> None:
         content_security_policy=CSP,
         content_security_policy_nonce_in=["script-src", "style-src"],
     )
+    # After Talisman's hook (the 400 page gets its CSP nonce like any answer), before every
+    # hook and view of the domains.
+    app.before_request(_refuse_untrusted_host)
     app.after_request(_no_store_for_private_answers)
 
 

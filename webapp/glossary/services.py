@@ -33,6 +33,9 @@ CSV_FIELDS = (
     "forbidden",
 )
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 @dataclass(frozen=True)
 class Term:
@@ -112,7 +115,10 @@ def delete_term(session: DbSession, term: GlossaryTerm, user: User) -> None:
 
 
 def export_csv(session: DbSession) -> str:
-    """Every term as CSV (UTF-8, a header row; forbidden renderings joined by |)."""
+    """Every term as CSV (UTF-8, a header row; forbidden renderings joined by |).
+
+    A cell a spreadsheet would run as a formula starts with a quote (`_csv_cell`).
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
@@ -121,12 +127,12 @@ def export_csv(session: DbSession) -> str:
             [
                 t.source_locale,
                 t.target_locale,
-                t.source,
-                t.target,
-                t.note,
+                _csv_cell(t.source),
+                _csv_cell(t.target),
+                _csv_cell(t.note),
                 int(t.case_sensitive),
                 int(t.do_not_translate),
-                "|".join(t.forbidden),
+                _csv_cell("|".join(t.forbidden)),
             ]
         )
     return out.getvalue()
@@ -150,15 +156,29 @@ def import_csv(session: DbSession, text: str, user: User) -> tuple[int, int]:
 
 def _csv_term(row: dict[str, Any]) -> dict[str, Any]:
     """One CSV row as term data (flags as 1/true/yes, forbidden renderings joined by |)."""
+    forbidden = _csv_text((row.get("forbidden") or "").strip())
     return {
-        **{
-            k: (row.get(k) or "").strip()
-            for k in ("source_locale", "target_locale", "source", "target", "note")
-        },
+        **{k: (row.get(k) or "").strip() for k in ("source_locale", "target_locale")},
+        **{k: _csv_text((row.get(k) or "").strip()) for k in ("source", "target", "note")},
         "case_sensitive": (row.get("case_sensitive") or "").strip() in ("1", "true", "yes"),
         "do_not_translate": (row.get("do_not_translate") or "").strip() in ("1", "true", "yes"),
-        "forbidden": [f.strip() for f in (row.get("forbidden") or "").split("|") if f.strip()],
+        "forbidden": [f.strip() for f in forbidden.split("|") if f.strip()],
     }
+
+
+def _csv_cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a quote goes before a formula's first character.
+
+    Text whose quotes already stand before one gets one more, so that `_csv_text` takes exactly
+    one off and every text comes back from an export as it went in.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def _csv_text(cell: str) -> str:
+    """A CSV cell's text: the quote `_csv_cell` (or a spreadsheet user) put before a formula
+    character comes off; any other quote is the text's own."""
+    return cell[1:] if cell[:1] == "'" and cell.lstrip("'").startswith(FORMULA_STARTS) else cell
 
 
 def export_tbx(session: DbSession) -> bytes:

@@ -6,7 +6,15 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, SingleLine, Version
+from webapp.core.schemas import (
+    Id,
+    InputModel,
+    MultiLine,
+    OutputModel,
+    SingleLine,
+    Version,
+    Visible,
+)
 
 MAX_CAPTION = 2_000
 MAX_ALT = 1_000
@@ -14,9 +22,9 @@ MAX_CREDIT = 300
 MAX_IMAGE_ID = 100
 MAX_PHOTOS = 50
 
-Caption = Annotated[str, MultiLine, StringConstraints(max_length=MAX_CAPTION)]
+Caption = Annotated[str, MultiLine, Visible, StringConstraints(max_length=MAX_CAPTION)]
 AltText = Annotated[str, MultiLine, StringConstraints(max_length=MAX_ALT)]
-Credit = Annotated[str, SingleLine, StringConstraints(max_length=MAX_CREDIT)]
+Credit = Annotated[str, SingleLine, Visible, StringConstraints(max_length=MAX_CREDIT)]
 ImageId = Annotated[str, SingleLine, StringConstraints(max_length=MAX_IMAGE_ID)]
 Position = Annotated[int, Field(ge=0, le=MAX_PHOTOS - 1)]
 

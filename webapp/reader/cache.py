@@ -66,6 +66,7 @@ from sqlalchemy import event
 from webapp.core import logs, metrics
 from webapp.core.i18n import LOCALE_COOKIE
 from webapp.core.locales import LOCALES
+from webapp.core.security import host_trusted
 from webapp.extensions import cache, db
 from webapp.publishing import services as publishing
 
@@ -264,8 +265,8 @@ class StoredPages:
     def _returning_reader(self, environ: WSGIEnvironment) -> str | None:
         """The page's locale, for a plain GET of a /<locale>/ page whose locale cookie says so
         and that carries no session; else None."""
-        if environ.get("REQUEST_METHOD") != "GET":
-            return None
+        if environ.get("REQUEST_METHOD") != "GET" or not host_trusted(self.app, environ):
+            return None  # Flask answers (an untrusted Host: 400)
         path = environ.get("PATH_INFO", "")
         locale = self.prefixes.get(path[:4])
         if locale is None or "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:

@@ -22,7 +22,15 @@ from pydantic_core import PydanticCustomError
 
 from webapp.core.countries import country_codes
 from webapp.core.locales import LocaleCode
-from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, SingleLine, Version
+from webapp.core.schemas import (
+    Id,
+    InputModel,
+    MultiLine,
+    OutputModel,
+    SingleLine,
+    Version,
+    Visible,
+)
 from webapp.photos.schemas import MAX_PHOTOS, PhotoFields, PhotoOut
 from webapp.topics.schemas import MAX_TOPICS, TopicSlug
 
@@ -51,9 +59,9 @@ def _iso_date(value: Any) -> Any:
 
 
 MeetingDate = Annotated[date, BeforeValidator(_iso_date)]
-Title = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=MAX_TITLE)]
-ShortText = Annotated[str, SingleLine, StringConstraints(max_length=MAX_SHORT)]
-Name = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=MAX_SHORT)]
+Title = Annotated[str, SingleLine, Visible, StringConstraints(min_length=1, max_length=MAX_TITLE)]
+ShortText = Annotated[str, SingleLine, Visible, StringConstraints(max_length=MAX_SHORT)]
+Name = Annotated[str, SingleLine, Visible, StringConstraints(min_length=1, max_length=MAX_SHORT)]
 Lede = Annotated[str, MultiLine, StringConstraints(max_length=MAX_LEDE)]
 QuoteText = Annotated[str, MultiLine, StringConstraints(min_length=1, max_length=MAX_QUOTE)]
 Body = Annotated[str, MultiLine, StringConstraints(min_length=1, max_length=MAX_BODY)]
