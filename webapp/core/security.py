@@ -1,4 +1,5 @@
-"""Response headers every answer carries: CSP, framing, sniffing, referrer, HSTS, caching.
+"""Response headers every answer carries: CSP, framing, sniffing, referrer, HSTS, caching; and
+the host names the site answers to (TRUSTED_HOSTS).
 
 Flask-Talisman writes the security headers (with a fresh CSP nonce per request, `csp_nonce()` in
 templates); this module adds `Cache-Control: no-store` to whatever a signed-in person or an API
@@ -52,11 +53,12 @@ def trust_proxy(app: Flask) -> None:
 
 
 def trusted_hosts(setting: str | list[str] | None, base_url: str) -> list[str] | None:
-    """The TRUSTED_HOSTS list Flask checks every request's Host against (None: any host).
+    """The host names the TRUSTED_HOSTS setting lets in (None: any host, for "*").
 
     Without a setting, the site answers to BASE_URL's host and to the loopback names that
     `make run` and the test client use; nothing else reaches a view, so no redirect, error
-    page or cache key is ever built from a forged Host.
+    page or cache key is ever built from a forged Host. Never an empty list: Werkzeug reads
+    that as "any host".
     """
     if setting is None or isinstance(setting, list):
         return setting
@@ -67,8 +69,7 @@ def trusted_hosts(setting: str | list[str] | None, base_url: str) -> list[str] |
         raise RuntimeError('TRUSTED_HOSTS: "*" stands alone (any host) or not at all.')
     if not names:
         names = [urlsplit(base_url).hostname or "", "127.0.0.1", "localhost"]
-    # An empty list would let every host in (Werkzeug's reading): never derive one.
-    return list(dict.fromkeys(name for name in names if name)) or ["localhost"]
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def host_trusted(app: Flask, environ: WSGIEnvironment) -> bool:
@@ -81,7 +82,7 @@ def host_trusted(app: Flask, environ: WSGIEnvironment) -> bool:
 
 
 def _refuse_untrusted_host() -> None:
-    """400 for a Host the site does not answer to, before any other hook reads it."""
+    """400 for a Host the site does not answer to, before the domains' hooks and views."""
     if not host_trusted(current_app, request.environ):
         current_app.logger.info(
             "400: host %r is not in TRUSTED_HOSTS", request.environ.get("HTTP_HOST")
