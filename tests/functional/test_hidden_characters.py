@@ -125,3 +125,14 @@ def test_a_form_title_is_stored_composed(app, client):
     assert post(client, {**BASE, "title": "Cafe\u0301 talks"}).status_code == 302
     html = client.get("/manage/").get_data(as_text=True)
     assert "Café talks" in html and "Cafe\u0301" not in html
+
+
+def test_a_name_written_with_a_cjk_compatibility_ideograph_keeps_it(client, liaison):
+    """NFC would turn U+FA19 神 into U+795E 神, changing how a person writes their name; the rest
+    of the text is still composed."""
+    name = "\ufa19田か\u3099"
+    payload = summary_payload(participants=[{"name": name, "role": "Minister", "country": "JP"}])
+    created = client.post("/api/v1/summaries", json=payload, headers=liaison)
+    assert created.status_code == 201
+    got = client.get(f"/api/v1/summaries/{created.json['id']}", headers=liaison).json
+    assert got["participants"][0]["name"] == "\ufa19田が"

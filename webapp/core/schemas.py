@@ -8,6 +8,7 @@ versions stay within the INTEGER columns that hold them (32 bits on PostgreSQL).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Annotated, Any, TypeVar
 
@@ -52,7 +53,25 @@ def _clean_text(value: Any, *, multiline: bool) -> Any:
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not storable(value, multiline=multiline):
         raise PydanticCustomError("bad_characters", "contains control characters or broken Unicode")
-    return unicodedata.normalize("NFC", value)
+    return compose(value)
+
+
+# CJK compatibility ideographs have canonical decompositions, so plain NFC replaces them with
+# their unified forms (U+FA19 神 becomes U+795E 神): a name written with the variant its owner uses
+# must stay as written. They are kept as typed; the text around them is composed.
+_CJK_COMPATIBILITY = re.compile("[\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def compose(text: str) -> str:
+    """NFC, except that CJK compatibility ideographs are kept as typed."""
+    if not _CJK_COMPATIBILITY.search(text):
+        return unicodedata.normalize("NFC", text)
+    kept, start = [], 0
+    for found in _CJK_COMPATIBILITY.finditer(text):
+        kept += [unicodedata.normalize("NFC", text[start : found.start()]), found.group()]
+        start = found.end()
+    kept.append(unicodedata.normalize("NFC", text[start:]))
+    return "".join(kept)
 
 
 # Characters that change how the text around them reads without showing themselves: direction
