@@ -50,7 +50,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.babel.init_app(app, locale_selector=i18n.select_locale)
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
-    extensions.limiter.init_app(app)
     security.init_app(app)
     _configure_sqlite(app)
 

@@ -93,12 +93,13 @@ class Config:
     # Signed-in sessions end after this long without a request, and this long after sign-in.
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
-    # Failed sign-ins allowed per account and per address before 429 (Flask-Limiter syntax).
-    # The memory store counts per process; set RATELIMIT_STORAGE_URI=redis://... to share it.
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
-    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins (counted in the database, shared by every process): after this many within
+    # the window, per account and per address, each further try waits twice as long as the one
+    # before (1 s, 2 s, 4 s ...) up to the cap; never a lockout of the account's owner.
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FREE_FAILURES_PER_ACCOUNT", "10"))
+    LOGIN_FREE_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FREE_FAILURES_PER_ADDRESS", "30"))
+    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+    LOGIN_DELAY_CAP_SECONDS = int(os.environ.get("LOGIN_DELAY_CAP_SECONDS", "60"))
     # Behind a reverse proxy, how many X-Forwarded-* hops to trust (0: none, the default).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     # Strict-Transport-Security on HTTPS answers (production turns it on).

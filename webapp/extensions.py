@@ -4,8 +4,6 @@ from typing import TYPE_CHECKING
 
 from flask_babel import Babel
 from flask_caching import Cache
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -34,8 +32,6 @@ migrate = Migrate()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# Limits are declared on the routes that need them (sign-in); storage from RATELIMIT_STORAGE_URI.
-limiter = Limiter(get_remote_address)
 talisman = Talisman()
 # Reader pages (reader.cache picks the backend: in-process, or Redis with CACHE_REDIS_URL).
 cache = Cache()

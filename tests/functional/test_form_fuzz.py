@@ -192,7 +192,7 @@ PUBLIC = ["/en/", "/ja/", "/en/feed.atom", "/ja/feed.atom", "/sitemap.xml"]
 def fuzz_app(make_app):
     """The app with sign-in throttling out of the way (hundreds of refused sign-ins)."""
     return make_app(
-        LOGIN_LIMIT_PER_ACCOUNT="100000 per minute", LOGIN_LIMIT_PER_ADDRESS="100000 per minute"
+        LOGIN_FREE_FAILURES_PER_ACCOUNT=100_000, LOGIN_FREE_FAILURES_PER_ADDRESS=100_000
     )
 
 

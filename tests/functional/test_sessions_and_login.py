@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -218,18 +219,18 @@ def test_an_unknown_address_costs_the_same_argon2_work_as_a_known_one(app, liais
     assert known[0].split("$")[1:4] == unknown[0].split("$")[1:4]
 
 
-def test_failed_sign_ins_are_throttled_per_account_with_retry_after(make_app):
-    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
+def test_failed_sign_ins_are_slowed_per_account_with_retry_after(make_app):
+    app = make_app(LOGIN_FREE_FAILURES_PER_ACCOUNT=3, LOGIN_DELAY_CAP_SECONDS=60)
     email = make_user(app, "liaison")
     client = app.test_client()
     for _ in range(3):
         assert sign_in(client, email, "wrong password here").status_code == 422
-    blocked = sign_in(client, email)  # even the right password waits
+    blocked = sign_in(client, email)  # even the right password waits, a little
     assert blocked.status_code == 429
-    assert int(blocked.headers["Retry-After"]) > 0
+    assert 0 < int(blocked.headers["Retry-After"]) <= 1
     assert "Too many" in blocked.get_data(as_text=True)
     other = make_user(app, "translator")
-    assert sign_in(client, other).status_code == 302  # another account is not locked out
+    assert sign_in(client, other).status_code == 302  # another account is not slowed
     with app.app_context():
         failures = db.session.scalars(
             select(AuditEvent).where(AuditEvent.action == "auth.login_failed")
@@ -237,16 +238,65 @@ def test_failed_sign_ins_are_throttled_per_account_with_retry_after(make_app):
     assert len(failures) == 3
 
 
-def test_failed_sign_ins_are_throttled_per_address(make_app):
-    app = make_app(LOGIN_LIMIT_PER_ADDRESS="4 per 15 minutes")
+def test_each_failure_past_the_allowance_doubles_the_wait_up_to_the_cap(make_app):
+    """A progressive delay, not a lockout: a guesser gets one try per cap seconds, and the owner
+    waits at most the cap for the right password (ASVS 2.2.1)."""
+    from webapp.accounts import throttle
+
+    app = make_app()
+    policy = throttle.Policy(3, 30, timedelta(minutes=15), cap_seconds=60)
+    with app.app_context():
+        waits = []
+        start = utcnow()
+        for _ in range(12):
+            throttle.failed(db.session, "x@example.org", "10.0.0.1", policy, now=start)
+            waits.append(
+                throttle.wait_seconds(db.session, "x@example.org", "10.0.0.9", policy, start)
+            )
+        assert waits == [0, 0, 1, 2, 4, 8, 16, 32, 60, 60, 60, 60]
+        later = start + timedelta(seconds=61)
+        assert throttle.wait_seconds(db.session, "x@example.org", "10.0.0.9", policy, later) == 0
+        forgotten = start + timedelta(minutes=16)
+        throttle.failed(db.session, "x@example.org", "10.0.0.1", policy, now=forgotten)
+        assert (
+            throttle.wait_seconds(db.session, "x@example.org", "10.0.0.1", policy, forgotten) == 0
+        )
+        db.session.rollback()
+
+
+def test_failed_sign_ins_are_slowed_per_address(make_app):
+    app = make_app(LOGIN_FREE_FAILURES_PER_ADDRESS=4)
     client = app.test_client()
     for n in range(4):
         assert sign_in(client, f"guess{n}@example.org", "wrong password here").status_code == 422
     assert sign_in(client, "guess9@example.org", "wrong password here").status_code == 429
 
 
+def test_the_count_is_shared_by_every_process(make_app):
+    """Seen before: counted per process, two web workers allowed twice the failures (issue 22).
+    Two apps on one database stand for two processes (or machines)."""
+    one = make_app(LOGIN_FREE_FAILURES_PER_ACCOUNT=4)
+    two = make_app(LOGIN_FREE_FAILURES_PER_ACCOUNT=4)
+    email = make_user(one, "liaison")
+    for app in (one, two, one, two):
+        assert sign_in(app.test_client(), email, "wrong password here").status_code == 422
+    assert sign_in(two.test_client(), email, "wrong password here").status_code == 429
+    assert sign_in(one.test_client(), email).status_code == 429
+
+
+def test_the_owner_gets_in_after_the_wait_and_starts_again_from_none(make_app):
+    app = make_app(LOGIN_FREE_FAILURES_PER_ACCOUNT=2, LOGIN_DELAY_CAP_SECONDS=1)
+    email = make_user(app, "liaison")
+    for _ in range(5):
+        sign_in(app.test_client(), email, "wrong password here")
+    assert sign_in(app.test_client(), email).status_code == 429
+    time.sleep(1.1)  # the cap: however many guesses came before
+    assert sign_in(app.test_client(), email).status_code == 302
+    assert sign_in(app.test_client(), email, "wrong password here").status_code == 422
+
+
 def test_successful_sign_ins_do_not_count_towards_the_limit(make_app):
-    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes")
+    app = make_app(LOGIN_FREE_FAILURES_PER_ACCOUNT=1)
     email = make_user(app, "liaison")
     for _ in range(4):
         assert sign_in(app.test_client(), email).status_code == 302

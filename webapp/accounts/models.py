@@ -99,3 +99,14 @@ class UserSession(Model):
     address: Mapped[str] = mapped_column(String(64), default="")
 
     user: Mapped[User] = relationship()
+
+
+class SignInFailures(Model):
+    """Failed sign-ins counted per account and per address, in the database so that every web
+    process and machine shares one count (a per-process count multiplies the allowance)."""
+
+    __tablename__ = "sign_in_failures"
+
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)  # "account:…" or "address:…"
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

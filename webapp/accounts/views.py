@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
-    Response,
     current_app,
     flash,
     redirect,
@@ -23,9 +22,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import TooManyRequests
 
 from webapp.accounts import services as users
-from webapp.accounts import sessions
+from webapp.accounts import sessions, throttle
 from webapp.accounts.current import acting_user
 from webapp.accounts.forms import (
     SCOPE_LABELS,
@@ -39,7 +39,7 @@ from webapp.core.errors import ValidationError
 from webapp.core.forms import SimpleForm
 from webapp.core.permissions import Permission, allowed, public, requires
 from webapp.core.transactions import unit_of_work
-from webapp.extensions import db, limiter, login_manager
+from webapp.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 SESSION_KEY = "sid"  # the cookie field holding this browser's session key
@@ -90,36 +90,36 @@ def _home_for(user: User) -> str:
     return url_for("summaries.dashboard")
 
 
-def _account_key() -> str:
-    return "account:" + users.normalise_email(request.form.get("email", ""))[:254]
-
-
-def _failed(response: Response) -> bool:
-    """Only failed attempts count towards the sign-in limits."""
-    return response.status_code == 422
+def sign_in_policy() -> throttle.Policy:
+    config = current_app.config
+    return throttle.Policy(
+        free_per_account=config["LOGIN_FREE_FAILURES_PER_ACCOUNT"],
+        free_per_address=config["LOGIN_FREE_FAILURES_PER_ADDRESS"],
+        window=timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"]),
+        cap_seconds=config["LOGIN_DELAY_CAP_SECONDS"],
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    methods=["POST"],
-    key_func=_account_key,
-    deduct_when=_failed,
-)
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         address = request.remote_addr or ""
-        with unit_of_work():  # a sign-in, or the failed attempt's audit row
+        email = users.normalise_email(form.email.data)
+        policy = sign_in_policy()
+        wait = throttle.wait_seconds(db.session, email, address, policy)
+        if wait:  # checked before the password, so a guess during the wait learns nothing
+            raise TooManyRequests(retry_after=wait)
+        with unit_of_work():  # a sign-in, or the failed attempt's audit row and count
             user = users.authenticate(
                 db.session, form.email.data, form.password.data, address=address
             )
             key = None
-            if user is not None:
+            if user is None:
+                throttle.failed(db.session, email, address, policy)
+            else:
+                throttle.succeeded(db.session, email)
                 key = sessions.start(
                     db.session, user, user_agent=request.user_agent.string, address=address
                 )

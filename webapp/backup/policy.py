@@ -40,6 +40,7 @@ POLICY: dict[str, Export | Skip] = {
     "user_roles": Export(),
     "api_tokens": Skip("bearer-token hashes are credentials; issue new tokens after a restore"),
     "user_sessions": Skip("signed-in browsers are credentials; everyone signs in again"),
+    "sign_in_failures": Skip("failed sign-ins of the last minutes; they start again from none"),
     "presence": Skip("who has a translation open right now; stale the moment it is copied"),
     "summaries": Export(),
     "revisions": Export(),
