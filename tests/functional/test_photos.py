@@ -421,3 +421,36 @@ def test_a_colour_profile_is_applied_then_dropped(client, liaison, created, prof
         assert len(served.data) < 10_000
         red, green, blue = image.convert("RGB").getpixel((10, 10))
         assert abs(red - 200) < 8 and green < 40 and blue < 40
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 24 KB tmpfs for the photo folder: a real full disk (root only; skipped elsewhere)."""
+    import subprocess
+
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=24k", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace')}")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_photo_disk_is_a_507_that_leaves_nothing_behind(make_app, small_disk):
+    """Seen before: ENOSPC from the photo folder was a 500 (issue 22, the fault suite)."""
+    app = make_app(PHOTOS_DIR=str(small_disk))
+    client = app.test_client()
+    liaison = staff_headers(app, "liaison")
+    created = client.post("/api/v1/summaries", json=summary_payload(), headers=liaison).json
+    big = noisy_png((400, 300))  # under the test client's 500 KB spool: no temporary file
+    assert len(big) > 24_000
+    refused = upload(client, created["id"], liaison, big, name="big.png", caption="Too big.")
+    assert refused.status_code == 507, refused.get_data(as_text=True)
+    assert "full" in refused.json["error"]
+    assert stored_files(small_disk) == [] and photo_rows(app) == 0
+    small = image_bytes("JPEG", (120, 80))
+    fits = upload(client, created["id"], liaison, small, caption="Fits.")
+    assert fits.status_code == 201, fits.json  # the folder works again once there is room

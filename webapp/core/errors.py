@@ -110,3 +110,9 @@ class Refused(DomainError):
     """The request is understood and allowed, but the object's state rules it out (409)."""
 
     status = 409
+
+
+class StorageFull(DomainError):
+    """The disk that holds uploaded files has no room: nothing was saved (507)."""
+
+    status = 507

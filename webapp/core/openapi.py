@@ -30,7 +30,10 @@ ERROR_STATUSES = {
     413: "The body is too large",
     422: "Some fields are not valid (see `fields`)",
     428: "Send If-Match with the version you edited",
+    503: "The database is briefly unavailable; nothing was saved; send again after Retry-After",
 }
+# Errors only some routes give: a route lists them in its responses, with ErrorOut as the body.
+ROUTE_ERRORS = {507: "The photo store is full; nothing was saved"}
 
 
 def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:
@@ -88,7 +91,8 @@ def build_document(app: Flask) -> dict[str, Any]:
                 responses[str(status)] = {"description": "Done"}
                 continue
             content = {"application/json": {"schema": refs[(model, "serialization")]}}
-            responses[str(status)] = {"description": "OK", "content": content}
+            description = ROUTE_ERRORS.get(status, "OK")
+            responses[str(status)] = {"description": description, "content": content}
         for status, text in ERROR_STATUSES.items():
             if status == 428 and meta["if_match"] != "required":
                 continue

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.accounts.current import acting_user
 from webapp.core.api import bp, if_match_version, json_body, operation
 from webapp.core.permissions import Permission, requires
+from webapp.core.schemas import ErrorOut
 from webapp.core.transactions import unit_of_work
 from webapp.desk.schemas import photo_out
 from webapp.extensions import db
@@ -37,7 +38,7 @@ def _answer(summary: Summary, photo_id: int, status: int = 200) -> ResponseRetur
     _l("Add a photo (multipart/form-data: file, caption, alt, credit, image_id)"),
     body=PhotoUpload,
     body_type="multipart/form-data",
-    responses={201: PhotoOut},
+    responses={201: PhotoOut, 507: ErrorOut},
     if_match="optional",
 )
 def upload_photo(summary_id: int) -> ResponseReturnValue:
@@ -67,7 +68,7 @@ def upload_photo(summary_id: int) -> ResponseReturnValue:
     ),
     body=PhotoFileUpload,
     body_type="multipart/form-data",
-    responses={200: PhotoOut},
+    responses={200: PhotoOut, 507: ErrorOut},
 )
 def put_photo_file(summary_id: int, photo_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)

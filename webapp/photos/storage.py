@@ -9,6 +9,7 @@ Names are random and never reused, so a file never changes and can be cached for
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps
 
-from webapp.core.errors import ValidationError
+from webapp.core.errors import StorageFull, ValidationError
 
 WIDTHS = (480, 960, 1600)
 OUTPUT_FORMAT = "webp"
@@ -210,8 +211,12 @@ def write(directory: str | os.PathLike[str], prepared: Prepared) -> list[Path]:
             finally:
                 temp.unlink(missing_ok=True)
             written.append(final)
-    except BaseException:
+    except BaseException as exc:
         remove_paths(written)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull(
+                str(_l("The photo store is full, so nothing was saved. Tell an administrator."))
+            ) from exc
         raise
     return written
 
