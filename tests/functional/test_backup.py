@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -21,9 +23,12 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from tests.conftest import POSTGRES_URL
 from tests.factories import REASON, bearer, make_user, summary_payload
+from tests.unit.photos.images import image_bytes
 from webapp import domains
 from webapp.accounts import services as users
 from webapp.accounts.models import ApiToken, User
@@ -56,9 +61,15 @@ def restored_url(backend, tmp_path):
 
 
 @pytest.fixture
-def restored(make_app, restored_url):
-    """An app on the second database, with the schema and no rows."""
-    app = make_app(SQLALCHEMY_DATABASE_URI=restored_url)
+def app(make_app, tmp_path):
+    """The app with an empty schema, keeping its photo files in this test's folder."""
+    return make_app(PHOTOS_DIR=str(tmp_path / "photos"))
+
+
+@pytest.fixture
+def restored(make_app, restored_url, tmp_path):
+    """An app on the second database, with the schema and no rows, and no photo files yet."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=restored_url, PHOTOS_DIR=str(tmp_path / "restored"))
     yield app
     with app.app_context():
         db.engine.dispose()  # before the database is dropped
@@ -296,7 +307,12 @@ def test_a_new_table_or_secret_column_stops_the_export_until_someone_decides():
     assert "table badges is neither exported nor skipped" in found
     assert "table device_sessions" not in found  # skipped by its name, whatever POLICY says
     with pytest.raises(backup.BackupError, match="badges"):
-        backup.export_database(None, Path("unused.zip"), metadata)  # type: ignore[arg-type]
+        backup.export_database(
+            None,  # type: ignore[arg-type]
+            Path("unused.zip"),
+            metadata,
+            photos_dir="unused",
+        )
 
 
 @pytest.fixture
@@ -382,13 +398,14 @@ def test_rows_the_database_refuses_leave_nothing_imported(small_backup, restored
     assert set(row_counts(restored).values()) == {0}
 
 
+ZERO = "0" * 64
 MALFORMED = {
     "not a zip": lambda src, dst: write(dst, b"PK but not really"),
     "no manifest": lambda src, dst: rewrite(src, dst, {backup.MANIFEST: None}),
     "manifest not JSON": lambda src, dst: rewrite(src, dst, {backup.MANIFEST: b"{oops"}),
     "another format": lambda src, dst: with_manifest(src, dst, format="something-else"),
     "unknown version": lambda src, dst: with_manifest(src, dst, format_version="1"),
-    "newer version": lambda src, dst: with_manifest(src, dst, format_version=2),
+    "newer version": lambda src, dst: with_manifest(src, dst, format_version=3),
     "tables malformed": lambda src, dst: with_manifest(src, dst, tables=[]),
     "unknown table": lambda src, dst: with_manifest(
         src, dst, tables={"wormholes": {"rows": 0, "columns": ["id"]}}
@@ -399,10 +416,18 @@ MALFORMED = {
     "row with other columns": lambda src, dst: rewrite(
         src, dst, {"tables/users.jsonl": b'{"id": 1}\n'}
     ),
-    "attached files": lambda src, dst: with_manifest(
-        src, dst, files=[{"path": "files/a.jpg", "size": 1, "sha256": "0"}]
+    "files malformed": lambda src, dst: with_manifest(
+        src, dst, files=[{"path": "files/photos/a.webp", "size": 1, "sha256": "0"}]
+    ),
+    "not a photo file": lambda src, dst: with_manifest(
+        src, dst, files=[{"path": "files/a.jpg", "size": 1, "sha256": ZERO}]
     ),
     "unlisted file": lambda src, dst: rewrite(src, dst, {"files/b.jpg": b"\xff\xd8"}),
+    "listed file absent": lambda src, dst: with_manifest(
+        src,
+        dst,
+        files=[{"path": f"files/photos/{'a' * 32}-480.webp", "size": 1, "sha256": ZERO}],
+    ),
 }
 MESSAGES = {
     "not a zip": "not a zip archive",
@@ -410,15 +435,17 @@ MESSAGES = {
     "manifest not JSON": "not valid JSON",
     "another format": "does not name format",
     "unknown version": "unknown backup format version '1'",
-    "newer version": "format version 2, newer than this Kakehashi reads (1)",
+    "newer version": "format version 3, newer than this Kakehashi reads (2)",
     "tables malformed": "'tables' must map",
     "unknown table": "wormholes",
     "missing member": "no tables/users.jsonl",
     "truncated member": "holds 0 rows, the manifest says 2",
     "row not JSON": "users.jsonl line 1 is not valid JSON",
     "row with other columns": "users.jsonl line 1 does not hold the columns",
-    "attached files": "attached files",
-    "unlisted file": "attached files",
+    "files malformed": "needs a path, a size and a sha256",
+    "not a photo file": "'files/a.jpg', which is not a photo file's name",
+    "unlisted file": "entries its manifest does not list: files/b.jpg",
+    "listed file absent": "lacks files its manifest lists",
 }
 
 
@@ -496,3 +523,174 @@ def test_a_sqlite_backup_restores_into_postgresql(make_app, app, tmp_path):
     assert tables_b["audit_events"].pop()["action"] == "backup.import"
     assert tables_b == tables_a
     assert reader_and_translator_view(app, data) == before
+
+
+# Photo files: exported beside the rows, checked before they are restored.
+
+
+def upload_photo(app, summary_id: int, headers: dict[str, str], size: tuple[int, int]) -> dict:
+    resp = app.test_client().post(
+        f"/api/v1/summaries/{summary_id}/photos",
+        data={"file": (io.BytesIO(image_bytes("JPEG", size)), "photo.jpg"), "alt": "A table."},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 201, resp.json
+    return resp.json
+
+
+def served(app, url: str) -> tuple[int, bytes]:
+    resp = app.test_client().get(url)
+    body = resp.get_data()
+    resp.close()  # a file response holds an open handle until closed
+    return resp.status_code, body
+
+
+def files_in(folder: Path) -> list[str]:
+    """Everything in a photos folder, temporary files included."""
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def photo_backup(app, tmp_path) -> tuple[Path, list[str]]:
+    """A backup of a summary with two photos (five files); returns it and the files' URLs."""
+    liaison = bearer(app, make_user(app, "liaison", email=LIAISON))
+    summary = write_summary(app.test_client(), liaison)
+    urls = [
+        f["url"]
+        for size in ((1200, 800), (700, 500))
+        for f in upload_photo(app, summary["id"], liaison, size)["files"]
+    ]
+    path = tmp_path / "photos.zip"
+    out = app.test_cli_runner().invoke(args=["export", str(path)])
+    assert out.exit_code == 0, out.output
+    assert "and 5 photo files" in out.output and "Warning" not in out.output
+    return path, urls
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_photo_files_come_back_byte_for_byte_after_a_restore(app, restored, photo_backup):
+    path, urls = photo_backup
+    assert len(urls) == 5  # 480, 960 and 1200 wide; 480 and 700 wide
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read(backup.MANIFEST))
+        stored = {i.filename: i for i in archive.infolist() if i.filename.startswith("files/")}
+        for entry in manifest["files"]:
+            content = archive.read(entry["path"])
+            assert (len(content), hashlib.sha256(content).hexdigest()) == (
+                entry["size"],
+                entry["sha256"],
+            )
+    assert manifest["format_version"] == 2 and manifest["missing_files"] == []
+    assert sorted(stored) == sorted(f"files/photos/{url.rsplit('/', 1)[1]}" for url in urls)
+    assert {i.compress_type for i in stored.values()} == {zipfile.ZIP_STORED}  # WebP as it is
+    assert all(served(restored, url)[0] == 404 for url in urls)  # the test can fail
+
+    out = restored.test_cli_runner().invoke(args=["import", str(path)])
+    assert out.exit_code == 0, out.output
+    assert "and 5 photo files" in out.output
+    for url in urls:
+        assert served(restored, url) == served(app, url)
+        assert served(restored, url)[0] == 200
+    assert not [n for n in files_in(Path(restored.config["PHOTOS_DIR"])) if n.startswith(".")]
+
+
+def refused_whole(restored, archive: Path, message: str) -> None:
+    out = restored.test_cli_runner().invoke(args=["import", str(archive)])
+    assert out.exit_code == 2, out.output
+    assert out.output.startswith("Error: nothing imported:") and message in out.output
+    assert "Traceback" not in out.output
+    assert set(row_counts(restored).values()) == {0}
+    assert files_in(Path(restored.config["PHOTOS_DIR"])) == []
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_a_tampered_photo_file_refuses_the_whole_import(restored, photo_backup, tmp_path):
+    path, _urls = photo_backup
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read(backup.MANIFEST))
+        last = manifest["files"][-1]["path"]  # restored last: the others are written first
+        content = bytearray(archive.read(last))
+    content[len(content) // 2] ^= 0xFF  # same size, other bytes (the zip's CRC is made anew)
+    tampered = rewrite(path, tmp_path / "tampered.zip", {last: bytes(content)})
+    name = last.removeprefix("files/photos/")
+    refused_whole(restored, tampered, f"photo file {name} does not match its size and sha256")
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_a_failed_commit_takes_the_restored_files_away(restored, photo_backup, monkeypatch):
+    path, _urls = photo_backup
+
+    def refuse(self):
+        raise OperationalError("COMMIT", {}, Exception("the server went away"))
+
+    monkeypatch.setattr(Session, "commit", refuse)
+    out = restored.test_cli_runner().invoke(args=["import", str(path)])
+    assert out.exit_code == 1 and isinstance(out.exception, OperationalError)
+    monkeypatch.undo()
+    assert set(row_counts(restored).values()) == {0}
+    assert files_in(Path(restored.config["PHOTOS_DIR"])) == []
+
+
+TRAVERSAL = "files/photos/../../../etc/x"
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+@pytest.mark.parametrize(
+    "listed", [True, False], ids=["listed in the manifest", "only in the archive"]
+)
+def test_a_file_name_outside_the_photos_folder_is_refused(restored, photo_backup, tmp_path, listed):
+    path, _urls = photo_backup
+    evil = rewrite(path, tmp_path / "evil.zip", {TRAVERSAL: b"owned"})
+    if listed:
+        entry = {"path": TRAVERSAL, "size": 5, "sha256": hashlib.sha256(b"owned").hexdigest()}
+        with zipfile.ZipFile(path) as archive:
+            files = json.loads(archive.read(backup.MANIFEST))["files"]
+        evil = with_manifest(evil, tmp_path / "evil-listed.zip", files=[*files, entry])
+        refused_whole(restored, evil, f"{TRAVERSAL!r}, which is not a photo file's name")
+    else:
+        refused_whole(restored, evil, f"entries its manifest does not list: {TRAVERSAL}")
+    assert not (tmp_path / "etc").exists()
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_a_photo_file_missing_at_export_is_reported_not_hidden(app, restored, tmp_path):
+    liaison = bearer(app, make_user(app, "liaison", email=LIAISON))
+    summary = write_summary(app.test_client(), liaison)
+    urls = [f["url"] for f in upload_photo(app, summary["id"], liaison, (700, 500))["files"]]
+    gone = urls[0].rsplit("/", 1)[1]
+    (Path(app.config["PHOTOS_DIR"]) / gone).unlink()
+    path = tmp_path / "a.zip"
+
+    out = app.test_cli_runner().invoke(args=["export", str(path)])
+    assert out.exit_code == 0, out.output
+    assert "and 1 photo files" in out.output
+    assert "Warning: 1 photo file(s) not found in" in out.output and gone in out.output
+    manifest = read_backup(path)[0]
+    assert manifest["missing_files"] == [gone]
+
+    out = restored.test_cli_runner().invoke(args=["import", str(path)])
+    assert out.exit_code == 0, out.output
+    assert "Warning: 1 photo file(s) were missing" in out.output and gone in out.output
+    assert served(restored, urls[0])[0] == 404
+    assert served(restored, urls[1])[0] == 200
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_a_backup_from_before_photo_files_still_imports(app, restored, photo_backup, tmp_path):
+    path, urls = photo_backup
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read(backup.MANIFEST))
+        photo_files = [entry["path"] for entry in manifest["files"]]
+    del manifest["missing_files"]
+    manifest.update(format_version=1, files=[])
+    old = rewrite(
+        path,
+        tmp_path / "version-1.zip",
+        {backup.MANIFEST: json.dumps(manifest).encode(), **dict.fromkeys(photo_files)},
+    )
+    out = restored.test_cli_runner().invoke(args=["import", str(old)])
+    assert out.exit_code == 0, out.output
+    assert "and 0 photo files" in out.output
+    assert row_counts(restored)["photos"] == row_counts(app)["photos"] == 2
+    assert all(served(restored, url)[0] == 404 for url in urls)  # as before: rows, no files

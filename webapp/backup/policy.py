@@ -63,7 +63,7 @@ POLICY: dict[str, Export | Skip] = {
     "jobs": Export(),
     "workers": Skip("which worker processes are running; stale the moment it is copied"),
     "audit_events": Export(),
-    # The rows only: the image files live in PHOTOS_DIR; back that folder up beside the zip.
+    # The files these rows name travel beside them in the archive (`backup/files.py`).
     # A photo waiting for its file is a row whose file columns are null; it restores as such.
     "photos": Export(),
 }

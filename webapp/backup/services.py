@@ -1,9 +1,12 @@
 """Whole-database backups: export to a versioned zip archive, import into an empty database.
 
 The archive holds `kakehashi-export.json` (the manifest), `tables/<table>.jsonl` (one JSON object
-per row, in primary-key order) and `files/` (binary attachments; none exist yet). Tables are read
-from SQLAlchemy's metadata, so new tables and columns need no code here, only a line in
-`policy.POLICY` when they hold secrets or live state.
+per row, in primary-key order) and `files/photos/<name>` (the photo files the rows name; see
+`files.py`). Tables are read from SQLAlchemy's metadata, so new tables and columns need no code
+here, only a line in `policy.POLICY` when they hold secrets or live state.
+
+Format versions: 1 holds no files (its photos restore as rows whose files answer 404); 2 lists
+the photo files in the manifest. This version reads both.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata as package_metadata
 from pathlib import Path
@@ -36,21 +41,28 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
 
 from webapp.audit import services as audit
-from webapp.backup import policy
+from webapp.backup import files, policy
+from webapp.backup.errors import BackupError
 from webapp.backup.values import codec, encode_row, encoders
 from webapp.core.db import DbSession
 from webapp.extensions import Base
+from webapp.photos.models import Photo
 
 FORMAT = "kakehashi-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "kakehashi-export.json"
 TABLES_DIR = "tables/"
-FILES_DIR = "files/"
 BATCH = 500  # rows per fetch and per INSERT: bounds memory whatever the table's size
 
 
-class BackupError(Exception):
-    """A backup cannot be written or restored; the message tells the operator why."""
+@dataclass
+class Restored:
+    """What an import put back: rows per table, photo files written (to remove should the
+    commit fail), and the files the backup itself said were missing when it was written."""
+
+    rows: dict[str, int]
+    files: list[Path] = field(default_factory=list)
+    missing_files: list[str] = field(default_factory=list)
 
 
 def problems(metadata: MetaData | None = None) -> list[str]:
@@ -64,11 +76,17 @@ def problems(metadata: MetaData | None = None) -> list[str]:
     return found
 
 
-def export_to_file(session: DbSession, path: Path, metadata: MetaData | None = None) -> dict:
+def export_to_file(
+    session: DbSession,
+    path: Path,
+    metadata: MetaData | None = None,
+    *,
+    photos_dir: str | os.PathLike[str],
+) -> dict:
     """Write the archive next to `path`, then move it into place: no half-written backups."""
     partial = path.with_name(path.name + ".partial")
     try:
-        manifest = export_database(session, partial, metadata)
+        manifest = export_database(session, partial, metadata, photos_dir=photos_dir)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
@@ -76,9 +94,14 @@ def export_to_file(session: DbSession, path: Path, metadata: MetaData | None = N
 
 
 def export_database(
-    session: DbSession, target: str | os.PathLike[str] | IO[bytes], metadata: MetaData | None = None
+    session: DbSession,
+    target: str | os.PathLike[str] | IO[bytes],
+    metadata: MetaData | None = None,
+    *,
+    photos_dir: str | os.PathLike[str],
 ) -> dict[str, Any]:
-    """Write every exported table to `target` from one consistent snapshot; returns the manifest.
+    """Write every exported table, and the photo files its rows name, to `target` from one
+    consistent snapshot; returns the manifest (`missing_files`: names no file was found for).
 
     Call it on a session with no transaction open (the snapshot must be its first statement).
     """
@@ -87,13 +110,16 @@ def export_database(
         raise BackupError("the backup policy is incomplete:\n  " + "\n  ".join(found))
     _begin_snapshot(session)
     try:
-        return _write_archive(session, target, metadata)
+        return _write_archive(session, target, metadata, photos_dir)
     except SQLAlchemyError as exc:
         raise BackupError(f"the database could not be read: {_db_message(exc)}") from exc
 
 
 def _write_archive(
-    session: DbSession, target: str | os.PathLike[str] | IO[bytes], metadata: MetaData
+    session: DbSession,
+    target: str | os.PathLike[str] | IO[bytes],
+    metadata: MetaData,
+    photos_dir: str | os.PathLike[str],
 ) -> dict[str, Any]:
     now = datetime.now(UTC)
     manifest: dict[str, Any] = {
@@ -110,7 +136,8 @@ def _write_archive(
             for t in policy.exported_tables(metadata)
             for name in policy.redactions(t)
         },
-        "files": [],  # {"path": "files/...", "size": n, "sha256": hex} once attachments exist
+        "files": [],  # {"path": "files/photos/<name>", "size": n, "sha256": hex}
+        "missing_files": [],  # names a photo row points to that were not in PHOTOS_DIR
     }
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in policy.exported_tables(metadata):
@@ -119,6 +146,11 @@ def _write_archive(
                 "rows": _write_table(session, archive, member, table),
                 "columns": list(table.columns.keys()),
             }
+        # A custom metadata (tests) may lack the photos table: then there are no files to copy.
+        if metadata.tables.get(Photo.__tablename__) is Photo.__table__:
+            manifest["files"], manifest["missing_files"] = files.write(
+                archive, photos_dir, files.referenced(session), now
+            )
         body = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         archive.writestr(_member(MANIFEST, now), body)
     return manifest
@@ -179,11 +211,17 @@ def _alembic_revision(session: DbSession) -> str | None:
 
 
 def import_database(
-    session: DbSession, source: str | os.PathLike[str] | IO[bytes], metadata: MetaData | None = None
-) -> dict[str, int]:
-    """Restore an archive into an empty database; flushes, never commits. Returns rows per table.
+    session: DbSession,
+    source: str | os.PathLike[str] | IO[bytes],
+    metadata: MetaData | None = None,
+    *,
+    photos_dir: str | os.PathLike[str],
+) -> Restored:
+    """Restore an archive into an empty database and its photo files into `photos_dir`;
+    flushes, never commits.
 
-    Any fault raises BackupError before the caller commits, so a failed import leaves nothing.
+    Any fault raises BackupError before the caller commits, having removed the files it wrote,
+    so a failed import leaves nothing. Should the commit fail, remove `Restored.files`.
     """
     metadata = metadata or Base.metadata
     try:
@@ -192,17 +230,24 @@ def import_database(
         raise BackupError(f"not a Kakehashi backup (not a zip archive: {exc})") from exc
     with archive:
         try:
-            return _restore(session, archive, metadata)
+            return _restore(session, archive, metadata, photos_dir)
         except zipfile.BadZipFile as exc:
             raise BackupError(f"the archive is damaged: {exc}") from exc
         except SQLAlchemyError as exc:
             raise BackupError(f"the database refused the import: {_db_message(exc)}") from exc
 
 
-def _restore(session: DbSession, archive: zipfile.ZipFile, metadata: MetaData) -> dict[str, int]:
+def _restore(
+    session: DbSession,
+    archive: zipfile.ZipFile,
+    metadata: MetaData,
+    photos_dir: str | os.PathLike[str],
+) -> Restored:
     manifest = _read_manifest(archive)
+    listed = files.listed(manifest)
     plan = _plan(session, manifest, metadata)
     _check_empty(session, metadata)
+    _check_members(archive, manifest, listed)
     order = [t.name for t in policy.exported_tables(metadata)]
     counts: dict[str, int] = {}
     for table, columns, declared in plan:
@@ -221,11 +266,15 @@ def _restore(session: DbSession, archive: zipfile.ZipFile, metadata: MetaData) -
         0,
         rows=sum(counts.values()),
         tables=counts,
+        files=len(listed),
         exported_at=manifest.get("exported_at"),
         app_version=manifest.get("app_version"),
     )
     session.flush()
-    return counts
+    # Last, once the rows are in: a refused row writes no file, and a refused file is removed
+    # with those written before it.
+    written = files.restore(archive, photos_dir, listed)
+    return Restored(counts, written, list(manifest.get("missing_files", [])))
 
 
 def _read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
@@ -255,10 +304,27 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
         for entry in tables.values()
     ):
         raise BackupError(f"{MANIFEST} is malformed: 'tables' must map names to rows and columns")
-    attached = [n for n in archive.namelist() if n.startswith(FILES_DIR) and not n.endswith("/")]
-    if manifest.get("files") or attached:
-        raise BackupError("the backup holds attached files, which this version cannot restore")
     return manifest
+
+
+def _check_members(
+    archive: zipfile.ZipFile, manifest: dict[str, Any], listed: list[files.Listed]
+) -> None:
+    """Every entry of the archive is the manifest, a listed table or a listed file, once."""
+    names = [n for n in archive.namelist() if not n.endswith("/")]  # folders hold nothing
+    twice = sorted(name for name, n in Counter(names).items() if n > 1)
+    if twice:
+        raise BackupError(f"the archive holds {', '.join(twice[:5])} more than once")
+    expected = {MANIFEST} | {f"{TABLES_DIR}{name}.jsonl" for name in manifest["tables"]}
+    paths = {entry.path for entry in listed}
+    unlisted = sorted(set(names) - expected - paths)
+    if unlisted:
+        raise BackupError(
+            f"the archive holds entries its manifest does not list: {', '.join(unlisted[:5])}"
+        )
+    absent = sorted(paths - set(names))
+    if absent:
+        raise BackupError(f"the archive lacks files its manifest lists: {', '.join(absent[:5])}")
 
 
 Plan = list[tuple[Table, list[str], int]]

@@ -16,8 +16,10 @@ import os
 import re
 import secrets
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps
@@ -187,6 +189,11 @@ def file_name(token: str, width: int, fmt: str) -> str:
     return f"{token}-{width}.{fmt}"
 
 
+def file_names(token: str, widths: Iterable[int], fmt: str) -> list[str]:
+    """The names of a stored photo's files, one per width."""
+    return [file_name(token, width, fmt) for width in widths]
+
+
 def parse_name(name: str) -> tuple[str, int, str] | None:
     """(token, width, format) of a stored file's name; None for any other name."""
     m = _NAME.fullmatch(name)
@@ -201,7 +208,7 @@ def write(directory: str | os.PathLike[str], prepared: Prepared) -> list[Path]:
     try:
         for width, blob in prepared.files.items():
             final = folder / file_name(prepared.token, width, prepared.format)
-            temp = folder / f".{final.name}.{secrets.token_hex(4)}.part"
+            temp = _temporary(final)
             try:
                 with open(temp, "xb") as f:
                     f.write(blob)
@@ -219,6 +226,68 @@ def write(directory: str | os.PathLike[str], prepared: Prepared) -> list[Path]:
             ) from exc
         raise
     return written
+
+
+def _temporary(final: Path) -> Path:
+    """A fresh temporary name beside `final`, one `leftovers` recognises after a crash."""
+    return final.with_name(f".{final.name}.{secrets.token_hex(4)}.part")
+
+
+class NotRestored(ValueError):
+    """A file offered to `restore` was not stored; the message says why."""
+
+
+_CHUNK = 1024 * 1024
+
+
+def restore(
+    directory: str | os.PathLike[str], name: str, source: IO[bytes], size: int, sha256: str
+) -> Path | None:
+    """Store a file read from `source` under `name` (a backup's copy), only if it has exactly
+    this size and sha256: streamed to a temporary file, checked, fsynced, then renamed.
+
+    Returns the path written, or None when the same file is there already (it is not ours to
+    remove). Raises NotRestored for a name this module never writes, a file that does not match,
+    or a different file already under the name; nothing is left behind then.
+    """
+    if parse_name(name) is None:
+        raise NotRestored(f"{name!r} is not the name of a stored photo file")
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / name
+    temp = _temporary(final)
+    try:
+        digest = hashlib.sha256()
+        written = 0
+        with open(temp, "xb") as f:
+            while chunk := source.read(_CHUNK):
+                written += len(chunk)
+                if written > size:
+                    break  # never write more than was promised
+                digest.update(chunk)
+                f.write(chunk)
+            if (written, digest.hexdigest()) != (size, sha256):
+                raise NotRestored(f"{name} does not match its size and sha256")
+            f.flush()
+            os.fsync(f.fileno())
+        if final.exists():
+            if _same(final, size, sha256):
+                return None
+            raise NotRestored(f"{final} already exists and holds a different file")
+        os.replace(temp, final)
+    finally:
+        temp.unlink(missing_ok=True)
+    return final
+
+
+def _same(path: Path, size: int, sha256: str) -> bool:
+    if path.stat().st_size != size:
+        return False
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest() == sha256
 
 
 def remove_paths(paths: list[Path]) -> None:

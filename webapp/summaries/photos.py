@@ -274,7 +274,7 @@ def delete_photo(
         return []
     photo = item.photo
     files = (
-        [storage.file_name(photo.storage, w, photo.format) for w in photo.sizes]
+        storage.file_names(photo.storage, photo.sizes, photo.format)
         if photo.storage is not None and photo.format is not None
         else []
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pytest
@@ -94,3 +95,42 @@ def test_a_photo_too_tall_for_its_width_is_refused_not_a_server_error():
     with pytest.raises(ValidationError) as refused:
         storage.prepare(image_bytes("PNG", (600, 20000)), storage.Limits(15_000_000, 40_000_000))
     assert "600 × 20000" in refused.value.fields["file"]
+
+
+NAME = f"{'a' * 32}-480.webp"
+CONTENT = b"RIFF....WEBPVP8 " + bytes(range(256)) * 50
+DIGEST = hashlib.sha256(CONTENT).hexdigest()
+
+
+def test_a_restored_file_appears_only_when_it_matches(tmp_path):
+    path = storage.restore(tmp_path, NAME, io.BytesIO(CONTENT), len(CONTENT), DIGEST)
+    assert path == tmp_path / NAME and path.read_bytes() == CONTENT
+    # The same file again (an import retried): kept, and not reported as written by this call.
+    assert storage.restore(tmp_path, NAME, io.BytesIO(CONTENT), len(CONTENT), DIGEST) is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == [NAME]
+
+
+@pytest.mark.parametrize(
+    "content, size, name, message",
+    [
+        (CONTENT[:-1] + b"x", len(CONTENT), NAME, "does not match"),
+        (CONTENT + b"more", len(CONTENT), NAME, "does not match"),
+        (CONTENT[:-1], len(CONTENT), NAME, "does not match"),
+        (CONTENT, len(CONTENT), "../" + NAME, "not the name of a stored photo file"),
+        (CONTENT, len(CONTENT), NAME.replace("webp", "svg"), "not the name"),
+    ],
+    ids=["other bytes", "longer", "shorter", "traversal", "other type"],
+)
+def test_a_file_that_does_not_match_leaves_nothing(tmp_path, content, size, name, message):
+    folder = tmp_path / "photos"
+    with pytest.raises(storage.NotRestored, match=message):
+        storage.restore(folder, name, io.BytesIO(content), size, DIGEST)
+    assert not list(tmp_path.rglob("*.*"))
+
+
+def test_a_different_file_under_the_same_name_is_not_replaced(tmp_path):
+    (tmp_path / NAME).write_bytes(b"someone else's")
+    with pytest.raises(storage.NotRestored, match="different file"):
+        storage.restore(tmp_path, NAME, io.BytesIO(CONTENT), len(CONTENT), DIGEST)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [NAME]
+    assert (tmp_path / NAME).read_bytes() == b"someone else's"
