@@ -266,6 +266,12 @@ def test_installing_a_newer_version_keeps_the_previous_one_for_rollback(
         "translate-ja_en-0_1",
     ]
     assert engine.model_version("en", "ja") == "translate-en_ja 0.3"
+    listed = runner.invoke(args=["mt", "list"]).output.splitlines()
+    assert [(line.split("\t")[2], line.split("\t")[-1]) for line in listed] == [
+        ("0.2", "kept for rollback"),
+        ("0.3", "in use"),
+        ("0.1", "in use"),
+    ]
 
     older = runner.invoke(args=["mt", "install", str(argos_archives["en", "ja"])])
     assert older.exit_code == 2 and "en → ja 0.3 is installed" in older.output

@@ -16,7 +16,7 @@ from typing import Any
 
 from webapp.languages import DEFAULT, Language
 from webapp.mt.base import MissingModelError, MTEngine, MTError
-from webapp.mt.packages import InstalledPackage, list_packages
+from webapp.mt.packages import InstalledPackage, in_use, list_packages
 from webapp.mt.records import changed_files
 
 PIVOT = DEFAULT.code  # without a direct pair, translate through English
@@ -299,9 +299,7 @@ class ArgosEngine(MTEngine):
         except OSError:
             return {}
         if self._listed is None or self._listed[0] != stamp:
-            # list_packages sorts newest last, so the dict keeps the newest version of each pair.
-            packages = list_packages(self.packages_dir)
-            self._listed = (stamp, {(p.from_code, p.to_code): p for p in packages})
+            self._listed = (stamp, in_use(list_packages(self.packages_dir)))
         return self._listed[1]
 
     def _route(self, source: str, target: str) -> list[InstalledPackage] | None:

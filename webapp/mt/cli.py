@@ -97,17 +97,20 @@ def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: fl
 @mt_cli.command("list")
 @click.option("--full", is_flag=True, help="Show whole sha256 sums, not their first 12 digits.")
 def mt_list(full: bool) -> None:
-    """List installed models with the sha256 of the archive each came from."""
-    from webapp.mt.packages import list_packages
+    """List installed models with the sha256 of the archive each came from, and which one of
+    each pair is in use (the others are kept for rollback)."""
+    from webapp.mt.packages import in_use, list_packages
 
     packages = list_packages(Path(current_app.config["ARGOS_PACKAGES_DIR"]))
     if not packages:
         click.echo(f"No models installed in {current_app.config['ARGOS_PACKAGES_DIR']}.")
+    used = in_use(packages).values()
     for pkg in packages:
         digest = pkg.sha256 if full or not pkg.sha256 else pkg.sha256[:12]
         click.echo(
             f"{pkg.from_code} → {pkg.to_code}\t{pkg.name}\t{pkg.version}\t"
-            f"sha256:{digest or 'unrecorded'}\t{pkg.path}"
+            f"sha256:{digest or 'unrecorded'}\t{pkg.path}\t"
+            + ("in use" if pkg in used else "kept for rollback")
         )
 
 

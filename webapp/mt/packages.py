@@ -322,6 +322,11 @@ def list_packages(packages_dir: Path) -> list[InstalledPackage]:
     )
 
 
+def in_use(packages: list[InstalledPackage]) -> dict[tuple[str, str], InstalledPackage]:
+    """The package the engine uses for each pair: its newest version (`list_packages` order)."""
+    return {(p.from_code, p.to_code): p for p in packages}
+
+
 def check_installed(packages_dir: Path) -> list[tuple[Path, str | None]]:
     """Each package folder with what is wrong with it; None when its files match its record."""
     packages_dir = Path(packages_dir)
