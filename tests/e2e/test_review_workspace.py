@@ -145,12 +145,13 @@ def test_a_refused_approval_shows_the_warnings_of_the_refused_text(live_server, 
     _client, _liaison, created = drafted
     _open(page, live_server, created)
     form = page.locator("form.segment").first
-    expect(form.locator("[data-qa] li")).to_have_count(0)  # the machine draft has none
+    # The tiny test model's gibberish differs between CPUs (CTranslate2's int8 kernels), so the
+    # draft may have warnings of its own or none: the refused text's warning is what must show.
     form.locator("textarea").fill("両氏は会談した.")
     form.locator("button", has_text="Approve").click()
     expect(form).to_have_class(re.compile("has-error"))
     expect(form.locator("[data-reason] input")).to_be_focused()
-    expect(form.locator("[data-qa] li.qa-warning")).not_to_have_count(0)
+    expect(form.locator("[data-qa] li.qa-warning")).to_contain_text(["Use 。 and 、"])
     warnings = form.locator("[data-qa] li.qa-warning").all_inner_texts()
     assert all(w in form.locator("[data-message]").inner_text() for w in warnings)
 
