@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint catalogs translations-update bench clean browser checkers wrk
+.PHONY: install run test lint catalogs translations-update bench faults clean browser checkers wrk
 
 install: $(STAMP) catalogs
 
@@ -67,6 +67,13 @@ test: install browser checkers
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python tests/run_both.py
+	$(BIN)/python bench/faults.py
+
+# The fault suite alone (bench/faults.py): the app, two workers and a load while a worker is
+# SIGKILLed, PostgreSQL restarts, the photo disk fills and the database is locked; it fails when
+# any answer is a 5xx other than 503/507, a connection drops, or a job is lost or done twice.
+faults: install
+	$(BIN)/python bench/faults.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

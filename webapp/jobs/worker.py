@@ -91,6 +91,8 @@ def run_claim(
     jobs = queue.claim_batch(
         db.session, worker_id, app.config["JOB_LEASE_SECONDS"], _batch_limit(app)
     )
+    # Read now: once the connection is lost, even reading an ORM attribute needs the database.
+    claimed = [job.id for job in jobs]
     try:
         if len(jobs) == 1:
             _run_single(app, worker_id, jobs[0], heartbeat, forced)
@@ -100,7 +102,7 @@ def run_claim(
             _run_batch(app, worker_id, handler, jobs, heartbeat, forced)
     except Exception as exc:
         if outage.is_outage(exc):
-            raise DatabaseAway([job.id for job in jobs]) from exc
+            raise DatabaseAway(claimed) from exc
         raise
     return len(jobs)
 
