@@ -288,3 +288,31 @@ def test_a_sentence_of_100000_characters_is_cut_and_its_translation_stays_review
     page = desk.get(f"/manage/summaries/{made.json['id']}").get_data(as_text=True)
     assert "too long to translate whole" in page
     assert "Paragraph 1, sentence 1: 99," in page and "cut into" in page
+
+
+def test_invalid_utf8_in_a_multipart_field_is_refused_not_stored_as_marks(app, client, liaison):
+    """Seen before: bytes that are not UTF-8 in a multipart field were stored as U+FFFD (issue
+    22). The upload's caption is sent as raw Latin-1 bytes."""
+    from tests.unit.photos.images import image_bytes
+
+    created = client.post("/api/v1/summaries", json=summary_payload(), headers=liaison).json
+    boundary = "kakehashi-boundary"
+    parts = [
+        (b'name="caption"', "Caf\xe9 talks".encode("latin-1")),
+        (b'name="alt"', b"Two people shake hands."),
+        (b'name="file"; filename="p.jpg"\r\nContent-Type: image/jpeg', image_bytes("JPEG")),
+    ]
+    body = b"".join(
+        b"--" + boundary.encode() + b"\r\nContent-Disposition: form-data; " + head
+        + b"\r\n\r\n" + value + b"\r\n"
+        for head, value in parts
+    ) + b"--" + boundary.encode() + b"--\r\n"  # fmt: skip
+    resp = client.post(
+        f"/api/v1/summaries/{created['id']}/photos",
+        data=body,
+        headers={**liaison, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert resp.status_code == 422, resp.get_data(as_text=True)
+    assert "caption" in resp.json["fields"]
+    photos = client.get(f"/api/v1/summaries/{created['id']}", headers=liaison).json
+    assert "\ufffd" not in json.dumps(photos, ensure_ascii=False)

@@ -28,7 +28,10 @@ INT32_MAX = 2**31 - 1  # INTEGER columns: ids and versions (PostgreSQL's int4 is
 ID_MAX = INT32_MAX
 
 _ALLOWED_CONTROL_MULTILINE = {"\n", "\t"}
-_NOT_XML = {"\ufffe", "\uffff"}  # not characters in XML 1.0: a feed holding one does not parse
+# Not characters in XML 1.0 (a feed holding one does not parse), and U+FFFD, the mark a decoder
+# leaves where the bytes were not UTF-8: form fields arrive decoded that way, so refusing it is
+# how invalid UTF-8 in a form or upload is refused instead of stored as replacement marks.
+_REFUSED_CHARACTERS = {"\ufffe", "\uffff", "\ufffd"}
 
 
 def storable(text: str, *, multiline: bool = False) -> bool:
@@ -37,7 +40,7 @@ def storable(text: str, *, multiline: bool = False) -> bool:
     return not any(
         unicodedata.category(c) == "Cs"
         or (unicodedata.category(c) == "Cc" and c not in allowed)
-        or c in _NOT_XML
+        or c in _REFUSED_CHARACTERS
         for c in text
     )
 
