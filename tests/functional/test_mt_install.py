@@ -281,3 +281,42 @@ def test_installing_a_newer_version_keeps_the_previous_one_for_rollback(
     assert engine.model_version("en", "ja") == "translate-en_ja 0.2"
     assert engine.model_version("ja", "en") == "translate-ja_en 0.1"
     assert runner.invoke(args=["mt", "verify"]).exit_code == 0
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_installing_a_model_queues_again_what_failed_for_want_of_it(cli_app, argos_archives):
+    """Seen before: translations that failed because no model was installed stayed failed after
+    the model was installed (issue 18, item 7). Now a subscriber of model.installed retries them,
+    audited; another pair's failures wait for their own model."""
+    from tests.factories import staff_headers, summary_payload
+    from webapp.jobs.worker import run_worker
+
+    client = cli_app.test_client()
+    liaison = staff_headers(cli_app, "liaison")
+    english = client.post("/api/v1/summaries", json=summary_payload("en"), headers=liaison).json
+    japanese = client.post("/api/v1/summaries", json=summary_payload("ja"), headers=liaison).json
+    run_worker(cli_app, burst=True)
+    translator = staff_headers(cli_app, "translator")
+
+    def state(created, locale):
+        tr_id = created["translations"][locale]["id"]
+        return client.get(f"/api/v1/translations/{tr_id}", headers=translator).json
+
+    assert state(english, "ja")["status"] == "failed"
+    assert state(japanese, "en")["status"] == "failed"
+
+    runner = cli_app.test_cli_runner()
+    out = runner.invoke(args=["mt", "install", str(argos_archives["en", "ja"])])
+    assert out.exit_code == 0, out.output
+    assert state(english, "ja")["status"] == "queued"
+    assert state(japanese, "en")["status"] == "failed"  # no ja->en model yet
+    run_worker(cli_app, burst=True)
+    drafted = state(english, "ja")
+    assert drafted["status"] == "in_review"
+    assert all(seg["text"] for seg in drafted["segments"])
+    with cli_app.app_context():
+        retried = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "translation.retry")
+        ).all()
+    assert [r.object_id for r in retried] == [english["translations"]["ja"]["id"]]
+    assert "installed" in retried[0].detail["reason"]

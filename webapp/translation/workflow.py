@@ -217,6 +217,28 @@ def retry(session: DbSession, tr: Translation, user: User) -> None:
     audit.record(session, user, "translation.retry", "translation", tr.id)
 
 
+def retry_failed_pair(session: DbSession, source_locale: str, locale: str, why: str) -> int:
+    """Send every failed translation of a pair back to machine translation (a model for the
+    pair was installed: most failed for want of it, and the rest get a new model's chance).
+
+    Done by nobody in particular, so the audit row has no actor and says why. Returns how many.
+    """
+    failed = session.scalars(
+        select(Translation)
+        .join(Summary, Summary.id == Translation.summary_id)
+        .where(
+            Summary.source_locale == source_locale,
+            Translation.locale == locale,
+            Translation.status == TranslationStatus.FAILED,
+        )
+        .order_by(Translation.id)
+    ).all()
+    for tr in failed:
+        refresh_status(session, tr, retrying=True)
+        audit.record(session, None, "translation.retry", "translation", tr.id, reason=why)
+    return len(failed)
+
+
 def get_translation(session: DbSession, translation_id: int) -> Translation:
     """The translation with its summary and current revision, read in one statement: on
     PostgreSQL each statement sees its own moment, and a summary deleted between two of them
