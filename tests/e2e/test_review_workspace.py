@@ -180,3 +180,25 @@ def test_memory_matches_not_looked_up_at_first_arrive_when_the_translator_reache
     form.locator("button", has_text="Use this").click()
     assert form.locator("textarea").input_value() == "両首脳は再び日米同盟を称賛した。"
     expect(page.locator(".matches")).to_have_count(1)  # only the segment reached
+
+
+def test_machine_drafts_appear_as_they_arrive_without_touching_typed_text(app, live_server, page):
+    """Seen before: 60 s after the job finished the page still said "Waiting for machine
+    translation" (issue 18, item 7). The page polls while it waits."""
+    make_user(app, "translator", ["ja"])
+    liaison = staff_headers(app, "liaison")
+    created = (
+        app.test_client().post("/api/v1/summaries", json=summary_payload(), headers=liaison).json
+    )
+    _open(page, live_server, created)
+    waiting = page.locator("[data-machine-waiting]")
+    expect(waiting).to_be_visible()
+    forms = page.locator("form.segment")
+    expect(forms.first.locator("textarea")).to_have_value("")
+    forms.nth(1).locator("textarea").fill("人が入力中の訳")  # typed, not saved
+    run_worker(app, burst=True)  # the worker drafts every segment meanwhile
+    expect(forms.first.locator("textarea")).not_to_have_value("", timeout=15_000)
+    expect(forms.first).to_have_class(re.compile("segment-draft"))
+    expect(waiting).to_be_hidden(timeout=15_000)
+    assert forms.nth(1).locator("textarea").input_value() == "人が入力中の訳"
+    expect(forms.nth(1).locator("[data-message]")).to_contain_text("machine draft arrived")

@@ -251,6 +251,45 @@
       }
     });
 
+    // Machine drafts on their way: every 5 s, ask which segments changed and show their drafts,
+    // never over text typed and not yet saved (that box says a draft arrived instead).
+    const segments = document.querySelector(".segments");
+    if (segments && segments.dataset.poll) {
+      const poll = async () => {
+        if (document.hidden) return true;
+        let now;
+        try {
+          const response = await fetch(segments.dataset.poll, { headers: { Accept: "application/json" } });
+          if (!response.ok) return true;
+          now = await response.json();
+        } catch (err) { return true; }
+        for (const form of forms()) {
+          const version = now.segments[form.dataset.segment];
+          if (version === undefined || String(version) === versionOf(form).value) continue;
+          if (form.classList.contains("dirty") || form.classList.contains("busy")) {
+            show(form, say("machineArrivedMessage"), "info");
+            continue;
+          }
+          const stateUrl = form.querySelector("[data-state]");
+          if (!stateUrl) continue;
+          const state = await fetch(stateUrl.dataset.state, { headers: { Accept: "application/json" } })
+            .then((r) => (r.ok ? r.json() : null)).catch(() => null);
+          if (state && !form.classList.contains("dirty")) {
+            applyState(form, state);
+            show(form, say("machineDraftMessage"), "info");
+          }
+        }
+        if (!now.machine_pending) {
+          const waiting = document.querySelector("[data-machine-waiting]");
+          if (waiting) waiting.hidden = true;
+          return false;
+        }
+        return true;
+      };
+      const again = async () => { if (await poll()) window.setTimeout(again, 5000); };
+      window.setTimeout(again, 5000);
+    }
+
     // Presence: say every minute that this page is open, and show who else has it open.
     const presence = document.querySelector("[data-presence]");
     if (presence) {

@@ -33,7 +33,12 @@ from webapp.summaries.document import SegmentKey, segment_label
 from webapp.translation import fuzzy, history, presence, quality, review, worklist, workspace
 from webapp.translation import workflow as translation
 from webapp.translation.forms import SegmentForm
-from webapp.translation.models import SegmentStatus, SegmentTranslation, Translation
+from webapp.translation.models import (
+    SegmentStatus,
+    SegmentTranslation,
+    Translation,
+    TranslationStatus,
+)
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
 
@@ -334,6 +339,25 @@ def machine_draft(translation_id: int, segment_id: int) -> ResponseReturnValue:
     flash(message)
     return redirect(
         url_for("review.translation_page", translation_id=tr.id, _anchor=f"seg-{segment_id}")
+    )
+
+
+# While a translation is in one of these, machine drafts are still on their way to the page.
+MACHINE_PENDING = (TranslationStatus.QUEUED, TranslationStatus.STALE)
+
+
+@bp.get("/translations/<id:translation_id>/state")
+@requires(Permission.REVIEW)
+def translation_state_json(translation_id: int) -> ResponseReturnValue:
+    """Each segment's version, and whether machine translation is still on its way: the open
+    page polls this while it waits, and fetches the segments whose version moved."""
+    tr = _translation(translation_id)
+    return jsonify(
+        {
+            "machine_pending": tr.status in MACHINE_PENDING,
+            "status": str(tr.status),
+            "segments": {str(st.id): st.version for st in tr.segments},
+        }
     )
 
 
