@@ -10,6 +10,7 @@ for their right password to be taken. A success clears the account's count.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,8 +32,16 @@ class Policy:
 
 
 def keys(email: str, address: str) -> dict[str, str]:
-    """The counters one attempt touches, by the policy's allowance they use."""
-    return {"account": f"account:{email}"[:320], "address": f"address:{address}"[:320]}
+    """The counters one attempt touches, by the policy's allowance they use.
+
+    Hashed: whatever was typed (any length, NUL included) makes a key the column holds, and the
+    table does not keep a list of the addresses people tried.
+    """
+    return {"account": "account:" + _digest(email), "address": "address:" + _digest(address)}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def wait_seconds(
