@@ -34,6 +34,7 @@ class Permission(enum.StrEnum):
     OWN_ACCOUNT = "own_account"  # one's own password, sessions and API tokens
     RENAME_PUBLISHED = "rename_published"  # change a published summary's address (301 stays)
     MANAGE_TOPICS = "manage_topics"  # the topic vocabulary summaries are tagged with
+    ASSIGN_WORK = "assign_work"  # give a translation to a translator, with a "needed by" time
 
 
 STAFF = frozenset({Permission.READ_SUMMARIES, Permission.OWN_ACCOUNT})
@@ -44,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         Permission.PUBLISH,
         Permission.MANAGE_GLOSSARY,
         Permission.MANAGE_TOPICS,
+        Permission.ASSIGN_WORK,
     },
     "translator": STAFF
     | {Permission.SEE_REVIEW_QUEUE, Permission.REVIEW, Permission.MANAGE_GLOSSARY},
@@ -55,7 +57,12 @@ TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
         {Permission.READ_SUMMARIES, Permission.SEE_REVIEW_QUEUE, Permission.SEE_JOBS}
     ),
     "write": frozenset(
-        {Permission.WRITE_SUMMARY, Permission.MANAGE_GLOSSARY, Permission.MANAGE_TOPICS}
+        {
+            Permission.WRITE_SUMMARY,
+            Permission.MANAGE_GLOSSARY,
+            Permission.MANAGE_TOPICS,
+            Permission.ASSIGN_WORK,
+        }
     ),
     "review": frozenset({Permission.REVIEW}),
     "publish": frozenset({Permission.PUBLISH, Permission.RENAME_PUBLISHED}),

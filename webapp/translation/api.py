@@ -17,10 +17,11 @@ from webapp.core.schemas import parse
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.summaries.document import segment_label
-from webapp.translation import fuzzy, history, quality, review, worklist, workspace
+from webapp.translation import assignment, fuzzy, history, quality, review, worklist, workspace
 from webapp.translation import workflow as translation
 from webapp.translation.models import SegmentChange, SegmentTranslation, Translation
 from webapp.translation.schemas import (
+    AssignmentIn,
     MemoryMatchOut,
     QaFinding,
     RestoreIn,
@@ -93,6 +94,8 @@ def translation_out(
         error=tr.error,
         error_code=tr.error_code,
         title=tr.summary.revision.title,
+        assignee=tr.assignee.email if tr.assignee else None,
+        needed_by=tr.needed_by,
         segments=[segment_out(tr, st, terms, matches, style) for st in tr.segments]
         if segments
         else None,
@@ -112,7 +115,9 @@ def _json(model: BaseModel) -> Response:
 )
 def review_queue() -> ResponseReturnValue:
     query = parse(ReviewQueueQuery, request.args.to_dict())
-    queue = worklist.translations_waiting(db.session, acting_user(), query.locale, query.state)
+    queue = worklist.translations_waiting(
+        db.session, acting_user(), query.locale, query.state, query.whose
+    )
     return _json(ReviewQueueOut(translations=[translation_out(t, segments=False) for t in queue]))
 
 
@@ -167,6 +172,28 @@ def approve_translation(translation_id: int) -> ResponseReturnValue:
     tr = translation.get_translation(db.session, translation_id)
     with unit_of_work():
         review.approve_translation(db.session, tr, acting_user())
+    return _json(translation_out(tr, segments=False))
+
+
+@bp.patch("/translations/<id:translation_id>/assignment")
+@requires(Permission.READ_SUMMARIES)
+@operation(
+    _l("Assign, claim or hand back a translation, or set when it is needed by"),
+    body=AssignmentIn,
+    responses={200: TranslationOut},
+)
+def change_assignment(translation_id: int) -> ResponseReturnValue:
+    tr = translation.get_translation(db.session, translation_id)
+    wanted = json_body(AssignmentIn)
+    changes: dict = {}
+    if "assignee" in wanted.model_fields_set:
+        changes["assignee"] = (
+            users.find_user(db.session, wanted.assignee) if wanted.assignee else None
+        )
+    if "needed_by" in wanted.model_fields_set:
+        changes["needed_by"] = wanted.needed_by
+    with unit_of_work():
+        assignment.change(db.session, tr, acting_user(), **changes)
     return _json(translation_out(tr, segments=False))
 
 

@@ -54,6 +54,19 @@ class TranslationFailed(TranslationMoved):
     name: ClassVar[str] = "translation.failed"
 
 
+@dataclass(frozen=True)
+class TranslationAssigned(Event):
+    """A translation's assignee or "needed by" time changed (assigned, claimed, handed back)."""
+
+    name: ClassVar[str] = "translation.assigned"
+    translation_id: int
+    summary_id: int
+    locale: str
+    assignee_id: int | None
+    needed_by: str | None  # ISO 8601, UTC
+    actor_id: int | None
+
+
 # Summary id -> the locales readers see it in, for many summaries at once (publishing answers):
 # the review queue shows which waiting translations replace a published page.
 published_locales: Hook[Callable[[DbSession, list[int]], dict[int, list[str]]]] = Hook(

@@ -13,6 +13,7 @@ from webapp.core.db import UTCDateTime, str_enum, utcnow
 from webapp.extensions import Model
 
 if TYPE_CHECKING:
+    from webapp.accounts.models import User
     from webapp.summaries.models import Revision, Summary
 
 
@@ -76,12 +77,18 @@ class Translation(Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Whose work it is (`assignment`), and by when the liaison needs it approved.
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    needed_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # `Summary.translations`, declared here for the same reason (see `translations_of`).
     summary: Mapped[Summary] = relationship(
         backref=backref("translations", cascade="all, delete-orphan", lazy="selectin")
     )
     revision: Mapped[Revision] = relationship(foreign_keys=[revision_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     segments: Mapped[list[SegmentTranslation]] = relationship(
         back_populates="translation",
         cascade="all, delete-orphan",

@@ -8,7 +8,15 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from webapp.core.locales import LocaleCode
-from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, SingleLine, Version
+from webapp.core.schemas import (
+    Id,
+    InputModel,
+    Instant,
+    MultiLine,
+    OutputModel,
+    SingleLine,
+    Version,
+)
 
 MAX_SEGMENT = 10_000
 MAX_REASON = 300
@@ -81,7 +89,21 @@ class TranslationOut(OutputModel):
     error: str | None
     error_code: str | None
     title: str
+    assignee: str | None = Field(default=None, description="Whose work it is (e-mail).")
+    needed_by: datetime | None = Field(default=None, description="Needed approved by (UTC).")
     segments: list[SegmentOut] | None = None
+
+
+class AssignmentIn(InputModel):
+    """Send only what changes. A translator claims (assignee: their own e-mail) or hands back
+    (assignee: null) their own work; liaison staff assign anyone and set needed_by."""
+
+    assignee: Annotated[str, SingleLine, StringConstraints(max_length=254)] | None = Field(
+        default=None, description="A translator's e-mail; null: nobody."
+    )
+    needed_by: Instant | None = Field(
+        default=None, description="With its UTC offset, e.g. 2026-01-16T08:30:00+09:00; null: none."
+    )
 
 
 class TranslationQuery(InputModel):
@@ -95,6 +117,9 @@ class TranslationQuery(InputModel):
 class ReviewQueueQuery(InputModel):
     locale: LocaleCode | None = None
     state: Literal["queued", "in_review", "stale", "failed"] | None = None
+    whose: Literal["mine", "unassigned"] | None = Field(
+        default=None, description="Only my work, or only work nobody has; default everyone's."
+    )
 
 
 class ReviewQueueOut(OutputModel):

@@ -19,7 +19,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.accounts import services as users
-from webapp.core.errors import NotReady, ValidationError, VersionConflict
+from webapp.accounts.current import acting_user
+from webapp.accounts.models import User
+from webapp.core.errors import DomainError, NotReady, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
 from webapp.core.handlers import prefers_json
 from webapp.core.i18n import origin_label, status_label
@@ -30,7 +32,16 @@ from webapp.extensions import db
 from webapp.mt.engines import engine_for
 from webapp.summaries import photos as photo_service
 from webapp.summaries.document import SegmentKey, segment_label
-from webapp.translation import fuzzy, history, presence, quality, review, worklist, workspace
+from webapp.translation import (
+    assignment,
+    fuzzy,
+    history,
+    presence,
+    quality,
+    review,
+    worklist,
+    workspace,
+)
 from webapp.translation import workflow as translation
 from webapp.translation.forms import SegmentForm
 from webapp.translation.models import (
@@ -56,9 +67,12 @@ def queue() -> ResponseReturnValue:
     """The queue in order of need; the page's script asks for JSON to refresh statuses."""
     locale = request.args.get("locale") if request.args.get("locale") in LOCALES else None
     state = request.args.get("state") if request.args.get("state") in worklist.STATES else None
+    whose = request.args.get("whose") if request.args.get("whose") in worklist.WHOSE else None
     page_arg = request.args.get("page", "1")
     number = int(page_arg) if page_arg.isdigit() and len(page_arg) < 6 else 1
-    page = worklist.worklist(db.session, current_user, locale=locale, state=state, page=number)
+    page = worklist.worklist(
+        db.session, current_user, locale=locale, state=state, whose=whose, page=number
+    )
     if prefers_json():
         return jsonify(
             {
@@ -76,7 +90,12 @@ def queue() -> ResponseReturnValue:
             }
         )
     return render_template(
-        "review/queue.html", page=page, locale=locale, state=state, states=worklist.STATES
+        "review/queue.html",
+        page=page,
+        locale=locale,
+        state=state,
+        states=worklist.STATES,
+        whose=whose,
     )
 
 
@@ -139,6 +158,34 @@ def translation_page(translation_id: int) -> ResponseReturnValue:
     with unit_of_work():
         presence.touch(db.session, tr.id, current_user)
     return _page(tr)
+
+
+@bp.post("/translations/<id:translation_id>/claim")
+@requires(Permission.REVIEW)
+def claim(translation_id: int) -> ResponseReturnValue:
+    """Take an unassigned translation as one's own work (a plain form: works without script)."""
+    return _assign(translation_id, acting_user(), _("It is your work now."))
+
+
+@bp.post("/translations/<id:translation_id>/hand-back")
+@requires(Permission.REVIEW)
+def hand_back(translation_id: int) -> ResponseReturnValue:
+    """Give one's own translation back to the queue, for anyone."""
+    return _assign(translation_id, None, _("Handed back: it is nobody's work now."))
+
+
+def _assign(translation_id: int, assignee: User | None, done: str) -> ResponseReturnValue:
+    tr = _translation(translation_id)
+    if not SimpleForm().validate_on_submit():
+        raise ValidationError({"csrf_token": _("The form expired; reload the page and try again.")})
+    try:
+        with unit_of_work():
+            assignment.change(db.session, tr, acting_user(), assignee=assignee)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(done)
+    return redirect(url_for("review.translation_page", translation_id=tr.id))
 
 
 @bp.post("/translations/<id:translation_id>/presence")

@@ -1,20 +1,22 @@
 """The review queue for people: what waits, for how long, and what to do first.
 
-Order of need: stale translations already published first (readers see an outdated version), then
-translations never approved, then the rest; within each, the longest-waiting first.
+Order: work with a "needed by" time first, the soonest first; then, by need, stale translations
+already published (readers see an outdated version), then translations never approved, then the
+rest; within each, the longest-waiting first. Filtered by whose work it is: mine, unassigned, or
+everyone's.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from webapp.accounts.models import User
-from webapp.core.db import DbSession
+from webapp.core.db import DbSession, utcnow
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, allowed
 from webapp.summaries.models import Summary
@@ -34,7 +36,9 @@ WAITING = (
     TranslationStatus.FAILED,
 )
 STATES = tuple(str(s) for s in WAITING)
+WHOSE = ("mine", "unassigned")  # else everyone's
 PAGE_SIZE = 25
+DUE_SOON = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,18 @@ class Row:
     stale_since: datetime | None  # when the source changed after an approval
     published: bool  # readers see a version in this locale
     people: list[str]  # who has it open now
+    now: datetime | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.tr.needed_by is not None and self.now is not None and self.tr.needed_by < self.now
+        )
+
+    @property
+    def due_soon(self) -> bool:
+        needed, now = self.tr.needed_by, self.now
+        return needed is not None and now is not None and now <= needed < now + DUE_SOON
 
     @property
     def need(self) -> int:
@@ -64,7 +80,11 @@ class Page:
 
 
 def translations_waiting(
-    session: DbSession, user: User, locale: str | None = None, state: str | None = None
+    session: DbSession,
+    user: User,
+    locale: str | None = None,
+    state: str | None = None,
+    whose: str | None = None,
 ) -> list[Translation]:
     """Translations waiting for this translator, into their locales (the API's queue)."""
     locales = [x for x in LOCALES if allowed(user, Permission.REVIEW, x) and locale in (None, x)]
@@ -75,8 +95,15 @@ def translations_waiting(
         select(Translation)
         .where(Translation.status.in_(states), Translation.locale.in_(locales))
         .order_by(Translation.updated_at, Translation.id)
-        .options(selectinload(Translation.summary).selectinload(Summary.current_revision))
+        .options(
+            selectinload(Translation.summary).selectinload(Summary.current_revision),
+            selectinload(Translation.assignee),
+        )
     )
+    if whose == "mine":
+        query = query.where(Translation.assignee_id == user.id)
+    elif whose == "unassigned":
+        query = query.where(Translation.assignee_id.is_(None))
     return list(session.scalars(query))
 
 
@@ -86,10 +113,12 @@ def worklist(
     *,
     locale: str | None = None,
     state: str | None = None,
+    whose: str | None = None,
     page: int = 1,
 ) -> Page:
     """One page of the queue in order of need, with the figures a translator plans by."""
-    translations = translations_waiting(session, user, locale, state)
+    translations = translations_waiting(session, user, locale, state, whose)
+    now = utcnow()
     ids = [t.id for t in translations]
     stats = _segment_stats(session, ids)
     published = published_locales.ask(session, list({t.summary_id for t in translations}))
@@ -103,10 +132,19 @@ def worklist(
             else None,
             published=t.locale in published.get(t.summary_id, []),
             people=people.get(t.id, []),
+            now=now,
         )
         for t in translations
     ]
-    rows.sort(key=lambda r: (r.need, r.waiting_since or r.tr.updated_at, r.tr.id))
+    rows.sort(
+        key=lambda r: (
+            r.tr.needed_by is None,
+            r.tr.needed_by or now,
+            r.need,
+            r.waiting_since or r.tr.updated_at,
+            r.tr.id,
+        )
+    )
     pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
     page = min(max(page, 1), pages)
     start = (page - 1) * PAGE_SIZE
