@@ -33,3 +33,27 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_migrations_keep_the_rows_already_there(app_config):
+    """A migration that rebuilds a table (SQLite's batch mode) with foreign keys on deletes every
+    row that cascades from it: adding a column with a foreign key to `translations` once emptied
+    `segment_translations`. The demo is loaded at the head; every migration since 0022 is then
+    taken down and up again over it."""
+    from sqlalchemy import func, select
+
+    from webapp.translation.models import SegmentTranslation
+
+    app = create_app(app_config)
+    runner = app.test_cli_runner()
+    with app.app_context():
+        upgrade()
+        assert runner.invoke(args=["demo", "load"]).exit_code == 0
+        before = db.session.scalar(select(func.count(SegmentTranslation.id)))
+        db.session.remove()
+        downgrade(revision="0022")
+        upgrade()
+        after = db.session.scalar(select(func.count(SegmentTranslation.id)))
+        db.session.remove()
+        db.engine.dispose()
+    assert before > 0 and after == before
