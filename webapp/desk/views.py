@@ -14,6 +14,7 @@ from wtforms import FieldList
 from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services as users
+from webapp.accounts.current import acting_user
 from webapp.core.countries import country_choices
 from webapp.core.errors import DomainError, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
@@ -22,6 +23,7 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
 from webapp.core.transactions import unit_of_work
 from webapp.desk import listing as desk
+from webapp.desk import work
 from webapp.desk.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
 from webapp.extensions import db
 from webapp.languages.sentences import MAX_SENTENCE
@@ -249,6 +251,15 @@ def _date_or_none(text: str) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+@bp.get("/work")
+@requires(Permission.READ_SUMMARIES)
+def my_work() -> ResponseReturnValue:
+    """What waits for the signed-in person: assigned work, deadlines, their summaries."""
+    return render_template(
+        "work/my_work.html", work=work.my_work(db.session, acting_user()), overdue=work.overdue
+    )
 
 
 @bp.get("/summaries/<id:summary_id>")
