@@ -322,3 +322,26 @@ def test_the_liaison_schedules_reschedules_and_cancels_on_the_summary_page(app, 
     with app.app_context():
         state = db.session.scalars(select(ScheduledRelease.state)).one()
         assert state == ReleaseState.CANCELLED
+
+
+def test_a_worker_that_died_holding_the_release_leaves_it_to_another(app, client, desk):
+    """The dead worker's claim committed, its work did not (a SIGKILL between the two): once its
+    lease is over another worker takes the job over and releases, once."""
+    approve_ja(client, desk)
+    assert schedule(client, desk).status_code == 201
+    past = utcnow() - timedelta(seconds=1)
+    with app.app_context():
+        db.session.execute(update(ScheduledRelease).values(release_at=past))
+        db.session.execute(update(Job).values(run_after=past))
+        db.session.commit()
+        dead = queue.claim(db.session, "dead-worker", lease_seconds=-1)  # its lease is over
+        assert dead is not None and dead.kind == "scheduled_release"
+        db.session.commit()
+    assert publications(app) == []
+    assert run_worker(app, burst=True, worker_id="healthy") == 1
+    assert publications(app) == ["en", "ja"]
+    assert audit_count(app, "release.released") == 1
+    with app.app_context():
+        job = db.session.scalars(select(Job).where(Job.kind == "scheduled_release")).one()
+        assert (job.status, job.locked_by, job.attempts) == (JobStatus.DONE, "healthy", 2)
+        assert not queue.finish(db.session, job, "dead-worker")  # too late to finish it again

@@ -141,4 +141,5 @@ class ScheduledRelease(Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When its time was acted on: released, or held for want of an approval.
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
