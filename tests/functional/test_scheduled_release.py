@@ -345,3 +345,30 @@ def test_a_worker_that_died_holding_the_release_leaves_it_to_another(app, client
         job = db.session.scalars(select(Job).where(Job.kind == "scheduled_release")).one()
         assert (job.status, job.locked_by, job.attempts) == (JobStatus.DONE, "healthy", 2)
         assert not queue.finish(db.session, job, "dead-worker")  # too late to finish it again
+
+
+def test_a_release_that_cannot_publish_is_held_and_leaves_nothing_half_done(
+    app, client, desk, monkeypatch
+):
+    """A publication that fails after writing (a photo's file gone, say) rolls back to the
+    savepoint: no snapshot of it stays, and the release is held for the liaison."""
+    from webapp.core.errors import ValidationError
+    from webapp.publishing import services
+
+    real = services.publish_as
+
+    def fails_after_writing(session, summary, locales, user):
+        real(session, summary, locales, user)
+        raise ValidationError({"photos": "A photo has no file."})
+
+    monkeypatch.setattr(services, "publish_as", fails_after_writing)
+    approve_ja(client, desk)
+    assert schedule(client, desk, policy="ready").status_code == 201
+    done = release_due(app, AT)
+    assert [(d.state, d.published) for d in done] == [(ReleaseState.HELD, [])]
+    assert publications(app) == []
+    assert audit_count(app, "release.held") == 1
+    assert audit_count(app, "summary.publish") == 0
+    with app.app_context():
+        row = db.session.scalars(select(ScheduledRelease)).one()
+        assert (row.state, row.outstanding) == (ReleaseState.HELD, ["en", "ja"])

@@ -173,22 +173,25 @@ def release(session: DbSession, schedule_id: int, version: int, now: datetime) -
     state = ReleaseState.HELD if hold else ReleaseState.RELEASED
     # The compare-and-set first: a second worker's UPDATE waits for this row, then matches
     # nothing; only the winner goes on to publish, in this same transaction.
-    if not _cas(session, row, version, state=state, outstanding=waiting, released_at=now):
+    outstanding = list(row.locales) if no_role else waiting
+    if not _cas(session, row, version, state=state, outstanding=outstanding, released_at=now):
         return None
     if no_role:
         return _held(session, row, list(row.locales), "no_publish_role")
     if hold:
         return _held(session, row, waiting, "not_approved")
     ready = [loc for loc in row.locales if loc not in waiting]
-    try:
-        with session.begin_nested():
-            assert creator is not None
-            made = publishing.publish_as(session, summary, ready, creator)
-    except DomainError as exc:
-        log.warning("scheduled release %s held: %s", row.id, exc.message)
-        _cas(session, row, row.version, state=ReleaseState.HELD, outstanding=ready)
-        return _held(session, row, ready, exc.message)
-    published = [p.publication.locale for p in made]
+    published: list[str] = []
+    if ready:
+        try:
+            with session.begin_nested():
+                assert creator is not None
+                made = publishing.publish_as(session, summary, ready, creator)
+        except DomainError as exc:
+            log.warning("scheduled release %s held: %s", row.id, exc.message)
+            _cas(session, row, row.version, state=ReleaseState.HELD, outstanding=row.locales)
+            return _held(session, row, list(row.locales), exc.message)
+        published = [p.publication.locale for p in made]
     audit.record(
         session,
         None,
