@@ -37,6 +37,7 @@ def register_subscribers() -> None:
 
 def register_jobs() -> None:
     """Job handlers register with the worker's registry when their module is imported."""
+    from webapp.publishing import jobs as _publishing_jobs  # noqa: F401
     from webapp.translation import jobs as _translation_jobs  # noqa: F401
 
 

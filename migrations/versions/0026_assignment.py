@@ -1,7 +1,7 @@
 """Assignment and deadlines: whose translation it is, and by when it is needed.
 
 Revision ID: 0026_assign
-Revises: 0022
+Revises: 0024_schedule
 Create Date: 2026-12-07 00:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026_assign"
-down_revision = "0022"
+down_revision = "0024_schedule"
 branch_labels = None
 depends_on = None
 

@@ -47,6 +47,8 @@ POLICY: dict[str, Export | Skip] = {
     "publications": Export(),
     "withdrawals": Export(),
     "public_changes": Export(),
+    # A restored pending release is released by its queued job (`jobs` travels too).
+    "scheduled_releases": Export(),
     "slug_redirects": Export(),
     "topics": Export(),
     # The search index is derived from publications, but exporting it keeps a restore searchable

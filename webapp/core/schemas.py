@@ -247,6 +247,10 @@ def message_for(err: Any) -> str:
         return str(_l("Choose one of: %(choices)s.", choices=ctx.get("expected", "")))
     if kind == "country":
         return str(_l("Use an ISO 3166 country code such as JP or US."))
+    if kind == "local_time":
+        return str(_l("Not a real time; use YYYY-MM-DDTHH:MM, such as 2026-01-16T09:00."))
+    if kind == "time_zone":
+        return str(_l("Unknown time zone; use a name such as Asia/Tokyo or UTC."))
     if kind == "repeated":
         return str(_l("Lists the same item twice."))
     if kind == "topic_names":

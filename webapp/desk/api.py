@@ -19,6 +19,7 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.transactions import unit_of_work
 from webapp.desk.schemas import summary_out
 from webapp.extensions import db
+from webapp.publishing.schemas import ScheduledSummaryOut
 from webapp.summaries import history
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Revision, Summary
@@ -28,7 +29,6 @@ from webapp.summaries.schemas import (
     RevisionOut,
     SlugIn,
     SummaryCreate,
-    SummaryOut,
     SummaryPatch,
 )
 
@@ -43,7 +43,7 @@ def _answer(summary: Summary, status: int = 200) -> ResponseReturnValue:
 @operation(
     _l("Write a new summary; its translations are queued"),
     body=SummaryCreate,
-    responses={201: SummaryOut},
+    responses={201: ScheduledSummaryOut},
 )
 def create_summary() -> ResponseReturnValue:
     with unit_of_work():
@@ -56,7 +56,7 @@ def create_summary() -> ResponseReturnValue:
 @operation(
     _l("Change the address (once published: administrators only; the old one redirects)"),
     body=SlugIn,
-    responses={200: SummaryOut},
+    responses={200: ScheduledSummaryOut},
 )
 def change_slug(summary_id: int) -> ResponseReturnValue:
     summary = summaries.get_summary(db.session, summary_id)
@@ -83,7 +83,7 @@ def delete_summary(summary_id: int) -> ResponseReturnValue:
 @requires(Permission.READ_SUMMARIES)
 @operation(
     _l("Read a summary with its version, translations and published locales"),
-    responses={200: SummaryOut},
+    responses={200: ScheduledSummaryOut},
 )
 def get_summary(summary_id: int) -> ResponseReturnValue:
     return _answer(summaries.get_summary(db.session, summary_id))
@@ -94,7 +94,7 @@ def get_summary(summary_id: int) -> ResponseReturnValue:
 @operation(
     _l("Change some fields of a summary (send If-Match: VERSION)"),
     body=SummaryPatch,
-    responses={200: SummaryOut},
+    responses={200: ScheduledSummaryOut},
     if_match="required",
 )
 def patch_summary(summary_id: int) -> ResponseReturnValue:
@@ -136,7 +136,7 @@ def list_revisions(summary_id: int) -> ResponseReturnValue:
 @operation(
     _l("Write an earlier version's text as a new version (send the current version)"),
     body=RestoreIn,
-    responses={200: SummaryOut},
+    responses={200: ScheduledSummaryOut},
     if_match="optional",
 )
 def restore_revision(summary_id: int, number: int) -> ResponseReturnValue:

@@ -7,13 +7,24 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.current import acting_user
-from webapp.core.api import bp, json_body, operation
+from webapp.core.api import bp, if_match_version, json_body, operation
+from webapp.core.db import utcnow
 from webapp.core.permissions import Permission, requires
 from webapp.core.transactions import unit_of_work
-from webapp.desk.schemas import summary_out
+from webapp.desk.schemas import schedule_out, summary_out
 from webapp.extensions import db
+from webapp.publishing import schedules
 from webapp.publishing import services as publishing
-from webapp.publishing.schemas import PublishIn, PublishOut, WithdrawIn, WithdrawOut
+from webapp.publishing.models import ScheduledRelease
+from webapp.publishing.schemas import (
+    PublishIn,
+    PublishOut,
+    ScheduleChange,
+    ScheduleIn,
+    ScheduleOut,
+    WithdrawIn,
+    WithdrawOut,
+)
 from webapp.summaries import services as summaries
 
 
@@ -63,3 +74,58 @@ def withdraw_summary(summary_id: int) -> ResponseReturnValue:
         ],
     )
     return jsonify(out.model_dump(mode="json"))
+
+
+@bp.post("/summaries/<id:summary_id>/schedule")
+@requires(Permission.PUBLISH)
+@operation(
+    _l(
+        "Schedule the release of these languages together at a time (with its zone); the policy "
+        "says what happens to a language not approved by then"
+    ),
+    body=ScheduleIn,
+    responses={201: ScheduleOut},
+)
+def schedule_release(summary_id: int) -> ResponseReturnValue:
+    summary = summaries.get_summary(db.session, summary_id)
+    wanted = json_body(ScheduleIn)
+    with unit_of_work():
+        row = schedules.schedule(db.session, summary, wanted, acting_user(), utcnow())
+    return _schedule_answer(row, 201)
+
+
+@bp.patch("/summaries/<id:summary_id>/schedule")
+@requires(Permission.PUBLISH)
+@operation(
+    _l("Reschedule: change the time, the languages or the policy (a held release waits again)"),
+    body=ScheduleChange,
+    responses={200: ScheduleOut},
+    if_match="optional",
+)
+def reschedule_release(summary_id: int) -> ResponseReturnValue:
+    summary = summaries.get_summary(db.session, summary_id)
+    change = json_body(ScheduleChange)
+    with unit_of_work():
+        row = schedules.reschedule(
+            db.session, summary, change, acting_user(), utcnow(), if_match_version()
+        )
+    return _schedule_answer(row)
+
+
+@bp.delete("/summaries/<id:summary_id>/schedule")
+@requires(Permission.PUBLISH)
+@operation(
+    _l("Cancel the scheduled release (nothing is published by it)"),
+    responses={200: ScheduleOut},
+    if_match="optional",
+)
+def cancel_release(summary_id: int) -> ResponseReturnValue:
+    summary = summaries.get_summary(db.session, summary_id)
+    with unit_of_work():
+        row = schedules.cancel(db.session, summary, acting_user(), if_match_version())
+    return _schedule_answer(row)
+
+
+def _schedule_answer(row: ScheduledRelease, status: int = 200) -> ResponseReturnValue:
+    out = schedule_out(row).model_dump(mode="json")
+    return jsonify(out), status, {"ETag": f'"{row.version}"'}

@@ -1,27 +1,47 @@
-"""The liaison's publishing actions: the preview of a reader's page, publish and withdraw."""
+"""The liaison's publishing actions: the preview of a reader's page, publish, withdraw, and
+schedule a joint release."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+from babel.lists import format_list
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
 
-from webapp.core.errors import NotReady, ValidationError
+from webapp.core.db import utcnow
+from webapp.core.errors import DomainError, NotReady, ValidationError
+from webapp.core.forms import SimpleForm
+from webapp.core.i18n import interface_locale, language_name
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
+from webapp.publishing import schedules
 from webapp.publishing import services as publishing
-from webapp.publishing.forms import PublishForm, WithdrawForm
-from webapp.publishing.schemas import PublishIn, WithdrawIn
+from webapp.publishing.forms import PublishForm, ScheduleForm, WithdrawForm
+from webapp.publishing.models import ReleaseState, ScheduledRelease
+from webapp.publishing.schemas import (
+    PublishIn,
+    ScheduleChange,
+    ScheduleIn,
+    WithdrawIn,
+    time_zones,
+)
 from webapp.reader import links
 from webapp.summaries.models import Summary
+from webapp.translation.models import translations_of
 
 staff = Blueprint("publishing", __name__, url_prefix="/manage", template_folder="templates")
 
@@ -96,4 +116,110 @@ def withdraw(summary_id: int) -> ResponseReturnValue:
     else:
         for errors in form.errors.values():
             flash(" ".join(str(e) for e in errors), "error")
+    return redirect(url_for("summaries.summary", summary_id=summary.id))
+
+
+@dataclass(frozen=True)
+class ScheduleFacts:
+    """A scheduled release as the summary page states it, in the zone it was given in and UTC."""
+
+    row: ScheduledRelease
+    languages: str
+    outstanding: str
+    local: str
+    utc: str
+
+
+def _when(moment: datetime, zone: str) -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    day = format_date(local.date(), "medium", locale=interface_locale())
+    return f"{day} {local:%H:%M} {local.tzname()}"
+
+
+def _languages(locales: list[str]) -> str:
+    """ "English and Japanese" / "英語、日本語", in the interface's language."""
+    return format_list([language_name(loc) for loc in locales], locale=interface_locale())
+
+
+def schedule_context(summary: Summary) -> dict[str, Any]:
+    """What the summary page needs for its release schedule: the facts and the form."""
+    row = schedules.latest_schedule(db.session, summary.id)
+    if row is not None and row.state == ReleaseState.CANCELLED:
+        row = None
+    facts = None
+    if row is not None:
+        utc = row.release_at.astimezone(UTC)
+        facts = ScheduleFacts(
+            row,
+            _languages(row.locales),
+            _languages(row.outstanding),
+            _when(row.release_at, row.time_zone),
+            f"{utc:%H:%M} UTC",
+        )
+    form = ScheduleForm()
+    _offer(form, summary)
+    if row is not None and row.state in schedules.OPEN and not form.is_submitted():
+        local = row.release_at.astimezone(ZoneInfo(row.time_zone))
+        form.locales.data = list(row.locales)
+        form.date.data, form.time.data = local.date(), local.time()
+        form.time_zone.data, form.policy.data = row.time_zone, str(row.policy)
+    elif not form.is_submitted():
+        form.locales.data = [c.value for c in form.locales.choices]
+    return {"schedule": facts, "schedule_form": form, "cancel_form": SimpleForm()}
+
+
+def _offer(form: ScheduleForm, summary: Summary) -> None:
+    locales = [summary.source_locale] + [t.locale for t in translations_of(summary)]
+    form.locales.choices = [SelectChoice(loc, language_name(loc)) for loc in locales]
+    form.time_zone.choices = [SelectChoice(z, z) for z in sorted(time_zones())]
+
+
+@staff.post("/summaries/<id:summary_id>/schedule")
+@requires(Permission.PUBLISH)
+def schedule(summary_id: int) -> ResponseReturnValue:
+    """Schedule a joint release, or change the one that is open."""
+    summary = db.get_or_404(Summary, summary_id)
+    form = ScheduleForm()
+    _offer(form, summary)
+    if form.validate_on_submit():
+        assert form.date.data is not None and form.time.data is not None
+        data = {
+            "locales": list(form.locales.data or []),
+            "release_at": datetime.combine(form.date.data, form.time.data).isoformat(),
+            "time_zone": form.time_zone.data,
+            "policy": form.policy.data,
+        }
+        try:
+            with unit_of_work():
+                if schedules.open_schedule(db.session, summary.id) is None:
+                    schedules.schedule(
+                        db.session, summary, parse(ScheduleIn, data), current_user, utcnow()
+                    )
+                    flash(_("The release is scheduled."))
+                else:
+                    schedules.reschedule(
+                        db.session, summary, parse(ScheduleChange, data), current_user, utcnow()
+                    )
+                    flash(_("The release is rescheduled."))
+        except DomainError as exc:
+            fields = getattr(exc, "fields", {})
+            flash(" ".join(fields.values()) or exc.message, "error")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "error")
+    return redirect(url_for("summaries.summary", summary_id=summary.id) + "#schedule")
+
+
+@staff.post("/summaries/<id:summary_id>/schedule/cancel")
+@requires(Permission.PUBLISH)
+def cancel_schedule(summary_id: int) -> ResponseReturnValue:
+    summary = db.get_or_404(Summary, summary_id)
+    if SimpleForm().validate_on_submit():
+        try:
+            with unit_of_work():
+                schedules.cancel(db.session, summary, current_user)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("The scheduled release is cancelled; nothing was published by it."))
     return redirect(url_for("summaries.summary", summary_id=summary.id))

@@ -3,20 +3,26 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from webapp.core.db import DbSession
 from webapp.photos.schemas import PhotoOut
 from webapp.photos.views import file_url, image_attrs
+from webapp.publishing import schedules
 from webapp.publishing import services as publishing
+from webapp.publishing.models import ScheduledRelease
+from webapp.publishing.schemas import ScheduledSummaryOut, ScheduleOut
 from webapp.summaries import photos
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
-from webapp.summaries.schemas import SummaryOut
 from webapp.translation.models import translations_of
 
 
-def summary_out(session: DbSession, summary: Summary) -> SummaryOut:
-    """The API's view of a summary: current source fields, translations, publications."""
-    return SummaryOut.model_validate(
+def summary_out(session: DbSession, summary: Summary) -> ScheduledSummaryOut:
+    """The API's view of a summary: current source fields, translations, publications, and its
+    scheduled release."""
+    release = schedules.latest_schedule(session, summary.id)
+    return ScheduledSummaryOut.model_validate(
         {
             "id": summary.id,
             "slug": summary.slug,
@@ -28,6 +34,25 @@ def summary_out(session: DbSession, summary: Summary) -> SummaryOut:
             },
             "published_locales": publishing.published_locales(session, summary.id),
             "photos": photo_list(session, summary),
+            "schedule": schedule_out(release) if release else None,
+        }
+    )
+
+
+def schedule_out(row: ScheduledRelease) -> ScheduleOut:
+    """A scheduled release, its time in UTC and in the zone it was given in."""
+    return ScheduleOut.model_validate(
+        {
+            "id": row.id,
+            "summary_id": row.summary_id,
+            "locales": list(row.locales),
+            "release_at": row.release_at,
+            "time_zone": row.time_zone,
+            "local_release_at": row.release_at.astimezone(ZoneInfo(row.time_zone)).isoformat(),
+            "policy": str(row.policy),
+            "state": str(row.state),
+            "outstanding": list(row.outstanding),
+            "version": row.version,
         }
     )
 

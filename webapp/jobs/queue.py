@@ -43,9 +43,25 @@ def announce(session: DbSession) -> None:
         session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
 
 
-def enqueue(session: DbSession, kind: str, payload: dict, dedupe_key: str | None = None) -> Job:
-    """Add a job in the caller's transaction: it exists exactly when the caller's change does."""
-    job = Job(kind=kind, payload=payload, status=JobStatus.QUEUED, dedupe_key=dedupe_key)
+def enqueue(
+    session: DbSession,
+    kind: str,
+    payload: dict,
+    dedupe_key: str | None = None,
+    run_after: datetime | None = None,
+) -> Job:
+    """Add a job in the caller's transaction: it exists exactly when the caller's change does.
+
+    `run_after`: not before this time (a scheduled release); the row waits in the queue, so it
+    outlives restarts of every process.
+    """
+    job = Job(
+        kind=kind,
+        payload=payload,
+        status=JobStatus.QUEUED,
+        dedupe_key=dedupe_key,
+        run_after=run_after or utcnow(),
+    )
     session.add(job)
     session.flush()
     announce(session)

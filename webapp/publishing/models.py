@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.core.db import UTCDateTime, utcnow
+from webapp.core.db import UTCDateTime, str_enum, utcnow
 from webapp.extensions import Model
 
 
@@ -83,3 +84,62 @@ class PublicChange(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reason: Mapped[str] = mapped_column(String(40))  # the event's name, e.g. "topic.changing"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReleasePolicy(enum.StrEnum):
+    """What a scheduled release does with a language not approved by its time (decided ahead)."""
+
+    HOLD = "hold"  # publish none; the release is held until the liaison sets a new time
+    READY = "ready"  # publish the ready ones; each other one as soon as it is approved
+
+
+class ReleaseState(enum.StrEnum):
+    PENDING = "pending"  # waiting for its time (its job sits in the queue until then)
+    RELEASED = "released"  # done; with `ready`, `outstanding` languages follow on approval
+    HELD = "held"  # its time came with a language not ready, under `hold`: nothing published
+    CANCELLED = "cancelled"
+
+
+# A summary has at most one schedule still to happen (pending or held).
+OPEN_RELEASE = "state IN ('pending', 'held')"
+
+
+class ScheduledRelease(Model):
+    """A publication waiting for its time: languages released together, exactly once.
+
+    `version` moves on every change (reschedule, cancel, release); the release job carries the
+    version it was queued for and releases only with a compare-and-set on it, so an old job of a
+    rescheduled release, or a second worker, finds the version moved and does nothing.
+    """
+
+    __tablename__ = "scheduled_releases"
+    __table_args__ = (
+        Index(
+            "uq_scheduled_releases_open",
+            "summary_id",
+            unique=True,
+            sqlite_where=text(OPEN_RELEASE),
+            postgresql_where=text(OPEN_RELEASE),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary_id: Mapped[int] = mapped_column(
+        ForeignKey("summaries.id", ondelete="CASCADE"), index=True
+    )
+    locales: Mapped[list[str]] = mapped_column(JSON)
+    release_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The zone the liaison gave the time in: the page states the time in it, and in UTC.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    policy: Mapped[ReleasePolicy] = mapped_column(str_enum(ReleasePolicy))
+    state: Mapped[ReleaseState] = mapped_column(
+        str_enum(ReleaseState), default=ReleaseState.PENDING
+    )
+    # Held: the languages that were not ready. Released under `ready`: those still to follow.
+    outstanding: Mapped[list[str]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When its time was acted on: released, or held for want of an approval.
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from datetime import UTC, datetime
+from functools import cache
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, available_timezones
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from webapp.core.locales import LocaleCode
-from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel
+from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, Version
 from webapp.summaries.schemas import SummaryOut
 
 
@@ -46,3 +52,89 @@ class WithdrawnOut(OutputModel):
 
 class WithdrawOut(SummaryOut):
     withdrawn: list[WithdrawnOut]
+
+
+_LOCAL_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
+
+
+def _local_time(value: Any) -> Any:
+    """A date and time such as 2026-01-16T09:00 (in `time_zone`), or with its own offset."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _LOCAL_TIME.fullmatch(value):
+        raise PydanticCustomError("local_time", "use YYYY-MM-DDTHH:MM")
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise PydanticCustomError("local_time", "not a real time") from None
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """The IANA zone names this machine knows (Asia/Tokyo, America/New_York, UTC, ...)."""
+    return frozenset(available_timezones() | {"UTC"})
+
+
+def _known_zone(value: str) -> str:
+    if value not in time_zones():
+        raise PydanticCustomError("time_zone", "unknown time zone")
+    return value
+
+
+LocalTime = Annotated[datetime, BeforeValidator(_local_time)]
+TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_zone)]
+Policy = Literal["hold", "ready"]
+ReleaseLocales = Annotated[list[LocaleCode], Field(min_length=1, max_length=8)]
+
+
+class ScheduleIn(InputModel):
+    """Publish these languages together at a time given in a zone (stored in UTC).
+
+    `policy` decides ahead what happens to a language not approved by then: `hold` publishes
+    none and holds the release; `ready` publishes the ready ones, and each other one when it is
+    approved.
+    """
+
+    locales: ReleaseLocales
+    release_at: LocalTime
+    time_zone: TimeZone = "UTC"
+    policy: Policy
+
+    def release_at_utc(self) -> datetime:
+        return to_utc(self.release_at, self.time_zone)
+
+
+class ScheduleChange(InputModel):
+    """Reschedule: any of the time (with its zone), the languages and the policy."""
+
+    locales: ReleaseLocales | SkipJsonSchema[None] = None
+    release_at: LocalTime | SkipJsonSchema[None] = None
+    time_zone: TimeZone | SkipJsonSchema[None] = None
+    policy: Policy | SkipJsonSchema[None] = None
+
+
+def to_utc(when: datetime, zone: str) -> datetime:
+    """A wall-clock time in `zone` (or a time with its own offset) as an aware UTC time."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(zone))
+    return when.astimezone(UTC)
+
+
+class ScheduleOut(OutputModel):
+    id: Id
+    summary_id: Id
+    locales: list[str]
+    release_at: datetime  # UTC
+    time_zone: str
+    local_release_at: str  # the same instant in `time_zone`, ISO 8601 with its offset
+    policy: Policy
+    state: Literal["pending", "released", "held", "cancelled"]
+    # Held: the languages that were not approved in time; released: those still to follow.
+    outstanding: list[str]
+    version: Version
+
+
+class ScheduledSummaryOut(SummaryOut):
+    """A summary with its scheduled release (pending, held, or the latest one), if any."""
+
+    schedule: ScheduleOut | None = None

@@ -105,20 +105,22 @@ def publish(session: DbSession, summary: Summary, wanted: PublishIn, user: User)
     would tell readers "updated" when nothing was.
     """
     require(user, Permission.PUBLISH)
-    locales: list[str] = list(wanted.locales)
+    return publish_as(session, summary, list(wanted.locales), user)
+
+
+def publish_as(
+    session: DbSession, summary: Summary, locales: list[str], user: User
+) -> list[Published]:
+    """`publish` once the caller has decided that `user` may (a scheduled release checks its
+    liaison's role at its time: no request, and no token, is there to ask)."""
     revision = summary.revision
     # Every photo needs its file and its alt text; a snapshot never holds a placeholder.
-    if not_ready := {
+    if incomplete := {
         **photos.waiting_for_file(session, revision),
         **photos.missing_alt_text(revision),
     }:
-        raise ValidationError(not_ready, " ".join(not_ready.values()))
-    missing = [
-        loc
-        for loc in locales
-        if loc != summary.source_locale and not _approved_for(summary, loc, revision)
-    ]
-    if missing:
+        raise ValidationError(incomplete, " ".join(incomplete.values()))
+    if missing := not_ready(summary, locales):
         raise NotReady(
             str(
                 _l(
@@ -377,6 +379,16 @@ def _provenance(summary: Summary, tr: Translation, machine: bool) -> dict[str, A
         "origin": "machine_reviewed" if machine else "human",
         "reviewed_at": tr.approved_at.isoformat() if tr.approved_at else None,
     }
+
+
+def not_ready(summary: Summary, locales: list[str]) -> list[str]:
+    """The languages among `locales` whose translation is not approved for the current version
+    (the source language is always ready)."""
+    return [
+        loc
+        for loc in locales
+        if loc != summary.source_locale and not _approved_for(summary, loc, summary.revision)
+    ]
 
 
 def _approved_for(summary: Summary, locale: str, revision: Revision) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from webapp.core.db import DbSession
 from webapp.core.events import subscriber
+from webapp.publishing import schedules
 from webapp.publishing import services as publishing
 from webapp.summaries import events as summaries
 from webapp.topics import events as topics
@@ -23,6 +24,12 @@ def follow_the_new_address(session: DbSession, event: summaries.SummaryRenamed) 
 def order_before_a_topic_changes(session: DbSession, event: topics.TopicChanging) -> None:
     """Readers' pages show topic names: cached pages are remade once the change commits."""
     publishing.note_public_change(session, event.name)
+
+
+@subscriber(translation.TranslationApproved)
+def release_when_approved(session: DbSession, event: translation.TranslationApproved) -> None:
+    """A language a released schedule (policy `ready`) still waits for goes out on approval."""
+    schedules.release_late(session, event.summary_id, event.locale)
 
 
 summaries.ever_published.answer(publishing.ever_published)
