@@ -34,9 +34,12 @@ class Permission(enum.StrEnum):
     OWN_ACCOUNT = "own_account"  # one's own password, sessions and API tokens
     RENAME_PUBLISHED = "rename_published"  # change a published summary's address (301 stays)
     MANAGE_TOPICS = "manage_topics"  # the topic vocabulary summaries are tagged with
+    DISCUSS = "discuss"  # ask, answer and resolve questions on the summaries one can see
 
 
-STAFF = frozenset({Permission.READ_SUMMARIES, Permission.OWN_ACCOUNT})
+# Questions cross the desk both ways (a translator asks, a liaison answers), so every staff role
+# may discuss.
+STAFF = frozenset({Permission.READ_SUMMARIES, Permission.OWN_ACCOUNT, Permission.DISCUSS})
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "liaison": STAFF
     | {
@@ -55,9 +58,14 @@ TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
         {Permission.READ_SUMMARIES, Permission.SEE_REVIEW_QUEUE, Permission.SEE_JOBS}
     ),
     "write": frozenset(
-        {Permission.WRITE_SUMMARY, Permission.MANAGE_GLOSSARY, Permission.MANAGE_TOPICS}
+        {
+            Permission.WRITE_SUMMARY,
+            Permission.MANAGE_GLOSSARY,
+            Permission.MANAGE_TOPICS,
+            Permission.DISCUSS,
+        }
     ),
-    "review": frozenset({Permission.REVIEW}),
+    "review": frozenset({Permission.REVIEW, Permission.DISCUSS}),
     "publish": frozenset({Permission.PUBLISH, Permission.RENAME_PUBLISHED}),
 }
 # Permissions whose object is a locale: the role row must name it (or no locale: all).
