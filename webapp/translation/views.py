@@ -30,7 +30,16 @@ from webapp.extensions import db
 from webapp.mt.engines import engine_for
 from webapp.summaries import photos as photo_service
 from webapp.summaries.document import SegmentKey, segment_label
-from webapp.translation import fuzzy, history, presence, quality, review, worklist, workspace
+from webapp.translation import (
+    events,
+    fuzzy,
+    history,
+    presence,
+    quality,
+    review,
+    worklist,
+    workspace,
+)
 from webapp.translation import workflow as translation
 from webapp.translation.forms import SegmentForm
 from webapp.translation.models import (
@@ -104,6 +113,8 @@ def _page(tr: Translation, problem: dict | None = None, status: int = 200) -> Re
         action_form=SimpleForm(),
         machine_ready=engine_for(current_app).can_translate(tr.summary.source_locale, tr.locale),
         photo_of=_photos_of_segments(tr),
+        questions=events.questions_beside_segments.ask(db.session, tr),
+        open_questions=events.open_questions.ask(db.session, tr),
     ), status
 
 
@@ -416,9 +427,12 @@ def restore(translation_id: int, segment_id: int) -> ResponseReturnValue:
 def approve(translation_id: int) -> ResponseReturnValue:
     tr = _translation(translation_id)
     if SimpleForm().validate_on_submit():
+        confirmed = request.form.get("open_questions_confirmed") == "y"
         try:
             with unit_of_work():
-                review.approve_translation(db.session, tr, current_user)
+                review.approve_translation(
+                    db.session, tr, current_user, open_questions_confirmed=confirmed
+                )
         except NotReady as exc:
             flash(exc.message, "error")
         else:
