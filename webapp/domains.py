@@ -16,6 +16,7 @@ def import_models() -> None:
     from webapp.jobs import models as _jobs  # noqa: F401
     from webapp.photos import models as _photos  # noqa: F401
     from webapp.publishing import models as _publishing  # noqa: F401
+    from webapp.questions import models as _questions  # noqa: F401
     from webapp.search import models as _search  # noqa: F401
     from webapp.summaries import models as _summaries  # noqa: F401
     from webapp.topics import models as _topics  # noqa: F401
@@ -30,6 +31,7 @@ def register_checks() -> None:
 def register_subscribers() -> None:
     """Domains react to each other's events, and answer their hooks, from `subscribers.py`."""
     from webapp.publishing import subscribers as _publishing  # noqa: F401
+    from webapp.questions import subscribers as _questions  # noqa: F401
     from webapp.search import subscribers as _search  # noqa: F401
     from webapp.summaries import subscribers as _summaries  # noqa: F401
     from webapp.translation import subscribers as _translation  # noqa: F401
@@ -59,6 +61,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.jobs import views as jobs
     from webapp.ops import views as ops
     from webapp.photos import views as photos
+    from webapp.questions import api as _questions_api  # noqa: F401
+    from webapp.questions import views as questions
     from webapp.reader import views as reader
     from webapp.topics import api as _topics_api  # noqa: F401
     from webapp.topics import views as topics
@@ -79,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs.bp)
     app.register_blueprint(engine.bp)
     app.register_blueprint(photos.bp)
+    app.register_blueprint(questions.bp)
     photos.init_app(app)
     desk_photos.init_app(app)
     accounts.init_app(app)

@@ -1,7 +1,7 @@
 """Assignment and deadlines: whose translation it is, and by when it is needed.
 
 Revision ID: 0026_assign
-Revises: 0024_schedule
+Revises: 0025_questions
 Create Date: 2026-12-07 00:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026_assign"
-down_revision = "0024_schedule"
+down_revision = "0025_questions"
 branch_labels = None
 depends_on = None
 

@@ -97,7 +97,8 @@ def test_after_a_source_edit_the_changed_sentence_comes_first_with_its_diff(
     first.locator("[data-use-previous]").click()
     assert first.locator("textarea").input_value().startswith("承認:body")
     folded = page.locator("details.folded")
-    expect(folded.locator("summary")).to_contain_text("unchanged approved segments")
+    # Its own summary line (each segment inside also has one, to ask a question about it).
+    expect(folded.locator("> summary")).to_contain_text("unchanged approved segments")
     assert not folded.locator("form.segment").first.is_visible()
 
 

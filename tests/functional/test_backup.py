@@ -145,6 +145,25 @@ def populate(app) -> dict[str, Any]:
         f"/api/v1/translations/{second['translations']['ja']['id']}", headers=translator
     ).json
     assert any(s["origin"] == "tm" for s in second_tr["segments"])  # linked to memory entries
+    # A question on a segment, answered and resolved, and an open one with a mention.
+    asked = client.post(
+        f"/api/v1/summaries/{second['id']}/questions",
+        json={"body": "Is this the official title?", "segment_id": second_tr["segments"][0]["id"]},
+        headers=translator,
+    )
+    assert asked.status_code == 201, asked.json
+    answered = client.post(
+        f"/api/v1/questions/{asked.json['id']}/answers", json={"body": "Yes."}, headers=liaison
+    )
+    assert answered.status_code == 201, answered.json
+    resolved = client.post(f"/api/v1/questions/{asked.json['id']}/resolve", headers=translator)
+    assert resolved.status_code == 200, resolved.json
+    open_one = client.post(
+        f"/api/v1/summaries/{second['id']}/questions",
+        json={"body": "Which photo goes first?", "mentions": [LIAISON]},
+        headers=translator,
+    )
+    assert open_one.status_code == 201, open_one.json
     with app.app_context():
         presence.touch(db.session, tr_id, users.find_user(db.session, TRANSLATOR))
         db.session.commit()
@@ -183,6 +202,10 @@ def reader_and_translator_view(app, data: dict[str, Any]) -> dict[str, Any]:
         seen[path] = client.get(path, headers=translator).json
     seen["glossary"] = client.get("/api/v1/glossary", headers=translator).json
     seen["queue"] = client.get("/api/v1/review-queue?locale=ja", headers=translator).json
+    seen["questions"] = client.get(
+        f"/api/v1/summaries/{data['second']['id']}/questions", headers=liaison
+    ).json
+    assert len(seen["questions"]["questions"]) == 2
     assert seen["translation"]["segments"] and seen[f"/en/summaries/{slug}"]
     return seen
 
@@ -234,7 +257,15 @@ def test_round_trip_keeps_every_row_and_what_everyone_sees(app, restored, backen
     assert manifest_a.pop("exported_at") != manifest_b.pop("exported_at")
     assert manifest_b == manifest_a
     assert tables_b == tables_a
-    for name in ("summaries", "revisions", "publications", "segment_translations"):
+    for name in (
+        "summaries",
+        "revisions",
+        "publications",
+        "segment_translations",
+        "questions",
+        "question_answers",
+        "question_mentions",
+    ):
         assert tables_a[name], f"no {name} to compare"
     assert {r["origin"] for r in tables_a["segment_translations"]} >= {"mt", "tm"}
     assert any(r["memory_entry_id"] for r in tables_a["segment_translations"])

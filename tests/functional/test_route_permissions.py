@@ -82,6 +82,7 @@ def world(make_app):
         "job_id": 1,  # the machine translation job, done (retrying it is refused)
         "number": 1,  # the summary's first version
         "photo_id": 1,  # no such photo: 404 where allowed
+        "question_id": 1,  # no question yet: 404 where allowed
         "name": "0" * 32 + "-480.webp",  # no such photo file
     }
     return app, emails, values

@@ -65,6 +65,10 @@ POLICY: dict[str, Export | Skip] = {
     "jobs": Export(),
     "workers": Skip("which worker processes are running; stale the moment it is copied"),
     "audit_events": Export(),
+    # Questions and answers are the written record of what the two desks settled.
+    "questions": Export(),
+    "question_answers": Export(),
+    "question_mentions": Export(),
     # The files these rows name travel beside them in the archive (`backup/files.py`).
     # A photo waiting for its file is a row whose file columns are null; it restores as such.
     "photos": Export(),

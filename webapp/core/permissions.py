@@ -35,9 +35,12 @@ class Permission(enum.StrEnum):
     RENAME_PUBLISHED = "rename_published"  # change a published summary's address (301 stays)
     MANAGE_TOPICS = "manage_topics"  # the topic vocabulary summaries are tagged with
     ASSIGN_WORK = "assign_work"  # give a translation to a translator, with a "needed by" time
+    DISCUSS = "discuss"  # ask, answer and resolve questions on the summaries one can see
 
 
-STAFF = frozenset({Permission.READ_SUMMARIES, Permission.OWN_ACCOUNT})
+# Questions cross the desk both ways (a translator asks, a liaison answers), so every staff role
+# may discuss.
+STAFF = frozenset({Permission.READ_SUMMARIES, Permission.OWN_ACCOUNT, Permission.DISCUSS})
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "liaison": STAFF
     | {
@@ -62,9 +65,10 @@ TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_GLOSSARY,
             Permission.MANAGE_TOPICS,
             Permission.ASSIGN_WORK,
+            Permission.DISCUSS,
         }
     ),
-    "review": frozenset({Permission.REVIEW}),
+    "review": frozenset({Permission.REVIEW, Permission.DISCUSS}),
     "publish": frozenset({Permission.PUBLISH, Permission.RENAME_PUBLISHED}),
 }
 # Permissions whose object is a locale: the role row must name it (or no locale: all).

@@ -31,6 +31,8 @@ from webapp.languages.sentences import MAX_SENTENCE
 from webapp.photos.schemas import MAX_PHOTOS
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
+from webapp.questions import services as questions
+from webapp.questions.models import QuestionState
 from webapp.summaries import document, history, importer
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
@@ -268,6 +270,7 @@ def my_work() -> ResponseReturnValue:
 def summary(summary_id: int) -> ResponseReturnValue:
     summary = db.get_or_404(Summary, summary_id)
     published = publishing.published_versions(db.session, summary.id)
+    open_questions = questions.listing(db.session, summary.id, QuestionState.OPEN)
     withdraw_form = WithdrawForm()
     withdraw_form.offer([(loc, LOCALE_NAMES[loc]) for loc in sorted(published)])
     # A language row's "Withdraw…" link opens the form with its language chosen.
@@ -293,6 +296,10 @@ def summary(summary_id: int) -> ResponseReturnValue:
         cut_sentences=document.cut_sentences(summary.revision, summary.source_locale),
         max_sentence=MAX_SENTENCE,
         **schedule_context(summary),
+        questions=open_questions,
+        question_people=users.emails_for(
+            db.session, questions.people([row.question for row in open_questions])
+        ),
     )
 
 

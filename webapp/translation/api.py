@@ -21,6 +21,7 @@ from webapp.translation import assignment, fuzzy, history, quality, review, work
 from webapp.translation import workflow as translation
 from webapp.translation.models import SegmentChange, SegmentTranslation, Translation
 from webapp.translation.schemas import (
+    ApproveQuery,
     AssignmentIn,
     MemoryMatchOut,
     QaFinding,
@@ -165,13 +166,23 @@ def put_segment(translation_id: int, segment_id: int) -> ResponseReturnValue:
 @bp.post("/translations/<id:translation_id>/approve")
 @requires(Permission.REVIEW)
 @operation(
-    _l("Approve the whole translation (every segment must be approved)"),
+    _l(
+        "Approve the whole translation (every segment must be approved; open questions "
+        "need open_questions=confirmed)"
+    ),
+    query=ApproveQuery,
     responses={200: TranslationOut},
 )
 def approve_translation(translation_id: int) -> ResponseReturnValue:
     tr = translation.get_translation(db.session, translation_id)
+    query = parse(ApproveQuery, request.args.to_dict())
     with unit_of_work():
-        review.approve_translation(db.session, tr, acting_user())
+        review.approve_translation(
+            db.session,
+            tr,
+            acting_user(),
+            open_questions_confirmed=query.open_questions == "confirmed",
+        )
     return _json(translation_out(tr, segments=False))
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+from markupsafe import Markup
 
 from webapp.core.db import DbSession
 from webapp.core.events import Event
 from webapp.core.hooks import Hook
+
+if TYPE_CHECKING:
+    from webapp.translation.models import Translation
 
 
 @dataclass(frozen=True)
@@ -71,4 +76,26 @@ class TranslationAssigned(Event):
 # the review queue shows which waiting translations replace a published page.
 published_locales: Hook[Callable[[DbSession, list[int]], dict[int, list[str]]]] = Hook(
     "translation.published_locales"
+)
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """A question still open on one of a translation's segments, as approval names it."""
+
+    id: int
+    segment_key: str | None  # None: the segment it was asked on is gone from the source
+    body: str
+
+
+# The open questions on a translation's segments (questions answers): approving the whole
+# translation over them needs the translator to say so.
+open_questions: Hook[Callable[[DbSession, Translation], list[OpenQuestion]]] = Hook(
+    "translation.open_questions"
+)
+# Segment translation id -> the questions block shown beside that segment on the review page
+# (None: questions whose segment is gone). Questions renders its own block, forms and all, so
+# the review page needs to know nothing of them.
+questions_beside_segments: Hook[Callable[[DbSession, Translation], dict[int | None, Markup]]] = (
+    Hook("translation.questions_beside_segments")
 )

@@ -11,7 +11,8 @@ from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotFound, NotReady, ValidationError
 from webapp.core.permissions import Permission, require
 from webapp.core.schemas import parse
-from webapp.translation import edits, history, memory, quality, states
+from webapp.summaries.document import segment_label
+from webapp.translation import edits, events, history, memory, quality, states
 from webapp.translation import workflow as translation
 from webapp.translation.models import (
     ChangeKind,
@@ -177,8 +178,14 @@ def _remember(
     )
 
 
-def approve_translation(session: DbSession, tr: Translation, user: User) -> Translation:
-    """Approve the whole text for the current revision; every segment must be approved."""
+def approve_translation(
+    session: DbSession, tr: Translation, user: User, *, open_questions_confirmed: bool = False
+) -> Translation:
+    """Approve the whole text for the current revision; every segment must be approved.
+
+    An open question on a segment may be one nobody has answered yet: approving over it takes
+    `open_questions_confirmed`, so it is a decision and not an oversight.
+    """
     require(user, Permission.REVIEW, tr.locale)
     waiting = [st.key for st in tr.segments if st.status != SegmentStatus.APPROVED]
     if waiting:
@@ -190,9 +197,36 @@ def approve_translation(session: DbSession, tr: Translation, user: User) -> Tran
             ),
             waiting,
         )
+    asked = events.open_questions.ask(session, tr)
+    if asked and not open_questions_confirmed:
+        raise NotReady(
+            ngettext(
+                "%(num)d question on this translation is still open: %(questions)s. "
+                "Answer or resolve it, or confirm that you approve although it is open.",
+                "%(num)d questions on this translation are still open: %(questions)s. "
+                "Answer or resolve them, or confirm that you approve although they are open.",
+                len(asked),
+                questions="; ".join(describe_question(q) for q in asked),
+            ),
+            [describe_question(q) for q in asked],
+        )
     tr.approved_revision_id = tr.revision_id
     tr.approved_by_id, tr.approved_at = user.id, utcnow()
     states.transition(session, tr, TranslationStatus.APPROVED, actor_id=user.id)
-    audit.record(session, user, "translation.approve", "translation", tr.id)
+    audit.record(
+        session,
+        user,
+        "translation.approve",
+        "translation",
+        tr.id,
+        **({"open_questions": [q.id for q in asked]} if asked else {}),
+    )
     session.flush()
     return tr
+
+
+def describe_question(q: events.OpenQuestion) -> str:
+    """ "Paragraph 1, sentence 1: Is 'Secretary of War' the official title now?" (shortened)."""
+    body = q.body if len(q.body) <= 80 else q.body[:79] + "…"
+    place = segment_label(q.segment_key) if q.segment_key else str(_l("a removed sentence"))
+    return f"{place}: {body}"

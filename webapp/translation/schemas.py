@@ -114,6 +114,14 @@ class TranslationQuery(InputModel):
     )
 
 
+class ApproveQuery(InputModel):
+    open_questions: Literal["confirmed"] | None = Field(
+        default=None,
+        description="confirmed: approve although questions on its segments are open (without "
+        "it, open questions refuse the approval with 409 and list them).",
+    )
+
+
 class ReviewQueueQuery(InputModel):
     locale: LocaleCode | None = None
     state: Literal["queued", "in_review", "stale", "failed"] | None = None

@@ -34,6 +34,7 @@ from webapp.summaries import photos as photo_service
 from webapp.summaries.document import SegmentKey, segment_label
 from webapp.translation import (
     assignment,
+    events,
     fuzzy,
     history,
     presence,
@@ -123,6 +124,8 @@ def _page(tr: Translation, problem: dict | None = None, status: int = 200) -> Re
         action_form=SimpleForm(),
         machine_ready=engine_for(current_app).can_translate(tr.summary.source_locale, tr.locale),
         photo_of=_photos_of_segments(tr),
+        questions=events.questions_beside_segments.ask(db.session, tr),
+        open_questions=events.open_questions.ask(db.session, tr),
     ), status
 
 
@@ -463,9 +466,12 @@ def restore(translation_id: int, segment_id: int) -> ResponseReturnValue:
 def approve(translation_id: int) -> ResponseReturnValue:
     tr = _translation(translation_id)
     if SimpleForm().validate_on_submit():
+        confirmed = request.form.get("open_questions_confirmed") == "y"
         try:
             with unit_of_work():
-                review.approve_translation(db.session, tr, current_user)
+                review.approve_translation(
+                    db.session, tr, current_user, open_questions_confirmed=confirmed
+                )
         except NotReady as exc:
             flash(exc.message, "error")
         else:
