@@ -47,7 +47,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     converters.init_app(app)
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(_root() / "migrations"))
-    extensions.babel.init_app(app, locale_selector=i18n.select_locale)
+    extensions.babel.init_app(
+        app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone
+    )
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
     security.init_app(app)

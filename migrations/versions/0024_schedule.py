@@ -1,7 +1,7 @@
 """Scheduled releases: languages published together at a time, by a job, exactly once.
 
 Revision ID: 0024_schedule
-Revises: 0022
+Revises: 0023_tz
 Create Date: 2026-12-07 00:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024_schedule"
-down_revision = "0022"
+down_revision = "0023_tz"
 branch_labels = None
 depends_on = None
 

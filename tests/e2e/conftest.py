@@ -47,8 +47,12 @@ def new_page(browser):
     """Pages in fresh contexts (own cookies and storage) at a given width."""
     contexts = []
 
-    def make(width: int = 1200, height: int = 900, locale: str = "en-US"):
-        context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
+    def make(
+        width: int = 1200, height: int = 900, locale: str = "en-US", timezone_id: str | None = None
+    ):
+        context = browser.new_context(
+            locale=locale, viewport={"width": width, "height": height}, timezone_id=timezone_id
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -17,12 +17,16 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from webapp.core.forms import PageForm, locale_choices
 from webapp.core.permissions import TOKEN_SCOPES
+from webapp.core.timezones import zone_names
 
 
 class LoginForm(PageForm):
     email = EmailField(_l("Email"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     next = HiddenField()
+    # Filled by signin.js from the browser (Intl): a person with no zone yet starts with it.
+    # Never a reason to refuse a sign-in: the service ignores what zoneinfo does not know.
+    time_zone = HiddenField()
 
 
 class PasswordForm(PageForm):
@@ -75,4 +79,13 @@ class LanguageForm(PageForm):
         _l("Language of the staff pages"),
         choices=lambda: [SelectChoice("", _l("Follow my browser")), *locale_choices()],
         default="",
+    )
+
+
+class TimeZoneForm(PageForm):
+    # The service judges the name (zoneinfo), so an unknown zone gets its message, not WTForms'.
+    time_zone = SelectField(
+        _l("Time zone of the times on the staff pages"),
+        choices=lambda: [SelectChoice(zone, zone) for zone in zone_names()],
+        validate_choice=False,
     )

@@ -30,6 +30,9 @@ class User(UserMixin, Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The staff pages' language, chosen in the profile; None follows the browser and the site.
     ui_locale: Mapped[str | None] = mapped_column(String(8))
+    # An IANA zone (Asia/Tokyo) for times on the staff pages; None until the first sign-in
+    # brings the browser's, and shown as UTC meanwhile. Times are stored in UTC regardless.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

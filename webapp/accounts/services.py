@@ -18,6 +18,7 @@ from webapp.core.errors import NotFound, ValidationError
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import TOKEN_SCOPES
 from webapp.core.schemas import storable
+from webapp.core.timezones import is_zone
 
 MAX_EMAIL = 254  # the column's size
 MAX_NAME = 200
@@ -339,6 +340,26 @@ def set_ui_locale(session: DbSession, user: User, locale: str | None) -> None:
     if locale is not None and locale not in LOCALES:
         raise ValidationError({"ui_locale": _locales_message()})
     user.ui_locale = locale
+
+
+def set_time_zone(session: DbSession, user: User, zone: str) -> None:
+    """The zone this person's staff pages show times in (an IANA name: Asia/Tokyo); a
+    preference like the language, so not audited."""
+    if not is_zone(zone):
+        raise ValidationError(
+            {"time_zone": str(_l("Choose a time zone from the list, such as Asia/Tokyo."))}
+        )
+    user.time_zone = zone
+
+
+def adopt_browser_time_zone(user: User, zone: str | None) -> bool:
+    """Give a person with no zone yet the one their browser reports at sign-in; a zone already
+    set (chosen, or adopted before) is theirs and no browser replaces it. A name zoneinfo does
+    not know is ignored: the sign-in must not fail over a hint."""
+    if user.time_zone is not None or not is_zone(zone):
+        return False
+    user.time_zone = zone
+    return True
 
 
 def list_users(session: DbSession) -> list[User]:

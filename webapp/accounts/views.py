@@ -32,6 +32,7 @@ from webapp.accounts.forms import (
     LanguageForm,
     LoginForm,
     PasswordForm,
+    TimeZoneForm,
     TokenForm,
 )
 from webapp.accounts.models import User
@@ -120,6 +121,7 @@ def login() -> ResponseReturnValue:
                 throttle.failed(db.session, email, address, policy)
             else:
                 throttle.succeeded(db.session, email)
+                users.adopt_browser_time_zone(user, form.time_zone.data)
                 key = sessions.start(
                     db.session, user, user_agent=request.user_agent.string, address=address
                 )
@@ -162,6 +164,8 @@ def _account_page(status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
         scope_labels=SCOPE_LABELS,
         password_form=forms.get("password_form") or PasswordForm(),
         language_form=LanguageForm(ui_locale=user.ui_locale or ""),
+        time_zone_form=forms.get("time_zone_form")
+        or TimeZoneForm(time_zone=user.time_zone or "UTC"),
         token_form=forms.get("token_form") or TokenForm(),
         button=SimpleForm(),
         new_token=forms.get("new_token"),
@@ -211,6 +215,24 @@ def set_language() -> ResponseReturnValue:
             users.set_ui_locale(db.session, acting_user(), form.ui_locale.data or None)
         flash(_("The staff pages now use the language you chose."))
     return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/time-zone")
+@requires(Permission.OWN_ACCOUNT)
+def set_time_zone() -> ResponseReturnValue:
+    form = TimeZoneForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                users.set_time_zone(db.session, acting_user(), form.time_zone.data or "")
+        except ValidationError as exc:
+            form.time_zone.errors.extend(exc.fields.values())
+        else:
+            flash(
+                _("Times on the staff pages are now shown in %(zone)s.", zone=form.time_zone.data)
+            )
+            return redirect(url_for("auth.account"))
+    return _account_page(422, time_zone_form=form)
 
 
 @bp.post("/account/sign-out-everywhere")

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_skeleton
+from babel.dates import format_time as babel_format_time
 from babel.lists import format_list
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask_babel import format_date, format_timedelta, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import LanguageAccept
 
 from webapp.core.locales import LOCALE_NAMES, LOCALES, OG_LOCALES, default_locale, ui_locale
+from webapp.core.permissions import Permission, is_api_request
+from webapp.core.timezones import is_zone, zone_abbreviation
 
 LOCALE_COOKIE = "lang"
 
@@ -63,6 +67,23 @@ def staff_locale() -> str | None:
     return choice if choice in LOCALES else None
 
 
+def select_timezone() -> tzinfo | None:
+    """Flask-Babel timezone selector: the signed-in person's zone on staff pages; None (UTC)
+    on reader pages, sign-in, errors, the API, the CLI and workers, so that what the public
+    sees (and caches) never depends on who looks."""
+    if not has_request_context() or is_api_request():
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "permission", Permission.PUBLIC) == Permission.PUBLIC:
+        return None
+    from flask_login import current_user
+
+    zone = getattr(current_user, "time_zone", None) if current_user else None
+    # A ZoneInfo, not the name: Flask-Babel would load a name through pytz, whose own copy
+    # of the tz database need not hold every zone the system's (which validated it) does.
+    return ZoneInfo(zone) if is_zone(zone) else None
+
+
 def interface_locale() -> Locale:
     """The Babel locale of the interface text: the page's, or the default's where no catalog
     ships for it (a label then reads "Name in Korean", not "Name in 한국어")."""
@@ -94,7 +115,10 @@ def month_name_in(locale: str, year: int, month: int) -> str:
 
 
 def long_date(value: date) -> str:
-    """January 15, 2026 / 2026年1月15日."""
+    """January 15, 2026 / 2026年1月15日; a moment's date where the reader is (`select_timezone`:
+    the person's zone on staff pages, UTC on public ones)."""
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=value.tzinfo or UTC).astimezone(get_timezone()).date()
     return format_date(value, format="long")
 
 
@@ -149,8 +173,31 @@ def country_name(code: str) -> str:
 
 
 def long_datetime(moment: datetime) -> str:
-    """January 15, 2026, 3:04 PM / 2026年1月15日 15:04 (in UTC, as stored)."""
-    return format_datetime(moment, format="medium")
+    """Jan 16, 2026, 9:00 AM JST / 2026年1月16日 9:00 JST: in the viewer's zone, named, since
+    staff in two capitals read the same page."""
+    locale = get_locale() or Locale.parse(default_locale())
+    zone, moment = _in_viewer_zone(moment)
+    day = format_skeleton("yMMMd", moment, tzinfo=zone, locale=locale)
+    time = babel_format_time(moment, "short", tzinfo=zone, locale=locale)
+    pattern = str(locale.datetime_formats.get("medium", "{1} {0}"))
+    return f"{pattern.replace('{1}', day).replace('{0}', time)} {_zone_name(moment, zone)}"
+
+
+def short_time(moment: datetime) -> str:
+    """9:00 AM JST / 9:00 JST: a time of today in the viewer's zone, named."""
+    locale = get_locale() or Locale.parse(default_locale())
+    zone, moment = _in_viewer_zone(moment)
+    time = babel_format_time(moment, "short", tzinfo=zone, locale=locale)
+    return f"{time} {_zone_name(moment, zone)}"
+
+
+def _in_viewer_zone(moment: datetime) -> tuple[tzinfo, datetime]:
+    """The viewer's zone and the moment made aware (stored times are UTC)."""
+    return get_timezone() or UTC, moment.replace(tzinfo=moment.tzinfo or UTC)
+
+
+def _zone_name(moment: datetime, zone: tzinfo) -> str:
+    return zone_abbreviation(moment, zone, get_locale() or default_locale())
 
 
 def ago(moment: datetime) -> str:
@@ -163,6 +210,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["ago"] = ago
     app.jinja_env.filters["long_datetime"] = long_datetime
+    app.jinja_env.filters["short_time"] = short_time
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(str(role), str(role)))

@@ -14,8 +14,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from webapp.accounts import services as users
@@ -24,7 +24,7 @@ from webapp.accounts.models import User
 from webapp.core.errors import DomainError, NotReady, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
 from webapp.core.handlers import prefers_json
-from webapp.core.i18n import origin_label, status_label
+from webapp.core.i18n import origin_label, short_time, status_label
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, require, requires
 from webapp.core.transactions import unit_of_work
@@ -213,7 +213,7 @@ def _others_text(tr: Translation) -> list[str]:
                     "%(who)s (last saved %(segment)s at %(time)s)",
                     who=someone.email,
                     segment=segment_label(someone.last_saved_key),
-                    time=format_time(someone.last_saved_at, "short"),
+                    time=short_time(someone.last_saved_at),
                 )
             )
         else:
