@@ -367,7 +367,9 @@ def test_openapi_documents_the_upload_as_multipart(client):
     schema_ref = op["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"]
     upload_schema = doc["components"]["schemas"][schema_ref.rsplit("/", 1)[-1]]
     assert set(upload_schema["properties"]) == {"file", "caption", "alt", "credit", "image_id"}
-    assert "photos" in doc["components"]["schemas"]["SummaryOut"]["properties"]
+    got = doc["paths"]["/api/v1/summaries/{summary_id}"]["get"]["responses"]["200"]
+    summary_ref = got["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "photos" in doc["components"]["schemas"][summary_ref]["properties"]
 
 
 def test_prune_deletes_only_old_files_no_photo_names(app, client, liaison, created, photos_dir):
