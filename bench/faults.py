@@ -54,7 +54,7 @@ from tests.pg_cluster import PrivateCluster, server_bin  # noqa: E402
 
 PASSWORD = "fault-suite-password-2026"
 CLIENTS = 8
-LOAD_SECONDS = 6  # of load after each fault ends, so recovery is seen under load
+LOAD_SECONDS = 4  # of load after each fault ends, so recovery is seen under load
 LEASE = 5  # seconds; the app's default is 25 (bench/queue.py measures that take-over)
 
 
