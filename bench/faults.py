@@ -30,7 +30,6 @@ import os
 import platform
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -50,18 +49,12 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 import requests  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from tests.pg_cluster import PrivateCluster, server_bin  # noqa: E402
+from tests.pg_cluster import PrivateCluster, free_port, server_bin  # noqa: E402
 
 PASSWORD = "fault-suite-password-2026"
 CLIENTS = 8
 LOAD_SECONDS = 4  # of load after each fault ends, so recovery is seen under load
 LEASE = 5  # seconds; the app's default is 25 (bench/queue.py measures that take-over)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

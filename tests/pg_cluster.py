@@ -26,7 +26,7 @@ def server_bin() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -47,7 +47,7 @@ class PrivateCluster:
             shutil.chown(self.root, "postgres", "postgres")
         self.root.chmod(0o755)
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._run(
             "initdb",
             "-D",

@@ -31,12 +31,12 @@ def test_my_work_shows_each_person_what_waits_for_them(app):
     late = (utcnow() - timedelta(hours=1)).isoformat()
     soon = (utcnow() + timedelta(hours=1)).isoformat()
     url = "/api/v1/translations/{}/assignment"
-    client.patch(
-        url.format(ids[0]),
-        json={"assignee": "tokyo@example.org", "needed_by": late},
-        headers=liaison,
-    )
-    client.patch(url.format(ids[1]), json={"needed_by": soon}, headers=liaison)
+    changes = {
+        ids[0]: {"assignee": "tokyo@example.org", "needed_by": late},
+        ids[1]: {"needed_by": soon},
+    }
+    for tr_id, change in changes.items():
+        assert client.patch(url.format(tr_id), json=change, headers=liaison).status_code == 200
 
     tokyo = app.test_client()
     login(tokyo, "tokyo@example.org")

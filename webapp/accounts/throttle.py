@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp.accounts.models import SignInFailures
-from webapp.core.db import DbSession, utcnow
+from webapp.core.db import DbSession, upsert_insert, utcnow
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def failed(
 ) -> None:
     """Count one failure on each counter, in one statement each (two at once both count)."""
     now = now or utcnow()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_insert(session)
     for key in keys(email, address).values():
         statement = insert(SignInFailures).values(key=key, failures=1, last_failed_at=now)
         stale = SignInFailures.last_failed_at < now - policy.window

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -50,6 +51,15 @@ def str_enum(enum_cls: type[enum.Enum]) -> Enum:
 def rowcount(result: Result[Any]) -> int:
     """Rows matched by an UPDATE or DELETE (compare-and-set checks read this)."""
     return cast(CursorResult[Any], result).rowcount
+
+
+def upsert_insert(session: DbSession) -> Callable[..., Any]:
+    """The dialect's INSERT that knows ON CONFLICT (PostgreSQL and SQLite spell it alike), for
+    writes that two requests may make at once: the database settles the race, not a SELECT."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def like_pattern(text: str) -> str:

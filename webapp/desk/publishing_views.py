@@ -26,6 +26,7 @@ from webapp.core.i18n import interface_locale, language_name
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
+from webapp.core.timezones import zone_names
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.publishing import schedules
@@ -37,7 +38,6 @@ from webapp.publishing.schemas import (
     ScheduleChange,
     ScheduleIn,
     WithdrawIn,
-    time_zones,
 )
 from webapp.reader import links
 from webapp.summaries.models import Summary
@@ -171,7 +171,7 @@ def schedule_context(summary: Summary) -> dict[str, Any]:
 def _offer(form: ScheduleForm, summary: Summary) -> None:
     locales = [summary.source_locale] + [t.locale for t in translations_of(summary)]
     form.locales.choices = [SelectChoice(loc, language_name(loc)) for loc in locales]
-    form.time_zone.choices = [SelectChoice(z, z) for z in sorted(time_zones())]
+    form.time_zone.choices = [SelectChoice(z, z) for z in zone_names()]
 
 
 @staff.post("/summaries/<id:summary_id>/schedule")

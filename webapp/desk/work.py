@@ -37,10 +37,10 @@ def my_work(session: DbSession, user: User) -> MyWork:
     assigned: list[worklist.Row] = []
     unassigned: list[worklist.Row] = []
     if allowed(user, Permission.SEE_REVIEW_QUEUE):
-        assigned = _all_rows(session, user, "mine")
-        unassigned = [r for r in _all_rows(session, user, "unassigned") if r.tr.needed_by][
-            :SOON_LIMIT
-        ]
+        assigned = worklist.rows(session, user, whose="mine")
+        unassigned = [
+            r for r in worklist.rows(session, user, whose="unassigned") if r.tr.needed_by
+        ][:SOON_LIMIT]
     mine: list[Translation] = []
     if allowed(user, Permission.WRITE_SUMMARY):
         mine = list(
@@ -62,13 +62,4 @@ def my_work(session: DbSession, user: User) -> MyWork:
 
 
 def overdue(tr: Translation) -> bool:
-    return tr.needed_by is not None and tr.needed_by < utcnow()
-
-
-def _all_rows(session: DbSession, user: User, whose: str) -> list[worklist.Row]:
-    """Every row of the queue filtered by whose, across its pages."""
-    first = worklist.worklist(session, user, whose=whose)
-    rows = list(first.rows)
-    for number in range(2, first.pages + 1):
-        rows += worklist.worklist(session, user, whose=whose, page=number).rows
-    return rows
+    return worklist.overdue(tr, utcnow())

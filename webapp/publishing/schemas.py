@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from functools import cache
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
@@ -14,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from webapp.core.locales import LocaleCode
 from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, Version
+from webapp.core.timezones import is_zone
 from webapp.summaries.schemas import SummaryOut
 
 
@@ -69,14 +69,8 @@ def _local_time(value: Any) -> Any:
         raise PydanticCustomError("local_time", "not a real time") from None
 
 
-@cache
-def time_zones() -> frozenset[str]:
-    """The IANA zone names this machine knows (Asia/Tokyo, America/New_York, UTC, ...)."""
-    return frozenset(available_timezones() | {"UTC"})
-
-
 def _known_zone(value: str) -> str:
-    if value not in time_zones():
+    if not is_zone(value):
         raise PydanticCustomError("time_zone", "unknown time zone")
     return value
 

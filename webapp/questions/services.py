@@ -83,19 +83,22 @@ def ask(session: DbSession, summary: Summary, user: User, data: QuestionIn) -> Q
 
 def _staff(session: DbSession, emails: list[str]) -> list[User]:
     """The active staff members with these addresses, each once; a field error names any other."""
-    found: dict[int, User] = {}
-    for email in emails:
-        person = session.scalar(select(User).where(User.email == normalise_email(email)))
-        if person is None or not person.active or not person.roles:
+    wanted = {normalise_email(email): email for email in emails}
+    people = {
+        person.email: person
+        for person in session.scalars(select(User).where(User.email.in_(list(wanted))))
+        if person.active and person.roles
+    }
+    for address, typed in wanted.items():
+        if address not in people:
             raise ValidationError(
                 {
                     "mentions": str(
-                        _l("No staff member has the e-mail address %(email)s.", email=email)
+                        _l("No staff member has the e-mail address %(email)s.", email=typed)
                     )
                 }
             )
-        found[person.id] = person
-    return list(found.values())
+    return list(people.values())
 
 
 def answer(session: DbSession, question: Question, user: User, data: AnswerIn) -> Answer:

@@ -12,11 +12,9 @@ from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp.accounts.models import User
-from webapp.core.db import DbSession, utcnow
+from webapp.core.db import DbSession, upsert_insert, utcnow
 from webapp.translation.models import MemoryEntry
 
 RULES = ("context", "exact", "never")
@@ -85,7 +83,7 @@ def remember(
         "approved_by_id": user.id,
         "updated_at": utcnow(),
     }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_insert(session)
     kept = ("target_text", "prev_hash", "next_hash", "approved_by_id", "updated_at")
     statement = insert(MemoryEntry).values(**values)
     session.execute(

@@ -54,14 +54,11 @@ class Row:
 
     @property
     def overdue(self) -> bool:
-        return (
-            self.tr.needed_by is not None and self.now is not None and self.tr.needed_by < self.now
-        )
+        return overdue(self.tr, self.now or utcnow())
 
     @property
     def due_soon(self) -> bool:
-        needed, now = self.tr.needed_by, self.now
-        return needed is not None and now is not None and now <= needed < now + DUE_SOON
+        return due_soon(self.tr, self.now or utcnow())
 
     @property
     def need(self) -> int:
@@ -69,6 +66,14 @@ class Row:
         if self.stale_since is not None and self.published:
             return 0
         return 1 if self.tr.approved_revision_id is None else 2
+
+
+def overdue(tr: Translation, now: datetime) -> bool:
+    return tr.needed_by is not None and tr.needed_by < now
+
+
+def due_soon(tr: Translation, now: datetime) -> bool:
+    return tr.needed_by is not None and now <= tr.needed_by < now + DUE_SOON
 
 
 @dataclass(frozen=True)
@@ -107,23 +112,22 @@ def translations_waiting(
     return list(session.scalars(query))
 
 
-def worklist(
+def rows(
     session: DbSession,
     user: User,
     *,
     locale: str | None = None,
     state: str | None = None,
     whose: str | None = None,
-    page: int = 1,
-) -> Page:
-    """One page of the queue in order of need, with the figures a translator plans by."""
+) -> list[Row]:
+    """The whole queue in order of need, with the figures a translator plans by."""
     translations = translations_waiting(session, user, locale, state, whose)
     now = utcnow()
     ids = [t.id for t in translations]
     stats = _segment_stats(session, ids)
     published = published_locales.ask(session, list({t.summary_id for t in translations}))
     people = presence.working_on(session, ids)
-    rows = [
+    found = [
         Row(
             t,
             *stats.get(t.id, (0, 0, None)),
@@ -136,7 +140,7 @@ def worklist(
         )
         for t in translations
     ]
-    rows.sort(
+    found.sort(
         key=lambda r: (
             r.tr.needed_by is None,
             r.tr.needed_by or now,
@@ -145,10 +149,24 @@ def worklist(
             r.tr.id,
         )
     )
-    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    return found
+
+
+def worklist(
+    session: DbSession,
+    user: User,
+    *,
+    locale: str | None = None,
+    state: str | None = None,
+    whose: str | None = None,
+    page: int = 1,
+) -> Page:
+    """One page of the queue (`rows`)."""
+    found = rows(session, user, locale=locale, state=state, whose=whose)
+    pages = max(1, math.ceil(len(found) / PAGE_SIZE))
     page = min(max(page, 1), pages)
     start = (page - 1) * PAGE_SIZE
-    return Page(rows[start : start + PAGE_SIZE], page, pages, len(rows))
+    return Page(found[start : start + PAGE_SIZE], page, pages, len(found))
 
 
 def _segment_stats(
