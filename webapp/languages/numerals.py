@@ -43,10 +43,12 @@ _COUNTER = re.compile(
     r"(?:年|か月|カ月|ヶ月|ヵ月|月|日|人|名|回|件|か国|カ国|ヶ国|ヵ国|隻|機|個|つ|台|発|時間|週間|"
     r"歳|円|ドル|倍|%|か所|カ所|ヶ所|箇所|項目|番目|回目|社|条|章|号|期|位)"
 )
-# Words whose numeral kanji are not numbers even before a counter or in a run of two.
+# Words whose numeral kanji are not numbers even before a counter or in a run of two; only where
+# no numeral (or 時) comes right before: 三十分 is "30 minutes", 三時十分 3:10, 一万一千 11000.
 _NOT_NUMBERS = re.compile(
+    rf"(?<![{_KANJI}\d時])(?:"
     r"一日も早|一刻も早|一人ひとり|一人一人|五十嵐|十分|万一|三位一体|一石二鳥|十人十色|千載一遇|"
-    r"一朝一夕|一長一短"
+    r"一朝一夕|一長一短)"
 )
 _WORDS = [
     "one",

@@ -99,6 +99,11 @@ NUMBERS = [
         False,
     ),
     (JA_EN, "一部の装備は十分な数がある。", "Some equipment is plentiful.", False),
+    # 十分 after another numeral is part of a duration, not "enough" (issue 21, item 12).
+    (EN_JA, "The talks lasted 120 minutes.", "会談は百二十分続いた。", False),
+    (EN_JA, "The talks lasted 102 minutes.", "会談は百二十分続いた。", True),
+    (JA_EN, "会談は約九十分間行われた。", "The talks lasted about 90 minutes.", False),
+    (JA_EN, "会談は約九十分間行われた。", "The talks lasted about 9 minutes.", True),
     (JA_EN, "数百人が参加した。", "Hundreds took part.", False),
     (JA_EN, "一日も早い解決を望む。", "They hope for an early solution.", False),
     # Counters, ordinals, runs of numeral kanji, words for small numbers.
