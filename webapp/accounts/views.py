@@ -125,7 +125,7 @@ def login() -> ResponseReturnValue:
                 key = sessions.start(
                     db.session, user, user_agent=request.user_agent.string, address=address
                 )
-        if user is not None and key is not None:
+        if user is not None and key is not None:  # key is set exactly when user is
             session.clear()  # a fresh session: nothing from before sign-in carries over
             session[SESSION_KEY] = key
             login_user(user)
