@@ -181,3 +181,15 @@ def test_a_password_set_at_the_shell_revokes_every_api_token(app, client, runner
     assert done.exit_code == 0, done.output
     assert "API tokens revoked" in done.output
     assert client.get("/api/v1/glossary", headers=headers).status_code == 401
+
+
+def test_a_token_cannot_take_a_scope_its_owners_roles_do_not_hold(app, runner):
+    """`users token … --scope publish` for a translator was accepted (issue 21, item 11)."""
+    email = make_user(app, "translator", ["ja"])
+    refused = runner.invoke(args=["users", "token", email, "--scope", "publish"])
+    assert refused.exit_code != 0
+    assert "do not allow the publish scope" in refused.output
+    given = runner.invoke(args=["users", "token", email])  # the default: what the roles hold
+    assert given.exit_code == 0, given.output
+    with app.app_context():
+        assert db.session.scalar(select(ApiToken.scopes)) == "read write review"

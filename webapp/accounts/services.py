@@ -16,7 +16,7 @@ from webapp.audit import services as audit
 from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotFound, ValidationError
 from webapp.core.locales import LOCALES
-from webapp.core.permissions import TOKEN_SCOPES
+from webapp.core.permissions import TOKEN_SCOPES, scopes_held
 from webapp.core.schemas import storable
 from webapp.core.timezones import is_zone
 
@@ -233,7 +233,7 @@ def issue_token(
 ) -> str:
     """A new random bearer token; only its hash is kept, so it is shown once.
 
-    `scopes` defaults to every scope (the owner's roles still bound what it can do); `days`
+    `scopes` defaults to every scope the owner's roles hold, and may name no other; `days`
     None means the token never expires. `actor` is who issues it: the owner on the profile
     page, None at a shell (the audit entry then names the operator, not the owner).
     """
@@ -245,9 +245,17 @@ def issue_token(
         select(ApiToken.id).where(ApiToken.user_id == user.id, ApiToken.name == name)
     ):
         errors["name"] = str(_l("You already have a token with this name."))
-    chosen = list(dict.fromkeys(scopes)) if scopes else list(TOKEN_SCOPES)
+    held = scopes_held(user)
+    chosen = list(dict.fromkeys(scopes)) if scopes else held
     if any(scope not in TOKEN_SCOPES for scope in chosen):
         errors["scopes"] = str(_l("Scopes are read, write, review or publish."))
+    elif beyond := [scope for scope in chosen if scope not in held]:
+        errors["scopes"] = str(
+            _l(
+                "This account's roles do not allow the %(scopes)s scope.",
+                scopes=", ".join(beyond),
+            )
+        )
     if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
         errors["days"] = str(_l("Choose between 1 and %(n)d days.", n=MAX_TOKEN_DAYS))
     if errors:

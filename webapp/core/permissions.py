@@ -129,6 +129,16 @@ def require(user: Actor | None, permission: Permission, obj: str | None = None) 
         raise PermissionDenied(str(_l("This API token's scopes do not include this action.")))
 
 
+def scopes_held(user: Actor) -> list[str]:
+    """The token scopes whose actions the user's roles allow at least one of: a translator's
+    token may read, write and review, never publish."""
+    return [
+        scope
+        for scope, granted in TOKEN_SCOPES.items()
+        if any(allowed(user, permission) for permission in granted)
+    ]
+
+
 def token_grants(permission: Permission) -> bool:
     """False when this request's API token was issued without a scope granting `permission`."""
     if not has_request_context():
