@@ -630,3 +630,16 @@ def test_photos_are_spread_through_the_text_the_first_after_the_lede(app, world,
     images = re.findall(r"<img [^>]*>", article)
     assert len(images) == 3
     assert "loading=" not in images[0] and all('loading="lazy"' in i for i in images[1:])
+
+
+def test_robots_txt_and_favicon_are_served_where_crawlers_and_browsers_ask(client):
+    """Both answered 308 then 404 (issue 21, item 9): `/<locale>/` took them for a locale."""
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200 and robots.mimetype == "text/plain"
+    text = robots.get_data(as_text=True)
+    assert "User-agent: *" in text and "Disallow: /manage/" in text and "Disallow: /api/" in text
+    assert re.search(r"^Sitemap: http\S+/sitemap\.xml$", text, re.M)
+    assert "Disallow: /en/" not in text and "Disallow: /\n" not in text
+    with client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+        assert b"<svg" in icon.data[:300]

@@ -26,6 +26,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
@@ -484,6 +485,31 @@ def sitemap() -> ResponseReturnValue:
     files = _sitemap_files()[1]
     body = render_template("public/sitemap_index.xml", files=range(1, files + 1))
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+# Staff pages, the API and the photo sizes made on request are no business of a crawler.
+_NOT_FOR_CRAWLERS = ("/manage/", "/review/", "/admin/", "/api/", "/questions/", "/glossary/")
+
+
+@bp.get("/robots.txt")
+@public
+def robots() -> ResponseReturnValue:
+    """Crawlers may read every reader page; the sitemap says where they are."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in _NOT_FOR_CRAWLERS)]
+    lines += ["Disallow: /account", "Disallow: /login", ""]
+    lines.append(f"Sitemap: {absolute_url(url_for('public.sitemap'))}")
+    response = current_app.response_class("\n".join(lines) + "\n", mimetype="text/plain")
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon() -> ResponseReturnValue:
+    """Browsers ask for /favicon.ico whatever the page's <link rel=icon> says: the logo."""
+    return send_from_directory(
+        cast(str, current_app.static_folder), "logo.svg", mimetype="image/svg+xml", max_age=86400
+    )
 
 
 @bp.get("/sitemap-<int:n>.xml")
