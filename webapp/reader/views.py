@@ -13,6 +13,8 @@ import itertools
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, cast
 
 from flask import (
@@ -26,7 +28,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
@@ -507,9 +508,14 @@ def robots() -> ResponseReturnValue:
 @public
 def favicon() -> ResponseReturnValue:
     """Browsers ask for /favicon.ico whatever the page's <link rel=icon> says: the logo."""
-    return send_from_directory(
-        cast(str, current_app.static_folder), "logo.svg", mimetype="image/svg+xml", max_age=86400
-    )
+    response = current_app.response_class(_logo(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@lru_cache(maxsize=1)
+def _logo() -> bytes:
+    return (Path(cast(str, current_app.static_folder)) / "logo.svg").read_bytes()
 
 
 @bp.get("/sitemap-<int:n>.xml")
