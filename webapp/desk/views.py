@@ -25,7 +25,7 @@ from webapp.core.transactions import unit_of_work
 from webapp.desk import listing as desk
 from webapp.desk import work
 from webapp.desk.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
-from webapp.desk.publishing_views import schedule_context
+from webapp.desk.publishing_views import schedule_context, signoff_context
 from webapp.extensions import db
 from webapp.languages.sentences import MAX_SENTENCE
 from webapp.photos.schemas import MAX_PHOTOS
@@ -296,6 +296,7 @@ def summary(summary_id: int) -> ResponseReturnValue:
         cut_sentences=document.cut_sentences(summary.revision, summary.source_locale),
         max_sentence=MAX_SENTENCE,
         **schedule_context(summary),
+        **signoff_context(summary),
         questions=open_questions,
         question_people=users.emails_for(
             db.session, questions.people([row.question for row in open_questions])

@@ -125,10 +125,27 @@ class ScheduleOut(OutputModel):
     state: Literal["pending", "released", "held", "cancelled"]
     # Held: the languages that were not approved in time; released: those still to follow.
     outstanding: list[str]
+    # Why a held release published nothing.
+    held_reason: Literal["not_approved", "no_signoff", "no_publish_role", "publish_failed"] | None
     version: Version
 
 
+class SignoffOut(OutputModel):
+    """Whether the current version is signed off by a publisher who did not write it."""
+
+    required: bool = Field(description="REQUIRE_PUBLISH_SIGNOFF: needed before publishing.")
+    version: Version = Field(description="The version (revision number) this is about.")
+    signed_off: bool
+    signed_off_by: str | None = Field(description="The publisher's e-mail.")
+    signed_off_at: datetime | None = Field(description="UTC.")
+    via: Literal["signoff", "publish", "schedule"] | None = Field(
+        description="signoff: pressed Sign off; publish, schedule: did so, not being the author."
+    )
+
+
 class ScheduledSummaryOut(SummaryOut):
-    """A summary with its scheduled release (pending, held, or the latest one), if any."""
+    """A summary with its scheduled release (pending, held, or the latest one), if any, and the
+    sign-off of its current version."""
 
     schedule: ScheduleOut | None = None
+    signoff: SignoffOut | None = None
