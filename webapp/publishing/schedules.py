@@ -27,11 +27,12 @@ from webapp.audit import services as audit
 from webapp.core.db import DbSession, rowcount
 from webapp.core.errors import DomainError, NotFound, PreconditionFailed, Refused, ValidationError
 from webapp.core.permissions import Permission, allowed, require
+from webapp.core.schemas import to_utc
 from webapp.jobs import queue
 from webapp.publishing import services as publishing
 from webapp.publishing import signoff
 from webapp.publishing.models import ReleasePolicy, ReleaseState, ScheduledRelease
-from webapp.publishing.schemas import ScheduleChange, ScheduleIn, to_utc
+from webapp.publishing.schemas import ScheduleChange, ScheduleIn
 from webapp.summaries.models import Summary
 from webapp.translation.models import translation_into, translations_of
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
-from pydantic_core import PydanticCustomError
 
 from webapp.core.locales import LocaleCode
-from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, Version
-from webapp.core.timezones import is_zone
+from webapp.core.schemas import (
+    Id,
+    InputModel,
+    LocalTime,
+    MultiLine,
+    OutputModel,
+    TimeZone,
+    Version,
+    to_utc,
+)
 from webapp.summaries.schemas import SummaryOut
 
 
@@ -54,29 +59,6 @@ class WithdrawOut(SummaryOut):
     withdrawn: list[WithdrawnOut]
 
 
-_LOCAL_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
-
-
-def _local_time(value: Any) -> Any:
-    """A date and time such as 2026-01-16T09:00 (in `time_zone`), or with its own offset."""
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or not _LOCAL_TIME.fullmatch(value):
-        raise PydanticCustomError("local_time", "use YYYY-MM-DDTHH:MM")
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise PydanticCustomError("local_time", "not a real time") from None
-
-
-def _known_zone(value: str) -> str:
-    if not is_zone(value):
-        raise PydanticCustomError("time_zone", "unknown time zone")
-    return value
-
-
-LocalTime = Annotated[datetime, BeforeValidator(_local_time)]
-TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_zone)]
 Policy = Literal["hold", "ready"]
 ReleaseLocales = Annotated[list[LocaleCode], Field(min_length=1, max_length=8)]
 
@@ -105,13 +87,6 @@ class ScheduleChange(InputModel):
     release_at: LocalTime | SkipJsonSchema[None] = None
     time_zone: TimeZone | SkipJsonSchema[None] = None
     policy: Policy | SkipJsonSchema[None] = None
-
-
-def to_utc(when: datetime, zone: str) -> datetime:
-    """A wall-clock time in `zone` (or a time with its own offset) as an aware UTC time."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=ZoneInfo(zone))
-    return when.astimezone(UTC)
 
 
 class ScheduleOut(OutputModel):
