@@ -311,7 +311,6 @@ def _summary_page(
             db.session, questions.people([row.question for row in open_questions])
         ),
         assignments=assigning_forms.rows(db.session, summary, acting_user(), assigning),
-        assign_zone=assigning_forms.viewer_zone(acting_user()),
     ), status
 
 

@@ -46,7 +46,13 @@ class AssignmentForm(PageForm):
         description=_l("Leave the date and time empty for no deadline."),
     )
     time = TimeField(_l("Needed by (time)"), validators=[Optional()])
-    time_zone = SelectField(_l("Time zone"), choices=[])
+    time_zone = SelectField(
+        _l("Time zone"),
+        choices=[],
+        description=_l(
+            "The date and time above are in this zone (your own, unless you pick another)."
+        ),
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         """A date needs its time and a time its date."""
