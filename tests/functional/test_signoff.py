@@ -110,6 +110,7 @@ def test_the_author_alone_is_refused_until_another_publisher_signs_off(desk):
     page = client.get(page_url).get_data(as_text=True)
     assert "Needs sign-off by another publisher" in page
     assert "Sign off version 1" not in page
+    assert "Another publisher must sign off this version first." in page  # its button waits
     resp = client.post(
         f"{page_url}/publish",
         data={"csrf_token": csrf_token(page), "locale": "en"},
