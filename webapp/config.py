@@ -90,6 +90,9 @@ class Config:
     REVIEW_MATCHES_ON_LOAD = int(os.environ.get("REVIEW_MATCHES_ON_LOAD", "10"))
     # Four eyes: the person who last wrote a segment's text may not approve it.
     REQUIRE_SECOND_APPROVER = os.environ.get("REQUIRE_SECOND_APPROVER", "0") == "1"
+    # Four eyes on publishing: the summary's current revision goes out (now or at a scheduled
+    # time) only once a publisher who did not write it has signed it off.
+    REQUIRE_PUBLISH_SIGNOFF = os.environ.get("REQUIRE_PUBLISH_SIGNOFF", "0") == "1"
     # Signed-in sessions end after this long without a request, and this long after sign-in.
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))

@@ -49,6 +49,8 @@ POLICY: dict[str, Export | Skip] = {
     "public_changes": Export(),
     # A restored pending release is released by its queued job (`jobs` travels too).
     "scheduled_releases": Export(),
+    # Who signed off which version before it was published (REQUIRE_PUBLISH_SIGNOFF).
+    "signoffs": Export(),
     "slug_redirects": Export(),
     "topics": Export(),
     # The search index is derived from publications, but exporting it keeps a restore searchable

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from pydantic import (
@@ -20,12 +21,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     WithJsonSchema,
 )
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
 from webapp.core.errors import ValidationError
+from webapp.core.timezones import is_zone
 
 INT32_MAX = 2**31 - 1  # INTEGER columns: ids and versions (PostgreSQL's int4 is the smaller)
 ID_MAX = INT32_MAX
@@ -151,6 +154,40 @@ Instant = Annotated[
     BeforeValidator(_instant),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
+
+
+# A wall-clock time given with the zone it is meant in (a schedule, a "needed by"), for forms
+# and the API alike; `to_utc` makes it the UTC instant the database keeps.
+_LOCAL_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
+
+
+def _local_time(value: Any) -> Any:
+    """A date and time such as 2026-01-16T09:00 (in `time_zone`), or with its own offset."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _LOCAL_TIME.fullmatch(value):
+        raise PydanticCustomError("local_time", "use YYYY-MM-DDTHH:MM")
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise PydanticCustomError("local_time", "not a real time") from None
+
+
+def _known_zone(value: str) -> str:
+    if not is_zone(value):
+        raise PydanticCustomError("time_zone", "unknown time zone")
+    return value
+
+
+LocalTime = Annotated[datetime, BeforeValidator(_local_time)]
+TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_zone)]
+
+
+def to_utc(when: datetime, zone: str) -> datetime:
+    """A wall-clock time in `zone` (or a time with its own offset) as an aware UTC time."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(zone))
+    return when.astimezone(UTC)
 
 
 class InputModel(BaseModel):

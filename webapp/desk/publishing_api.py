@@ -13,13 +13,14 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.transactions import unit_of_work
 from webapp.desk.schemas import schedule_out, summary_out
 from webapp.extensions import db
-from webapp.publishing import schedules
+from webapp.publishing import schedules, signoff
 from webapp.publishing import services as publishing
 from webapp.publishing.models import ScheduledRelease
 from webapp.publishing.schemas import (
     PublishIn,
     PublishOut,
     ScheduleChange,
+    ScheduledSummaryOut,
     ScheduleIn,
     ScheduleOut,
     WithdrawIn,
@@ -53,6 +54,22 @@ def publish_summary(summary_id: int) -> ResponseReturnValue:
         ],
     )
     return jsonify(out.model_dump(mode="json"))
+
+
+@bp.post("/summaries/<id:summary_id>/signoff")
+@requires(Permission.PUBLISH)
+@operation(
+    _l(
+        "Sign off the current version as a second publisher (409 for its author); needed before "
+        "publishing when REQUIRE_PUBLISH_SIGNOFF is on"
+    ),
+    responses={200: ScheduledSummaryOut},
+)
+def sign_off_summary(summary_id: int) -> ResponseReturnValue:
+    summary = summaries.get_summary(db.session, summary_id)
+    with unit_of_work():
+        signoff.sign_off(db.session, summary, acting_user())
+    return jsonify(summary_out(db.session, summary).model_dump(mode="json"))
 
 
 @bp.post("/summaries/<id:summary_id>/withdraw")

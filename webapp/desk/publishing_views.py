@@ -19,6 +19,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
+from webapp.accounts import services as users
 from webapp.core.db import utcnow
 from webapp.core.errors import DomainError, NotReady, ValidationError
 from webapp.core.forms import SimpleForm
@@ -29,7 +30,7 @@ from webapp.core.schemas import parse
 from webapp.core.timezones import zone_names
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
-from webapp.publishing import schedules
+from webapp.publishing import schedules, signoff
 from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, ScheduleForm, WithdrawForm
 from webapp.publishing.models import ReleaseState, ScheduledRelease
@@ -94,6 +95,34 @@ def publish(summary_id: int) -> ResponseReturnValue:
             else:
                 flash(_("Nothing to publish: readers already see this version."))
     return redirect(url_for("summaries.summary", summary_id=summary.id))
+
+
+@staff.post("/summaries/<id:summary_id>/signoff")
+@requires(Permission.PUBLISH)
+def sign_off(summary_id: int) -> ResponseReturnValue:
+    """A second publisher signs off the current version (REQUIRE_PUBLISH_SIGNOFF)."""
+    summary = db.get_or_404(Summary, summary_id)
+    if SimpleForm().validate_on_submit():
+        try:
+            with unit_of_work():
+                signoff.sign_off(db.session, summary, current_user)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Signed off version %(version)d.", version=summary.version))
+    return redirect(url_for("summaries.summary", summary_id=summary.id, _anchor="signoff"))
+
+
+def signoff_context(summary: Summary) -> dict[str, Any]:
+    """What the summary page states about the current version's sign-off, and who may give it."""
+    state = signoff.state(db.session, summary)
+    row = state.signoff
+    return {
+        "signoff": state,
+        "signoff_by": users.emails_for(db.session, {row.user_id}).get(row.user_id) if row else None,
+        "may_sign_off": signoff.may_sign_off(summary, current_user) and row is None,
+        "signoff_form": SimpleForm(),
+    }
 
 
 @staff.post("/summaries/<id:summary_id>/withdraw")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from webapp.accounts import services as users
 from webapp.core.db import DbSession
 from webapp.photos.schemas import PhotoOut
 from webapp.photos.views import file_url, image_attrs
-from webapp.publishing import schedules
+from webapp.publishing import schedules, signoff
 from webapp.publishing import services as publishing
 from webapp.publishing.models import ScheduledRelease
-from webapp.publishing.schemas import ScheduledSummaryOut, ScheduleOut
+from webapp.publishing.schemas import ScheduledSummaryOut, ScheduleOut, SignoffOut
 from webapp.summaries import photos
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
@@ -35,6 +36,24 @@ def summary_out(session: DbSession, summary: Summary) -> ScheduledSummaryOut:
             "published_locales": publishing.published_locales(session, summary.id),
             "photos": photo_list(session, summary),
             "schedule": schedule_out(release) if release else None,
+            "signoff": signoff_out(session, summary),
+        }
+    )
+
+
+def signoff_out(session: DbSession, summary: Summary) -> SignoffOut:
+    """The current version's sign-off: required or not, and by whom and when if given."""
+    state = signoff.state(session, summary)
+    row = state.signoff
+    email = users.emails_for(session, {row.user_id}).get(row.user_id) if row else None
+    return SignoffOut.model_validate(
+        {
+            "required": state.required,
+            "version": state.revision_number,
+            "signed_off": row is not None,
+            "signed_off_by": email,
+            "signed_off_at": row.created_at if row else None,
+            "via": str(row.via) if row else None,
         }
     )
 
@@ -52,6 +71,7 @@ def schedule_out(row: ScheduledRelease) -> ScheduleOut:
             "policy": str(row.policy),
             "state": str(row.state),
             "outstanding": list(row.outstanding),
+            "held_reason": row.held_reason,
             "version": row.version,
         }
     )

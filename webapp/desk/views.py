@@ -22,10 +22,11 @@ from webapp.core.locales import LOCALE_NAMES
 from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
 from webapp.core.transactions import unit_of_work
+from webapp.desk import assigning as assigning_forms
 from webapp.desk import listing as desk
 from webapp.desk import work
 from webapp.desk.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
-from webapp.desk.publishing_views import schedule_context
+from webapp.desk.publishing_views import schedule_context, signoff_context
 from webapp.extensions import db
 from webapp.languages.sentences import MAX_SENTENCE
 from webapp.photos.schemas import MAX_PHOTOS
@@ -38,6 +39,8 @@ from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
 from webapp.summaries.schemas import MAX_ITEMS, SlugIn, SummaryCreate, SummaryPatch
 from webapp.topics import services as topics
+from webapp.translation.forms import AssignmentForm
+from webapp.translation.models import Translation
 
 bp = Blueprint("summaries", __name__, url_prefix="/manage", template_folder="templates")
 
@@ -268,7 +271,13 @@ def my_work() -> ResponseReturnValue:
 @bp.get("/summaries/<id:summary_id>")
 @requires(Permission.READ_SUMMARIES)
 def summary(summary_id: int) -> ResponseReturnValue:
-    summary = db.get_or_404(Summary, summary_id)
+    return _summary_page(db.get_or_404(Summary, summary_id))
+
+
+def _summary_page(
+    summary: Summary, assigning: dict[str, AssignmentForm] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The liaison's page of one summary (`assigning`: a language's form sent back with errors)."""
     published = publishing.published_versions(db.session, summary.id)
     open_questions = questions.listing(db.session, summary.id, QuestionState.OPEN)
     withdraw_form = WithdrawForm()
@@ -296,11 +305,41 @@ def summary(summary_id: int) -> ResponseReturnValue:
         cut_sentences=document.cut_sentences(summary.revision, summary.source_locale),
         max_sentence=MAX_SENTENCE,
         **schedule_context(summary),
+        **signoff_context(summary),
         questions=open_questions,
         question_people=users.emails_for(
             db.session, questions.people([row.question for row in open_questions])
         ),
-    )
+        assignments=assigning_forms.rows(db.session, summary, acting_user(), assigning),
+    ), status
+
+
+@bp.post("/translations/<id:translation_id>/assignment")
+@requires(Permission.ASSIGN_WORK)
+def assign(translation_id: int) -> ResponseReturnValue:
+    """Assign a translation and set its "needed by" time from the summary page."""
+    tr = db.get_or_404(Translation, translation_id)
+    form = assigning_forms.prepare(db.session, tr)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                assigning_forms.apply(db.session, tr, form, acting_user())
+        except DomainError:
+            pass  # the form holds the errors beside its fields
+        else:
+            flash(
+                _(
+                    "Saved: who has the %(language)s translation, and by when.",
+                    language=LOCALE_NAMES[tr.locale],
+                )
+            )
+            return redirect(
+                url_for(
+                    "summaries.summary", summary_id=tr.summary_id, _anchor=f"assign-{tr.locale}"
+                )
+            )
+    summary = db.get_or_404(Summary, tr.summary_id)
+    return _summary_page(summary, {tr.locale: form}, 422)
 
 
 @bp.post("/summaries/<id:summary_id>/slug")

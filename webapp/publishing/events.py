@@ -30,3 +30,15 @@ class SummaryWithdrawn(Event):
     withdrawal_id: int
     reason: str
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class SummarySignedOff(Event):
+    """A publisher who did not write the summary's current revision signed it off."""
+
+    name: ClassVar[str] = "summary.signed_off"
+    summary_id: int
+    revision_id: int
+    signoff_id: int
+    via: str
+    actor_id: int

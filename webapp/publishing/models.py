@@ -6,7 +6,17 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.core.db import UTCDateTime, str_enum, utcnow
@@ -143,3 +153,31 @@ class ScheduledRelease(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # When its time was acted on: released, or held for want of an approval.
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why it was held: "not_approved", "no_signoff", "no_publish_role" or "publish_failed".
+    held_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class SignoffVia(enum.StrEnum):
+    """How a publisher signed off a revision: the button, or by an act that implies it."""
+
+    SIGNOFF = "signoff"  # pressed "Sign off" (page or API)
+    PUBLISH = "publish"  # published it, not being its author
+    SCHEDULE = "schedule"  # scheduled (or rescheduled) its release, not being its author
+
+
+class Signoff(Model):
+    """A second publisher's word that one revision of a summary may go out
+    (`REQUIRE_PUBLISH_SIGNOFF`; `publishing.signoff`). One row per summary, revision and person;
+    a new revision needs a new sign-off, so rows on older revisions stay as history."""
+
+    __tablename__ = "signoffs"
+    __table_args__ = (UniqueConstraint("summary_id", "revision_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary_id: Mapped[int] = mapped_column(
+        ForeignKey("summaries.id", ondelete="CASCADE"), index=True
+    )
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    via: Mapped[SignoffVia] = mapped_column(str_enum(SignoffVia), default=SignoffVia.SIGNOFF)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

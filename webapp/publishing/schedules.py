@@ -27,10 +27,12 @@ from webapp.audit import services as audit
 from webapp.core.db import DbSession, rowcount
 from webapp.core.errors import DomainError, NotFound, PreconditionFailed, Refused, ValidationError
 from webapp.core.permissions import Permission, allowed, require
+from webapp.core.schemas import to_utc
 from webapp.jobs import queue
 from webapp.publishing import services as publishing
+from webapp.publishing import signoff
 from webapp.publishing.models import ReleasePolicy, ReleaseState, ScheduledRelease
-from webapp.publishing.schemas import ScheduleChange, ScheduleIn, to_utc
+from webapp.publishing.schemas import ScheduleChange, ScheduleIn
 from webapp.summaries.models import Summary
 from webapp.translation.models import translation_into, translations_of
 
@@ -91,6 +93,7 @@ def schedule(
     )
     session.add(row)
     session.flush()
+    signoff.note_scheduling(session, summary, user)
     _queue_release(session, row)
     audit.record(session, user, "release.schedule", "summary", summary.id, **_detail(row))
     return row
@@ -122,7 +125,9 @@ def reschedule(
         time_zone=zone,
         policy=ReleasePolicy(change.policy or row.policy),
         outstanding=[],
+        held_reason=None,
     )
+    signoff.note_scheduling(session, summary, user)
     _queue_release(session, row)
     audit.record(session, user, "release.reschedule", "summary", summary.id, **_detail(row))
     return row
@@ -146,14 +151,16 @@ class Released:
     state: ReleaseState
     published: list[str]
     not_ready: list[str]
+    reason: str | None = None  # held: why (`ScheduledRelease.held_reason`, or the error)
 
 
 def release(session: DbSession, schedule_id: int, version: int, now: datetime) -> Released | None:
     """Release the schedule if it is still pending at `version` and its time has come.
 
     None: nothing to do (cancelled, rescheduled, released by another worker, not yet due).
-    Publishing errors (a photo without alt text, the liaison's role gone) hold the release with
-    the reason, rather than retrying something that cannot succeed by itself.
+    Publishing errors (a photo without alt text, the liaison's role gone, no sign-off of the
+    current revision under `REQUIRE_PUBLISH_SIGNOFF`) hold the release with the reason, rather
+    than retrying something that cannot succeed by itself.
     """
     row = session.get(ScheduledRelease, schedule_id, populate_existing=True)
     if (
@@ -169,17 +176,32 @@ def release(session: DbSession, schedule_id: int, version: int, now: datetime) -
     creator = session.get(User, row.created_by_id) if row.created_by_id else None
     waiting = publishing.not_ready(summary, row.locales)
     no_role = creator is None or not allowed(creator, Permission.PUBLISH)
-    hold = no_role or (bool(waiting) and row.policy == ReleasePolicy.HOLD)
-    state = ReleaseState.HELD if hold else ReleaseState.RELEASED
+    # The scheduler's own act counted for the revision current then (`note_scheduling`); the
+    # text may have changed since, so the rule is checked on the revision current now.
+    no_signoff = not no_role and signoff.missing(session, summary)
+    reason: str | None = None
+    if no_role:
+        reason = "no_publish_role"
+    elif no_signoff:
+        reason = "no_signoff"
+    elif waiting and row.policy == ReleasePolicy.HOLD:
+        reason = "not_approved"
+    state = ReleaseState.HELD if reason else ReleaseState.RELEASED
     # The compare-and-set first: a second worker's UPDATE waits for this row, then matches
     # nothing; only the winner goes on to publish, in this same transaction.
-    outstanding = list(row.locales) if no_role else waiting
-    if not _cas(session, row, version, state=state, outstanding=outstanding, released_at=now):
+    outstanding = list(row.locales) if no_role or no_signoff else waiting
+    if not _cas(
+        session,
+        row,
+        version,
+        state=state,
+        outstanding=outstanding,
+        released_at=now,
+        held_reason=reason,
+    ):
         return None
-    if no_role:
-        return _held(session, row, list(row.locales), "no_publish_role")
-    if hold:
-        return _held(session, row, waiting, "not_approved")
+    if reason:
+        return _held(session, row, outstanding, reason)
     ready = [loc for loc in row.locales if loc not in waiting]
     published: list[str] = []
     if ready:
@@ -189,7 +211,14 @@ def release(session: DbSession, schedule_id: int, version: int, now: datetime) -
                 made = publishing.publish_as(session, summary, ready, creator)
         except DomainError as exc:
             log.warning("scheduled release %s held: %s", row.id, exc.message)
-            _cas(session, row, row.version, state=ReleaseState.HELD, outstanding=row.locales)
+            _cas(
+                session,
+                row,
+                row.version,
+                state=ReleaseState.HELD,
+                outstanding=row.locales,
+                held_reason="publish_failed",
+            )
             return _held(session, row, list(row.locales), exc.message)
         published = [p.publication.locale for p in made]
     audit.record(
@@ -217,7 +246,7 @@ def _held(session: DbSession, row: ScheduledRelease, waiting: list[str], reason:
         not_ready=waiting,
         reason=reason,
     )
-    return Released(ReleaseState.HELD, [], waiting)
+    return Released(ReleaseState.HELD, [], waiting, reason)
 
 
 def release_due(session: DbSession, now: datetime) -> list[Released]:
@@ -253,6 +282,9 @@ def release_late(session: DbSession, summary_id: int, locale: str) -> bool:
             return False
         tr = translation_into(summary, locale)
         if tr is None or publishing.not_ready(summary, [locale]):
+            return False
+        if signoff.missing(session, summary):  # edited since the release: a person publishes
+            log.info("late release of %s in %s waits for a sign-off", summary_id, locale)
             return False
         rest = [loc for loc in row.outstanding if loc != locale]
         if not _cas(session, row, row.version, state=ReleaseState.RELEASED, outstanding=rest):

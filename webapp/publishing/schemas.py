@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
-from pydantic_core import PydanticCustomError
 
 from webapp.core.locales import LocaleCode
-from webapp.core.schemas import Id, InputModel, MultiLine, OutputModel, Version
-from webapp.core.timezones import is_zone
+from webapp.core.schemas import (
+    Id,
+    InputModel,
+    LocalTime,
+    MultiLine,
+    OutputModel,
+    TimeZone,
+    Version,
+    to_utc,
+)
 from webapp.summaries.schemas import SummaryOut
 
 
@@ -54,29 +59,6 @@ class WithdrawOut(SummaryOut):
     withdrawn: list[WithdrawnOut]
 
 
-_LOCAL_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
-
-
-def _local_time(value: Any) -> Any:
-    """A date and time such as 2026-01-16T09:00 (in `time_zone`), or with its own offset."""
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or not _LOCAL_TIME.fullmatch(value):
-        raise PydanticCustomError("local_time", "use YYYY-MM-DDTHH:MM")
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise PydanticCustomError("local_time", "not a real time") from None
-
-
-def _known_zone(value: str) -> str:
-    if not is_zone(value):
-        raise PydanticCustomError("time_zone", "unknown time zone")
-    return value
-
-
-LocalTime = Annotated[datetime, BeforeValidator(_local_time)]
-TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_zone)]
 Policy = Literal["hold", "ready"]
 ReleaseLocales = Annotated[list[LocaleCode], Field(min_length=1, max_length=8)]
 
@@ -107,13 +89,6 @@ class ScheduleChange(InputModel):
     policy: Policy | SkipJsonSchema[None] = None
 
 
-def to_utc(when: datetime, zone: str) -> datetime:
-    """A wall-clock time in `zone` (or a time with its own offset) as an aware UTC time."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=ZoneInfo(zone))
-    return when.astimezone(UTC)
-
-
 class ScheduleOut(OutputModel):
     id: Id
     summary_id: Id
@@ -125,10 +100,27 @@ class ScheduleOut(OutputModel):
     state: Literal["pending", "released", "held", "cancelled"]
     # Held: the languages that were not approved in time; released: those still to follow.
     outstanding: list[str]
+    # Why a held release published nothing.
+    held_reason: Literal["not_approved", "no_signoff", "no_publish_role", "publish_failed"] | None
     version: Version
 
 
+class SignoffOut(OutputModel):
+    """Whether the current version is signed off by a publisher who did not write it."""
+
+    required: bool = Field(description="REQUIRE_PUBLISH_SIGNOFF: needed before publishing.")
+    version: Version = Field(description="The version (revision number) this is about.")
+    signed_off: bool
+    signed_off_by: str | None = Field(description="The publisher's e-mail.")
+    signed_off_at: datetime | None = Field(description="UTC.")
+    via: Literal["signoff", "publish", "schedule"] | None = Field(
+        description="signoff: pressed Sign off; publish, schedule: did so, not being the author."
+    )
+
+
 class ScheduledSummaryOut(SummaryOut):
-    """A summary with its scheduled release (pending, held, or the latest one), if any."""
+    """A summary with its scheduled release (pending, held, or the latest one), if any, and the
+    sign-off of its current version."""
 
     schedule: ScheduleOut | None = None
+    signoff: SignoffOut | None = None

@@ -15,7 +15,7 @@ from webapp.audit import services as audit
 from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import NotReady, ValidationError
 from webapp.core.permissions import Permission, require
-from webapp.publishing import states
+from webapp.publishing import signoff, states
 from webapp.publishing.models import Publication, PublicChange, Withdrawal
 from webapp.publishing.schemas import PublishIn, WithdrawIn
 from webapp.publishing.states import Shown
@@ -102,9 +102,12 @@ def publish(session: DbSession, summary: Summary, wanted: PublishIn, user: User)
     """Publish the current revision in each locale; all or nothing, approved text only.
 
     A locale whose readers already see exactly this content keeps its snapshot: a new one
-    would tell readers "updated" when nothing was.
+    would tell readers "updated" when nothing was. Under `REQUIRE_PUBLISH_SIGNOFF` the revision
+    needs a second publisher's sign-off (`signoff.check_publish`); the sign-off a non-author's
+    press records rolls back with the rest if publishing is refused.
     """
     require(user, Permission.PUBLISH)
+    signoff.check_publish(session, summary, user)
     return publish_as(session, summary, list(wanted.locales), user)
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
-from webapp.accounts.models import User
+from webapp.accounts.models import Role, User, UserRole
 from webapp.audit import services as audit
 from webapp.core.db import DbSession
 from webapp.core.errors import PermissionDenied, Refused, ValidationError
@@ -99,3 +101,28 @@ def _check_assignee(tr: Translation, actor: User, assignee: User | None, manager
                 )
             )
         )
+
+
+def candidates(session: DbSession, locales: list[str]) -> dict[str, list[User]]:
+    """locale -> the active translators who hold it (a role row for it, or for every language),
+    by e-mail, in one query: whom the liaison's form offers."""
+    result: dict[str, list[User]] = {loc: [] for loc in locales}
+    if not locales:
+        return result
+    rows = session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            User.active.is_(True),
+            UserRole.role == Role.TRANSLATOR,
+            or_(UserRole.locale.is_(None), UserRole.locale.in_(locales)),
+        )
+        .order_by(User.email)
+        .options(selectinload(User.roles))
+        .distinct()
+    )
+    for user in rows:
+        for loc in locales:
+            if allowed(user, Permission.REVIEW, loc):
+                result[loc].append(user)
+    return result

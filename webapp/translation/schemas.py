@@ -12,10 +12,13 @@ from webapp.core.schemas import (
     Id,
     InputModel,
     Instant,
+    LocalTime,
     MultiLine,
     OutputModel,
     SingleLine,
+    TimeZone,
     Version,
+    to_utc,
 )
 
 MAX_SEGMENT = 10_000
@@ -104,6 +107,17 @@ class AssignmentIn(InputModel):
     needed_by: Instant | None = Field(
         default=None, description="With its UTC offset, e.g. 2026-01-16T08:30:00+09:00; null: none."
     )
+
+
+class NeededByIn(InputModel):
+    """A "needed by" time as a person types it: a wall-clock time in a zone (the liaison's own
+    by default), or none to clear it; kept in UTC."""
+
+    needed_by: LocalTime | None = None
+    time_zone: TimeZone = "UTC"
+
+    def needed_by_utc(self) -> datetime | None:
+        return to_utc(self.needed_by, self.time_zone) if self.needed_by else None
 
 
 class TranslationQuery(InputModel):
