@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from tests.argos_builder import (  # noqa: F401
 )
 from webapp import create_app
 from webapp.accounts import passwords
+from webapp.domains import import_models
 from webapp.extensions import db
+from webapp.search.models import is_search_index
 
 # Real argon2id, at the cost argon2-cffi provides for tests: the app's parameters spend about
 # 0.12 s per hash and per sign-in by design, and the suite makes thousands of both.
@@ -93,12 +96,88 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _model_tables() -> list[str]:
+    import_models()
+    return [table.name for table in db.metadata.sorted_tables]
+
+
+def empty_postgres_tables(url: str) -> bool:
+    """Empty every table when the schema is exactly the models' (what the last test left);
+    False when it is not (missing, altered, stamped by Alembic), and nothing was done.
+
+    This runs before every PostgreSQL test, and costs a fraction of dropping the schema and
+    creating it again; identities start from 1 again, as in a new schema."""
+    wanted = _model_tables()
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            there = set(
+                conn.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+                ).scalars()
+            )
+            besides = {name for name in there - set(wanted) if is_search_index(name)}
+            if there - besides != set(wanted):
+                return False
+            # DELETE, not TRUNCATE: a few rows in small tables go at once, where TRUNCATE makes
+            # new files for every table and index (slower here than a new schema).
+            for name in [*sorted(besides), *reversed(wanted)]:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+            conn.execute(
+                text(
+                    "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n"
+                    " ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = 'public'"
+                )
+            )
+            return True
+    finally:
+        engine.dispose()
+
+
+_SQLITE_TEMPLATE: list[Path] = []
+
+
+def sqlite_schema_copy(path: Path) -> None:
+    """Put an empty schema at `path` by copying one made once per run (create_all, FTS tables
+    and triggers included), instead of building it again for every test."""
+    if not _SQLITE_TEMPLATE:
+        template = Path(tempfile.mkdtemp(prefix="kakehashi-schema-")) / "schema.sqlite3"
+        app = create_app(
+            {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}", "SECRET_KEY": "t"}
+        )
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()  # the last connection checkpoints the WAL into the file
+        _SQLITE_TEMPLATE.append(template)
+    shutil.copyfile(_SQLITE_TEMPLATE[0], path)
+
+
+def prepare_schema(url: str) -> None:
+    """Give this test's database the models' schema, with no rows, the cheapest way there is."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            sqlite_schema_copy(path)
+    elif not empty_postgres_tables(url):
+        reset_postgres(url)
+
+
 @pytest.fixture
 def database_url(backend, tmp_path) -> str:
+    """This test's database: on SQLite a file not yet made, on PostgreSQL the shared database as
+    the last test left it. `make_app` gives it the schema; tests that build their own (the
+    migrations) ask for `empty_database` instead."""
     if backend == "postgresql":
-        reset_postgres(POSTGRES_URL)
         return POSTGRES_URL
     return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def empty_database(database_url, backend) -> str:
+    """A database with no schema at all, for tests that run the migrations themselves."""
+    if backend == "postgresql":
+        reset_postgres(database_url)
+    return database_url
 
 
 @pytest.fixture
@@ -119,9 +198,11 @@ def make_app(app_config):
     made = []
 
     def build(**overrides):
+        if not made:
+            prepare_schema(app_config["SQLALCHEMY_DATABASE_URI"])
         app = create_app({**app_config, **overrides})
         with app.app_context():
-            db.create_all()
+            db.create_all()  # nothing to do (one cheap query) unless a test changed the schema
         made.append(app)
         return app
 

@@ -20,7 +20,9 @@ def _not_search_index(obj, name, type_, reflected, compare_to):
     return not is_search_index(name)
 
 
-def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(app_config):
+def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(
+    empty_database, app_config
+):
     app = create_app(app_config)
     with app.app_context():
         upgrade()
@@ -35,7 +37,7 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(
         db.engine.dispose()
 
 
-def test_migrations_keep_the_rows_already_there(app_config):
+def test_migrations_keep_the_rows_already_there(empty_database, app_config):
     """A migration that rebuilds a table (SQLite's batch mode) with foreign keys on deletes every
     row that cascades from it: adding a column with a foreign key to `translations` once emptied
     `segment_translations`. The demo is loaded at the head; every migration since 0022 is then
