@@ -102,7 +102,8 @@ def put_preferences() -> ResponseReturnValue:
     data = json_body(PreferencesIn)
     user = acting_user()
     with unit_of_work():
+        chosen = data.preferences.model_dump(exclude_none=True)
         services.set_preferences(
-            db.session, user, {Kind(k): Frequency(f) for k, f in data.preferences.items()}
+            db.session, user, {Kind(k): Frequency(f) for k, f in chosen.items()}
         )
     return _preferences_out(user.id)

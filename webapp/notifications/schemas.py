@@ -9,17 +9,6 @@ from pydantic import Field
 
 from webapp.core.schemas import InputModel, OutputModel
 
-KindName = Literal[
-    "assigned",
-    "waiting",
-    "due_soon",
-    "overdue",
-    "failed",
-    "question",
-    "answer",
-    "published",
-    "withdrawn",
-]
 FrequencyName = Literal["immediate", "hourly", "daily", "never"]
 
 
@@ -59,10 +48,22 @@ class ReadOut(OutputModel):
     unread: int
 
 
-class PreferencesIn(InputModel):
-    """Kind -> how often it is mailed; kinds left out keep their setting."""
+class Choices(InputModel):
+    """Kind -> how often it is mailed (one field per `kinds.Kind`); kinds left out keep theirs."""
 
-    preferences: dict[KindName, FrequencyName]
+    assigned: FrequencyName | None = None
+    waiting: FrequencyName | None = None
+    due_soon: FrequencyName | None = None
+    overdue: FrequencyName | None = None
+    failed: FrequencyName | None = None
+    question: FrequencyName | None = None
+    answer: FrequencyName | None = None
+    published: FrequencyName | None = None
+    withdrawn: FrequencyName | None = None
+
+
+class PreferencesIn(InputModel):
+    preferences: Choices
 
 
 class PreferencesOut(OutputModel):
