@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from tests.conftest import csrf_token
-from tests.factories import REASON, make_user, staff_headers, summary_payload
+from tests.factories import REASON, staff_headers, summary_payload
 from tests.functional.test_html_workflow import login
 from tests.pg_cluster import free_port
 from webapp.accounts import services as users
@@ -196,11 +196,13 @@ def test_assigning_japanese_sends_one_mail_in_japanese_with_the_review_link(app,
     run_worker(app, burst=True)
     (mail,) = smtp.received.messages
     assert mail["To"] == TOKYO
-    assert "翻訳" in str(mail["Subject"]) and "担当" in str(mail["Subject"])
+    assert str(mail["Subject"]).strip() == "架け橋: 翻訳があなたの担当になりました"
     body = text_of(mail)
     review = f"{BASE}/review/translations/{desk['tr']}"
     assert review in body and f'href="{review}"' in html_of(mail)
     assert "日本語" in body  # the language, named in Japanese
+    assert "JST" in body and "UTC" not in body  # the time in Tokyo, named
+    assert "期限: 2031年1月16日 8:30 JST" in body
     run_worker(app, burst=True)
     assert len(smtp.received.messages) == 1  # sent once
     (line,) = lines(app, TOKYO, "assigned")

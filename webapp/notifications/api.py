@@ -45,7 +45,7 @@ def list_notifications() -> ResponseReturnValue:
                 id=r.id,
                 kind=str(r.kind),
                 summary_id=r.summary_id,
-                title=names.get(r.summary_id) if r.summary_id else None,
+                title=names[r.summary_id].text if r.summary_id in names else None,
                 locale=r.locale,
                 translation_id=r.translation_id,
                 question_id=r.question_id,

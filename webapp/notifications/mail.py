@@ -120,15 +120,19 @@ def compose(
 ) -> EmailMultiAlternatives:
     """One message for all the lines: plain text with an HTML alternative, absolute links."""
     names = services.titles(session, [r.summary_id for r in rows])
+    deadlines = services.deadlines(session, [r.translation_id for r in rows])
     base = app.config["BASE_URL"]
     with app.test_request_context("/", base_url=base), as_recipient(user):
         items = [
             {
                 "label": str(KIND_LABELS[r.kind]),
-                "title": names.get(r.summary_id or 0, ""),
+                "title": names.get(r.summary_id or 0),
                 "locale": r.locale,
                 "count": r.count,
                 "at": r.updated_at,
+                "needed_by": deadlines.get(r.translation_id or 0)
+                if r.kind in _TRANSLATION_KINDS
+                else None,
                 "url": base + link(r),
             }
             for r in rows

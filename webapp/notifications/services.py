@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta, tzinfo
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -184,17 +185,35 @@ def clear_question(session: DbSession, question_id: int) -> None:
     )
 
 
-def titles(session: DbSession, summary_ids: Iterable[int | None]) -> dict[int, str]:
+class Title(NamedTuple):
+    text: str
+    lang: str  # the summary's source language (the title is shown as written)
+
+
+def titles(session: DbSession, summary_ids: Iterable[int | None]) -> dict[int, Title]:
     """Summary id -> its current title, for a whole inbox page in one query."""
     wanted = {i for i in summary_ids if i is not None}
     if not wanted:
         return {}
     rows = session.execute(
-        select(Summary.id, Revision.title)
+        select(Summary.id, Revision.title, Summary.source_locale)
         .join(Revision, Revision.id == Summary.current_revision_id)
         .where(Summary.id.in_(wanted))
     )
-    return {sid: title for sid, title in rows}
+    return {sid: Title(title, lang) for sid, title, lang in rows}
+
+
+def deadlines(session: DbSession, translation_ids: Iterable[int | None]) -> dict[int, datetime]:
+    """Translation id -> its "needed by" time, for those that have one (one query)."""
+    wanted = {i for i in translation_ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Translation.id, Translation.needed_by).where(
+            Translation.id.in_(wanted), Translation.needed_by.is_not(None)
+        )
+    )
+    return {tid: at for tid, at in rows if at is not None}
 
 
 # Preferences.
