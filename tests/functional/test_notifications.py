@@ -483,3 +483,64 @@ def test_a_bad_mail_url_is_refused_with_a_reason(url):
 def test_the_api_offers_every_kind():
     """The API's preference fields are the kinds, one for one."""
     assert set(Choices.model_fields) == {str(k) for k in Kind}
+
+
+def test_published_and_withdrawn_tell_the_author_and_the_translators_who_worked_on_it(app, desk):
+    """A second liaison publishes Japanese: the author and Tokyo, who approved it, are told;
+    Osaka, who did nothing on it, is not; the second liaison is the actor."""
+    approve_all(desk, desk["tokyo"])
+    other = staff_headers(app, "liaison", email="second@example.org")
+    url = f"/api/v1/summaries/{desk['summary']['id']}"
+    client = desk["client"]
+    assert client.post(f"{url}/publish", json={"locales": ["ja"]}, headers=other).status_code == 200
+    withdraw = {"locales": ["ja"], "reason": "The date was wrong."}
+    assert client.post(f"{url}/withdraw", json=withdraw, headers=other).status_code == 200
+    for who in ("liaison-all@example.org", TOKYO):
+        kinds = [str(line.kind) for line in lines(app, who)]
+        assert "published" in kinds and "withdrawn" in kinds, (who, kinds)
+    osaka = [str(line.kind) for line in lines(app, OSAKA)]
+    assert "published" not in osaka and "withdrawn" not in osaka
+    assert lines(app, "second@example.org") == []
+
+
+def test_disabled_people_are_not_told(app, desk):
+    """A question on a segment goes to the author and the assignee; a disabled assignee is left
+    out, and so is the asker."""
+    assign(desk, TOKYO)
+    with app.app_context():
+        users.set_active(db.session, users.find_user(db.session, TOKYO), False, actor=None)
+        db.session.commit()
+    client = desk["client"]
+    seg = client.get(f"/api/v1/translations/{desk['tr']}", headers=desk["osaka"]).json["segments"][
+        0
+    ]
+    asked = client.post(
+        f"/api/v1/summaries/{desk['summary']['id']}/questions",
+        json={"body": "Which title?", "segment_id": seg["id"]},
+        headers=desk["osaka"],
+    )
+    assert asked.status_code == 201, asked.json
+    assert [str(line.kind) for line in lines(app, "liaison-all@example.org")] == ["question"]
+    assert [str(line.kind) for line in lines(app, TOKYO)] == ["waiting", "assigned"]
+    assert [str(line.kind) for line in lines(app, OSAKA)] == ["waiting"]
+
+
+def test_a_failed_machine_translation_tells_the_author(make_app, smtp, tmp_path):
+    """No model installed: the engine fails the Japanese draft, and the liaison who wrote the
+    summary hears of it by mail (the system acted, so nobody is left out as the actor)."""
+    app = make_app(
+        MAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
+        BASE_URL=BASE,
+        ARGOS_PACKAGES_DIR=str(tmp_path / "no-models"),
+    )
+    liaison = staff_headers(app, "liaison")
+    made = app.test_client().post("/api/v1/summaries", json=summary_payload(), headers=liaison)
+    assert made.status_code == 201, made.json
+    run_worker(app, burst=True)
+    (line,) = lines(app, "liaison-all@example.org", "failed")
+    assert line.translation_id == made.json["translations"]["ja"]["id"]
+    time_passes(app)
+    run_worker(app, burst=True)
+    (mail,) = smtp.received.messages
+    # A liaison does not review: the link opens the summary's page, where its languages are.
+    assert f"{BASE}/manage/summaries/{made.json['id']}" in text_of(mail)

@@ -53,7 +53,7 @@ def list_notifications() -> ResponseReturnValue:
                 created_at=r.created_at,
                 updated_at=r.updated_at,
                 read=r.read_at is not None,
-                url=link(r),
+                url=link(r, user),
             )
             for r in rows
         ],

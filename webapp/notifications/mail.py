@@ -20,6 +20,7 @@ from flask_mailman import EmailMultiAlternatives, Mail
 from webapp.accounts.models import User
 from webapp.core.db import DbSession, utcnow
 from webapp.core.locales import default_locale, ui_locale
+from webapp.core.permissions import Permission, allowed
 from webapp.notifications import services
 from webapp.notifications.kinds import KIND_LABELS, Frequency, Kind
 from webapp.notifications.models import Notification
@@ -104,9 +105,11 @@ def as_recipient(user: User) -> Iterator[None]:
         ctx.babel_tzinfo = before
 
 
-def link(row: Notification) -> str:
-    """The page where the work is: the review page, the question thread or the summary page."""
-    if row.kind in _TRANSLATION_KINDS and row.translation_id:
+def link(row: Notification, user: User) -> str:
+    """The page where the work is: the review page (for someone who may review that language),
+    the question thread or the summary page."""
+    reviews = allowed(user, Permission.REVIEW, row.locale)
+    if row.kind in _TRANSLATION_KINDS and row.translation_id and reviews:
         return url_for("review.translation_page", translation_id=row.translation_id)
     if row.question_id:
         return url_for("questions.thread", question_id=row.question_id)
@@ -133,7 +136,7 @@ def compose(
                 "needed_by": deadlines.get(r.translation_id or 0)
                 if r.kind in _TRANSLATION_KINDS
                 else None,
-                "url": base + link(r),
+                "url": base + link(r, user),
             }
             for r in rows
         ]

@@ -32,7 +32,7 @@ def inbox() -> ResponseReturnValue:
         rows=rows,
         titles=services.titles(db.session, [r.summary_id for r in rows]),
         labels=KIND_LABELS,
-        link=mail.link,
+        link=lambda row: mail.link(row, user),
         form=SimpleForm(),
     )
 
