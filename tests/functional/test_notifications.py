@@ -544,3 +544,48 @@ def test_a_failed_machine_translation_tells_the_author(make_app, smtp, tmp_path)
     (mail,) = smtp.received.messages
     # A liaison does not review: the link opens the summary's page, where its languages are.
     assert f"{BASE}/manage/summaries/{made.json['id']}" in text_of(mail)
+
+
+def test_marking_read_refuses_ids_that_cannot_be_ids(app, desk):
+    for ids in ([0], [2**63], ["1"], [None]):
+        resp = desk["client"].post(
+            "/api/v1/notifications/read", json={"ids": ids}, headers=desk["tokyo"]
+        )
+        assert resp.status_code == 422 and "ids" in resp.json["fields"], (ids, resp.json)
+    # Another person's line is not theirs to mark.
+    assign(desk, TOKYO)
+    theirs = lines(app, TOKYO, "assigned")[0].id
+    resp = desk["client"].post(
+        "/api/v1/notifications/read", json={"ids": [theirs]}, headers=desk["osaka"]
+    )
+    assert resp.status_code == 200 and resp.json["marked"] == 0
+    assert lines(app, TOKYO, "assigned")[0].read_at is None
+
+
+def test_a_line_read_in_the_inbox_before_its_mail_left_is_not_mailed(app, desk, smtp):
+    assign(desk, TOKYO)
+    resp = desk["client"].post(
+        "/api/v1/notifications/read", json={"all": True}, headers=desk["tokyo"]
+    )
+    assert resp.status_code == 200
+    time_passes(app)
+    run_worker(app, burst=True)
+    assert smtp.received.messages == []
+
+
+def test_links_keep_a_path_prefix_of_base_url(make_app, smtp):
+    app = make_app(MAIL_URL=f"smtp://127.0.0.1:{smtp.port}", BASE_URL=f"{BASE}/desk")
+    desk_ = {"client": app.test_client(), "liaison": staff_headers(app, "liaison")}
+    staff_headers(app, "translator", ["ja"], email=TOKYO)
+    made = (
+        desk_["client"]
+        .post("/api/v1/summaries", json=summary_payload(), headers=desk_["liaison"])
+        .json
+    )
+    desk_["tr"] = made["translations"]["ja"]["id"]
+    assign(desk_, TOKYO)
+    time_passes(app)
+    run_worker(app, burst=True)
+    (mail,) = smtp.received.messages
+    assert f"{BASE}/desk/review/translations/{desk_['tr']}" in text_of(mail)
+    assert "/desk/desk/" not in text_of(mail)

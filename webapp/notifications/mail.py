@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import Flask, g, render_template, url_for
+from flask import Flask, g, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_mailman import EmailMultiAlternatives, Mail
@@ -124,8 +124,10 @@ def compose(
     """One message for all the lines: plain text with an HTML alternative, absolute links."""
     names = services.titles(session, [r.summary_id for r in rows])
     deadlines = services.deadlines(session, [r.translation_id for r in rows])
-    base = app.config["BASE_URL"]
-    with app.test_request_context("/", base_url=base), as_recipient(user):
+    # Links are built as for a request to BASE_URL (a path prefix in it included), never from a
+    # request's Host header; the worker has no request of its own.
+    with app.test_request_context("/", base_url=app.config["BASE_URL"]), as_recipient(user):
+        base = request.host_url.rstrip("/")
         items = [
             {
                 "label": str(KIND_LABELS[r.kind]),

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from webapp.core.schemas import InputModel, OutputModel
+from webapp.core.schemas import Id, InputModel, OutputModel
 
 FrequencyName = Literal["immediate", "hourly", "daily", "never"]
 
@@ -39,7 +39,7 @@ class InboxOut(OutputModel):
 class ReadIn(InputModel):
     """Either the ids to mark read, or all: true."""
 
-    ids: list[int] | None = Field(default=None, max_length=1000)
+    ids: list[Id] | None = Field(default=None, max_length=1000)
     all: bool = False
 
 

@@ -297,7 +297,8 @@ def send_at(frequency: Frequency, now: datetime, zone: tzinfo) -> datetime:
 
 
 def unmailed(session: DbSession, user_id: int, frequency: Frequency) -> list[Notification]:
-    """The person's lines not mailed yet whose kind is mailed at `frequency`, oldest first."""
+    """The person's unread lines not mailed yet whose kind is mailed at `frequency`, oldest
+    first (a line read in the inbox before its mail left needs no mail)."""
     kinds = [k for k, f in preferences(session, user_id).items() if f == frequency]
     if not kinds:
         return []
@@ -307,6 +308,7 @@ def unmailed(session: DbSession, user_id: int, frequency: Frequency) -> list[Not
             .where(
                 Notification.recipient_id == user_id,
                 Notification.mailed_at.is_(None),
+                Notification.read_at.is_(None),  # seen in the inbox already: not mailed
                 Notification.kind.in_(kinds),
             )
             .order_by(Notification.updated_at, Notification.id)
