@@ -114,6 +114,15 @@ class Config:
     # too; "*" any name, for a proxy that checks them itself). Any other Host header gets 400.
     # Empty: BASE_URL's host, 127.0.0.1 and localhost (core/security.py derives the list).
     TRUSTED_HOSTS = os.environ.get("TRUSTED_HOSTS", "")
+    # Notification mail (webapp/notifications/mail.py): smtp://user:pass@host:port (add
+    # ?starttls=1 for STARTTLS), smtps://... (implicit TLS), "console" (printed by the worker)
+    # or "off". Unset: "console", except under TESTING, where it is "off".
+    MAIL_URL = os.environ.get("MAIL_URL")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Kakehashi <kakehashi@localhost>")
+    # A burst of notifications for one person within this many seconds makes one mail.
+    NOTIFY_GATHER_SECONDS = float(os.environ.get("NOTIFY_GATHER_SECONDS", "60"))
+    # "Due soon" is sent this many hours before a translation's "needed by" time.
+    DUE_SOON_HOURS = float(os.environ.get("DUE_SOON_HOURS", "2"))
     # Werkzeug refuses larger bodies (413) before anything reads them.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
     # Photos: stored outside the static folder; an upload may be this large (the photo routes

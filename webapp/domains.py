@@ -14,6 +14,7 @@ def import_models() -> None:
     from webapp.audit import models as _audit  # noqa: F401
     from webapp.glossary import models as _glossary  # noqa: F401
     from webapp.jobs import models as _jobs  # noqa: F401
+    from webapp.notifications import models as _notifications  # noqa: F401
     from webapp.photos import models as _photos  # noqa: F401
     from webapp.publishing import models as _publishing  # noqa: F401
     from webapp.questions import models as _questions  # noqa: F401
@@ -30,6 +31,7 @@ def register_checks() -> None:
 
 def register_subscribers() -> None:
     """Domains react to each other's events, and answer their hooks, from `subscribers.py`."""
+    from webapp.notifications import subscribers as _notifications  # noqa: F401
     from webapp.publishing import subscribers as _publishing  # noqa: F401
     from webapp.questions import subscribers as _questions  # noqa: F401
     from webapp.search import subscribers as _search  # noqa: F401
@@ -39,6 +41,7 @@ def register_subscribers() -> None:
 
 def register_jobs() -> None:
     """Job handlers register with the worker's registry when their module is imported."""
+    from webapp.notifications import jobs as _notifications_jobs  # noqa: F401
     from webapp.publishing import jobs as _publishing_jobs  # noqa: F401
     from webapp.translation import jobs as _translation_jobs  # noqa: F401
 
@@ -59,6 +62,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.glossary import api as _glossary_api  # noqa: F401
     from webapp.glossary import views as glossary
     from webapp.jobs import views as jobs
+    from webapp.notifications import api as _notifications_api  # noqa: F401
+    from webapp.notifications import views as notifications
     from webapp.ops import views as ops
     from webapp.photos import views as photos
     from webapp.questions import api as _questions_api  # noqa: F401
@@ -84,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(engine.bp)
     app.register_blueprint(photos.bp)
     app.register_blueprint(questions.bp)
+    app.register_blueprint(notifications.bp)
+    notifications.init_app(app)
     photos.init_app(app)
     desk_photos.init_app(app)
     accounts.init_app(app)

@@ -36,11 +36,19 @@ class Permission(enum.StrEnum):
     MANAGE_TOPICS = "manage_topics"  # the topic vocabulary summaries are tagged with
     ASSIGN_WORK = "assign_work"  # give a translation to a translator, with a "needed by" time
     DISCUSS = "discuss"  # ask, answer and resolve questions on the summaries one can see
+    NOTIFICATIONS = "notifications"  # one's own inbox and mail preferences
 
 
 # Questions cross the desk both ways (a translator asks, a liaison answers), so every staff role
 # may discuss.
-STAFF = frozenset({Permission.READ_SUMMARIES, Permission.OWN_ACCOUNT, Permission.DISCUSS})
+STAFF = frozenset(
+    {
+        Permission.READ_SUMMARIES,
+        Permission.OWN_ACCOUNT,
+        Permission.DISCUSS,
+        Permission.NOTIFICATIONS,
+    }
+)
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "liaison": STAFF
     | {
@@ -56,8 +64,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 }
 # What an API token may do, below its owner's roles: a token issued for reading cannot publish.
 TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
+    # Every scope reaches its owner's own inbox and mail preferences.
     "read": frozenset(
-        {Permission.READ_SUMMARIES, Permission.SEE_REVIEW_QUEUE, Permission.SEE_JOBS}
+        {
+            Permission.READ_SUMMARIES,
+            Permission.SEE_REVIEW_QUEUE,
+            Permission.SEE_JOBS,
+            Permission.NOTIFICATIONS,
+        }
     ),
     "write": frozenset(
         {
@@ -66,10 +80,13 @@ TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_TOPICS,
             Permission.ASSIGN_WORK,
             Permission.DISCUSS,
+            Permission.NOTIFICATIONS,
         }
     ),
-    "review": frozenset({Permission.REVIEW, Permission.DISCUSS}),
-    "publish": frozenset({Permission.PUBLISH, Permission.RENAME_PUBLISHED}),
+    "review": frozenset({Permission.REVIEW, Permission.DISCUSS, Permission.NOTIFICATIONS}),
+    "publish": frozenset(
+        {Permission.PUBLISH, Permission.RENAME_PUBLISHED, Permission.NOTIFICATIONS}
+    ),
 }
 # Permissions whose object is a locale: the role row must name it (or no locale: all).
 LOCALE_SCOPED = frozenset({Permission.REVIEW})

@@ -68,11 +68,18 @@ def enqueue(
     return job
 
 
-def enqueue_once(session: DbSession, kind: str, payload: dict, dedupe_key: str) -> Job:
+def enqueue_once(
+    session: DbSession,
+    kind: str,
+    payload: dict,
+    dedupe_key: str,
+    run_after: datetime | None = None,
+) -> Job:
     """Enqueue unless the same work is already waiting (a running job may miss new input).
 
     A dead-lettered job for the same work is brought back rather than left beside a new one, so
-    the dead letters list only what nobody has retried.
+    the dead letters list only what nobody has retried. A job already waiting keeps its own
+    `run_after` (a mail gathered for a minute is not put off by each new line).
     """
     waiting = session.scalar(
         select(Job).where(Job.dedupe_key == dedupe_key, Job.status == JobStatus.QUEUED).limit(1)
@@ -88,10 +95,12 @@ def enqueue_once(session: DbSession, kind: str, payload: dict, dedupe_key: str) 
     if dead is not None:
         dead.payload = payload
         _requeue(dead)
+        if run_after is not None:
+            dead.run_after = run_after
         session.flush()
         announce(session)
         return dead
-    return enqueue(session, kind, payload, dedupe_key=dedupe_key)
+    return enqueue(session, kind, payload, dedupe_key=dedupe_key, run_after=run_after)
 
 
 def _requeue(job: Job) -> None:
