@@ -21,6 +21,7 @@ def import_models() -> None:
     from webapp.summaries import models as _summaries  # noqa: F401
     from webapp.topics import models as _topics  # noqa: F401
     from webapp.translation import models as _translation  # noqa: F401
+    from webapp.webhooks import models as _webhooks  # noqa: F401
 
 
 def register_checks() -> None:
@@ -35,12 +36,14 @@ def register_subscribers() -> None:
     from webapp.search import subscribers as _search  # noqa: F401
     from webapp.summaries import subscribers as _summaries  # noqa: F401
     from webapp.translation import subscribers as _translation  # noqa: F401
+    from webapp.webhooks import subscribers as _webhooks  # noqa: F401
 
 
 def register_jobs() -> None:
     """Job handlers register with the worker's registry when their module is imported."""
     from webapp.publishing import jobs as _publishing_jobs  # noqa: F401
     from webapp.translation import jobs as _translation_jobs  # noqa: F401
+    from webapp.webhooks import jobs as _webhooks_jobs  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -69,6 +72,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.translation import api as _translation_api  # noqa: F401
     from webapp.translation import engine_views as engine
     from webapp.translation import views as translation
+    from webapp.webhooks import api as _webhooks_api  # noqa: F401
+    from webapp.webhooks import views as webhooks
 
     app.register_blueprint(reader.bp)
     app.register_blueprint(publishing.staff)
@@ -84,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(engine.bp)
     app.register_blueprint(photos.bp)
     app.register_blueprint(questions.bp)
+    app.register_blueprint(webhooks.bp)
     photos.init_app(app)
     desk_photos.init_app(app)
     accounts.init_app(app)

@@ -36,6 +36,7 @@ class Permission(enum.StrEnum):
     MANAGE_TOPICS = "manage_topics"  # the topic vocabulary summaries are tagged with
     ASSIGN_WORK = "assign_work"  # give a translation to a translator, with a "needed by" time
     DISCUSS = "discuss"  # ask, answer and resolve questions on the summaries one can see
+    MANAGE_WEBHOOKS = "manage_webhooks"  # register the URLs that events are sent to (admins)
 
 
 # Questions cross the desk both ways (a translator asks, a liaison answers), so every staff role
@@ -66,6 +67,7 @@ TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_TOPICS,
             Permission.ASSIGN_WORK,
             Permission.DISCUSS,
+            Permission.MANAGE_WEBHOOKS,
         }
     ),
     "review": frozenset({Permission.REVIEW, Permission.DISCUSS}),
