@@ -293,6 +293,49 @@ def test_an_event_rolled_back_sends_nothing(app, client, admin, receiver):
     assert [r.json["event"] for r in receiver.requests] == ["question.asked"]
 
 
+def test_an_admin_changes_what_a_webhook_wants_then_deletes_it(app, client, admin, receiver):
+    hook = add_hook(client, admin, receiver.url(), ["summary.published"])
+    base = f"/api/v1/webhooks/{hook['id']}"
+    unknown = client.patch(base, json={"events": ["summary.eaten"]}, headers=admin)
+    assert unknown.status_code == 422 and set(unknown.json["fields"]) == {"events"}
+    changed = client.patch(
+        base, json={"events": ["question.asked"], "description": "Tokyo desk"}, headers=admin
+    )
+    assert changed.status_code == 200, changed.json
+    assert (changed.json["events"], changed.json["description"]) == (
+        ["question.asked"],
+        "Tokyo desk",
+    )
+
+    make_user(app, "admin", email="pages-admin@example.org")
+    sign_in(app, client, "pages-admin@example.org")
+    page = client.get(f"/manage/webhooks/{hook['id']}").get_data(as_text=True)
+    off = client.post(
+        f"/manage/webhooks/{hook['id']}",
+        data={"events": ["question.asked"], "description": "Off", "csrf_token": csrf_token(page)},
+    )
+    assert off.status_code == 302
+    assert client.get(base, headers=admin).json["active"] is False
+
+    liaison = staff_headers(app, "liaison")
+    made = client.post("/api/v1/summaries", json=summary_payload(), headers=liaison).json
+    client.post(f"/api/v1/summaries/{made['id']}/questions", json={"body": "?"}, headers=liaison)
+    run_worker(app, burst=True)
+    assert receiver.requests == [] and deliveries(client, admin, hook) == []  # turned off
+
+    client.post(f"{base}/ping", headers=admin)
+    assert client.delete(base, headers=admin).status_code == 204
+    run_worker(app, burst=True)  # its queued delivery went with it
+    assert receiver.requests == []
+    assert client.get(base, headers=admin).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Delivery.id))) == 0
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert [a for a in actions if a.startswith("webhook.")] == [
+        "webhook.create", "webhook.update", "webhook.update", "webhook.ping", "webhook.delete"
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("url", "events", "bad"),
     [

@@ -22,17 +22,3 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     """The Kakehashi-Signature header's value for `body` sent at `timestamp`."""
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     return f"t={timestamp},v1={mac.hexdigest()}"
-
-
-def verify(
-    secret: str, header: str, body: bytes, now: int, tolerance: int = TOLERANCE_SECONDS
-) -> bool:
-    """What a receiver does: the signature matches and the timestamp is recent."""
-    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
-    if not parts.get("t", "").isdigit() or "v1" not in parts:
-        return False
-    timestamp = int(parts["t"])
-    if abs(now - timestamp) > tolerance:
-        return False
-    expected = signature(secret, timestamp, body).split("v1=", 1)[1]
-    return hmac.compare_digest(expected, parts["v1"])
