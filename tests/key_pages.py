@@ -100,7 +100,13 @@ def build_site(app: Flask) -> Site:
         "/review/",
         f"/review/translations/{draft['translations']['ja']['id']}",
     ]
-    site.staff[admin] = ["/admin/users/", "/admin/jobs/", "/admin/audit/", "/admin/engine/"]
+    site.staff[admin] = [
+        "/admin/users/",
+        "/admin/jobs/",
+        "/admin/audit/",
+        "/admin/engine/",
+        "/manage/webhooks/",
+    ]
     site.more_reader = [
         f"/{loc}/{page}"
         for loc in ("en", "ja")

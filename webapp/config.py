@@ -110,6 +110,12 @@ class Config:
     # Where readers reach the site: absolute links (feeds, sitemap, canonical, hreflang) are
     # built from this, never from the request's Host header.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Webhooks (webhooks/): each delivery waits at most this long for the receiver's answer; a
+    # failed one is tried again after WEBHOOK_BACKOFF_SECONDS, doubling each time, up to
+    # WEBHOOK_MAX_ATTEMPTS tries in all (8 from 30 s: the last about an hour after the first).
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+    WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+    WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "30"))
     # The host names the site answers to (comma-separated; ".example.org" takes its subdomains
     # too; "*" any name, for a proxy that checks them itself). Any other Host header gets 400.
     # Empty: BASE_URL's host, 127.0.0.1 and localhost (core/security.py derives the list).

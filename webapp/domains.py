@@ -22,6 +22,7 @@ def import_models() -> None:
     from webapp.summaries import models as _summaries  # noqa: F401
     from webapp.topics import models as _topics  # noqa: F401
     from webapp.translation import models as _translation  # noqa: F401
+    from webapp.webhooks import models as _webhooks  # noqa: F401
 
 
 def register_checks() -> None:
@@ -37,6 +38,7 @@ def register_subscribers() -> None:
     from webapp.search import subscribers as _search  # noqa: F401
     from webapp.summaries import subscribers as _summaries  # noqa: F401
     from webapp.translation import subscribers as _translation  # noqa: F401
+    from webapp.webhooks import subscribers as _webhooks  # noqa: F401
 
 
 def register_jobs() -> None:
@@ -44,6 +46,7 @@ def register_jobs() -> None:
     from webapp.notifications import jobs as _notifications_jobs  # noqa: F401
     from webapp.publishing import jobs as _publishing_jobs  # noqa: F401
     from webapp.translation import jobs as _translation_jobs  # noqa: F401
+    from webapp.webhooks import jobs as _webhooks_jobs  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -74,6 +77,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.translation import api as _translation_api  # noqa: F401
     from webapp.translation import engine_views as engine
     from webapp.translation import views as translation
+    from webapp.webhooks import api as _webhooks_api  # noqa: F401
+    from webapp.webhooks import views as webhooks
 
     app.register_blueprint(reader.bp)
     app.register_blueprint(publishing.staff)
@@ -91,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(questions.bp)
     app.register_blueprint(notifications.bp)
     notifications.init_app(app)
+    app.register_blueprint(webhooks.bp)
     photos.init_app(app)
     desk_photos.init_app(app)
     accounts.init_app(app)

@@ -83,6 +83,8 @@ def world(make_app):
         "number": 1,  # the summary's first version
         "photo_id": 1,  # no such photo: 404 where allowed
         "question_id": 1,  # no question yet: 404 where allowed
+        "webhook_id": 1,  # no webhook: 404 where allowed
+        "delivery_id": 1,
         "name": "0" * 32 + "-480.webp",  # no such photo file
     }
     return app, emails, values

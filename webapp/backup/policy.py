@@ -71,6 +71,11 @@ POLICY: dict[str, Export | Skip] = {
     "questions": Export(),
     "question_answers": Export(),
     "question_mentions": Export(),
+    # A webhook's secret signs what the receivers trust, so it never leaves in a backup; its
+    # deliveries are bound to it. Register webhooks again after a restore (a queued delivery job
+    # then finds nothing to send).
+    "webhooks": Skip("webhook signing secrets are credentials; register webhooks again"),
+    "webhook_deliveries": Skip("deliveries belong to webhooks, which are not exported"),
     # The files these rows name travel beside them in the archive (`backup/files.py`).
     # A photo waiting for its file is a row whose file columns are null; it restores as such.
     "photos": Export(),

@@ -37,6 +37,7 @@ class Permission(enum.StrEnum):
     ASSIGN_WORK = "assign_work"  # give a translation to a translator, with a "needed by" time
     DISCUSS = "discuss"  # ask, answer and resolve questions on the summaries one can see
     NOTIFICATIONS = "notifications"  # one's own inbox and mail preferences
+    MANAGE_WEBHOOKS = "manage_webhooks"  # register the URLs that events are sent to (admins)
 
 
 # Questions cross the desk both ways (a translator asks, a liaison answers), so every staff role
@@ -81,6 +82,7 @@ TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
             Permission.ASSIGN_WORK,
             Permission.DISCUSS,
             Permission.NOTIFICATIONS,
+            Permission.MANAGE_WEBHOOKS,
         }
     ),
     "review": frozenset({Permission.REVIEW, Permission.DISCUSS, Permission.NOTIFICATIONS}),

@@ -33,6 +33,11 @@ class JobHandler:
     expected_errors: tuple[type[Exception], ...] = ()
     # Errors that no retry can fix (a missing model): give up at once.
     final_errors: tuple[type[Exception], ...] = ()
+    # How many attempts, and the first retry's delay in seconds (doubling after each failure),
+    # when this kind needs its own (a webhook receiver may be down for an hour); None: the
+    # queue's JOB_MAX_ATTEMPTS and JOB_BACKOFF_SECONDS.
+    max_attempts: Callable[[Flask], int] | None = None
+    backoff_seconds: Callable[[Flask], float] | None = None
 
 
 _handlers: dict[str, JobHandler] = {}

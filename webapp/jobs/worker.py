@@ -296,14 +296,28 @@ def _record_failure(
         job,
         worker_id,
         message,
-        max_attempts=app.config["JOB_MAX_ATTEMPTS"],
-        backoff=app.config["JOB_BACKOFF_SECONDS"],
+        max_attempts=_max_attempts(app, handler),
+        backoff=_backoff(app, handler),
         final=final,
     )
     if gave_up and handler is not None and handler.on_give_up is not None:
         handler.on_give_up(session, payload, exc)
     session.commit()
     return gave_up
+
+
+def _max_attempts(app: Flask, handler: JobHandler | None) -> int:
+    """The handler's own number of attempts, else the queue's."""
+    if handler is not None and handler.max_attempts is not None:
+        return handler.max_attempts(app)
+    return int(app.config["JOB_MAX_ATTEMPTS"])
+
+
+def _backoff(app: Flask, handler: JobHandler | None) -> float:
+    """The handler's own first retry delay, else the queue's."""
+    if handler is not None and handler.backoff_seconds is not None:
+        return handler.backoff_seconds(app)
+    return float(app.config["JOB_BACKOFF_SECONDS"])
 
 
 class _Poller:
