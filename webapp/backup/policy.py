@@ -71,6 +71,9 @@ POLICY: dict[str, Export | Skip] = {
     "questions": Export(),
     "question_answers": Export(),
     "question_mentions": Export(),
+    # Each person's inbox and mail choices: what they were told, and how they want to be told.
+    "notifications": Export(),
+    "notification_preferences": Export(),
     # A webhook's secret signs what the receivers trust, so it never leaves in a backup; its
     # deliveries are bound to it. Register webhooks again after a restore (a queued delivery job
     # then finds nothing to send).
