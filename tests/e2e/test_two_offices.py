@@ -3,8 +3,9 @@ time zones, one summary released in both languages at an agreed minute.
 
 The liaison imports the seed release, assigns Japanese to the translator "needed by 08:30 JST" and
 schedules a joint release at 09:00 JST; the translator asks about "Secretary of War" beside its
-sentence, the liaison answers, the translator approves. The clock is driven (the release is run
-for 08:59 and for 09:00), never waited for.
+sentence, the liaison answers, the translator approves. The translator is told once, in Japanese;
+a webhook receiver hears each event once, signed. The clock is driven (the release is run for
+08:59 and for 09:00, the mail's gathering minute is moved), never waited for.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.factories import REASON, bearer, make_user
+from tests.factories import REASON, bearer, make_user, staff_headers
+from tests.functional.test_notifications import smtp, text_of, time_passes  # noqa: F401
+from tests.functional.test_webhooks import receiver  # noqa: F401
 from tests.unit.photos.images import image_bytes
 from webapp.accounts import services as users
 from webapp.extensions import db
@@ -31,8 +34,21 @@ SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_f3be9ecf2
 # 2030-01-16 09:00 in Tokyo is 00:00 UTC; 08:30 JST is 23:30 UTC the day before (18:30 EST).
 RELEASE = datetime(2030, 1, 16, 0, 0, tzinfo=UTC)
 NEEDED_BY = datetime(2030, 1, 15, 23, 30, tzinfo=UTC)
+WATCHED = (
+    "translation.assigned",
+    "question.asked",
+    "question.answered",
+    "question.resolved",
+    "translation.approved",
+    "summary.published",
+)
 LIAISON = "liaison-washington@example.org"
 TRANSLATOR = "translator-tokyo@example.org"
+
+
+@pytest.fixture
+def app(make_app, smtp):  # noqa: F811 - the SMTP server the notification tests start
+    return make_app(MAIL_URL=f"smtp://127.0.0.1:{smtp.port}", BASE_URL="https://desk.example.org")
 
 
 def release_at(app, now: datetime) -> list[schedules.Released]:
@@ -63,7 +79,21 @@ def approve_the_rest(client, headers, tr_id: int) -> None:
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="the seed releases live in ../shared/seeds")
-def test_washington_and_tokyo_release_one_summary_together(app, live_server, new_page):
+def test_washington_and_tokyo_release_one_summary_together(
+    app,
+    live_server,
+    new_page,
+    smtp,  # noqa: F811
+    receiver,  # noqa: F811
+):
+    client = app.test_client()
+    # The office's chat tool hears every event of the desk, signed.
+    admin = staff_headers(app, "admin", email="admin@example.org")
+    hook = client.post(
+        "/api/v1/webhooks",
+        json={"url": receiver.url(), "events": list(WATCHED)},
+        headers=admin,
+    ).json
     make_user(app, "liaison", email=LIAISON)
     make_user(app, "translator", ["ja"], email=TRANSLATOR)
     with app.app_context():  # the translator reads the desk in Japanese
@@ -115,9 +145,16 @@ def test_washington_and_tokyo_release_one_summary_together(app, live_server, new
     washington.wait_for_load_state()
     expect(washington.locator("#schedule .notice")).to_contain_text("JST")
 
+    # Tokyo is told once, in Japanese, with a link straight to the work (the draft waiting and
+    # the assignment, gathered into one mail).
+    time_passes(app)
+    run_worker(app, burst=True)
+    (mail,) = smtp.received.to(TRANSLATOR)
+    assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", str(mail["Subject"]))
+    assert "/review/translations/" in text_of(mail) and "JST" in text_of(mail)
+
     # Washington: the release's three photos wait for their files; the liaison uploads them.
     liaison_api = bearer(app, LIAISON)
-    client = app.test_client()
     photos = client.get(f"/api/v1/summaries/{summary_id}", headers=liaison_api).json["photos"]
     assert len(photos) == 3
     for photo in photos:
@@ -181,3 +218,17 @@ def test_washington_and_tokyo_release_one_summary_together(app, live_server, new
     for locale in ("en", "ja"):
         assert reader.get(f"/{locale}/summaries/{slug}").status_code == 200
     assert release_at(app, RELEASE) == []
+
+    # The chat tool got each event once, signed with the webhook's secret.
+    run_worker(app, burst=True)
+    heard = [r.json["event"] for r in receiver.requests]
+    assert sorted(heard) == sorted([*WATCHED, "summary.published"])  # one per language
+    assert all(r.signed_with(hook["secret"]) for r in receiver.requests)
+    ids = [r.headers["Kakehashi-Delivery"] for r in receiver.requests]
+    assert len(ids) == len(set(ids))
+    published = [
+        r.json["data"]["locale"]
+        for r in receiver.requests
+        if r.json["event"] == "summary.published"
+    ]
+    assert sorted(published) == ["en", "ja"]
