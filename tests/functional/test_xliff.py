@@ -259,10 +259,12 @@ def test_a_concurrent_edit_refuses_by_version(client, world):
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
-<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1"><file id="f">&lol3;</file></xliff>"""
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1">
+<file id="f">&lol3;</file></xliff>"""
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>
-<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1"><file id="f">&e;</file></xliff>"""
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1">
+<file id="f">&e;</file></xliff>"""
 
 
 def _hostile(data: bytes, version_file: bytes) -> dict[str, bytes]:

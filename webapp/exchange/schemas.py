@@ -45,7 +45,7 @@ def report_out(report: Report) -> XliffReportOut:
         unchanged=report.count("unchanged"),
         refused=report.refused,
         units=[
-            XliffUnitOut(key=u.key, label=u.label, outcome=u.outcome, message=u.message)  # type: ignore[arg-type]
+            XliffUnitOut(key=u.key, label=u.label, outcome=u.outcome, message=u.message)
             for u in report.units
         ],
     )
