@@ -40,7 +40,7 @@ browser:
 AXE_VERSION := 4.14.1
 VNU_VERSION := 26.9.27
 CHECKERS := .cache/checkers
-CHECKERS_STAMP := $(CHECKERS)/.axe-$(AXE_VERSION)-vnu-$(VNU_VERSION)
+CHECKERS_STAMP := $(CHECKERS)/.axe-$(AXE_VERSION)-vnu-$(VNU_VERSION)-xliff-xsd
 
 checkers: $(CHECKERS_STAMP)
 
@@ -50,6 +50,11 @@ $(CHECKERS_STAMP):
 	rm -rf $(CHECKERS) && mkdir -p $(CHECKERS)
 	npm install --no-save --no-audit --no-fund --ignore-scripts --prefix $(CHECKERS) \
 	  axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION)
+	# The OASIS XLIFF 1.2 and 2.0 schemas, as Debian ships them (php-symfony-translation), for the
+	# XLIFF export tests; unpacked here, not installed.
+	cd $(CHECKERS) && { apt-get download php-symfony-translation 2>/dev/null || \
+	  { apt-get update -qq && apt-get download php-symfony-translation; }; } && \
+	  dpkg-deb -x php-symfony-translation_*.deb xliff && rm php-symfony-translation_*.deb
 	touch $@
 
 run: install

@@ -62,6 +62,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.desk import publishing_api as _publishing_api  # noqa: F401
     from webapp.desk import publishing_views as publishing
     from webapp.desk import views as summaries
+    from webapp.exchange import api as _exchange_api  # noqa: F401
+    from webapp.exchange import views as exchange
     from webapp.glossary import api as _glossary_api  # noqa: F401
     from webapp.glossary import views as glossary
     from webapp.jobs import views as jobs
@@ -97,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications.bp)
     notifications.init_app(app)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(exchange.bp)
     photos.init_app(app)
     desk_photos.init_app(app)
     accounts.init_app(app)
@@ -107,10 +110,11 @@ def register_cli(app: Flask) -> None:
     from webapp.accounts import cli as accounts
     from webapp.backup import cli as backup
     from webapp.demo import cli as demo
+    from webapp.exchange import cli as exchange
     from webapp.jobs import cli as jobs
     from webapp.mt import cli as mt
     from webapp.photos import cli as photos
     from webapp.search import cli as search
 
-    for module in (accounts, mt, jobs, demo, backup, search, photos):
+    for module in (accounts, mt, jobs, demo, backup, search, photos, exchange):
         module.init_app(app)

@@ -113,11 +113,13 @@ def operation(
     responses: dict[int, type[BaseModel] | None] | None = None,
     if_match: str | None = None,
     body_type: str = "application/json",
+    file_type: str | None = None,
 ) -> Callable[[F], F]:
     """Describe a route for the OpenAPI document (the schemas are the ones the route uses).
 
     `if_match` is "required" or "optional" when the route reads the If-Match header;
-    `body_type` is the body's media type (multipart/form-data for uploads).
+    `body_type` is the body's media type (multipart/form-data for uploads); `file_type` the
+    media type of a 200 answer that is a file download rather than JSON.
     """
 
     def decorate(view: F) -> F:
@@ -128,6 +130,7 @@ def operation(
             "responses": responses or {},
             "if_match": if_match,
             "body_type": body_type,
+            "file_type": file_type,
         }
         return view
 

@@ -87,6 +87,14 @@ def build_document(app: Flask) -> dict[str, Any]:
         is_public = getattr(view, "permission", None) == Permission.PUBLIC
         responses: dict[str, Any] = {}
         for status, model in sorted(meta["responses"].items()):
+            if model is None and meta.get("file_type") and status == 200:  # a download
+                responses[str(status)] = {
+                    "description": "OK",
+                    "content": {
+                        meta["file_type"]: {"schema": {"type": "string", "format": "binary"}}
+                    },
+                }
+                continue
             if model is None:  # 204: no body
                 responses[str(status)] = {"description": "Done"}
                 continue
