@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from tests.factories import staff_headers, summary_payload
+from tests.factories import make_user, staff_headers, summary_payload
+from webapp.accounts import services as users
 from webapp.core.events import subscriber, unsubscribe
 from webapp.extensions import db
 from webapp.translation import states
@@ -46,7 +47,9 @@ def test_every_move_the_table_lists_happens_and_every_other_is_refused(
     backend, app, translation_id, heard
 ):
     moves = list(itertools.product(EVERY, list(S)))
+    actor = make_user(app, "translator", ["ja"], email="mover@example.org")
     with app.app_context():
+        actor_id = users.find_user(db.session, actor).id  # subscribers record who acted
         tr = db.session.get(Translation, translation_id)
         for before, after in moves:
             heard.clear()
@@ -56,10 +59,10 @@ def test_every_move_the_table_lists_happens_and_every_other_is_refused(
                 assert states.transition(db.session, tr, after) is False
                 assert heard == []
             elif after in states.ALLOWED[before]:
-                assert states.transition(db.session, tr, after, new=before is None, actor_id=7)
+                assert states.transition(db.session, tr, after, new=before is None, actor_id=actor_id)
                 assert tr.status == after
                 assert [(e.name, e.before, e.after, e.actor_id) for e in heard] == [
-                    (states.EVENTS[after].name, before and str(before), str(after), 7)
+                    (states.EVENTS[after].name, before and str(before), str(after), actor_id)
                 ]
             else:
                 kept = tr.status
