@@ -354,7 +354,8 @@ def check_installed(packages_dir: Path) -> list[tuple[Path, str | None]]:
             if changed is None:
                 problem = (
                     f"{child}: no install record, so nothing to check against; "
-                    "reinstall it with `flask mt install` to pin its checksums."
+                    "reinstall it with `flask --app wsgi mt install FILE.argosmodel` to pin its "
+                    "checksums."
                 )
             elif changed:
                 shown = ", ".join(changed[:5]) + (", …" if len(changed) > 5 else "")
