@@ -74,7 +74,7 @@ def upload() -> ResponseReturnValue:
                     user,
                     archive,
                     installed_by=user.email,
-                    origin=_("upload: %(name)s", name=name),
+                    origin=f"upload: {name}",
                 )
         except PackageError as exc:
             # The reason names the temporary file; the admin knows it by its own name.
