@@ -60,6 +60,9 @@ $(CHECKERS_STAMP):
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty --url http://$(HOST):$(PORT)
+	@# One try at the package index (ARGOS_INDEX_URL) when a pair has no model; offline, the
+	@# command prints the offline route and the desk is served anyway.
+	-$(FLASK) mt fetch --if-missing --timeout 5 en-ja ja-en
 	$(FLASK) mt list
 	@echo "==> Serving on http://$(HOST):$(PORT)/ with a worker beside it (Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \

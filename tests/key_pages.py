@@ -105,6 +105,7 @@ def build_site(app: Flask) -> Site:
         "/admin/jobs/",
         "/admin/audit/",
         "/admin/engine/",
+        "/admin/models/",
         "/manage/webhooks/",
     ]
     site.more_reader = [

@@ -42,6 +42,12 @@ class Config:
     # packages unpack to 100-400 MB at ratios of 1-3, zip bombs to far more at ratios near 1000.
     MT_PACKAGE_MAX_MB = int(os.environ.get("MT_PACKAGE_MAX_MB", "1024"))
     MT_PACKAGE_MAX_RATIO = float(os.environ.get("MT_PACKAGE_MAX_RATIO", "100"))
+    # Where `flask mt fetch` finds packages: an index in Argos's format (the running app never
+    # reads it). An office without network access can serve a copy of its own.
+    ARGOS_INDEX_URL = os.environ.get(
+        "ARGOS_INDEX_URL",
+        "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json",
+    )
     # A worker claims up to this many waiting translations (machine-translation jobs) at once and
     # sends all their pending segments through one engine call; 1 takes them one by one.
     MT_CLAIM_TRANSLATIONS = int(os.environ.get("MT_CLAIM_TRANSLATIONS", "8"))

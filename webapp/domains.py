@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.glossary import api as _glossary_api  # noqa: F401
     from webapp.glossary import views as glossary
     from webapp.jobs import views as jobs
+    from webapp.mt import views as models
     from webapp.notifications import api as _notifications_api  # noqa: F401
     from webapp.notifications import views as notifications
     from webapp.ops import views as ops
@@ -94,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit.bp)
     app.register_blueprint(jobs.bp)
     app.register_blueprint(engine.bp)
+    app.register_blueprint(models.bp)
+    models.init_app(app)
     app.register_blueprint(photos.bp)
     app.register_blueprint(questions.bp)
     app.register_blueprint(notifications.bp)

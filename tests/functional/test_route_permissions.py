@@ -85,6 +85,8 @@ def world(make_app):
         "question_id": 1,  # no question yet: 404 where allowed
         "webhook_id": 1,  # no webhook: 404 where allowed
         "delivery_id": 1,
+        "from_code": "en",  # a language pair with no model: rolling back is refused
+        "to_code": "ja",
         "name": "0" * 32 + "-480.webp",  # no such photo file
     }
     return app, emails, values

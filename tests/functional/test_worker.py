@@ -86,7 +86,7 @@ def test_missing_model_fails_the_job_with_the_fix_and_a_translator_can_still_fin
     tr_id = created["translations"]["ja"]["id"]
     tr = client.get(f"/api/v1/translations/{tr_id}", headers=translator).json
     assert tr["status"] == "failed"
-    assert "en → ja" in tr["error"] and "flask mt install" in tr["error"]
+    assert "en → ja" in tr["error"] and "flask --app wsgi mt install" in tr["error"]
     assert tr["error_code"] == "missing_model"
     with app.app_context():
         job = db.session.scalars(select(Job)).one()

@@ -132,7 +132,8 @@ def _load(
     if changed:
         raise MTError(
             f"Could not load {where}: {', '.join(changed[:3])} changed since it was "
-            "installed (sha256 differs). Reinstall it with `flask mt install`."
+            "installed (sha256 differs). Reinstall it with "
+            "`flask --app wsgi mt install FILE.argosmodel`."
         )
     with _models_lock:
         model = _models.get(key)

@@ -18,8 +18,10 @@ class MissingModelError(MTError):
         self.target = target
         super().__init__(
             f"No machine translation model installed for {source} → {target}. "
-            f"Install one offline with `flask mt install translate-{source}_{target}.argosmodel` "
-            f"(or `argospm install translate-{source}_{target}` on a machine with network access)."
+            "Install one offline with "
+            f"`flask --app wsgi mt install translate-{source}_{target}.argosmodel`, fetch one "
+            f"with `flask --app wsgi mt fetch {source}-{target}` where the package index is "
+            "reachable, or upload one on the model page (/admin/models/)."
         )
 
 

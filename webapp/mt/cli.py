@@ -9,11 +9,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from webapp.core.cli import committed, fail
-from webapp.core.events import emit
-from webapp.mt.events import ModelInstalled
+from webapp.core.cli import committed, fail, operator
 
-mt_cli = AppGroup("mt", help="Install, list and verify offline machine-translation models.")
+mt_cli = AppGroup("mt", help="Install, fetch, list, verify and roll back translation models.")
 
 
 def _pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
@@ -47,50 +45,163 @@ def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: fl
     It goes into a folder named by the pair and version in its metadata.json, beside the
     pair's previous version (kept for rollback); older versions than that are removed.
     """
-    from webapp.audit import services as audit
     from webapp.extensions import db
-    from webapp.mt.packages import (
-        VERIFY_TIMEOUT_SECONDS,
-        ArchiveLimits,
-        PackageError,
-        install_package,
-    )
+    from webapp.mt import services
+    from webapp.mt.packages import VERIFY_TIMEOUT_SECONDS, PackageError
 
     if not archive.exists():
         fail(f"{archive}: no such file.", 2)
-    try:
-        pkg = install_package(
-            archive,
-            Path(current_app.config["ARGOS_PACKAGES_DIR"]),
-            expected_pair=expected_pair,
-            verify_timeout=timeout or VERIFY_TIMEOUT_SECONDS,
-            limits=ArchiveLimits(
-                max_unpacked_bytes=current_app.config["MT_PACKAGE_MAX_MB"] * 1024**2,
-                max_ratio=current_app.config["MT_PACKAGE_MAX_RATIO"],
-            ),
-        )
-    except PackageError as exc:
-        fail(f"{exc} Nothing was changed.", 2)
     with committed():
-        audit.record(
-            db.session,
-            None,
-            "mt.install",
-            "model",
-            0,
-            from_code=pkg.from_code,
-            to_code=pkg.to_code,
-            version=pkg.version,
-            name=pkg.name,
-            archive_sha256=pkg.sha256,
-        )
-        emit(
-            db.session,
-            ModelInstalled(pkg.name, pkg.from_code, pkg.to_code, pkg.version, pkg.sha256),
-        )
+        try:
+            pkg = services.install(
+                db.session,
+                current_app,
+                None,
+                archive,
+                installed_by=operator() or "",
+                origin=str(archive.resolve()),
+                expected_pair=expected_pair,
+                verify_timeout=timeout or VERIFY_TIMEOUT_SECONDS,
+            )
+        except PackageError as exc:
+            fail(f"{exc} Nothing was changed.", 2)
     click.echo(
         f"Installed {pkg.from_code} → {pkg.to_code} ({pkg.name} {pkg.version}, "
         f"sha256 {pkg.sha256})."
+    )
+
+
+def _offline_route(pairs: list[tuple[str, str]], index_url: str) -> str:
+    """One short paragraph: how to get models onto a machine that cannot reach the index."""
+    names = " and ".join(f"translate-{a}_{b}" for a, b in pairs)
+    return (
+        f"Offline route: on a machine with network access, download the {names} "
+        f".argosmodel files (their links are in {index_url}), copy them here and run "
+        "`flask --app wsgi mt install FILE.argosmodel` for each; or point ARGOS_INDEX_URL at an "
+        f"index on your network and run `flask --app wsgi mt fetch "
+        f"{' '.join(f'{a}-{b}' for a, b in pairs)}`. Until then machine drafts fail with a "
+        "message naming the missing pair; translators can translate by hand."
+    )
+
+
+@mt_cli.command("fetch")
+@click.argument("pairs", nargs=-1, required=True, metavar="FROM-TO...")
+@click.option(
+    "--index",
+    "index_url",
+    default=None,
+    help="The package index's URL (default: ARGOS_INDEX_URL, the public Argos index).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for the index or a download to answer (each read, not the whole).",
+)
+@click.option(
+    "--if-missing",
+    is_flag=True,
+    help="Only fetch pairs that have no model installed (what `make run` does).",
+)
+def mt_fetch(
+    pairs: tuple[str, ...], index_url: str | None, timeout: float, if_missing: bool
+) -> None:
+    """Download packages of the pairs (en-ja ja-en) from an Argos package index and install
+    each through the verified install: size-capped, checksum-checked when the index gives one,
+    then a test translation before it goes live. Nothing is installed if any answer is refused.
+    """
+    import tempfile
+
+    from webapp.extensions import db
+    from webapp.mt import services
+    from webapp.mt.fetch import FetchError, Refused, choose, download, read_index
+    from webapp.mt.packages import PackageError, in_use, list_packages, version_key
+
+    wanted: list[tuple[str, str]] = []
+    for value in pairs:
+        try:
+            pair = _pair(click.get_current_context(), click.Argument(["pairs"]), value)
+        except click.BadParameter as exc:
+            fail(exc.format_message(), 2)
+        assert pair is not None
+        wanted.append(pair)
+    url = index_url or current_app.config["ARGOS_INDEX_URL"]
+    installed = in_use(list_packages(services.packages_dir(current_app)))
+    if if_missing:
+        wanted = [pair for pair in wanted if pair not in installed]
+        if not wanted:
+            click.echo("Every pair asked for has a model installed; nothing to fetch.")
+            return
+    max_bytes = current_app.config["MT_PACKAGE_MAX_MB"] * 1024**2
+    with tempfile.TemporaryDirectory(prefix="kakehashi-fetch-") as folder:
+        downloads = []
+        try:
+            index = read_index(url, timeout)
+            entries = [choose(index, pair, url) for pair in wanted]
+            for pair, entry in zip(wanted, entries, strict=True):
+                have = installed.get(pair)
+                if have is not None and version_key(have.version) >= version_key(entry.version):
+                    click.echo(
+                        f"{pair[0]} → {pair[1]}: {have.name} {have.version} is installed; the "
+                        f"index offers {entry.version}, nothing to do."
+                    )
+                    continue
+                if entry.sha256 is None:
+                    click.echo(
+                        f"{pair[0]} → {pair[1]}: the index gives no checksum for {entry.code} "
+                        f"{entry.version}; relying on the verified install and its test "
+                        "translation."
+                    )
+                click.echo(f"{pair[0]} → {pair[1]}: downloading {entry.code} {entry.version}…")
+                downloads.append((pair, entry, download(entry, Path(folder), max_bytes, timeout)))
+        except Refused as exc:
+            fail(f"{exc} Nothing was installed.", 2)
+        except FetchError as exc:
+            fail(f"{exc} Nothing was installed.\n{_offline_route(wanted, url)}", 1)
+        for pair, entry, archive in downloads:
+            with committed():
+                try:
+                    pkg = services.install(
+                        db.session,
+                        current_app,
+                        None,
+                        archive,
+                        installed_by=operator() or "",
+                        origin=entry.links[0] if len(entry.links) == 1 else url,
+                        expected_pair=pair,
+                    )
+                except PackageError as exc:
+                    fail(f"{exc} It was not installed.", 2)
+            verified = "sha256 as the index gives" if entry.sha256 else f"sha256 {pkg.sha256}"
+            click.echo(
+                f"Installed {pkg.from_code} → {pkg.to_code} ({pkg.name} {pkg.version}, {verified})."
+            )
+
+
+@mt_cli.command("rollback")
+@click.argument("pair", metavar="FROM-TO")
+def mt_rollback(pair: str) -> None:
+    """Put back the version of a pair that the one in use replaced (kept for this), audited;
+    translations that failed for the pair are queued again."""
+    from webapp.extensions import db
+    from webapp.mt import services
+    from webapp.mt.packages import PackageError
+
+    try:
+        parsed = _pair(click.get_current_context(), click.Argument(["pair"]), pair)
+    except click.BadParameter as exc:
+        fail(exc.format_message(), 2)
+    assert parsed is not None
+    with committed():
+        try:
+            removed, restored = services.rollback(db.session, current_app, None, parsed)
+        except PackageError as exc:
+            fail(f"{exc} Nothing was changed.", 2)
+    click.echo(
+        f"Rolled {restored.from_code} → {restored.to_code} back from {removed.version} to "
+        f"{restored.name} {restored.version} (sha256 {restored.sha256}); {removed.version} "
+        "was removed."
     )
 
 

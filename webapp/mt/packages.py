@@ -240,12 +240,16 @@ def install_package(
     expected_pair: tuple[str, str] | None = None,
     verify_timeout: float = VERIFY_TIMEOUT_SECONDS,
     limits: ArchiveLimits = DEFAULT_LIMITS,
+    installed_by: str | None = None,
+    origin: str | None = None,
 ) -> InstalledPackage:
     """Unpack, check and pin an `.argosmodel` in its pair's and version's folder in packages_dir.
 
     Nothing already installed changes unless the new package passes every check: its layout and
     sizes, its metadata (a known pair, and `expected_pair`, if given), and a test translation in
     that pair's direction in a child process. The pair's previous version then stays beside it.
+    The install record keeps who installed it (`installed_by`), from where (`origin`: the file,
+    an upload, a URL) and the test translation it passed.
     """
     archive = Path(archive)
     if not archive.is_file():
@@ -277,13 +281,17 @@ def install_package(
             raise PackageError(f"{archive}: damaged zip archive ({exc}).") from exc
         read_package(staging / top)
         try:
-            verify_package(staging / top, verify_timeout)
+            sample = verify_package(staging / top, verify_timeout)
         except PackageError as exc:
             raise PackageError(f"{archive}: {exc}") from exc
         sums = file_sums(staging / top)
         record = {
             "archive": archive.name,
             "archive_sha256": archive_sha256,
+            "archive_bytes": archive_bytes,
+            "installed_by": installed_by,
+            "origin": origin or str(archive),
+            "sample": sample,
             "model_sha256": sums[MODEL_FILE],
             "files": sums,
             "installed_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -346,10 +354,43 @@ def check_installed(packages_dir: Path) -> list[tuple[Path, str | None]]:
             if changed is None:
                 problem = (
                     f"{child}: no install record, so nothing to check against; "
-                    "reinstall it with `flask mt install` to pin its checksums."
+                    "reinstall it with `flask --app wsgi mt install FILE.argosmodel` to pin its "
+                    "checksums."
                 )
             elif changed:
                 shown = ", ".join(changed[:5]) + (", …" if len(changed) > 5 else "")
                 problem = f"{child}: changed since it was installed (sha256 differs): {shown}."
         report.append((child, problem))
     return report
+
+
+def rollback_pair(
+    packages_dir: Path, pair: tuple[str, str]
+) -> tuple[InstalledPackage, InstalledPackage]:
+    """Remove the version of a pair in use so the one it replaced serves again; return (removed,
+    restored). Refused, changing nothing, when no previous version is kept or when the kept one's
+    files differ from its install record (it would be refused at load)."""
+    packages_dir = Path(packages_dir)
+    same = [p for p in list_packages(packages_dir) if (p.from_code, p.to_code) == pair]
+    if not same:
+        raise PackageError(f"no {pair[0]} → {pair[1]} model is installed in {packages_dir}.")
+    if len(same) < 2:
+        raise PackageError(
+            f"{pair[0]} → {pair[1]} has no previous version kept to roll back to "
+            f"(only {same[-1].name} {same[-1].version} is installed)."
+        )
+    current, previous = same[-1], same[-2]
+    changed = changed_files(previous.path)
+    if changed is None or changed:
+        what = "has no install record" if changed is None else f"changed ({', '.join(changed[:3])})"
+        raise PackageError(
+            f"the kept {pair[0]} → {pair[1]} {previous.version} ({previous.path}) {what} since it "
+            "was installed; install a package again instead."
+        )
+    retired = Path(tempfile.mkdtemp(prefix=".removing-", dir=packages_dir))
+    try:
+        os.rename(current.path, retired / current.path.name)  # one rename: the engine sees it
+    finally:
+        shutil.rmtree(retired, ignore_errors=True)
+    log.info("Rolled %s back from %s to %s", pair, current.version, previous.version)
+    return current, read_package(previous.path)

@@ -257,7 +257,7 @@ def test_missing_pair_says_how_to_install(engine: ArgosEngine) -> None:
 
     assert (excinfo.value.source, excinfo.value.target) == ("en", "fr")
     assert "en → fr" in str(excinfo.value)
-    assert "flask mt install" in str(excinfo.value)
+    assert "flask --app wsgi mt install" in str(excinfo.value)
     with pytest.raises(MissingModelError):
         engine.model_version("en", "fr")
 

@@ -1,0 +1,134 @@
+"""The model page for admins (/admin/models/): installed packages per pair, install from an
+upload through the verified path, and one-action rollback to the kept previous version."""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from werkzeug.utils import secure_filename
+
+from webapp.accounts.current import acting_user
+from webapp.core.forms import SimpleForm
+from webapp.core.permissions import Permission, requires
+from webapp.core.transactions import unit_of_work
+from webapp.extensions import db
+from webapp.jobs import queue
+from webapp.languages import KNOWN
+from webapp.mt import services
+from webapp.mt.forms import UploadForm
+from webapp.mt.packages import PackageError
+
+bp = Blueprint("models", __name__, url_prefix="/admin/models", template_folder="templates")
+# Room for the multipart envelope and the CSRF field around the file itself.
+FORM_ALLOWANCE = 64 * 1024
+
+
+def _page(form: UploadForm | None = None, status: int = 200) -> ResponseReturnValue:
+    here = socket.gethostname()
+    workers = [
+        w
+        for w in queue.workers(db.session)
+        if w.stopped_at is None and w.last_seen_at >= queue.alive_since()
+    ]
+    return render_template(
+        "models/index.html",
+        pairs=services.installed(current_app),
+        form=form or UploadForm(),
+        button=SimpleForm(),
+        host=here,
+        workers_here=[w for w in workers if w.host == here],
+        workers_elsewhere=[w for w in workers if w.host != here],
+        max_mb=current_app.config["MT_PACKAGE_MAX_MB"],
+    ), status
+
+
+@bp.get("/")
+@requires(Permission.INSTALL_MODELS)
+def index() -> ResponseReturnValue:
+    return _page()
+
+
+@bp.post("/")
+@requires(Permission.INSTALL_MODELS)
+def upload() -> ResponseReturnValue:
+    """Install an uploaded package: the same checks and test translation as `mt install`."""
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _page(form, 422)
+    user = acting_user()
+    name = secure_filename(form.file.data.filename or "") or "upload.argosmodel"
+    with tempfile.TemporaryDirectory(prefix="kakehashi-upload-") as folder:
+        archive = Path(folder) / name
+        form.file.data.save(archive)
+        try:
+            with unit_of_work():
+                pkg = services.install(
+                    db.session,
+                    current_app,
+                    user,
+                    archive,
+                    installed_by=user.email,
+                    origin=f"upload: {name}",
+                )
+        except PackageError as exc:
+            # The reason names the temporary file; the admin knows it by its own name.
+            reason = str(exc).replace(str(archive), name)
+            form.file.errors = [*form.file.errors, _("Not installed: %(reason)s", reason=reason)]
+            return _page(form, 422)
+    flash(
+        _(
+            "Installed %(source)s → %(target)s %(version)s; it passed its test translation.",
+            source=pkg.from_code,
+            target=pkg.to_code,
+            version=pkg.version,
+        )
+    )
+    return redirect(url_for("models.index"), 303)
+
+
+@bp.post("/<from_code>/<to_code>/rollback")
+@requires(Permission.INSTALL_MODELS)
+def rollback(from_code: str, to_code: str) -> ResponseReturnValue:
+    """Put back the version the pair's current model replaced, in one action."""
+    if not SimpleForm().validate_on_submit():
+        flash(_("The form expired; reload the page and try again."), "error")
+        return redirect(url_for("models.index"), 303)
+    if from_code not in KNOWN or to_code not in KNOWN:
+        flash(_("There is no such language pair."), "error")
+        return _page(status=404)
+    try:
+        with unit_of_work():
+            removed, restored = services.rollback(
+                db.session, current_app, acting_user(), (from_code, to_code)
+            )
+    except PackageError as exc:
+        flash(_("Not rolled back: %(reason)s", reason=str(exc)), "error")
+        return _page(status=409)
+    flash(
+        _(
+            "%(source)s → %(target)s is back on %(version)s; %(removed)s was removed.",
+            source=restored.from_code,
+            target=restored.to_code,
+            version=restored.version,
+            removed=removed.version,
+        )
+    )
+    return redirect(url_for("models.index"), 303)
+
+
+def _allow_package_bodies(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A package upload may be as large as MT_PACKAGE_MAX_MB (MAX_CONTENT_LENGTH stays for the
+    rest); set before CSRF protection reads the form."""
+    if endpoint == "models.upload":
+        limit = current_app.config["MT_PACKAGE_MAX_MB"] * 1024**2
+        request.max_content_length = limit + FORM_ALLOWANCE
+
+
+def init_app(app: Flask) -> None:
+    app.url_value_preprocessor(_allow_package_bodies)
