@@ -65,6 +65,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.glossary import api as _glossary_api  # noqa: F401
     from webapp.glossary import views as glossary
     from webapp.jobs import views as jobs
+    from webapp.memory import api as _memory_api  # noqa: F401
+    from webapp.memory import views as memory
     from webapp.notifications import api as _notifications_api  # noqa: F401
     from webapp.notifications import views as notifications
     from webapp.ops import views as ops
@@ -86,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(summaries.bp)
     app.register_blueprint(translation.bp)
     app.register_blueprint(glossary.bp)
+    app.register_blueprint(memory.bp)
     app.register_blueprint(topics.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
@@ -108,9 +111,10 @@ def register_cli(app: Flask) -> None:
     from webapp.backup import cli as backup
     from webapp.demo import cli as demo
     from webapp.jobs import cli as jobs
+    from webapp.memory import cli as memory
     from webapp.mt import cli as mt
     from webapp.photos import cli as photos
     from webapp.search import cli as search
 
-    for module in (accounts, mt, jobs, demo, backup, search, photos):
+    for module in (accounts, mt, jobs, demo, backup, search, photos, memory):
         module.init_app(app)
