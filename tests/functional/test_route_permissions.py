@@ -85,6 +85,7 @@ def world(make_app):
         "question_id": 1,  # no question yet: 404 where allowed
         "webhook_id": 1,  # no webhook: 404 where allowed
         "delivery_id": 1,
+        "entry_id": 1,  # no memory entry: 404 where allowed
         "name": "0" * 32 + "-480.webp",  # no such photo file
     }
     return app, emails, values

@@ -15,11 +15,11 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -119,12 +119,22 @@ def import_file() -> ResponseReturnValue:
 
 
 def tmx_download(pair_value: str | None) -> Response:
-    """The memory (or one pair) as a streamed TMX download: the page's export and the API's."""
+    """The memory (or one pair) as a streamed TMX download: the page's export and the API's.
+
+    The body is written as the client reads it, in an app context (and database session) of its
+    own that ends with the body, so that a download that is never read holds nothing open.
+    """
     pair = importing.parse_pair(pair_value)
     name = f"memory-{pair[0]}-{pair[1]}.tmx" if pair else "memory.tmx"
-    pieces: Iterator[str] = memory.export_tmx(db.session, pair)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def body() -> Iterator[bytes]:
+        with app.app_context():
+            for piece in memory.export_tmx(db.session, pair):
+                yield piece.encode("utf-8")
+
     return Response(
-        stream_with_context(piece.encode("utf-8") for piece in pieces),
+        body(),
         mimetype=tmx.MIMETYPE,
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )
