@@ -147,6 +147,9 @@ def test_imported_entries_are_offered_with_their_origin_and_count_their_use(make
     exact = next(s for s in segs if s["source"] == EXACT)
     known_id = next(e.id for e in entries(app) if e.source_text == KNOWN)
     assert [m["id"] for m in close["matches"]] == [known_id]
+    assert close["matches"][0]["origin"] == "imported"
+    assert close["matches"][0]["origin_file"] == "legacy.tmx"
+    assert close["matches"][0]["approved"] is False
     # Not approved at import: even the "exact" rule fills it only as a draft.
     assert (exact["origin"], exact["status"], exact["text"]) == ("tm", "draft", EXACT_JA)
     used = {e.source_text: e for e in entries(app)}
