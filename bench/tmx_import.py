@@ -3,7 +3,7 @@
 The TMX file is generated first (the varied corpus of `bench/fuzzy_memory.py`: half en->ja, half
 ja->en, written with en-US/ja-JP codes as CAT tools write them). Each import runs in a child
 process of its own, through `flask memory import` (the CLI the admin uses), so that its peak
-resident memory (ru_maxrss) is the import's alone; the child also reports its resident memory
+resident memory (VmHWM) is the import's alone; the child also reports its resident memory
 before the import, and the run is repeated with a tenth of the units to show memory does not grow
 with the file. After the big import the child looks up close matches for 200 edited memory
 sentences, one per call, through `fuzzy.close_matches` (p50/p95).
@@ -51,6 +51,15 @@ def write_tmx(path: Path, rows: list[dict]) -> None:
         out.write("</body></tmx>\n")
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM). Not ru_maxrss: Linux keeps that across
+    exec, so a child would report its parent's size (the parent holds the generated corpus)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(url: str, tmx_path: str, queries_path: str) -> None:
     """One import (and the lookups after it) in this process; prints one JSON line."""
     from sqlalchemy import create_engine, text
@@ -70,11 +79,11 @@ def child(url: str, tmx_path: str, queries_path: str) -> None:
     with app.app_context():
         db.create_all()
         db.session.commit()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_before = peak_rss_mb()
     started = time.perf_counter()
     result = app.test_cli_runner().invoke(args=["memory", "import", tmx_path])
     took = time.perf_counter() - started
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_after = peak_rss_mb()
     summary = result.output.strip().splitlines()[-3:]
     lookups: list[float] = []
     matched = 0
@@ -100,8 +109,8 @@ def child(url: str, tmx_path: str, queries_path: str) -> None:
             {
                 "exit": result.exit_code,
                 "seconds": took,
-                "rss_before_mb": rss_before / 1024,
-                "rss_peak_mb": rss_after / 1024,
+                "rss_before_mb": rss_before,
+                "rss_peak_mb": rss_after,
                 "summary": summary,
                 "lookups_ms": [x * 1000 for x in lookups],
                 "matched": matched,

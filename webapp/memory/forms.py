@@ -47,14 +47,17 @@ class ImportForm(PageForm):
             "Large memories: use the command flask memory import."
         ),
         validators=[FileRequired(_l("Choose a file to import."))],
+        id="import-file",  # ids stay unique beside the search form
     )
     pair = SelectField(
         _l("Direction"),
         choices=lambda: [SelectChoice("", _l("As the file says")), *pair_choices()],
         default="",
+        id="import-pair",
     )
     approved = BooleanField(
         _l("Mark the entries approved"),
+        id="import-approved",
         description=_l(
             "Only for a memory you trust: approved entries may fill segments as approved."
         ),

@@ -58,6 +58,9 @@ def _index(import_form: ImportForm | None = None, status: int = 200) -> Response
     older = None
     if request.args and not form.validate():
         status = 422
+        for day in (form.since, form.until):
+            if day.errors:
+                day.raw_data = None  # a date box can hold only a date: it shows empty
     else:
         before = request.args.get("before", "")
         before_id = int(before) if before.isdigit() and 0 < int(before) <= ID_MAX else None
