@@ -122,5 +122,7 @@ def build_site(app: Flask) -> Site:
     ]
     site.more_staff["translator-ja-en@example.org"] = [
         f"/review/translations/{published['translations']['ja']['id']}",
+        "/memory/",
+        "/memory/?since=not-a-date",
     ]
     return site

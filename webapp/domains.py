@@ -67,6 +67,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.glossary import api as _glossary_api  # noqa: F401
     from webapp.glossary import views as glossary
     from webapp.jobs import views as jobs
+    from webapp.memory import api as _memory_api  # noqa: F401
+    from webapp.memory import views as memory
     from webapp.mt import views as models
     from webapp.notifications import api as _notifications_api  # noqa: F401
     from webapp.notifications import views as notifications
@@ -89,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(summaries.bp)
     app.register_blueprint(translation.bp)
     app.register_blueprint(glossary.bp)
+    app.register_blueprint(memory.bp)
     app.register_blueprint(topics.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
@@ -115,9 +118,10 @@ def register_cli(app: Flask) -> None:
     from webapp.demo import cli as demo
     from webapp.exchange import cli as exchange
     from webapp.jobs import cli as jobs
+    from webapp.memory import cli as memory
     from webapp.mt import cli as mt
     from webapp.photos import cli as photos
     from webapp.search import cli as search
 
-    for module in (accounts, mt, jobs, demo, backup, search, photos, exchange):
+    for module in (accounts, mt, jobs, demo, backup, search, photos, exchange, memory):
         module.init_app(app)

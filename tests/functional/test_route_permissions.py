@@ -87,6 +87,7 @@ def world(make_app):
         "delivery_id": 1,
         "from_code": "en",  # a language pair with no model: rolling back is refused
         "to_code": "ja",
+        "entry_id": 1,  # no memory entry: 404 where allowed
         "name": "0" * 32 + "-480.webp",  # no such photo file
     }
     return app, emails, values

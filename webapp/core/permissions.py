@@ -38,6 +38,7 @@ class Permission(enum.StrEnum):
     DISCUSS = "discuss"  # ask, answer and resolve questions on the summaries one can see
     NOTIFICATIONS = "notifications"  # one's own inbox and mail preferences
     MANAGE_WEBHOOKS = "manage_webhooks"  # register the URLs that events are sent to (admins)
+    MANAGE_MEMORY = "manage_memory"  # import, export, edit and delete translation memory
 
 
 # Questions cross the desk both ways (a translator asks, a liaison answers), so every staff role
@@ -60,7 +61,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         Permission.ASSIGN_WORK,
     },
     "translator": STAFF
-    | {Permission.SEE_REVIEW_QUEUE, Permission.REVIEW, Permission.MANAGE_GLOSSARY},
+    | {
+        Permission.SEE_REVIEW_QUEUE,
+        Permission.REVIEW,
+        Permission.MANAGE_GLOSSARY,
+        Permission.MANAGE_MEMORY,
+    },
     "admin": frozenset(Permission),
 }
 # What an API token may do, below its owner's roles: a token issued for reading cannot publish.
@@ -83,6 +89,7 @@ TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
             Permission.DISCUSS,
             Permission.NOTIFICATIONS,
             Permission.MANAGE_WEBHOOKS,
+            Permission.MANAGE_MEMORY,
         }
     ),
     "review": frozenset({Permission.REVIEW, Permission.DISCUSS, Permission.NOTIFICATIONS}),
@@ -100,6 +107,7 @@ DENIED = {
     Permission.REVIEW: _l("You are not a translator for this language."),
     Permission.MANAGE_GLOSSARY: _l("Only liaison staff and translators edit the glossary."),
     Permission.MANAGE_TOPICS: _l("Only liaison staff edit the topics."),
+    Permission.MANAGE_MEMORY: _l("Only translators and admins manage translation memory."),
 }
 
 

@@ -77,6 +77,9 @@ def match_out(m: fuzzy.Match) -> MemoryMatchOut:
         target=m.target,
         score=round(m.score, 4),
         replaced=list(m.replaced) if m.replaced else None,
+        origin=m.entry.origin,
+        origin_file=m.entry.origin_file,
+        approved=m.entry.approved,
     )
 
 

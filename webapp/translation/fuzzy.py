@@ -29,7 +29,7 @@ from webapp.accounts.models import User
 from webapp.core.db import DbSession
 from webapp.core.errors import ValidationError
 from webapp.languages.diff import Piece, source_diff
-from webapp.translation import review
+from webapp.translation import memory, review
 from webapp.translation.models import MemoryEntry, SegmentTranslation, Translation
 
 THRESHOLD = 0.70
@@ -297,4 +297,5 @@ def use_match(
         expected_version=expected_version,
         second_approver=False,  # taken as a draft
     )
+    memory.record_use(session, [entry_id])
     return match

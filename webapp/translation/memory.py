@@ -7,11 +7,12 @@ The rule is the setting MEMORY_AUTO_APPROVE: "context" (default), "exact" or "ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from webapp.accounts.models import User
 from webapp.core.db import DbSession, upsert_insert, utcnow
@@ -48,7 +49,10 @@ def lookup(
 
 
 def arrives_approved(entry: MemoryEntry, context: tuple[str | None, str | None]) -> bool:
-    """Whether a memory match may skip review, by the deployment's rule."""
+    """Whether a memory match may skip review, by the deployment's rule (never an unapproved
+    import)."""
+    if not entry.approved:
+        return False
     rule = current_app.config.get("MEMORY_AUTO_APPROVE", "context")
     if rule == "exact":
         return True
@@ -82,9 +86,29 @@ def remember(
         "next_hash": context[1],
         "approved_by_id": user.id,
         "updated_at": utcnow(),
+        "created_at": utcnow(),
+        "created_by_id": user.id,
+        "updated_by_id": user.id,
+        "origin": "approved",
+        "approved": True,
+        "origin_file": None,
+        "imported_by": None,
     }
     insert = upsert_insert(session)
-    kept = ("target_text", "prev_hash", "next_hash", "approved_by_id", "updated_at")
+    # An imported pair approved here becomes this approval (the file it came from is no longer
+    # its origin); its use count stays.
+    kept = (
+        "target_text",
+        "prev_hash",
+        "next_hash",
+        "approved_by_id",
+        "updated_at",
+        "updated_by_id",
+        "origin",
+        "approved",
+        "origin_file",
+        "imported_by",
+    )
     statement = insert(MemoryEntry).values(**values)
     session.execute(
         statement.on_conflict_do_update(
@@ -103,3 +127,19 @@ def remember(
     )
     assert entry is not None  # just written
     return entry
+
+
+def record_use(session: DbSession, entry_ids: Iterable[int]) -> None:
+    """Count each use of a memory entry (an exact fill or a close match taken), one statement
+    per distinct count: the page that merely offers matches writes nothing."""
+    by_count: dict[int, list[int]] = {}
+    for entry_id, times in Counter(entry_ids).items():
+        by_count.setdefault(times, []).append(entry_id)
+    now = utcnow()
+    for times, ids in by_count.items():
+        session.execute(
+            update(MemoryEntry)
+            .where(MemoryEntry.id.in_(ids))
+            .values(use_count=MemoryEntry.use_count + times, last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )

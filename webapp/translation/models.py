@@ -6,7 +6,17 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from webapp.core.db import UTCDateTime, str_enum, utcnow
@@ -184,6 +194,18 @@ class MemoryEntry(Model):
     next_hash: Mapped[str | None] = mapped_column(String(64))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Where it came from: "approved" here (approved_by_id says by whom) or "imported" from a
+    # file (origin_file, created_at, created_by_id or the shell account in `imported_by`).
+    origin: Mapped[str] = mapped_column(String(20), default="approved", server_default="approved")
+    origin_file: Mapped[str | None] = mapped_column(String(255))
+    imported_by: Mapped[str | None] = mapped_column(String(100))
+    # Imported pairs are unapproved unless the importer said so: they fill a segment as a draft.
+    approved: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    use_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class Presence(Model):

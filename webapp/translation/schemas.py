@@ -58,6 +58,9 @@ class MemoryMatchOut(OutputModel):
     replaced: list[str] | None = Field(
         default=None, description="[number in the match, number put in its place], if any."
     )
+    origin: str = Field(default="approved", description='"approved" here, or "imported".')
+    origin_file: str | None = Field(default=None, description="The file it was imported from.")
+    approved: bool = Field(default=True, description="False: an import nobody approved yet.")
 
 
 class SegmentOut(OutputModel):

@@ -109,6 +109,7 @@ def _reconcile(
     matches = memory.lookup(session, source, tr.locale, [s.source_hash for s in segments])
     touched: list[tuple[SegmentTranslation, ChangeKind]] = []
     keep: list[SegmentTranslation] = []
+    used: list[int] = []
     for index, (seg, row, same) in enumerate(rows):
         st = row if row is not None else SegmentTranslation(key=seg.key, version=0)
         st.key, st.segment_id, st.position = seg.key, seg.id, seg.position
@@ -123,6 +124,7 @@ def _reconcile(
         hit = matches.get(seg.source_hash)
         if hit is not None:
             st.text, st.origin, st.memory_entry_id = hit.target_text, Origin.TM, hit.id
+            used.append(hit.id)
             if memory.arrives_approved(hit, memory.neighbours(segments, index)):
                 st.status = SegmentStatus.APPROVED
                 st.approved_by_id, st.approved_at = hit.approved_by_id, hit.updated_at
@@ -134,6 +136,7 @@ def _reconcile(
             touched.append((st, ChangeKind.SOURCE_CHANGED))
     tr.segments = keep
     session.flush()
+    memory.record_use(session, used)
     for st, kind in touched:
         history.record(session, st, kind, actor_id)
     return changed or bool(gone)
