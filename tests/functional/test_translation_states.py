@@ -59,7 +59,9 @@ def test_every_move_the_table_lists_happens_and_every_other_is_refused(
                 assert states.transition(db.session, tr, after) is False
                 assert heard == []
             elif after in states.ALLOWED[before]:
-                assert states.transition(db.session, tr, after, new=before is None, actor_id=actor_id)
+                assert states.transition(
+                    db.session, tr, after, new=before is None, actor_id=actor_id
+                )
                 assert tr.status == after
                 assert [(e.name, e.before, e.after, e.actor_id) for e in heard] == [
                     (states.EVENTS[after].name, before and str(before), str(after), actor_id)
