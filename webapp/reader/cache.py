@@ -139,6 +139,7 @@ def reader_page(markup_version: str) -> Callable[[F], F]:
                 _conditional(response)
             return response
 
+        wrapper.reader_page = True  # type: ignore[attr-defined]  # StoredPages: may be kept
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -277,6 +278,7 @@ class StoredPages:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: list[Any] = []
+        self._never_kept: frozenset[str] | None = None
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         locale = self._anonymous_reader(environ)
@@ -310,10 +312,25 @@ class StoredPages:
         locale = self.prefixes.get(path[:4])
         if locale is None or "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
             return None
+        if path[4:] in self._pages_never_kept():
+            return None  # search: not worth reading the generation for
         cookies = _cookies(environ.get("HTTP_COOKIE", "")) if "HTTP_COOKIE" in environ else {}
         if any(name in cookies for name in self.private_cookies):
             return None
         return locale
+
+    def _pages_never_kept(self) -> frozenset[str]:
+        """The fixed /<locale>/ addresses whose views are not reader pages (search), without
+        the prefix; found in the URL map once, when every route is registered."""
+        if self._never_kept is None:
+            self._never_kept = frozenset(
+                rule.rule.removeprefix("/<locale>/")
+                for rule in self.app.url_map.iter_rules()
+                if rule.rule.startswith("/<locale>/")
+                and rule.arguments == {"locale"}
+                and not getattr(self.app.view_functions.get(rule.endpoint), "reader_page", False)
+            )
+        return self._never_kept
 
     def _generation(self) -> str:
         """`publishing.generation`, read on this thread's own connection in autocommit mode.
