@@ -42,7 +42,8 @@ PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "5104"))
 CONNECTIONS = 8
 TARGET = 1.00
 COOKIE = "lang=en"
-VISITS = {"first visit": "", "returning": COOKIE}  # name -> Cookie header
+# name -> the Cookie header for a page's locale: none, or the language switcher's choice
+VISITS = {"first visit": lambda locale: "", "returning": lambda locale: f"lang={locale}"}
 
 
 def bare_app():
@@ -301,7 +302,8 @@ def run(servers, ports, paths) -> dict[str, dict[str, dict[str, float]]]:
     """Each page on each server: the same bytes checked, a warm-up, then the measurement."""
     results: dict[str, dict[str, dict[str, float]]] = {}
     for page, path in paths.items():
-        for visit, cookie in VISITS.items():
+        for visit, cookie_for in VISITS.items():
+            cookie = cookie_for(path.split("/")[1])
             bodies = {
                 name: fetch(f"http://127.0.0.1:{ports[name]}{path}", cookie)[0] for name in servers
             }
