@@ -1,17 +1,19 @@
 """Static files under fingerprinted names, kept for a year: `site.css` -> `site.3f2a9c1b04de.css`.
 
-Every file of the static folder is read and hashed once when the app starts; `url_for('static',
-filename='site.css')` then names the fingerprinted file, which answers with
+Every file of the static folder is read and hashed once, when the app first needs a name;
+`url_for('static', filename='site.css')` then names the fingerprinted file, which answers with
 `Cache-Control: public, max-age=31536000, immutable` from memory, in brotli or gzip (compressed
 once, here) for clients that accept it. A changed file gets a new name with the next start, so a
-reader's browser or a CDN never keeps an old stylesheet. The plain name still answers (revalidated
-each time: `no-cache`), for links made elsewhere; a fingerprint that is not the current one is 404.
+reader's browser or a CDN never keeps an old stylesheet (in development, restart after editing
+CSS or JS). The plain name still answers (revalidated each time: `no-cache`), for links made
+elsewhere; a fingerprint that is not the current one is 404.
 """
 
 from __future__ import annotations
 
 import hashlib
 import mimetypes
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -71,10 +73,21 @@ def build_manifest(folder: Path, min_bytes: int) -> Manifest:
 
 
 def init_app(app: Flask) -> None:
-    """Hash the static folder and serve it under fingerprinted names."""
+    """Serve the static folder under fingerprinted names (hashed at the first request that
+    names or asks for a static file: some 50 ms that `import wsgi` need not wait for)."""
     if not app.static_folder or not app.has_static_folder:
         return
-    manifest = build_manifest(Path(app.static_folder), int(app.config["COMPRESS_MIN_BYTES"]))
+    folder, min_bytes = Path(app.static_folder), int(app.config["COMPRESS_MIN_BYTES"])
+    built: list[Manifest] = []
+    lock = threading.Lock()
+
+    def manifest() -> Manifest:
+        if not built:
+            with lock:
+                if not built:
+                    built.append(build_manifest(folder, min_bytes))
+        return built[0]
+
     app.extensions["static_manifest"] = manifest
     plain = app.view_functions["static"]
 
@@ -82,11 +95,12 @@ def init_app(app: Flask) -> None:
     def _fingerprint(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint == "static":
             name = values.get("filename")
-            if isinstance(name, str) and name in manifest.names:
-                values["filename"] = manifest.names[name]
+            names = manifest().names
+            if isinstance(name, str) and name in names:
+                values["filename"] = names[name]
 
     def static(filename: str) -> ResponseReturnValue:
-        asset = manifest.assets.get(filename)
+        asset = manifest().assets.get(filename)
         if asset is None:
             return cast(ResponseReturnValue, plain(filename=filename))
         return _serve(asset)
