@@ -37,7 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _prepare_instance(app)
 
     from webapp import domains, extensions
-    from webapp.core import converters, handlers, i18n, permissions, security
+    from webapp.core import assets, compression, converters, handlers, i18n, permissions, security
 
     languages.init_app(app)  # LOCALES checked against the registry, live before anything reads it
     domains.import_models()
@@ -60,6 +60,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     handlers.init_app(app)
     permissions.init_app(app)
     i18n.init_app(app)
+    assets.init_app(app)
+    compression.init_app(app)  # around every layer but the proxy fix, stored pages too
     security.trust_proxy(app)
     return app
 

@@ -151,6 +151,14 @@ class Config:
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "kakehashi:")
     CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "600"))
     CACHE_THRESHOLD = int(os.environ.get("CACHE_THRESHOLD", "1000"))
+    # Anonymous readers' pages carry `Cache-Control: public, max-age=60, s-maxage=...`: how long
+    # a shared cache (a CDN, a proxy) may keep one. Short by default: nothing purges a shared
+    # cache yet, and a withdrawal must reach readers quickly.
+    READER_SHARED_MAX_AGE = int(os.environ.get("READER_SHARED_MAX_AGE", "60"))
+    # Text answers of at least this many bytes are sent brotli- or gzip-compressed to clients
+    # that accept it (core/compression.py); COMPRESS=0 leaves it to a front proxy.
+    COMPRESS = os.environ.get("COMPRESS", "1") == "1"
+    COMPRESS_MIN_BYTES = int(os.environ.get("COMPRESS_MIN_BYTES", "512"))
 
 
 class ProductionConfig(Config):

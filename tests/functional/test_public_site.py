@@ -84,7 +84,9 @@ def test_root_negotiates_from_cookie_then_accept_language(client):
         .endswith("/ja/")
     )
     assert client.get("/", headers={"Accept-Language": "fr"}).headers["Location"].endswith("/en/")
-    client.get("/en/")  # the reader chose English
+    client.get("/ja/")  # reading a page chooses nothing
+    assert client.get("/", headers={"Accept-Language": "en"}).headers["Location"].endswith("/en/")
+    client.get("/choose/en?next=/en/")  # the reader chose English with the switcher
     resp = client.get("/", headers={"Accept-Language": "ja"})
     assert resp.headers["Location"].endswith("/en/")
 

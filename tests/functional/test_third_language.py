@@ -153,8 +153,14 @@ def test_a_summary_lives_its_whole_life_in_korean_beside_english_and_japanese(ap
     # The switcher keeps the reader on the same summary in the other two languages.
     switcher = re.search(r'<nav class="lang-switcher".*?</nav>', html, re.S)
     assert switcher is not None
-    assert f'href="/en/summaries/{slug}" hreflang="en" lang="en">English</a>' in switcher[0]
-    assert f'href="/ja/summaries/{slug}" hreflang="ja" lang="ja">日本語</a>' in switcher[0]
+    assert (
+        f'href="/choose/en?next=/en/summaries/{slug}" hreflang="en" lang="en">English</a>'
+        in switcher[0]
+    )
+    assert (
+        f'href="/choose/ja?next=/ja/summaries/{slug}" hreflang="ja" lang="ja">日本語</a>'
+        in switcher[0]
+    )
     assert '<span aria-current="true" lang="ko">한국어</span>' in switcher[0]
     assert summary["title"] in reader.get(f"/en/summaries/{slug}").get_data(as_text=True)
     # A Korean browser arriving at / is sent to the Korean pages.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -114,6 +115,30 @@ def init_app(app: Flask) -> None:
     # hook and view of the domains.
     app.before_request(_refuse_untrusted_host)
     app.after_request(_no_store_for_private_answers)
+    app.session_interface = PublicAnswerSessions()
+
+
+class PublicAnswerSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without `Vary: Cookie` on public answers to visitors who
+    carry no session.
+
+    Flask adds `Vary: Cookie` whenever a request looked at the session, and every page asks who
+    is signed in; a shared cache would then keep one copy per cookie header (a CDN: none at all).
+    A public answer (a reader page: `Cache-Control: public`) to a request without a session
+    cookie is the same whatever other cookies it carries. A signed-in person's answers are
+    `no-store` and keep `Vary: Cookie` (core.security); a proxy in front must not answer a
+    request that carries the session or remember-me cookie from its cache (deploy notes).
+    """
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if (
+            not session
+            and not session.modified
+            and response.cache_control.public
+            and self.get_cookie_name(app) not in request.cookies
+        ):
+            return  # nothing to save, and nothing in the answer came from a session
+        super().save_session(app, session, response)
 
 
 def _no_store_for_private_answers(response: Response) -> Response:

@@ -30,21 +30,31 @@ generation: anything else read live would go stale until the entry expires.
 
 The stored answer is the view's own (status, body, Content-Type, ETag, Last-Modified, Vary),
 taken before the after-request hooks; those run on every answer, cached or not, so the CSP
-header with its fresh nonce, the locale cookie, Cache-Control and the request id are never
-stored. Reader pages have no inline script or style, so they print no nonce; should a template
+header with its fresh nonce, Cache-Control and the request id are never stored. Reader pages
+have no inline script or style, so they print no nonce; should a template
 ever print `csp_nonce()`, the stored body holds a mark in its place and each answer gets its own
 response's nonce. Every cached page has an ETag (the view's, or a hash of the body), so a
 revalidating reader gets 304 without anything being rendered.
 
-Below Flask: `StoredPages`, a WSGI layer, answers a plain GET of a /<locale>/ page from a
-returning anonymous reader (the locale cookie already says that language, no session, nothing
-conditional) with the *whole* answer kept from the last time Flask sent it, headers included,
-without entering Flask: no hooks, no extensions, no session, no rendering. Most reader traffic
-is that request, and the app's stack cost several times the page itself (bench/RESULTS.md). It
-reads the same generation, so it is exactly as fresh as the rest; what is per response is made
-afresh: the CSP nonce (header and page), the request id, the request metrics. Everything else
-(a first visit, which gets the locale cookie; If-None-Match; HEAD; anything with a session)
-goes through Flask and the decorator above, which also tells the layer what it may keep.
+Below Flask: `StoredPages`, a WSGI layer, answers a plain GET of a /<locale>/ page from an
+anonymous reader (no session, nothing conditional; a first visit or a returning reader alike,
+since reader pages set no cookie) with the *whole* answer kept from the last time Flask sent it,
+headers included, without entering Flask: no hooks, no extensions, no session, no rendering.
+Most reader traffic is that request, and the app's stack cost several times the page itself
+(bench/RESULTS.md). It reads the same generation, so it is exactly as fresh as the rest; what
+is per response is made afresh: the CSP nonce (header and page), the request id, the request
+metrics. Everything else (If-None-Match; HEAD; anything with a session) goes through Flask and
+the decorator above, which also tells the layer what it may keep.
+
+Both keep a text body together with its brotli and gzip forms, compressed once when the answer
+is stored (core.compression), and send the one the reader's Accept-Encoding asks for, with a
+weak ETag and `Vary: Accept-Encoding`. A body that holds the nonce mark is kept only as it is
+(each answer's nonce goes into it; core.compression compresses that answer on its way out).
+
+Shared caches: the stored answer's headers include the view's Cache-Control (public, with
+s-maxage; reader.views), so a CDN may keep it too. The CSP nonce in a kept header is then the
+same for every reader of that copy; harmless while no reader page prints the nonce, and a page
+that does answers `private` instead (reader.views), so no shared cache keeps it.
 """
 
 from __future__ import annotations
@@ -63,8 +73,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 
-from webapp.core import logs, metrics
-from webapp.core.i18n import LOCALE_COOKIE
+from webapp.core import compression, logs, metrics
 from webapp.core.locales import LOCALES
 from webapp.core.security import host_trusted
 from webapp.extensions import cache, db
@@ -84,7 +93,7 @@ _FRESH = frozenset({"content-length", "set-cookie", "x-request-id", "date"})
 NONCE_LENGTH = 32
 # The markup of reader pages: bump it when a template changes, so no page made with the old
 # markup is served again.
-PAGE_MARKUP_VERSION = "reader-3"
+PAGE_MARKUP_VERSION = "reader-4"
 
 # What the decorator leaves in the WSGI environ for StoredPages: the generation it read...
 GENERATION_ENV = "kakehashi.generation"
@@ -130,6 +139,7 @@ def reader_page(markup_version: str) -> Callable[[F], F]:
                 _conditional(response)
             return response
 
+        wrapper.reader_page = True  # type: ignore[attr-defined]  # StoredPages: may be kept
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -181,23 +191,52 @@ def _conditional(response: Response) -> None:
         response.make_conditional(request)
 
 
-def _entry(response: Response) -> tuple[int, list[tuple[str, str]], bytes, bool]:
+Entry = tuple[int, list[tuple[str, str]], dict[str, bytes], bool]  # status, headers, bodies, marked
+
+
+def _entry(response: Response) -> Entry:
     body = response.get_data()
     nonce = (getattr(request, "csp_nonce", "") or "").encode()
     marked = bool(nonce) and nonce in body
     if marked:
         body = body.replace(nonce, NONCE_MARK)
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _DROPPED]
-    return response.status_code, headers, body, marked
+    return response.status_code, headers, _bodies(current_app, response.content_type, body), marked
 
 
-def _answer(entry: tuple[int, list[tuple[str, str]], bytes, bool]) -> Response:
-    status, headers, body, marked = entry
+def _bodies(app: Flask, content_type: str | None, body: bytes) -> dict[str, bytes]:
+    """The body to keep, and its compressed forms where they pay (compressed once, here). A
+    body that holds the nonce mark is kept as it is: each answer's nonce goes into it."""
+    if (
+        not app.config["COMPRESS"]
+        or NONCE_MARK in body
+        or not compression.worth_compressing(
+            content_type, len(body), int(app.config["COMPRESS_MIN_BYTES"])
+        )
+    ):
+        return {"identity": body}
+    return compression.variants(body)
+
+
+def _answer(entry: Entry) -> Response:
+    status, headers, bodies, marked = entry
+    encoding = _encoding(bodies, request.headers.get("Accept-Encoding", ""))
+    body = bodies[encoding or "identity"]
     if marked:
         body = body.replace(NONCE_MARK, getattr(request, "csp_nonce", "").encode())
+    if len(bodies) > 1:
+        headers = compression.encoded_headers(headers, encoding, len(body))
     response = current_app.response_class(body, status=status, headers=headers)
     _conditional(response)
     return response
+
+
+def _encoding(bodies: dict[str, bytes], accept_encoding: str) -> str | None:
+    """The kept encoding to send for this Accept-Encoding (None: the body as it is)."""
+    if len(bodies) == 1:
+        return None
+    encoding = compression.choose(accept_encoding)
+    return encoding if encoding in bodies else None
 
 
 def _get(key: str) -> Any:
@@ -209,14 +248,15 @@ def _get(key: str) -> Any:
         return None
 
 
-def _set(key: str, entry: tuple[int, list[tuple[str, str]], bytes, bool]) -> None:
+def _set(key: str, entry: Entry) -> None:
     try:
         cache.set(key, entry)
     except Exception:
         current_app.logger.warning("reader page cache unavailable", exc_info=True)
 
 
-Whole = tuple[str, str, list[tuple[str, str]], bytes]  # endpoint, status, headers, body
+# endpoint, status, headers, bodies by encoding
+Whole = tuple[str, str, list[tuple[str, str]], dict[str, bytes]]
 
 
 class StoredPages:
@@ -238,9 +278,10 @@ class StoredPages:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: list[Any] = []
+        self._never_kept: frozenset[str] | None = None
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        locale = self._returning_reader(environ)
+        locale = self._anonymous_reader(environ)
         if locale is None:
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
@@ -262,21 +303,34 @@ class StoredPages:
         environ[GENERATION_ENV] = generation
         return self._render_and_keep(environ, start_response)
 
-    def _returning_reader(self, environ: WSGIEnvironment) -> str | None:
-        """The page's locale, for a plain GET of a /<locale>/ page whose locale cookie says so
-        and that carries no session; else None."""
+    def _anonymous_reader(self, environ: WSGIEnvironment) -> str | None:
+        """The page's locale, for a plain GET of a /<locale>/ page that carries no session (a
+        first visit or a returning reader alike: the URL names the language); else None."""
         if environ.get("REQUEST_METHOD") != "GET" or not host_trusted(self.app, environ):
             return None  # Flask answers (an untrusted Host: 400)
         path = environ.get("PATH_INFO", "")
         locale = self.prefixes.get(path[:4])
         if locale is None or "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
             return None
-        cookies = _cookies(environ.get("HTTP_COOKIE", ""))
-        if cookies.get(LOCALE_COOKIE) != locale:
-            return None
+        if path[4:] in self._pages_never_kept():
+            return None  # search: not worth reading the generation for
+        cookies = _cookies(environ.get("HTTP_COOKIE", "")) if "HTTP_COOKIE" in environ else {}
         if any(name in cookies for name in self.private_cookies):
             return None
         return locale
+
+    def _pages_never_kept(self) -> frozenset[str]:
+        """The fixed /<locale>/ addresses whose views are not reader pages (search), without
+        the prefix; found in the URL map once, when every route is registered."""
+        if self._never_kept is None:
+            self._never_kept = frozenset(
+                rule.rule.removeprefix("/<locale>/")
+                for rule in self.app.url_map.iter_rules()
+                if rule.rule.startswith("/<locale>/")
+                and rule.arguments == {"locale"}
+                and not getattr(self.app.view_functions.get(rule.endpoint), "reader_page", False)
+            )
+        return self._never_kept
 
     def _generation(self) -> str:
         """`publishing.generation`, read on this thread's own connection in autocommit mode.
@@ -334,12 +388,17 @@ class StoredPages:
         start_response: StartResponse,
         started: float,
     ) -> Iterable[bytes]:
-        endpoint, status, headers, body = whole
+        endpoint, status, headers, bodies = whole
+        encoding = _encoding(bodies, environ.get("HTTP_ACCEPT_ENCODING", ""))
+        body = bodies[encoding or "identity"]
         nonce = secrets.token_urlsafe(NONCE_LENGTH)[:NONCE_LENGTH].encode()
-        body = body.replace(NONCE_MARK, nonce)
+        body = body.replace(NONCE_MARK, nonce)  # a marked body is only ever kept as it is
         text_nonce = nonce.decode()
         fresh = [(k, v.replace(_NONCE_TEXT, text_nonce)) for k, v in headers]
-        fresh.append(("Content-Length", str(len(body))))
+        if len(bodies) > 1:
+            fresh = compression.encoded_headers(fresh, encoding, len(body))
+        else:
+            fresh.append(("Content-Length", str(len(body))))
         fresh.append((logs.HEADER, logs.request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))))
         start_response(status, fresh)
         metrics.observe_request(endpoint, "GET", 200, time.perf_counter() - started)
@@ -373,8 +432,10 @@ class StoredPages:
             for k, v in sent[1]
             if k.lower() not in _FRESH
         ]
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+        bodies = _bodies(self.app, content_type, kept_body)
         try:
-            self._backend().set(_whole_key(key, environ), (endpoint, sent[0], headers, kept_body))
+            self._backend().set(_whole_key(key, environ), (endpoint, sent[0], headers, bodies))
         except Exception:
             self.app.logger.warning("stored reader pages unavailable", exc_info=True)
         return [body]

@@ -16,6 +16,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -54,7 +55,8 @@ from webapp.summaries.models import Summary
 bp = Blueprint("public", __name__, template_folder="templates")
 # Staff pages of this domain: preview what readers would see, and publish.
 ONE_YEAR = 365 * 24 * 3600
-PUBLIC_CACHE = "public, max-age=60"
+READER_MAX_AGE = 60
+PUBLIC_CACHE = f"public, max-age={READER_MAX_AGE}"
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 FEED_ENTRIES = 30
 # Changes whenever the markup of reader pages changes, so cached copies revalidate.
@@ -87,25 +89,63 @@ def _add_locale(endpoint: str, values: dict[str, Any]) -> None:
 
 
 @bp.after_request
-def _remember_locale_and_cache(response: Response) -> Response:
-    """Visiting a /<locale>/ page is the reader's choice; `/` will honour it next time.
+def _cache_for_readers(response: Response) -> Response:
+    """Anonymous readers' pages may sit in a shared cache (a CDN, a proxy) and the browser's.
 
-    Anonymous readers' pages may sit in a shared cache for a minute, unless the answer sets the
-    choice cookie (then only the reader's own browser may keep it). Signed-in staff get
-    `no-store` from core.security, which runs after this.
+    A reader page sets no cookie: the URL names its language. Only the switcher's choice route
+    remembers a language, for `/`. A page that printed the response's CSP nonce (none does
+    today) is the reader's own: a shared cache would hand that nonce to everyone. Signed-in
+    staff get `no-store` from core.security, which runs after this.
     """
-    locale = getattr(g, "locale", None)
-    sets_cookie = False
-    if locale and request.cookies.get(LOCALE_COOKIE) != locale:
-        response.set_cookie(LOCALE_COOKIE, locale, max_age=ONE_YEAR, samesite="Lax")
-        sets_cookie = True
     if (
         request.method in ("GET", "HEAD")
+        and response.status_code in (200, 301, 303, 304, 404, 410)
+        and "Cache-Control" not in response.headers
         and not current_user.is_authenticated
-        and response.status_code in (200, 303, 304, 404, 410)
     ):
-        response.headers["Cache-Control"] = "private, max-age=60" if sets_cookie else PUBLIC_CACHE
+        if _prints_nonce(response):
+            response.headers["Cache-Control"] = f"private, max-age={READER_MAX_AGE}"
+        else:
+            shared = int(current_app.config["READER_SHARED_MAX_AGE"])
+            response.headers["Cache-Control"] = (
+                f"public, max-age={READER_MAX_AGE}, s-maxage={shared}"
+            )
     return response
+
+
+def _prints_nonce(response: Response) -> bool:
+    nonce = getattr(request, "csp_nonce", "")
+    if not nonce or response.direct_passthrough or response.is_streamed:
+        return False
+    return nonce.encode() in response.get_data()
+
+
+@bp.get("/choose/<locale>")
+@public
+def choose() -> ResponseReturnValue:
+    """The language switcher: remember the reader's choice (for `/`), then go to the page.
+
+    `next` must be a path of this site; anything else (another host, a scheme, `//host`) goes
+    to the chosen language's home page instead, so the route cannot send readers elsewhere.
+    """
+    locale = g.locale  # checked by _pull_locale (404 for an unknown one)
+    target = request.args.get("next", "")
+    if not _same_site_path(target):
+        target = url_for("public.index", locale=locale)
+    response = redirect(target, code=303)
+    response.set_cookie(LOCALE_COOKIE, locale, max_age=ONE_YEAR, samesite="Lax")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _same_site_path(target: str) -> bool:
+    """A path on this site: `/ja/...`; not `//host`, `/\\host`, `https://...` or control codes."""
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or len(target) > 2000:
+        return False
+    if any(ord(char) < 0x20 or char == "\\" for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 @bp.app_template_global()
@@ -176,7 +216,8 @@ def _etag(*parts: object) -> str:
 
 def _not_modified(*parts: object) -> Response | None:
     """A 304 before anything is rendered, when the reader's copy is still current."""
-    if current_user.is_authenticated or not request.if_none_match.contains(_etag(*parts)):
+    # Weak comparison (RFC 9110): a copy that came compressed carries W/"<the same tag>".
+    if current_user.is_authenticated or not request.if_none_match.contains_weak(_etag(*parts)):
         return None
     response = make_response("", 304)
     response.set_etag(_etag(*parts))
@@ -497,7 +538,7 @@ _NOT_FOR_CRAWLERS = ("/manage/", "/review/", "/admin/", "/api/", "/questions/", 
 def robots() -> ResponseReturnValue:
     """Crawlers may read every reader page; the sitemap says where they are."""
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in _NOT_FOR_CRAWLERS)]
-    lines += ["Disallow: /account", "Disallow: /login", ""]
+    lines += ["Disallow: /account", "Disallow: /login", "Disallow: /choose/", ""]
     lines.append(f"Sitemap: {absolute_url(url_for('public.sitemap'))}")
     response = current_app.response_class("\n".join(lines) + "\n", mimetype="text/plain")
     response.headers["Cache-Control"] = PUBLIC_CACHE
