@@ -70,6 +70,9 @@ def test_no_server_error_and_every_answer_matches_the_document(app, client, mode
         case=schema.as_strategy(generation_mode=mode), who=st.sampled_from([liaison, translator])
     )
     def fuzz(case, who):
+        # Schemathesis asks for gzip as requests does, but its WSGI transport does not decode
+        # what the app compresses; the answers' bytes are what is checked here.
+        who = {**who, "Accept-Encoding": "identity"}
         response = case.call(headers=who)
         calls.append(response.status_code)
         # Invalid requests must be refused: the document and the API agree on what is valid.

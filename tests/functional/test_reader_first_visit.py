@@ -18,6 +18,7 @@ from tests.factories import PASSWORD, make_user
 from tests.functional.test_reader_cache import Desk, cached, flask_requests
 
 PUBLIC = "public, max-age=60, s-maxage=60"
+MISSING = "public, max-age=0, s-maxage=60"  # a 404 or 410: the browser asks again
 
 
 def decoded(resp) -> bytes:
@@ -60,7 +61,18 @@ def test_a_first_visit_sets_no_cookie_is_public_and_the_next_one_is_kept(app, pu
     # the page in the other language is not published: its 404 page sets no cookie either
     missing = app.test_client().get(f"/ja/summaries/{published['slug']}")
     assert missing.status_code == 404 and "Set-Cookie" not in missing.headers
-    assert missing.headers["Cache-Control"] == PUBLIC
+    assert missing.headers["Cache-Control"] == MISSING
+
+
+def test_a_withdrawn_page_is_not_kept_by_the_browser_so_publishing_again_shows_at_once(app):
+    """A 410 kept for a minute by a reader's browser hid the page published again (the e2e
+    withdraw test); 404 and 410 answers are revalidated by the browser every time."""
+    desk = Desk(app)
+    created = desk.write("Gone for now")
+    desk.publish(created)
+    desk.withdraw(created)
+    gone = app.test_client().get(f"/en/summaries/{created['slug']}")
+    assert gone.status_code == 410 and gone.headers["Cache-Control"] == MISSING
 
 
 @pytest.mark.backends("sqlite", "postgresql")

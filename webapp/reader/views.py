@@ -90,7 +90,8 @@ def _add_locale(endpoint: str, values: dict[str, Any]) -> None:
 
 @bp.after_request
 def _cache_for_readers(response: Response) -> Response:
-    """Anonymous readers' pages may sit in a shared cache (a CDN, a proxy) and the browser's.
+    """Anonymous readers' pages may sit in a shared cache (a CDN, a proxy) and the browser's
+    (a 404 or 410 only in a shared one: the browser asks again each time).
 
     A reader page sets no cookie: the URL names its language. Only the switcher's choice route
     remembers a language, for `/`. A page that printed the response's CSP nonce (none does
@@ -107,9 +108,10 @@ def _cache_for_readers(response: Response) -> Response:
             response.headers["Cache-Control"] = f"private, max-age={READER_MAX_AGE}"
         else:
             shared = int(current_app.config["READER_SHARED_MAX_AGE"])
-            response.headers["Cache-Control"] = (
-                f"public, max-age={READER_MAX_AGE}, s-maxage={shared}"
-            )
+            # A missing or withdrawn page may be (re)published any moment: the browser asks
+            # again each time rather than keep the 404/410 for a minute.
+            browser = 0 if response.status_code in (404, 410) else READER_MAX_AGE
+            response.headers["Cache-Control"] = f"public, max-age={browser}, s-maxage={shared}"
     return response
 
 
