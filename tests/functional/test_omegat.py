@@ -154,6 +154,8 @@ def world(app, client):
 
 def test_fill_source_marks_copies_untranslated_and_import_never_saves_them(
     client,
+    runner,
+    tmp_path,
     world,
     schemas,  # noqa: F811
 ):
@@ -170,6 +172,13 @@ def test_fill_source_marks_copies_untranslated_and_import_never_saves_them(
         else:
             assert filled[key] == plain[key] and filled[key][0] == seg["text"]
     assert any(seg["text"] is None for seg in before.values())
+    cli_file = tmp_path / "cli.xlf"
+    out = runner.invoke(
+        args=["exchange", "export-xliff", str(tr_id), "--version", "1.2", "--fill-source"]
+        + ["-o", str(cli_file)]
+    )
+    assert out.exit_code == 0, out.output
+    assert _targets(cli_file.read_bytes()) == filled  # the CLI's --fill-source, the same file
     report = _import(client, translator, tr_id, data)
     assert (report["saved"], report["approved"], report["refused"]) == (0, 0, 0)
     assert report["unchanged"] == len(before)
