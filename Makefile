@@ -28,11 +28,13 @@ translations-update: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching --ignore-obsolete
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser download), and a
-# Japanese font so screenshots of Japanese pages show glyphs, not boxes.
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download), a
+# Japanese font so screenshots of Japanese pages show glyphs, not boxes, and OmegaT, the CAT tool
+# tests/functional/test_omegat.py runs headless.
 browser:
-	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto; } || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto && \
+	   test -f /usr/share/omegat/OmegaT.jar; } || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk omegat >/dev/null; }
 
 # The page checkers of the accessibility and HTML tests, pinned, from the npm registry into a
 # git-ignored folder: axe-core (run inside Chromium) and the Nu HTML checker (vnu.jar, run by the

@@ -29,7 +29,7 @@ from webapp.translation import workflow as translation
 def export_xliff(translation_id: int) -> ResponseReturnValue:
     query = parse(XliffQuery, request.args.to_dict())
     tr = translation.get_translation(db.session, translation_id)
-    return xliff_download(tr, query.version, acting_user())
+    return xliff_download(tr, query.version, acting_user(), fill_source=query.fill == "source")
 
 
 @bp.post("/translations/<id:translation_id>/xliff")

@@ -32,11 +32,28 @@ def _user(email: str):  # type: ignore[no-untyped-def]
 @click.option("--version", "version", type=click.Choice(xliff.VERSIONS), default="2.1")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--as", "email", default=None, help="Export as this user (default: an operator).")
-def export_xliff(translation_id: int, version: str, output: Path | None, email: str | None) -> None:
+@click.option(
+    "--fill-source",
+    is_flag=True,
+    help="Copy the source into empty targets, marked not translated (for OmegaT).",
+)
+def export_xliff(
+    translation_id: int,
+    version: str,
+    output: Path | None,
+    email: str | None,
+    fill_source: bool,
+) -> None:
     """Write a translation as XLIFF to FILE (or standard output)."""
     try:
         tr = translation.get_translation(db.session, translation_id)
-        body = exchange.export_xliff(db.session, tr, _user(email) if email else None, version)
+        body = exchange.export_xliff(
+            db.session,
+            tr,
+            _user(email) if email else None,
+            version,
+            fill_source=fill_source,
+        )
     except DomainError as exc:
         fail(explain(exc), 2)
     if output is None:

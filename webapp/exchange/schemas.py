@@ -12,6 +12,14 @@ from webapp.exchange.services import Report
 
 class XliffQuery(InputModel):
     version: Literal["2.1", "1.2"] = "2.1"
+    fill: Literal["source"] | None = Field(
+        default=None,
+        description=(
+            "source: copy the source into empty targets, marked not translated (for tools "
+            "such as OmegaT that translate what they find in the target); import ignores a "
+            "target so marked that still equals its source."
+        ),
+    )
 
 
 class XliffUpload(InputModel):

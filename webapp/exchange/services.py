@@ -67,8 +67,18 @@ def _notes(
     return tuple(notes)
 
 
-def export_xliff(session: DbSession, tr: Translation, user: User | None, version: str) -> bytes:
-    """The translation as an XLIFF file, for anyone who may read summaries (None: the shell)."""
+def export_xliff(
+    session: DbSession,
+    tr: Translation,
+    user: User | None,
+    version: str,
+    *,
+    fill_source: bool = False,
+) -> bytes:
+    """The translation as an XLIFF file, for anyone who may read summaries (None: the shell).
+
+    `fill_source` copies the source into the targets of segments with no text, marked not
+    translated (for tools that translate what they find in the target, such as OmegaT)."""
     if user is not None:
         require(user, Permission.READ_SUMMARIES)
     if version not in xliff.VERSIONS:
@@ -107,7 +117,7 @@ def export_xliff(session: DbSession, tr: Translation, user: User | None, version
         title=tr.summary.revision.title,
         groups=tuple(groups),
     )
-    return xliff.write(doc, version)
+    return xliff.write(doc, version, fill_source=fill_source)
 
 
 def filename(tr: Translation, version: str) -> str:

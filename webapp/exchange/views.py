@@ -19,9 +19,17 @@ from webapp.translation.models import Translation
 bp = Blueprint("exchange", __name__, url_prefix="/review", template_folder="templates")
 
 
-def xliff_download(tr: Translation, version: str, user: object) -> Response:
+def xliff_download(
+    tr: Translation, version: str, user: object, *, fill_source: bool = False
+) -> Response:
     """The file as a download (the page's and the API's)."""
-    body = exchange.export_xliff(db.session, tr, user, version)  # type: ignore[arg-type]
+    body = exchange.export_xliff(
+        db.session,
+        tr,
+        user,  # type: ignore[arg-type]
+        version,
+        fill_source=fill_source,
+    )
     name = exchange.filename(tr, version)
     return Response(
         body,
@@ -35,7 +43,12 @@ def xliff_download(tr: Translation, version: str, user: object) -> Response:
 def export(translation_id: int) -> ResponseReturnValue:
     tr = translation.get_translation(db.session, translation_id)
     version = request.args.get("version", "2.1")
-    return xliff_download(tr, version if version in xliff.VERSIONS else "2.1", current_user)
+    return xliff_download(
+        tr,
+        version if version in xliff.VERSIONS else "2.1",
+        current_user,
+        fill_source=request.args.get("fill") == "source",
+    )
 
 
 def _page(tr: Translation, form: XliffImportForm, report=None, status: int = 200):  # type: ignore[no-untyped-def]

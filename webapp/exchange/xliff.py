@@ -18,6 +18,11 @@ The mapping, one file per translation:
   `kakehashi:tm` for machine and memory drafts); approved -> `final` (1.2 also
   `approved="yes"`). Reading back, 2.1 `final`, 1.2 `final` / `signed-off` or `approved="yes"`
   ask for approval; anything else is a draft.
+- Filling (an export option, for tools such as OmegaT whose filter translates what it finds in
+  `<target>`): a segment with no text goes out with its source copied into the target, marked
+  not translated (1.2 `state="new"`, 2.1 `state="initial"`). Reading back, a target in such a
+  state that still equals its source is no translation, so a copied source is never saved; a
+  tool that keeps the state but changes the text has translated it.
 
 Parsing goes through defusedxml with DTDs forbidden: a DOCTYPE, an entity declaration (an XML
 bomb) or an external reference (XXE) refuses the whole file before anything is read.
@@ -45,6 +50,8 @@ ORIGINAL = re.compile(r"kakehashi:summary/(\d{1,10})/translation/(\d{1,10})/revi
 EXTRADATA = re.compile(r"sha256=([0-9a-f]{64});version=(\d{1,10})")
 MAX_UNITS = 5000
 FINAL_12 = {"final", "signed-off"}
+# 1.2 target states that say "not translated yet" (a source copied in by the fill option).
+UNTRANSLATED_12 = {"new", "needs-translation"}
 
 
 @dataclass(frozen=True)
@@ -89,9 +96,10 @@ def original(doc: OutDocument) -> str:
     )
 
 
-def write(doc: OutDocument, version: str) -> bytes:
-    """The document as XLIFF `version` ("2.1" or "1.2"), UTF-8 with a declaration."""
-    root = _write_21(doc) if version == "2.1" else _write_12(doc)
+def write(doc: OutDocument, version: str, *, fill_source: bool = False) -> bytes:
+    """The document as XLIFF `version` ("2.1" or "1.2"), UTF-8 with a declaration; with
+    `fill_source`, units with no target carry their source as an untranslated target."""
+    root = _write_21(doc, fill_source) if version == "2.1" else _write_12(doc, fill_source)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -100,7 +108,7 @@ def _q(ns: str, tag: str) -> str:
     return f"{{{ns}}}{tag}"
 
 
-def _write_21(doc: OutDocument) -> ET.Element:
+def _write_21(doc: OutDocument, fill_source: bool) -> ET.Element:
     ET.register_namespace("", NS20)
     ET.register_namespace("mda", MDA)
     x = lambda tag: _q(NS20, tag)  # noqa: E731
@@ -137,6 +145,8 @@ def _write_21(doc: OutDocument) -> ET.Element:
             ET.SubElement(segment, x("source")).text = u.source
             if u.target is not None:
                 ET.SubElement(segment, x("target")).text = u.target
+            elif fill_source:
+                ET.SubElement(segment, x("target")).text = u.source  # state stays "initial"
     return root
 
 
@@ -146,7 +156,7 @@ def _state_21(u: OutUnit) -> str:
     return "final" if u.status == "approved" else "translated"
 
 
-def _write_12(doc: OutDocument) -> ET.Element:
+def _write_12(doc: OutDocument, fill_source: bool) -> ET.Element:
     ET.register_namespace("", NS12)
     x = lambda tag: _q(NS12, tag)  # noqa: E731
     root = ET.Element(x("xliff"), {"version": "1.2"})
@@ -188,6 +198,9 @@ def _write_12(doc: OutDocument) -> ET.Element:
                 if u.status == "draft" and u.origin in ("mt", "tm"):
                     attrs["state-qualifier"] = f"{u.origin}-suggestion"
                 ET.SubElement(unit, x("target"), attrs).text = u.target
+            elif fill_source:
+                attrs = {XML_LANG: doc.target_locale, "state": "new"}
+                ET.SubElement(unit, x("target"), attrs).text = u.source
             for category, text in u.notes:
                 ET.SubElement(unit, x("note"), {"from": category}).text = text
     return root
@@ -271,12 +284,15 @@ def _read_2(root: ET.Element) -> InDocument:
         sources = [_text(s.find(_q(NS20, "source"))) or "" for s in segments]
         targets = [_text(s.find(_q(NS20, "target"))) for s in segments]
         target = None if all(t is None for t in targets) else "".join(t or "" for t in targets)
+        source = "".join(sources)
+        if target == source and all(s.get("state", "initial") == "initial" for s in segments):
+            target = None  # a source copied in, still untranslated
         meta = {m.get("type"): (m.text or "").strip() for m in unit.iter(_q(MDA, "meta"))}
         version = meta.get("version", "")
         units.append(
             InUnit(
                 key=unit.get("id") or "",
-                source="".join(sources),
+                source=source,
                 target=target,
                 final=all(s.get("state") == "final" for s in segments),
                 source_hash=meta.get("source-hash") or None,
@@ -304,11 +320,15 @@ def _read_12(root: ET.Element) -> InDocument:
         final = unit.get("approved") == "yes" or (
             target_el is not None and target_el.get("state") in FINAL_12
         )
+        source = _text(unit.find(_q(NS12, "source"))) or ""
+        target = _text(target_el)
+        if target == source and target_el is not None and target_el.get("state") in UNTRANSLATED_12:
+            target = None  # a source copied in, still untranslated
         units.append(
             InUnit(
                 key=unit.get("id") or "",
-                source=_text(unit.find(_q(NS12, "source"))) or "",
-                target=_text(target_el),
+                source=source,
+                target=target,
                 final=final,
                 source_hash=m[1] if m else None,
                 version=int(m[2]) if m else None,
