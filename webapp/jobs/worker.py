@@ -424,6 +424,8 @@ def run_worker(
     backoff = outage.Backoff(
         f"worker {worker_id}", log, cap=app.config["WORKER_RECONNECT_MAX_SECONDS"]
     )
+    # Recorded on the row. Without `kinds` the claim is not filtered at all: a job of a kind no
+    # handler knows is then still taken, and dead-lettered with that error for people to see.
     taken = sorted(kinds) if kinds is not None else registry.kinds()
     handled = 0
     with app.app_context():
@@ -452,7 +454,7 @@ def run_worker(
                     if stranded:
                         _hand_back(stranded, worker_id)
                         stranded = []
-                    claimed = run_claim(app, worker_id, heartbeat, switch.forced, taken)
+                    claimed = run_claim(app, worker_id, heartbeat, switch.forced, kinds)
                     backoff.recovered()
                 except DatabaseAway as away:
                     stranded = sorted(set(stranded) | set(away.job_ids))
