@@ -429,7 +429,7 @@ def run_worker(
     taken = sorted(kinds) if kinds is not None else registry.kinds()
     handled = 0
     with app.app_context():
-        able = capability_of(app, taken)
+        able = _first_capability(app, taken)
         if not _riding_out(backoff, stop, lambda: _register(worker_id, taken, able)):
             return 0
         heartbeat = Heartbeat(
@@ -496,6 +496,16 @@ def capability_of(app: Flask, kinds: Collection[str]) -> Capability | None:
         if handler is not None and handler.capability is not None:
             return handler.capability(app)
     return None
+
+
+def _first_capability(app: Flask, kinds: Collection[str]) -> Capability | None:
+    """The capability at start; None when it cannot be read (an unreadable model folder must
+    not keep a worker from its other kinds; the heartbeat asks again at every beat)."""
+    try:
+        return capability_of(app, kinds)
+    except Exception:  # noqa: BLE001 - logged; recorded as unknown until a beat reads it
+        log.warning("could not read what this worker can do", exc_info=True)
+        return None
 
 
 def _register(worker_id: str, kinds: list[str], able: Capability | None) -> None:
