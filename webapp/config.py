@@ -51,6 +51,10 @@ class Config:
     # A worker claims up to this many waiting translations (machine-translation jobs) at once and
     # sends all their pending segments through one engine call; 1 takes them one by one.
     MT_CLAIM_TRANSLATIONS = int(os.environ.get("MT_CLAIM_TRANSLATIONS", "8"))
+    # The web offers machine drafts for a pair when a live worker taking machine_translate has
+    # it. With none, it looks at its own ARGOS_PACKAGES_DIR: "auto" only when single-host (no
+    # live worker on another host), "always", or "never" (see webapp/mt/availability.py).
+    MT_FOLDER_FALLBACK = os.environ.get("MT_FOLDER_FALLBACK", "auto")
     # The languages the app publishes and translates between, in the order lists offer them
     # (comma-separated codes of webapp/languages/; checked when the app starts). Empty: the
     # languages that ship first, English and Japanese. BABEL_DEFAULT_LOCALE follows from it.

@@ -132,7 +132,7 @@ def test_without_a_model_the_machine_draft_button_is_disabled_and_says_why(make_
         as_text=True
     )
     button = re.search(r"<button[^>]*data-machine[^>]*>", html, re.S).group(0)
-    assert "disabled" in button and "No machine translation model is installed" in button
+    assert "disabled" in button and "No running worker can translate en → ja." in button
 
 
 def test_with_a_model_the_machine_draft_button_is_enabled(client, page):

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from webapp.core.cli import as_operator
 from webapp.core.errors import DomainError
 from webapp.extensions import db
-from webapp.jobs import queue
+from webapp.jobs import queue, registry
 from webapp.jobs.models import JobStatus
 
 STATES = [s.value for s in JobStatus]
@@ -21,12 +21,30 @@ STATES = [s.value for s in JobStatus]
 @with_appcontext
 @click.option("--burst", is_flag=True, help="Drain the queue, then exit.")
 @click.option("--name", default=None, help="Worker name (default HOST:PID).")
-def worker(burst: bool, name: str | None) -> None:
-    """Run queued jobs (machine translation); SIGTERM stops it after its current job."""
+@click.option(
+    "--kinds",
+    "kind_names",
+    multiple=True,
+    metavar="KIND[,KIND...]",
+    help="Take only these kinds of job (comma list, or the option repeated); default every "
+    "kind. machine_translate also takes the one-segment redo jobs.",
+)
+def worker(burst: bool, name: str | None, kind_names: tuple[str, ...]) -> None:
+    """Run queued jobs (machine translation, mail, releases); SIGTERM stops it after its
+    current job."""
     from webapp.jobs.worker import serve
 
+    wanted = [k.strip() for names in kind_names for k in names.split(",") if k.strip()]
+    kinds = None
+    if kind_names:
+        if not wanted:
+            raise click.BadParameter("name at least one kind of job.", param_hint="--kinds")
+        try:
+            kinds = registry.select_kinds(wanted)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--kinds") from exc
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real app
-    handled = serve(app, burst=burst, worker_id=name)
+    handled = serve(app, burst=burst, worker_id=name, kinds=kinds)
     if burst:
         click.echo(f"Handled {handled} job(s).")
 

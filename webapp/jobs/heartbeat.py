@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 
 from webapp.core import outage
 from webapp.jobs import queue
+from webapp.jobs.registry import Capability
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ class Heartbeat:
         *,
         interval: float | None = None,
         max_run_seconds: float | None = None,
+        capability: Callable[[], Capability | None] | None = None,
+        recorded: Capability | None = None,
     ) -> None:
         self.engine = engine
         self.worker_id = worker_id
@@ -46,6 +50,10 @@ class Heartbeat:
         self._since = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # What the worker can do, asked at every beat and written only when it changed since
+        # `recorded` (what its row says): a model installed while it runs shows within a beat.
+        self._capability = capability
+        self._recorded = recorded
 
     @property
     def job_ids(self) -> tuple[int, ...]:
@@ -72,6 +80,7 @@ class Heartbeat:
         with self._lock:
             job_ids, since = self._job_ids, self._since
         renewed: list[bool] = []
+        now_able = self._able()
         with self.engine.begin() as conn:
             if job_ids:
                 overdue = (
@@ -90,7 +99,22 @@ class Heartbeat:
                         for job_id in job_ids
                     ]
             queue.worker_seen(conn, self.worker_id, job_ids[0] if job_ids else None)
+            if now_able != self._recorded:
+                queue.worker_capable(conn, self.worker_id, now_able)
+        if now_able != self._recorded:  # written: remember it once committed
+            log.info("worker %s: capability now %s", self.worker_id, now_able)
+            self._recorded = now_able
         return bool(renewed) and all(renewed)
+
+    def _able(self) -> Capability | None:
+        """The capability now; what was recorded if asking fails (leases come first)."""
+        if self._capability is None:
+            return None
+        try:
+            return self._capability()
+        except Exception:  # noqa: BLE001 - an unreadable model folder must not stop renewals
+            log.warning("worker %s: could not read its capability", self.worker_id, exc_info=True)
+            return self._recorded
 
     def _run(self) -> None:
         # Beats keep their interval through an outage (a lease must be renewed as soon as the

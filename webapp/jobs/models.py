@@ -57,3 +57,10 @@ class Worker(Model):
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # No foreign key: a purge of old jobs never has to wait for, or touch, this row.
     current_job_id: Mapped[int | None] = mapped_column(Integer)
+    # What it takes and can do (`flask worker --kinds`), kept current by its heartbeat: the job
+    # kinds it claims, and for machine translation the pairs in its model folder ("en-ja"), the
+    # device and the compute type. None on rows written before workers reported them.
+    kinds: Mapped[list | None] = mapped_column(JSON)
+    pairs: Mapped[list | None] = mapped_column(JSON)
+    device: Mapped[str | None] = mapped_column(String(20))
+    compute_type: Mapped[str | None] = mapped_column(String(20))

@@ -11,7 +11,7 @@ failed or released on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from webapp.core.db import DbSession, rowcount, utcnow
 from webapp.core.errors import NotFound, Refused
 from webapp.jobs.models import Job, JobStatus, Worker
+from webapp.jobs.registry import Capability
 
 # PostgreSQL channel a commit that queues work announces itself on (workers LISTEN to it).
 CHANNEL = "kakehashi_jobs"
@@ -124,8 +125,14 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     return or_(*(where for where, _order in _due(now)))
 
 
-def candidates(session: DbSession, limit: int = 1, kind: str | None = None) -> list[int]:
-    """Up to `limit` jobs to take next (of one kind, if given), in the order of `_due`.
+def candidates(
+    session: DbSession,
+    limit: int = 1,
+    kind: str | None = None,
+    kinds: Collection[str] | None = None,
+) -> list[int]:
+    """Up to `limit` jobs to take next (of one kind, or of `kinds`, if given), in the order of
+    `_due`. The kind is a filter on the same index walk (`ix_jobs_claim`), not another plan.
 
     On PostgreSQL the rows stay locked until the caller's transaction ends, so concurrent
     claimers skip them (SKIP LOCKED) instead of queueing behind them.
@@ -137,6 +144,8 @@ def candidates(session: DbSession, limit: int = 1, kind: str | None = None) -> l
             break
         if kind is not None:
             where = and_(where, Job.kind == kind)
+        if kinds is not None:
+            where = and_(where, Job.kind.in_(sorted(kinds)))
         found += session.scalars(
             select(Job.id)
             .where(where)
@@ -165,9 +174,15 @@ def take(session: DbSession, candidate: int, worker_id: str, lease_seconds: floa
     return rowcount(taken) == 1
 
 
-def claim(session: DbSession, worker_id: str, lease_seconds: float) -> Job | None:
-    """Take the oldest due job (or one whose lease expired) for this worker, or None."""
-    taken = claim_batch(session, worker_id, lease_seconds)
+def claim(
+    session: DbSession,
+    worker_id: str,
+    lease_seconds: float,
+    kinds: Collection[str] | None = None,
+) -> Job | None:
+    """Take the oldest due job (or one whose lease expired) for this worker, or None; of
+    `kinds` only, when given."""
+    taken = claim_batch(session, worker_id, lease_seconds, kinds=kinds)
     return taken[0] if taken else None
 
 
@@ -176,15 +191,18 @@ def claim_batch(
     worker_id: str,
     lease_seconds: float,
     batch_limit: Callable[[str], int] | None = None,
+    kinds: Collection[str] | None = None,
 ) -> list[Job]:
     """Take the next due job and, when `batch_limit(kind)` allows more, other due jobs of its kind.
+
+    With `kinds`, only jobs of those kinds are taken (a worker started with `--kinds`).
 
     All are taken in one transaction, each with its own lease (each is then finished, failed or
     released on its own). A lost race means another worker made progress, so trying again
     always terminates. Returns [] when nothing is due.
     """
     while True:
-        first = candidates(session)
+        first = candidates(session, kinds=kinds)
         if not first:
             session.commit()
             return []
@@ -397,12 +415,50 @@ def purge(
 # Workers: each process records itself, and its heartbeat keeps the record current.
 
 
-def register_worker(session: DbSession, name: str, host: str, pid: int) -> None:
-    """Record a starting worker (a name reused after a restart takes over the old record)."""
+def register_worker(
+    session: DbSession,
+    name: str,
+    host: str,
+    pid: int,
+    kinds: Collection[str] | None = None,
+    capability: Capability | None = None,
+) -> None:
+    """Record a starting worker, with the kinds it takes and what it can do (a name reused
+    after a restart takes over the old record)."""
     session.execute(delete(Worker).where(Worker.name == name))
     now = utcnow()
-    session.add(Worker(name=name, host=host, pid=pid, started_at=now, last_seen_at=now))
+    session.add(
+        Worker(
+            name=name,
+            host=host,
+            pid=pid,
+            started_at=now,
+            last_seen_at=now,
+            kinds=sorted(kinds) if kinds is not None else None,
+            **_capability_values(capability),
+        )
+    )
     session.flush()
+
+
+def _capability_values(capability: Capability | None) -> dict:
+    if capability is None:
+        return {"pairs": None, "device": None, "compute_type": None}
+    return {
+        "pairs": sorted(capability.pairs),
+        "device": capability.device,
+        "compute_type": capability.compute_type,
+    }
+
+
+def worker_capable(conn: Executor, name: str, capability: Capability | None) -> None:
+    """The worker's capability changed (a model installed or removed): record the new one."""
+    conn.execute(
+        update(Worker)
+        .where(Worker.name == name)
+        .values(**_capability_values(capability))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def worker_seen(conn: Executor, name: str, job_id: int | None) -> None:
@@ -435,15 +491,23 @@ def alive_since() -> datetime:
     return utcnow() - WORKER_GONE_AFTER
 
 
-def count_alive_workers(session: DbSession) -> int:
-    return (
-        session.scalar(
-            select(func.count(Worker.id)).where(
-                Worker.stopped_at.is_(None), Worker.last_seen_at >= alive_since()
-            )
-        )
-        or 0
+def _alive() -> ColumnElement[bool]:
+    return and_(Worker.stopped_at.is_(None), Worker.last_seen_at >= alive_since())
+
+
+def live_workers(session: DbSession, kind: str | None = None) -> list[Worker]:
+    """Workers alive now (by the rule above), of those that take `kind` if given. A row written
+    before workers reported their kinds takes every kind (as those workers did)."""
+    alive = list(
+        session.scalars(select(Worker).where(_alive()).order_by(Worker.last_seen_at.desc()))
     )
+    if kind is None:
+        return alive
+    return [w for w in alive if w.kinds is None or kind in w.kinds]
+
+
+def count_alive_workers(session: DbSession) -> int:
+    return session.scalar(select(func.count(Worker.id)).where(_alive())) or 0
 
 
 def workers(session: DbSession, limit: int = 50) -> list[Worker]:

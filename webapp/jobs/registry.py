@@ -17,6 +17,16 @@ Outcome = Callable[[DbSession], None] | Exception
 
 
 @dataclass(frozen=True)
+class Capability:
+    """What a worker's engine for some kinds can do, recorded on its row (machine translation:
+    the language pairs installed in its model folder, the device and the compute type)."""
+
+    pairs: tuple[str, ...] = ()
+    device: str | None = None
+    compute_type: str | None = None
+
+
+@dataclass(frozen=True)
 class JobHandler:
     """How to run one kind of job, and what to do when it is given up."""
 
@@ -38,6 +48,11 @@ class JobHandler:
     # queue's JOB_MAX_ATTEMPTS and JOB_BACKOFF_SECONDS.
     max_attempts: Callable[[Flask], int] | None = None
     backoff_seconds: Callable[[Flask], float] | None = None
+    # The name `flask worker --kinds` also knows this kind by (several kinds served by one
+    # engine: "machine_translate" takes the one-segment redo jobs too); None: the kind alone.
+    family: str | None = None
+    # What a worker taking this kind can do, read by its heartbeat (cheap: called every beat).
+    capability: Callable[[Flask], Capability] | None = None
 
 
 _handlers: dict[str, JobHandler] = {}
@@ -58,3 +73,19 @@ def handler_for(kind: str) -> JobHandler | None:
 
 def kinds() -> list[str]:
     return sorted(_handlers)
+
+
+def names() -> list[str]:
+    """Every name `flask worker --kinds` accepts: the kinds and their families."""
+    return sorted({*_handlers, *(h.family for h in _handlers.values() if h.family)})
+
+
+def select_kinds(wanted: list[str]) -> list[str]:
+    """The kinds `wanted` names (a kind, or a family naming several); ValueError names the
+    unknown ones with the list of known ones."""
+    unknown = sorted(set(wanted) - set(names()))
+    if unknown:
+        raise ValueError(f"Unknown job kind(s): {', '.join(unknown)}. Known: {', '.join(names())}.")
+    return sorted(
+        kind for kind, h in _handlers.items() if kind in wanted or (h.family or kind) in wanted
+    )

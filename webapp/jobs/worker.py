@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import FrameType
 
 from flask import Flask
@@ -24,10 +24,10 @@ from sqlalchemy.engine import make_url
 from webapp.core import outage
 from webapp.core.db import DbSession
 from webapp.extensions import db
-from webapp.jobs import queue
+from webapp.jobs import queue, registry
 from webapp.jobs.heartbeat import Heartbeat
 from webapp.jobs.models import Job
-from webapp.jobs.registry import JobHandler, Outcome, handler_for
+from webapp.jobs.registry import Capability, JobHandler, Outcome, handler_for
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +71,10 @@ def run_one(
     worker_id: str,
     heartbeat: Heartbeat | None = None,
     forced: threading.Event | None = None,
+    kinds: Collection[str] | None = None,
 ) -> bool:
     """Claim and run one job (or one batch of them, see `run_claim`); False when nothing is due."""
-    return run_claim(app, worker_id, heartbeat, forced) > 0
+    return run_claim(app, worker_id, heartbeat, forced, kinds) > 0
 
 
 def run_claim(
@@ -81,15 +82,17 @@ def run_claim(
     worker_id: str,
     heartbeat: Heartbeat | None = None,
     forced: threading.Event | None = None,
+    kinds: Collection[str] | None = None,
 ) -> int:
     """Claim the next due job, with more of its kind when its handler runs batches; run them.
+    With `kinds`, only a job of those kinds is claimed.
 
     Returns how many jobs were claimed (0: nothing is due). `forced` is set when the worker is
     being stopped now: whatever a job raises then is the interruption (a C extension may turn
     WorkerStopping into its own error), so the job is released, never counted as failed.
     """
     jobs = queue.claim_batch(
-        db.session, worker_id, app.config["JOB_LEASE_SECONDS"], _batch_limit(app)
+        db.session, worker_id, app.config["JOB_LEASE_SECONDS"], _batch_limit(app), kinds
     )
     # Read now: once the connection is lost, even reading an ORM attribute needs the database.
     claimed = [job.id for job in jobs]
@@ -403,8 +406,11 @@ def run_worker(
     burst: bool = False,
     worker_id: str | None = None,
     switch: StopSwitch | None = None,
+    kinds: Collection[str] | None = None,
 ) -> int:
-    """Loop over due jobs until stopped (with `burst`, until none is due).
+    """Loop over due jobs until stopped (with `burst`, until none is due); of `kinds` only, when
+    given (every registered kind by default). The worker's row records its kinds and what its
+    handlers can do (see `capability_of`), kept current by the heartbeat.
 
     Returns the number of jobs handled. Raising WorkerStopping in the main thread (see `serve`)
     releases the current job and ends the loop. While the database is away (a restart, a lock
@@ -418,9 +424,13 @@ def run_worker(
     backoff = outage.Backoff(
         f"worker {worker_id}", log, cap=app.config["WORKER_RECONNECT_MAX_SECONDS"]
     )
+    # Recorded on the row. Without `kinds` the claim is not filtered at all: a job of a kind no
+    # handler knows is then still taken, and dead-lettered with that error for people to see.
+    taken = sorted(kinds) if kinds is not None else registry.kinds()
     handled = 0
     with app.app_context():
-        if not _riding_out(backoff, stop, lambda: _register(worker_id)):
+        able = _first_capability(app, taken)
+        if not _riding_out(backoff, stop, lambda: _register(worker_id, taken, able)):
             return 0
         heartbeat = Heartbeat(
             db.engine,
@@ -428,6 +438,8 @@ def run_worker(
             lease,
             interval=app.config["JOB_HEARTBEAT_SECONDS"],
             max_run_seconds=app.config["JOB_MAX_RUN_SECONDS"],
+            capability=lambda: capability_of(app, taken),
+            recorded=able,
         ).start()
         switch.heartbeat = heartbeat
         # Made when the queue first runs dry: a burst never needs one.
@@ -442,7 +454,7 @@ def run_worker(
                     if stranded:
                         _hand_back(stranded, worker_id)
                         stranded = []
-                    claimed = run_claim(app, worker_id, heartbeat, switch.forced)
+                    claimed = run_claim(app, worker_id, heartbeat, switch.forced, kinds)
                     backoff.recovered()
                 except DatabaseAway as away:
                     stranded = sorted(set(stranded) | set(away.job_ids))
@@ -476,8 +488,30 @@ def run_worker(
     return handled
 
 
-def _register(worker_id: str) -> None:
-    queue.register_worker(db.session, worker_id, socket.gethostname(), os.getpid())
+def capability_of(app: Flask, kinds: Collection[str]) -> Capability | None:
+    """What the handlers of `kinds` can do (machine translation: pairs, device, compute type),
+    or None when none of them says."""
+    for kind in sorted(kinds):
+        handler = handler_for(kind)
+        if handler is not None and handler.capability is not None:
+            return handler.capability(app)
+    return None
+
+
+def _first_capability(app: Flask, kinds: Collection[str]) -> Capability | None:
+    """The capability at start; None when it cannot be read (an unreadable model folder must
+    not keep a worker from its other kinds; the heartbeat asks again at every beat)."""
+    try:
+        return capability_of(app, kinds)
+    except Exception:  # noqa: BLE001 - logged; recorded as unknown until a beat reads it
+        log.warning("could not read what this worker can do", exc_info=True)
+        return None
+
+
+def _register(worker_id: str, kinds: list[str], able: Capability | None) -> None:
+    queue.register_worker(
+        db.session, worker_id, socket.gethostname(), os.getpid(), kinds=kinds, capability=able
+    )
     db.session.commit()
 
 
@@ -535,7 +569,13 @@ def _record_stop(worker_id: str, stranded: list[int]) -> None:
         _forget_connection()
 
 
-def serve(app: Flask, *, burst: bool = False, worker_id: str | None = None) -> int:
+def serve(
+    app: Flask,
+    *,
+    burst: bool = False,
+    worker_id: str | None = None,
+    kinds: Collection[str] | None = None,
+) -> int:
     """Run the worker in this process's main thread, stopping gracefully on SIGTERM or SIGINT.
 
     The first signal lets the current job finish for up to WORKER_STOP_GRACE_SECONDS, then
@@ -569,7 +609,7 @@ def serve(app: Flask, *, burst: bool = False, worker_id: str | None = None) -> i
         )
     }
     try:
-        return run_worker(app, burst=burst, worker_id=worker_id, switch=switch)
+        return run_worker(app, burst=burst, worker_id=worker_id, switch=switch, kinds=kinds)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         for sig, handler in previous.items():

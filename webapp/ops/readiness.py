@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import column, inspect, select, table
 
 from webapp.core import outage
 from webapp.core.db import DbSession
+from webapp.mt.availability import Offer
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +35,11 @@ def database_revisions(session: DbSession) -> frozenset[str] | None:
 
 
 def check(
-    session: DbSession, migrations_dir: str, mt_pairs: list[str]
+    session: DbSession, migrations_dir: str, mt_offer: Callable[[], Offer]
 ) -> tuple[bool, dict[str, Any]]:
     """(ready, report). Ready means the database answers and its schema is not behind or
-    unknown; installed MT pairs are reported only (the web serves readers without a model, and
-    a job for a missing pair fails with the fix in its error)."""
+    unknown; the MT pairs live workers offer are reported only (the web serves readers without
+    a model, and a job for a missing pair fails with the fix in its error)."""
     report: dict[str, Any] = {}
     try:
         current = database_revisions(session)
@@ -69,6 +71,9 @@ def check(
             "head": sorted(heads),
             "fix": "flask --app wsgi db upgrade",
         }
-    report["mt_pairs"] = mt_pairs
+    offer = mt_offer()  # asked once the database is known to answer
+    report["mt_pairs"] = offer.pairs
+    report["mt_workers"] = offer.workers
+    report["mt_pairs_from"] = offer.sources
     report["status"] = "ready" if ready else "unavailable"
     return ready, report

@@ -13,8 +13,9 @@ from webapp.core import logs
 from webapp.core import metrics as instruments
 from webapp.core.permissions import Permission, public, requires
 from webapp.extensions import db
-from webapp.mt.engines import engine_for
+from webapp.mt import availability
 from webapp.ops import metrics, readiness
+from webapp.translation.workflow import MT_JOB
 
 bp = Blueprint("ops", __name__)
 
@@ -26,6 +27,7 @@ def _setup(state: BlueprintSetupState) -> None:
     if app.config["LOG_FORMAT"] not in ("text", "json"):
         raise RuntimeError("LOG_FORMAT must be text or json.")
     app.extensions["metrics_allow_from"] = metrics.parse_networks(app.config["METRICS_ALLOW_FROM"])
+    availability.fallback_setting(app)  # a mistyped MT_FOLDER_FALLBACK stops the start
     logs.configure(app)
     # First among the before-request hooks, so time spent in the others counts too.
     app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
@@ -63,7 +65,8 @@ def readyz() -> ResponseReturnValue:
     ready, report = readiness.check(
         db.session,
         current_app.extensions["migrate"].directory,
-        engine_for(current_app).pairs(),  # the engine's listing, cached by folder mtime
+        # From live workers' rows (and this host's folder when the fallback applies).
+        lambda: availability.offered(db.session, current_app, MT_JOB),
     )
     if ready:
         return jsonify(report), 200

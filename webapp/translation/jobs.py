@@ -17,7 +17,7 @@ from flask import Flask
 from webapp.core import metrics
 from webapp.core.db import DbSession
 from webapp.glossary import masking
-from webapp.jobs.registry import JobHandler, Outcome, Payload, register
+from webapp.jobs.registry import Capability, JobHandler, Outcome, Payload, register
 from webapp.mt.base import MissingModelError, MTError
 from webapp.mt.engines import engine_for
 from webapp.translation import workflow
@@ -182,6 +182,16 @@ def _on_give_up(session: DbSession, payload: Payload, exc: Exception) -> None:
         workflow.mark_failed(session, tr, message, code)
 
 
+def _capability(app: Flask) -> Capability:
+    """The pairs in this worker's model folder (listed once per change of the folder), with the
+    device and compute type it runs them on."""
+    return Capability(
+        pairs=tuple(engine_for(app).pairs()),
+        device=str(app.config["MT_DEVICE"]),
+        compute_type=str(app.config["MT_COMPUTE_TYPE"]),
+    )
+
+
 MACHINE_TRANSLATE = register(
     JobHandler(
         kind=workflow.MT_JOB,
@@ -191,6 +201,7 @@ MACHINE_TRANSLATE = register(
         final_errors=(MissingModelError,),
         run_batch=_run_batch,
         batch_size=lambda app: app.config["MT_CLAIM_TRANSLATIONS"],
+        capability=_capability,
     )
 )
 
@@ -198,6 +209,8 @@ MACHINE_TRANSLATE_SEGMENT = register(
     JobHandler(
         kind=workflow.MT_SEGMENT_JOB,
         run=_run_segment,
+        family=workflow.MT_JOB,
+        capability=_capability,
         expected_errors=(MTError,),
         final_errors=(MissingModelError,),
     )

@@ -29,7 +29,7 @@ from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, require, requires
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
-from webapp.mt.engines import engine_for
+from webapp.mt import availability
 from webapp.summaries import photos as photo_service
 from webapp.summaries.document import SegmentKey, segment_label
 from webapp.translation import (
@@ -122,7 +122,9 @@ def _page(tr: Translation, problem: dict | None = None, status: int = 200) -> Re
         weakest=weakest,
         confidence=quality.confidence,
         action_form=SimpleForm(),
-        machine_ready=engine_for(current_app).can_translate(tr.summary.source_locale, tr.locale),
+        machine=availability.for_pair(
+            db.session, current_app, translation.MT_SEGMENT_JOB, tr.summary.source_locale, tr.locale
+        ),
         photo_of=_photos_of_segments(tr),
         questions=events.questions_beside_segments.ask(db.session, tr),
         open_questions=events.open_questions.ask(db.session, tr),
