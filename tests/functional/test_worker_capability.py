@@ -102,6 +102,19 @@ def test_a_worker_takes_only_its_kinds_and_records_them(app):
     assert "<code>machine_translate</code> <code>machine_translate_segment</code>" in html
     assert "en → ja" in html and "cpu, int8" in html
 
+    # The model page names the live workers holding each pair (the row as a running worker's
+    # heartbeat leaves it: seen now, not stopped); the mail-only worker holds none.
+    with app.app_context():
+        db.session.execute(
+            update(Worker)
+            .where(Worker.name.in_(["gpu-1", "mailer"]))
+            .values(stopped_at=None, last_seen_at=utcnow())
+        )
+        db.session.commit()
+    models = client.get("/admin/models/").get_data(as_text=True)
+    assert models.count("Held by the live workers: gpu-1.") == 2  # en→ja and ja→en
+    assert "mailer" not in models
+
 
 def test_the_cli_refuses_unknown_kinds_with_the_known_ones(app):
     runner = app.test_cli_runner()

@@ -95,9 +95,9 @@ class Availability:
         if self.ready:
             return ""
         return _(
-            "No running worker can translate %(source)s → %(target)s. Start one whose model "
-            "folder has the pair (flask --app wsgi worker), or install the model on the model "
-            "page.",
+            "No running worker can translate %(source)s → %(target)s. An administrator can "
+            "install the model on the model page or start a worker that has it "
+            "(flask --app wsgi worker); until then, translate by hand.",
             source=self.source,
             target=self.target,
         )

@@ -31,14 +31,17 @@ FORM_ALLOWANCE = 64 * 1024
 
 def _page(form: UploadForm | None = None, status: int = 200) -> ResponseReturnValue:
     here = socket.gethostname()
-    workers = [
-        w
-        for w in queue.workers(db.session)
-        if w.stopped_at is None and w.last_seen_at >= queue.alive_since()
-    ]
+    workers = queue.live_workers(db.session, "machine_translate")
+    pairs = services.installed(current_app)
+    # Which live workers hold each pair, as their heartbeat reports it (`Worker.pairs`).
+    holders = {
+        pair: [w.name for w in workers if f"{pair[0]}-{pair[1]}" in (w.pairs or ())]
+        for pair in pairs
+    }
     return render_template(
         "models/index.html",
-        pairs=services.installed(current_app),
+        pairs=pairs,
+        holders=holders,
         form=form or UploadForm(),
         button=SimpleForm(),
         host=here,
