@@ -1,4 +1,9 @@
-"""The liaison's summary form; its limits come from the API schemas (one definition)."""
+"""The liaison's summary form; its rules and limits are the API schemas' (one definition).
+
+The summary form's text fields carry no WTForms length or required checks: the schema checks
+every field in one pass, so one save reports every error at once, and no `maxlength` attribute
+cuts pasted text without a word (the schema says how far over the limit it is instead).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -25,20 +31,18 @@ from webapp.photos.schemas import MAX_PHOTOS
 from webapp.summaries.schemas import (
     MAX_BODY,
     MAX_ITEMS,
-    MAX_LEDE,
-    MAX_QUOTE,
     MAX_RELATED,
-    MAX_SHORT,
     MAX_SLUG,
-    MAX_TITLE,
 )
+
+MAX_TOKEN = 64
 
 
 class ParticipantRow(Form):
     """One person at the meeting (a row of the structured editor; no CSRF of its own)."""
 
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=MAX_SHORT)])
-    role = StringField(_l("Role"), validators=[Optional(), Length(max=MAX_SHORT)])
+    name = StringField(_l("Name"))
+    role = StringField(_l("Role"))
     country = SelectField(_l("Country"), choices=[], default="")
 
     def is_empty(self) -> bool:
@@ -48,8 +52,8 @@ class ParticipantRow(Form):
 
 
 class QuoteRow(Form):
-    speaker = StringField(_l("Speaker"), validators=[Optional(), Length(max=MAX_SHORT)])
-    text = TextAreaField(_l("Quotation"), validators=[Optional(), Length(max=MAX_QUOTE)])
+    speaker = StringField(_l("Speaker"))
+    text = TextAreaField(_l("Quotation"))
 
     def is_empty(self) -> bool:
         return not ((self.speaker.data or "").strip() or (self.text.data or "").strip())
@@ -61,9 +65,15 @@ class SummaryForm(PageForm):
         choices=locale_choices,
         default=first_locale,
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
-    meeting_date = DateField(_l("Meeting date"), validators=[DataRequired()])
-    location = StringField(_l("Place"), validators=[Optional(), Length(max=MAX_SHORT)])
+    title = StringField(_l("Title"))
+    # Text, not <input type="date">: a browser's date box sends nothing for an impossible date
+    # ("2026-02-31"), so the person would read "required" and lose what they typed.
+    meeting_date = StringField(
+        _l("Meeting date"),
+        description=_l("YYYY-MM-DD, such as 2026-01-15."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "placeholder": "YYYY-MM-DD"},
+    )
+    location = StringField(_l("Place"))
     countries = SelectMultipleField(
         _l("Countries"),
         choices=[],
@@ -83,8 +93,8 @@ class SummaryForm(PageForm):
             "those published in their language."
         ),
     )
-    lede = TextAreaField(_l("Lede"), validators=[Optional(), Length(max=MAX_LEDE)])
-    body = TextAreaField(_l("Body"), validators=[DataRequired(), Length(max=MAX_BODY)])
+    lede = TextAreaField(_l("Lede"))
+    body = TextAreaField(_l("Body"))
     participants = FieldList(FormField(ParticipantRow), min_entries=1, max_entries=MAX_ITEMS)
     quotes = FieldList(FormField(QuoteRow), min_entries=1, max_entries=MAX_ITEMS)
     # Photos read from an imported release (new summaries only): saved waiting for their files.
@@ -93,6 +103,9 @@ class SummaryForm(PageForm):
     version = IntegerField(
         widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=INT32_MAX)]
     )
+    # A one-time token made when the new-summary form is shown: saving twice with it (Back, then
+    # Save) opens the summary the first save made instead of making another.
+    once = HiddenField(validators=[Optional(), Length(max=MAX_TOKEN)])
 
     def prepare(self, countries: list[SelectChoice], topics: list[SelectChoice]) -> None:
         """Country and topic choices in the UI language, on every row (set before validating)."""
