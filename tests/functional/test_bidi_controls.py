@@ -78,7 +78,7 @@ def test_evil_can_no_longer_display_as_live(app, client, liaison):
     survives; the body, lede, quotes and captions keep the words and lose the control."""
     payload = summary_payload(
         body=f"The plan is {RLO}evil{PDF}.\n\nNothing else.",
-        lede=f"A \u2067lede\u2069 here.",
+        lede="A \u2067lede\u2069 here.",
         quotes=[{"speaker": "Hegseth", "text": f"It is {RLO}evil{PDF}."}],
     )
     created = client.post("/api/v1/summaries", json=payload, headers=liaison)

@@ -151,7 +151,9 @@ def test_a_key_expires_after_a_day(app, client, liaison):
 def test_a_deleted_summary_frees_its_key(app, client, liaison):
     headers = {**liaison, "Idempotency-Key": "delete-me"}
     first = client.post("/api/v1/summaries", json=summary_payload(), headers=headers)
-    assert client.delete(f"/api/v1/summaries/{first.json['id']}", headers=liaison).status_code == 204
+    assert (
+        client.delete(f"/api/v1/summaries/{first.json['id']}", headers=liaison).status_code == 204
+    )
     again = client.post("/api/v1/summaries", json=summary_payload(), headers=headers)
     assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
     assert summary_count(app) == 1

@@ -7,7 +7,11 @@ cuts pasted text without a word (the schema says how far over the limit it is in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import (
     DateField,
     FieldList,
@@ -21,7 +25,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from webapp.core.forms import PageForm, first_locale, locale_choices, storable_text
@@ -36,6 +40,24 @@ from webapp.summaries.schemas import (
 )
 
 MAX_TOKEN = 64
+
+
+def _at_most(limit: int) -> Callable[[Any, Any], None]:
+    """Like Length(max=...), without the `maxlength` attribute that cuts pasted text unseen."""
+
+    def check(_form: Any, field: Any) -> None:
+        if field.data and len(field.data) > limit:
+            over = len(field.data) - limit
+            raise ValidationError(
+                ngettext(
+                    "%(num)d character over the limit of %(limit)d; shorten it.",
+                    "%(num)d characters over the limit of %(limit)d; shorten it.",
+                    over,
+                    limit=limit,
+                )
+            )
+
+    return check
 
 
 class ParticipantRow(Form):
@@ -87,7 +109,7 @@ class SummaryForm(PageForm):
     )
     related = TextAreaField(
         _l("Related summaries"),
-        validators=[Optional(), Length(max=MAX_RELATED * (MAX_SLUG + 80))],
+        validators=[Optional(), _at_most(MAX_RELATED * (MAX_SLUG + 80))],
         description=_l(
             "One per line: a summary's address on the public site or its slug. Readers see "
             "those published in their language."
