@@ -93,7 +93,7 @@ class SummaryForm(PageForm):
     meeting_date = StringField(
         _l("Meeting date"),
         description=_l("YYYY-MM-DD, such as 2026-01-15."),
-        render_kw={"inputmode": "numeric", "autocomplete": "off", "placeholder": "YYYY-MM-DD"},
+        render_kw={"inputmode": "numeric", "placeholder": "YYYY-MM-DD"},
     )
     location = StringField(_l("Place"))
     countries = SelectMultipleField(
@@ -126,8 +126,11 @@ class SummaryForm(PageForm):
         widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=INT32_MAX)]
     )
     # A one-time token made when the new-summary form is shown: saving twice with it (Back, then
-    # Save) opens the summary the first save made instead of making another.
-    once = HiddenField(validators=[Optional(), Length(max=MAX_TOKEN)])
+    # Save) opens the summary the first save made instead of making another (editor.js keeps it
+    # in the page's history entry, as Back fetches the form again with a new one).
+    once = HiddenField(
+        validators=[Optional(), Length(max=MAX_TOKEN)], render_kw={"data-once": True}
+    )
 
     def prepare(self, countries: list[SelectChoice], topics: list[SelectChoice]) -> None:
         """Country and topic choices in the UI language, on every row (set before validating)."""
