@@ -52,6 +52,7 @@ POLICY: dict[str, Export | Skip] = {
     # Who signed off which version before it was published (REQUIRE_PUBLISH_SIGNOFF).
     "signoffs": Export(),
     "slug_redirects": Export(),
+    "creation_keys": Skip("one-time keys of the last day's creations; a restore starts afresh"),
     "topics": Export(),
     # The search index is derived from publications, but exporting it keeps a restore searchable
     # at once (SQLite's FTS table follows its rows through triggers).

@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -51,18 +52,60 @@ def storable(text: str, *, multiline: bool = False) -> bool:
     )
 
 
+def _unstorable(c: str, allowed: set[str]) -> bool:
+    kind = unicodedata.category(c)
+    return kind == "Cs" or (kind == "Cc" and c not in allowed) or c in _REFUSED_CHARACTERS
+
+
+def character_name(c: str) -> str:
+    """ "U+202E RIGHT-TO-LEFT OVERRIDE": the code and, where Unicode has one, the name."""
+    kind = unicodedata.category(c)
+    fallback = {"Cc": "CONTROL CHARACTER", "Cs": "BROKEN UNICODE (LONE SURROGATE)"}.get(kind, "")
+    return f"U+{ord(c):04X} {unicodedata.name(c, fallback)}".strip()
+
+
+def place_of(text: str, index: int) -> str:
+    """Where character `index` (0-based) of `text` is, as people count: "at character 5", and
+    "(line 2)" when the text has several lines."""
+    if "\n" not in text:
+        return str(_l("at character %(n)d", n=index + 1))
+    line = text.count("\n", 0, index) + 1
+    return str(_l("at character %(n)d (line %(line)d)", n=index + 1, line=line))
+
+
+def _first(text: str, bad: Any) -> PydanticCustomError | None:
+    """The error naming the first character of `text` for which `bad(c)` holds, and where."""
+    for index, c in enumerate(text):
+        if bad(c):
+            return PydanticCustomError(
+                "character_at",
+                "{character} {place}",
+                {"character": character_name(c), "place": place_of(text, index)},
+            )
+    return None
+
+
 def _clean_text(value: Any, *, multiline: bool) -> Any:
     """Normalise line ends, trim and compose (NFC); refuse characters no database or page can hold.
 
     NFC: "Café" typed on one keyboard and pasted from another is one string, so search, the
-    glossary, memory matches and duplicate checks find it whichever way it arrived.
+    glossary, memory matches and duplicate checks find it whichever way it arrived. Multi-line
+    text (body, lede, quotes, captions, notes) loses its text-direction controls: see BIDI_CONTROLS.
     """
     if not isinstance(value, str):
         return value
-    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    allowed = _ALLOWED_CONTROL_MULTILINE if multiline else set()
     if not storable(value, multiline=multiline):
-        raise PydanticCustomError("bad_characters", "contains control characters or broken Unicode")
-    return compose(value)
+        error = _first(value, lambda c: _unstorable(c, allowed))
+        raise PydanticCustomError(
+            "bad_characters",
+            "contains control characters or broken Unicode: {character} {place}",
+            error.context if error else {},
+        )
+    if multiline:
+        value = strip_bidi_controls(value)
+    return compose(value.strip())
 
 
 # CJK compatibility ideographs have canonical decompositions, so plain NFC replaces them with
@@ -96,15 +139,45 @@ HIDDEN_CHARACTERS = frozenset(
 )
 
 
+# The text-direction controls: embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069)
+# and the marks (U+200E, U+200F, U+061C). English and Japanese need none of them, and one of them
+# makes "evil" display as "live". Names and labels refuse them (Visible); multi-line text drops
+# them on the way in (a person cannot find and delete an invisible character in a paragraph, and
+# what we publish never needs one), and the desk says how many were removed and from where.
+BIDI_CONTROLS = frozenset(
+    ["\u061c", "\u200e", "\u200f"]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+)
+
+
+def bidi_controls(text: str) -> list[tuple[str, str]]:
+    """Each text-direction control in `text` (line ends normalised, as stored) with its place."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [
+        (character_name(c), place_of(text, i)) for i, c in enumerate(text) if c in BIDI_CONTROLS
+    ]
+
+
+def strip_bidi_controls(text: str) -> str:
+    """`text` without text-direction controls."""
+    if not any(c in BIDI_CONTROLS for c in text):
+        return text
+    return "".join(c for c in text if c not in BIDI_CONTROLS)
+
+
 def hidden_characters(text: str) -> list[str]:
     """The hidden characters in `text` as U+XXXX codes, each once, the first five found."""
     return list(dict.fromkeys(f"U+{ord(c):04X}" for c in text if c in HIDDEN_CHARACTERS))[:5]
 
 
 def _visible(value: Any) -> Any:
-    if isinstance(value, str) and (codes := hidden_characters(value)):
+    if isinstance(value, str) and (error := _first(value, HIDDEN_CHARACTERS.__contains__)):
+        found = hidden_characters(value)
         raise PydanticCustomError(
-            "hidden_characters", "contains hidden characters: {codes}", {"codes": ", ".join(codes)}
+            "hidden_characters",
+            "contains hidden characters: {character} {place}",
+            {**(error.context or {}), "more": len(found) - 1, "codes": ", ".join(found)},
         )
     return value
 
@@ -250,13 +323,40 @@ def message_for(err: Any) -> str:
     if kind in ("too_short", "string_too_short") and (is_text or ctx.get("min_length") == 1):
         return str(_l("This field is required."))
     if kind in ("too_long", "string_too_long") and is_text:
-        return str(_l("Too long: at most %(limit)d characters.", limit=ctx["max_length"]))
+        over = len(err["input"]) - ctx["max_length"]
+        return str(
+            _nl(
+                "%(num)d character over the limit of %(limit)d; shorten it.",
+                "%(num)d characters over the limit of %(limit)d; shorten it.",
+                over,
+                limit=ctx["max_length"],
+            )
+        )
     if kind in ("too_long", "string_too_long"):
         return str(_l("At most %(limit)d entries.", limit=ctx["max_length"]))
     if kind == "fixed_field":
         return str(_l("Cannot be changed after creation."))
+    if kind == "bad_characters" and ctx.get("character"):
+        return str(
+            _l(
+                "Contains control characters or broken Unicode: %(character)s %(place)s; "
+                "remove it.",
+                character=ctx["character"],
+                place=ctx["place"],
+            )
+        )
     if kind == "bad_characters":
         return str(_l("Contains control characters or broken Unicode; remove them."))
+    if kind == "hidden_characters" and ctx.get("character"):
+        text = _l(
+            "Contains an invisible or text-direction character: %(character)s %(place)s; "
+            "remove it.",
+            character=ctx["character"],
+            place=ctx["place"],
+        )
+        if ctx.get("more"):
+            return f"{text} " + str(_l("Also: %(codes)s.", codes=ctx.get("codes", "")))
+        return str(text)
     if kind == "hidden_characters":
         return str(
             _l(

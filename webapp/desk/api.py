@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from webapp.accounts import services as users
 from webapp.accounts.current import acting_user
@@ -12,15 +13,17 @@ from webapp.core.api import (
     bp,
     if_match_version,
     json_body,
+    json_object,
     operation,
     required_if_match,
 )
+from webapp.core.errors import BadRequest
 from webapp.core.permissions import Permission, requires
 from webapp.core.transactions import unit_of_work
 from webapp.desk.schemas import summary_out
 from webapp.extensions import db
 from webapp.publishing.schemas import ScheduledSummaryOut
-from webapp.summaries import history
+from webapp.summaries import history, idempotency
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Revision, Summary
 from webapp.summaries.schemas import (
@@ -33,22 +36,53 @@ from webapp.summaries.schemas import (
 )
 
 
-def _answer(summary: Summary, status: int = 200) -> ResponseReturnValue:
+def _answer(
+    summary: Summary, status: int = 200, headers: dict[str, str] | None = None
+) -> ResponseReturnValue:
     out = summary_out(db.session, summary).model_dump(mode="json")
-    return jsonify(out), status, {"ETag": f'"{summary.version}"'}
+    return jsonify(out), status, {"ETag": f'"{summary.version}"', **(headers or {})}
 
 
 @bp.post("/summaries")
 @requires(Permission.WRITE_SUMMARY)
 @operation(
-    _l("Write a new summary; its translations are queued"),
+    _l(
+        "Write a new summary; its translations are queued (send Idempotency-Key to make a "
+        "retry safe: a repeat within 24 hours answers 200 with the same summary)"
+    ),
     body=SummaryCreate,
-    responses={201: ScheduledSummaryOut},
+    responses={201: ScheduledSummaryOut, 200: ScheduledSummaryOut},
 )
 def create_summary() -> ResponseReturnValue:
-    with unit_of_work():
-        summary = summaries.create_summary(db.session, json_body(SummaryCreate), acting_user())
-    return _answer(summary, 201)
+    """With an Idempotency-Key header, a repeat (same key, same body, within a day) answers 200
+    with the summary the first request created and `Idempotent-Replayed: true`."""
+    raw_key = request.headers.get(idempotency.HEADER)
+    if raw_key is None:
+        with unit_of_work():
+            summary = summaries.create_summary(db.session, json_body(SummaryCreate), acting_user())
+        return _answer(summary, 201)
+    if not idempotency.valid_key(raw_key):
+        raise BadRequest(
+            str(_l("Idempotency-Key must be 1 to 255 visible ASCII characters.")),
+            {idempotency.HEADER: raw_key[:100]},
+        )
+    key, body_hash = f"api:{raw_key}", idempotency.fingerprint(json_object())
+    author = acting_user()
+    for _attempt in range(2):
+        if done := idempotency.created_with(db.session, author, key, body_hash):
+            return _replayed(done)
+        try:
+            with unit_of_work():
+                summary = summaries.create_summary(db.session, json_body(SummaryCreate), author)
+                idempotency.remember(db.session, author, key, summary, body_hash)
+        except IntegrityError:
+            continue  # the same key's first request committed meanwhile: answer with its summary
+        return _answer(summary, 201)
+    raise BadRequest(str(_l("The request could not be completed; send it again.")))
+
+
+def _replayed(summary: Summary) -> ResponseReturnValue:
+    return _answer(summary, 200, {"Idempotent-Replayed": "true"})
 
 
 @bp.post("/summaries/<id:summary_id>/slug")

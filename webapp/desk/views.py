@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from wtforms import FieldList
 from wtforms.fields.choices import SelectChoice
 
@@ -20,7 +22,7 @@ from webapp.core.errors import DomainError, ValidationError, VersionConflict
 from webapp.core.forms import SimpleForm
 from webapp.core.locales import LOCALE_NAMES
 from webapp.core.permissions import Permission, requires
-from webapp.core.schemas import parse
+from webapp.core.schemas import bidi_controls, parse
 from webapp.core.transactions import unit_of_work
 from webapp.desk import assigning as assigning_forms
 from webapp.desk import listing as desk
@@ -34,7 +36,7 @@ from webapp.publishing import services as publishing
 from webapp.publishing.forms import PublishForm, WithdrawForm
 from webapp.questions import services as questions
 from webapp.questions.models import QuestionState
-from webapp.summaries import document, history, importer
+from webapp.summaries import document, history, idempotency, importer
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
 from webapp.summaries.schemas import MAX_ITEMS, SlugIn, SummaryCreate, SummaryPatch
@@ -92,21 +94,22 @@ def _rows(form: SummaryForm, name: str) -> list[tuple[int, dict[str, str]]]:
 def _form_data(form: SummaryForm) -> dict:
     return {
         "source_locale": form.source_locale.data,
-        "title": form.title.data,
-        "meeting_date": form.meeting_date.data.isoformat() if form.meeting_date.data else "",
+        "title": form.title.data or "",
+        "meeting_date": (form.meeting_date.data or "").strip(),
         "location": form.location.data or "",
         "countries": list(form.countries.data or []),
         "topics": list(form.topics.data or []),
         "related": summaries.resolve_references(db.session, form.related.data or ""),
         "lede": form.lede.data or "",
-        "body": form.body.data,
+        "body": form.body.data or "",
         "participants": [row for _, row in _rows(form, "participants")],
         "quotes": [row for _, row in _rows(form, "quotes")],
     }
 
 
 def _apply_errors(form: SummaryForm, errors: dict[str, str]) -> None:
-    """Put each schema error beside its field; a row's error beside that row's field."""
+    """Put each schema error beside its field; a row's error beside that row's field (a field
+    the form's own checks already faulted keeps that one message)."""
     for name, message in errors.items():
         head, *rest = name.split(".")
         field = getattr(form, head, None)
@@ -117,10 +120,12 @@ def _apply_errors(form: SummaryForm, errors: dict[str, str]) -> None:
                 row = getattr(form, head)[positions[index]].form
                 part = getattr(row, rest[1], None) if len(rest) > 1 else None
                 target = part if part is not None else next(iter(row))
-                target.errors = [*target.errors, message]
+                if not target.errors:
+                    target.errors = [*target.errors, message]
                 continue
         if field is not None:
-            field.errors = [*field.errors, message]
+            if not field.errors:
+                field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
 
@@ -187,28 +192,97 @@ def _fill(form: SummaryForm, values: dict) -> None:
 @bp.route("/summaries/new", methods=["GET", "POST"])
 @requires(Permission.WRITE_SUMMARY)
 def new_summary() -> ResponseReturnValue:
+    """Write a summary; every error of a save at once, and a second save of one form (Back,
+    then Save) opens the summary the first made."""
     form = _new_form()
     if request.method == "POST" and _row_action(form):
         _prepare(form)
         return render_template("summaries/edit.html", form=form, summary=None)
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                photos = [row for _, row in _rows(form, "photos")]
-                clean = parse(SummaryCreate, {**_form_data(form), "photos": photos})
-                summary = summaries.create_summary(db.session, clean, current_user)
-        except ValidationError as exc:
-            _apply_errors(form, exc.fields)
-        else:
-            flash(_("Saved. The translation is queued for machine translation."))
-            if summary.revision.photos:
-                flash(_("Upload the file of each photo below; it waits for its file until then."))
-                return redirect(
-                    url_for("summaries.summary", summary_id=summary.id, _anchor="photos")
-                )
-            return redirect(url_for("summaries.summary", summary_id=summary.id))
+    if request.method == "POST":
+        fields_ok = form.validate()  # CSRF, the choices, the token's shape
+        token = f"form:{form.once.data}" if fields_ok and form.once.data else ""
+        author = acting_user()
+        if token and (done := idempotency.created_with(db.session, author, token)):
+            return _already_saved(done)
+        photos = [row for _, row in _rows(form, "photos")]
+        clean = _checked(form, SummaryCreate, {**_form_data(form), "photos": photos})
+        if clean is not None and fields_ok and not _has_errors(form):
+            try:
+                with unit_of_work():
+                    summary = summaries.create_summary(db.session, clean, author)
+                    if token:
+                        idempotency.remember(db.session, author, token, summary)
+            except ValidationError as exc:
+                _apply_errors(form, exc.fields)
+            except IntegrityError:
+                # The same form's first save committed meanwhile (a double click).
+                if done := idempotency.created_with(db.session, author, token):
+                    return _already_saved(done)
+                raise
+            else:
+                flash(_("Saved. The translation is queued for machine translation."))
+                _flash_removed(form)
+                if summary.revision.photos:
+                    flash(
+                        _("Upload the file of each photo below; it waits for its file until then.")
+                    )
+                    return redirect(
+                        url_for("summaries.summary", summary_id=summary.id, _anchor="photos")
+                    )
+                return redirect(url_for("summaries.summary", summary_id=summary.id))
+    if not form.once.data or form.once.errors:
+        form.once.data = idempotency.new_form_token()
     status = 422 if _has_errors(form) else 200
     return render_template("summaries/edit.html", form=form, summary=None), status
+
+
+def _already_saved(summary: Summary) -> ResponseReturnValue:
+    flash(_("This summary was already saved; here it is."))
+    return redirect(url_for("summaries.summary", summary_id=summary.id))
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _checked(form: SummaryForm, model: type[M], data: dict) -> M | None:
+    """`data` checked against the schema, every error beside its field (None if any)."""
+    try:
+        return parse(model, data)
+    except ValidationError as exc:
+        _apply_errors(form, exc.fields)
+        return None
+
+
+MULTILINE_FIELDS = {"lede": "lede", "body": "body"}
+MULTILINE_ROW_FIELDS = {"quotes": ("text",), "photos": ("caption", "alt")}
+
+
+def _flash_removed(form: SummaryForm) -> None:
+    """Say which text-direction controls the save dropped from multi-line text, and where."""
+    found: list[tuple[str, str, str]] = []
+    for name in MULTILINE_FIELDS:
+        field = getattr(form, name)
+        found += [(str(field.label.text), c, at) for c, at in bidi_controls(field.data or "")]
+    for list_name, parts in MULTILINE_ROW_FIELDS.items():
+        for position, row in enumerate(getattr(form, list_name), start=1):
+            for part in parts:
+                field = getattr(row.form, part)
+                label = f"{field.label.text} {position}"
+                found += [(label, c, at) for c, at in bidi_controls(field.data or "")]
+    if found:
+        where, character, at = found[0]
+        flash(
+            ngettext(
+                "Removed %(num)d text-direction character, which could make text read "
+                "backwards: %(character)s %(place)s in %(field)s.",
+                "Removed %(num)d text-direction characters, which could make text read "
+                "backwards; the first: %(character)s %(place)s in %(field)s.",
+                len(found),
+                character=character,
+                place=at,
+                field=where,
+            )
+        )
 
 
 @bp.route("/summaries/import", methods=["GET", "POST"])
@@ -242,6 +316,7 @@ def import_release() -> ResponseReturnValue:
             "related": "\n".join(dict.fromkeys(linked.values())),
         },
     )
+    draft.once.data = idempotency.new_form_token()
     return render_template(
         "summaries/edit.html",
         form=draft,
@@ -458,21 +533,24 @@ def edit_summary(summary_id: int) -> ResponseReturnValue:
     elif _row_action(form):
         _prepare(form)
         return render_template("summaries/edit.html", form=form, summary=summary)
-    elif form.validate_on_submit():
-        try:
-            with unit_of_work():
-                data = _form_data(form)
-                data.pop("source_locale")
-                expected = form.version.data or 0
-                patch = parse(SummaryPatch, data)
-                summaries.update_summary(db.session, summary, patch, expected, current_user)
-        except ValidationError as exc:
-            _apply_errors(form, exc.fields)
-        except VersionConflict as exc:
-            conflict = exc
-        else:
-            flash(_("Saved. Only the changed sentences will be translated again."))
-            return redirect(url_for("summaries.summary", summary_id=summary.id))
+    else:
+        fields_ok = form.validate()
+        data = _form_data(form)
+        data.pop("source_locale")
+        patch = _checked(form, SummaryPatch, data)
+        if patch is not None and fields_ok and not _has_errors(form):
+            try:
+                with unit_of_work():
+                    expected = form.version.data or 0
+                    summaries.update_summary(db.session, summary, patch, expected, current_user)
+            except ValidationError as exc:
+                _apply_errors(form, exc.fields)
+            except VersionConflict as exc:
+                conflict = exc
+            else:
+                flash(_("Saved. Only the changed sentences will be translated again."))
+                _flash_removed(form)
+                return redirect(url_for("summaries.summary", summary_id=summary.id))
     status = 409 if conflict else (422 if _has_errors(form) else 200)
     return render_template(
         "summaries/edit.html", form=form, summary=summary, conflict=conflict

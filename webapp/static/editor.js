@@ -76,4 +76,18 @@
       announce(form, button.textContent.trim());
     }
   });
+
+  // A new summary's one-time token. Staff pages are never cached, so Back fetches the form again
+  // with a new token, while the browser restores what was typed: the token that was sent is kept
+  // in this history entry's state, so Back, then Save, sends it again and the server opens the
+  // summary that save already made.
+  var once = document.querySelector("input[data-once]");
+  if (once) {
+    var state = history.state || {};
+    if (state.once) {
+      once.value = state.once;
+    } else {
+      history.replaceState(Object.assign({}, state, { once: once.value }), "");
+    }
+  }
 })();

@@ -103,3 +103,25 @@ class SlugRedirect(Model):
         ForeignKey("summaries.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CreationKey(Model):
+    """A one-time key that created a summary: a form token or an API Idempotency-Key.
+
+    A second creation with the same key (Back, then Save; a client retrying after a timeout)
+    answers with the summary the first made instead of making another. `fingerprint` is the hash
+    of the API request body (empty for form tokens); keys older than `idempotency.KEY_HOURS`
+    are ignored and deleted when the next key is recorded.
+    """
+
+    __tablename__ = "creation_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(300))  # "form:<token>" or "api:<Idempotency-Key>"
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    summary_id: Mapped[int] = mapped_column(
+        ForeignKey("summaries.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

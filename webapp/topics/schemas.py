@@ -8,7 +8,7 @@ from pydantic import StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
 from webapp.core.locales import LOCALES
-from webapp.core.schemas import InputModel, OutputModel, SingleLine
+from webapp.core.schemas import InputModel, OutputModel, SingleLine, Visible
 
 MAX_TOPIC_SLUG = 60
 MAX_TOPICS = 20  # per summary
@@ -16,7 +16,7 @@ TopicSlug = Annotated[
     str,
     StringConstraints(max_length=MAX_TOPIC_SLUG, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
 ]
-TopicName = Annotated[str, SingleLine, StringConstraints(min_length=1, max_length=120)]
+TopicName = Annotated[str, SingleLine, Visible, StringConstraints(min_length=1, max_length=120)]
 
 
 class TopicIn(InputModel):
