@@ -360,11 +360,12 @@ def kill_a_busy_worker(stack: Stack, database_url: str) -> str:
 
 def fill_disk(folder: Path) -> str:
     filler = folder / "filler.bin"
-    with filler.open("wb") as f:
+    # Unbuffered: a buffered file kept the bytes that did not fit and raised ENOSPC again when
+    # closed, ending the suite instead of the fault.
+    with filler.open("wb", buffering=0) as f:
         try:
             while True:
                 f.write(b"\0" * 65536)
-                f.flush()
         except OSError:
             pass
     time.sleep(4)  # uploads meet a full disk meanwhile
