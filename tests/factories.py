@@ -67,3 +67,25 @@ def summary_payload(source_locale: str = "en", **overrides: Any) -> dict[str, An
     }
     base.update(overrides)
     return base
+
+
+def approve_segments(client, headers: dict[str, str], tr_id: int, *, whole: bool = True) -> None:
+    """A translator approves every segment not yet approved (its draft, or a hand-written
+    sentence where there is none) through the API, then, with `whole`, the translation."""
+    tr = client.get(f"/api/v1/translations/{tr_id}", headers=headers).json
+    for seg in tr["segments"]:
+        if seg["status"] != "approved":
+            resp = client.put(
+                f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
+                json={
+                    "text": seg["text"] or "手で訳した文。",
+                    "approve": True,
+                    "reason": REASON,
+                    "version": seg["version"],
+                },
+                headers=headers,
+            )
+            assert resp.status_code == 200, resp.json
+    if whole:
+        resp = client.post(f"/api/v1/translations/{tr_id}/approve", headers=headers)
+        assert resp.status_code == 200, resp.json

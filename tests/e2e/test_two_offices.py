@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.factories import REASON, bearer, make_user, staff_headers
+from tests.factories import approve_segments, bearer, make_user, staff_headers
 from tests.functional.test_notifications import smtp, text_of, time_passes  # noqa: F401
 from tests.functional.test_webhooks import receiver  # noqa: F401
 from tests.unit.photos.images import image_bytes
@@ -58,25 +58,6 @@ def release_at(app, now: datetime) -> list[schedules.Released]:
         done = schedules.release_due(db.session, now)
         db.session.commit()
         return done
-
-
-def approve_the_rest(client, headers, tr_id: int) -> None:
-    """Every segment the translator has not approved in the browser, through the API (the
-    review page's own approvals are covered by tests/e2e/test_review_workspace.py)."""
-    tr = client.get(f"/api/v1/translations/{tr_id}", headers=headers).json
-    for seg in tr["segments"]:
-        if seg["status"] != "approved":
-            resp = client.put(
-                f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-                json={
-                    "text": seg["text"] or "訳文。",
-                    "approve": True,
-                    "reason": REASON,
-                    "version": seg["version"],
-                },
-                headers=headers,
-            )
-            assert resp.status_code == 200, resp.json
 
 
 def test_washington_and_tokyo_release_one_summary_together(
@@ -202,7 +183,9 @@ def test_washington_and_tokyo_release_one_summary_together(
     tokyo.reload()
     expect(tokyo.locator(f"#questions-{segment_id} .answer-body")).to_contain_text("戦争長官")
     translator_api = bearer(app, TRANSLATOR)
-    approve_the_rest(client, translator_api, tr_id)
+    # The rest of the segments through the API (the review page's own approvals are
+    # covered by tests/e2e/test_review_workspace.py); the whole translation in the browser.
+    approve_segments(client, translator_api, tr_id, whole=False)
     tokyo.reload()
     tokyo.locator("[data-all-approved] button").click()
     tokyo.wait_for_load_state()

@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from tests.conftest import csrf_token
-from tests.factories import REASON, staff_headers, summary_payload
+from tests.factories import REASON, approve_segments, staff_headers, summary_payload
 from tests.functional.test_html_workflow import login
 from tests.pg_cluster import free_port
 from webapp.accounts import services as users
@@ -167,23 +167,7 @@ def set_prefs(desk, who: str, prefs: dict[str, str]):
 
 
 def approve_all(desk, headers) -> None:
-    client, tr_id = desk["client"], desk["tr"]
-    tr = client.get(f"/api/v1/translations/{tr_id}", headers=headers).json
-    for seg in tr["segments"]:
-        if seg["status"] != "approved":
-            resp = client.put(
-                f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-                json={
-                    "text": seg["text"] or "手で訳した文。",
-                    "approve": True,
-                    "reason": REASON,
-                    "version": seg["version"],
-                },
-                headers=headers,
-            )
-            assert resp.status_code == 200, resp.json
-    resp = client.post(f"/api/v1/translations/{tr_id}/approve", headers=headers)
-    assert resp.status_code == 200, resp.json
+    approve_segments(desk["client"], headers, desk["tr"])
 
 
 def test_assigning_japanese_sends_one_mail_in_japanese_with_the_review_link(app, desk, smtp):

@@ -12,7 +12,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, REASON, make_user, staff_headers, summary_payload
+from tests.factories import (
+    PASSWORD,
+    approve_segments,
+    make_user,
+    staff_headers,
+    summary_payload,
+)
 from webapp.audit.models import AuditEvent
 from webapp.core.db import utcnow
 from webapp.extensions import db
@@ -40,24 +46,7 @@ def desk(app, client):
 
 
 def approve_ja(client, desk) -> None:
-    tr_id = desk["summary"]["translations"]["ja"]["id"]
-    headers = desk["translator"]
-    tr = client.get(f"/api/v1/translations/{tr_id}", headers=headers).json
-    for seg in tr["segments"]:
-        if seg["status"] != "approved":
-            resp = client.put(
-                f"/api/v1/translations/{tr_id}/segments/{seg['id']}",
-                json={
-                    "text": seg["text"] or "手で訳した文。",
-                    "approve": True,
-                    "reason": REASON,
-                    "version": seg["version"],
-                },
-                headers=headers,
-            )
-            assert resp.status_code == 200, resp.json
-    resp = client.post(f"/api/v1/translations/{tr_id}/approve", headers=headers)
-    assert resp.status_code == 200, resp.json
+    approve_segments(client, desk["translator"], desk["summary"]["translations"]["ja"]["id"])
 
 
 def schedule(client, desk, policy="hold", locales=("en", "ja"), **extra):
