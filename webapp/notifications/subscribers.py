@@ -120,37 +120,19 @@ def resolved(session: DbSession, event: QuestionResolved) -> None:
     services.clear_question(session, event.question_id)
 
 
-def _readers_news(session: DbSession, summary_id: int, locale: str) -> list[int | None]:
-    return [
-        services.author_of(session, summary_id),
-        *services.workers_on(session, summary_id, locale),
-    ]
-
-
 @subscriber(SummaryPublished)
-def published(session: DbSession, event: SummaryPublished) -> None:
-    """The summary's author and the translators who worked on that language."""
-    services.notify(
-        session,
-        services.active(
-            session, _readers_news(session, event.summary_id, event.locale), event.actor_id
-        ),
-        Kind.PUBLISHED,
-        summary_id=event.summary_id,
-        locale=event.locale,
-        actor_id=event.actor_id,
-    )
-
-
 @subscriber(SummaryWithdrawn)
-def withdrawn(session: DbSession, event: SummaryWithdrawn) -> None:
-    """The summary's author and the translators who worked on that language."""
+def readers_news(session: DbSession, event: SummaryPublished | SummaryWithdrawn) -> None:
+    """Published or withdrawn: the summary's author and the translators who worked on that
+    language."""
+    candidates = [
+        services.author_of(session, event.summary_id),
+        *services.workers_on(session, event.summary_id, event.locale),
+    ]
     services.notify(
         session,
-        services.active(
-            session, _readers_news(session, event.summary_id, event.locale), event.actor_id
-        ),
-        Kind.WITHDRAWN,
+        services.active(session, candidates, event.actor_id),
+        Kind.PUBLISHED if isinstance(event, SummaryPublished) else Kind.WITHDRAWN,
         summary_id=event.summary_id,
         locale=event.locale,
         actor_id=event.actor_id,
