@@ -285,6 +285,8 @@ def test_the_liaison_schedules_reschedules_and_cancels_on_the_summary_page(app, 
     html = resp.get_data(as_text=True)
     assert "Scheduled: English and Japanese at" in html, html
     assert "(00:00 UTC)" in html
+    # In the release's own zone, written as every other staff time is.
+    assert "Jan 16, 2030, 9:00\u202fAM JST" in html or "Jan 16, 2030, 9:00 AM JST" in html
     assert "hold all of them" in html
     assert '<option selected value="Asia/Tokyo">' in html  # the form holds the open schedule
     resp = client.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
@@ -97,9 +98,10 @@ def language_name(code: str) -> str:
     return interface_locale().languages.get(code, code)
 
 
-def language_list() -> str:
-    """The configured languages named in the interface's language: "English and Japanese"."""
-    return format_list([language_name(code) for code in LOCALES], locale=interface_locale())
+def language_list(codes: Iterable[str] = LOCALES) -> str:
+    """Languages (the configured ones by default) named in the interface's language:
+    "English and Japanese" / "英語、日本語"."""
+    return format_list([language_name(code) for code in codes], locale=interface_locale())
 
 
 def month_name(year: int, month: int) -> str:
@@ -172,11 +174,13 @@ def country_name(code: str) -> str:
     return get_locale().territories.get(code.upper(), code) if code else ""
 
 
-def long_datetime(moment: datetime) -> str:
-    """Jan 16, 2026, 9:00 AM JST / 2026年1月16日 9:00 JST: in the viewer's zone, named, since
-    staff in two capitals read the same page."""
+def long_datetime(moment: datetime, zone_name: str | None = None) -> str:
+    """Jan 16, 2026, 9:00 AM JST / 2026年1月16日 9:00 JST: in the viewer's zone (or the one
+    named, such as a release's own), named, since staff in two capitals read the same page."""
     locale = get_locale() or Locale.parse(default_locale())
     zone, moment = _in_viewer_zone(moment)
+    if zone_name is not None:
+        zone = ZoneInfo(zone_name)
     day = format_skeleton("yMMMd", moment, tzinfo=zone, locale=locale)
     time = babel_format_time(moment, "short", tzinfo=zone, locale=locale)
     pattern = str(locale.datetime_formats.get("medium", "{1} {0}"))

@@ -9,8 +9,6 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-from babel.lists import format_list
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
@@ -23,7 +21,7 @@ from webapp.accounts import services as users
 from webapp.core.db import utcnow
 from webapp.core.errors import DomainError, NotReady, ValidationError
 from webapp.core.forms import SimpleForm
-from webapp.core.i18n import interface_locale, language_name
+from webapp.core.i18n import language_list, language_name, long_datetime
 from webapp.core.locales import LOCALES
 from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import parse
@@ -159,17 +157,6 @@ class ScheduleFacts:
     utc: str
 
 
-def _when(moment: datetime, zone: str) -> str:
-    local = moment.astimezone(ZoneInfo(zone))
-    day = format_date(local.date(), "medium", locale=interface_locale())
-    return f"{day} {local:%H:%M} {local.tzname()}"
-
-
-def _languages(locales: list[str]) -> str:
-    """ "English and Japanese" / "英語、日本語", in the interface's language."""
-    return format_list([language_name(loc) for loc in locales], locale=interface_locale())
-
-
 def schedule_context(summary: Summary) -> dict[str, Any]:
     """What the summary page needs for its release schedule: the facts and the form."""
     row = schedules.latest_schedule(db.session, summary.id)
@@ -180,9 +167,9 @@ def schedule_context(summary: Summary) -> dict[str, Any]:
         utc = row.release_at.astimezone(UTC)
         facts = ScheduleFacts(
             row,
-            _languages(row.locales),
-            _languages(row.outstanding),
-            _when(row.release_at, row.time_zone),
+            language_list(row.locales),
+            language_list(row.outstanding),
+            long_datetime(row.release_at, row.time_zone),
             f"{utc:%H:%M} UTC",
         )
     form = ScheduleForm()
