@@ -26,6 +26,16 @@ def make_user(
     return email
 
 
+def sign_in(client: Any, email: str, password: str = PASSWORD) -> None:
+    """Sign a test client in through the sign-in form, as a person would."""
+    from tests.conftest import csrf_token
+
+    page = client.get("/login").get_data(as_text=True)
+    data = {"email": email, "password": password, "csrf_token": csrf_token(page)}
+    resp = client.post("/login", data=data)
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+
+
 def bearer(app: Flask, email: str) -> dict[str, str]:
     """Authorization headers with a fresh API token for that user."""
     with app.app_context():

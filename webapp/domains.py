@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.photos import views as photos
     from webapp.questions import api as _questions_api  # noqa: F401
     from webapp.questions import views as questions
+    from webapp.reader import photos as _reader_photos  # noqa: F401
     from webapp.reader import views as reader
     from webapp.topics import api as _topics_api  # noqa: F401
     from webapp.topics import views as topics

@@ -11,8 +11,14 @@ import pytest
 from PIL import Image, ImageCms
 from sqlalchemy import func, select
 
-from tests.conftest import csrf_token
-from tests.factories import PASSWORD, REASON, bearer, make_user, staff_headers, summary_payload
+from tests.factories import (
+    REASON,
+    bearer,
+    make_user,
+    sign_in,
+    staff_headers,
+    summary_payload,
+)
 from tests.unit.photos.images import GPS_IFD, image_bytes, jpeg_with_gps, noisy_png
 from webapp.accounts.models import User
 from webapp.extensions import db
@@ -41,9 +47,15 @@ def upload(client, summary_id, headers, data: bytes, name="photo.jpg", **fields)
 
 
 def login(client, email: str) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    data = {"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)}
-    assert client.post("/login", data=data).status_code == 302
+    sign_in(client, email)
+
+
+@pytest.fixture
+def staff_client(app, liaison):
+    """A browser signed in as the liaison (`liaison` made the account): staff see every photo."""
+    browser = app.test_client()
+    sign_in(browser, "liaison-all@example.org")
+    return browser
 
 
 def stored_files(photos_dir: Path) -> list[str]:
@@ -91,8 +103,8 @@ def approve_all(client, app, tr_id) -> None:
 
 
 @pytest.mark.backends("sqlite", "postgresql")
-def test_a_jpeg_with_gps_comes_back_upright_without_metadata_and_cached(
-    client, liaison, created, photos_dir
+def test_a_jpeg_with_gps_comes_back_upright_without_metadata(
+    staff_client, client, liaison, created, photos_dir
 ):
     original = jpeg_with_gps((1200, 800), orientation=6)
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(GPS_IFD)  # the test can fail
@@ -112,10 +124,10 @@ def test_a_jpeg_with_gps_comes_back_upright_without_metadata_and_cached(
     assert [f["width"] for f in photo["files"]] == [480, 800]
     assert photo["summary_version"] == created["version"] + 1
     assert " 480w" in photo["srcset"] and " 800w" in photo["srcset"]
-    served = get_file(client, photo["url"])
+    served = get_file(staff_client, photo["url"])
     assert served.status_code == 200
     assert served.mimetype == "image/webp"
-    assert served.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert served.headers["Cache-Control"] == "no-store"  # a draft's photo, to staff only
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     image = Image.open(io.BytesIO(served.data))
     assert image.format == "WEBP" and image.size == (800, 1200)
@@ -127,12 +139,12 @@ def test_a_jpeg_with_gps_comes_back_upright_without_metadata_and_cached(
     assert len(stored_files(photos_dir)) == 2
 
 
-def test_a_png_named_jpg_is_handled_by_its_content(client, liaison, created):
+def test_a_png_named_jpg_is_handled_by_its_content(staff_client, client, liaison, created):
     png = image_bytes("PNG", (640, 480))
     resp = upload(client, created["id"], liaison, png, name="holiday.jpg", alt="A chart.")
     assert resp.status_code == 201, resp.json
     assert (resp.json["width"], resp.json["height"]) == (640, 480)
-    assert get_file(client, resp.json["url"]).mimetype == "image/webp"
+    assert get_file(staff_client, resp.json["url"]).mimetype == "image/webp"
 
 
 def _truncated_jpeg() -> bytes:
@@ -372,7 +384,9 @@ def test_openapi_documents_the_upload_as_multipart(client):
     assert "photos" in doc["components"]["schemas"][summary_ref]["properties"]
 
 
-def test_prune_deletes_only_old_files_no_photo_names(app, client, liaison, created, photos_dir):
+def test_prune_deletes_only_old_files_no_photo_names(
+    app, staff_client, client, liaison, created, photos_dir
+):
     """Files a crash left behind go; a photo's own files, a young upload's and others' stay."""
     resp = upload(client, created["id"], liaison, image_bytes("PNG", (640, 480)), alt="A chart.")
     assert resp.status_code == 201, resp.json
@@ -394,7 +408,7 @@ def test_prune_deletes_only_old_files_no_photo_names(app, client, liaison, creat
     done = runner.invoke(args=["photos", "prune"])
     assert done.exit_code == 0 and "Deleted 2 files" in done.output
     assert stored_files(photos_dir) == sorted([*kept, young.name, foreign.name])
-    assert get_file(client, resp.json["url"]).status_code == 200
+    assert get_file(staff_client, resp.json["url"]).status_code == 200
     refused = runner.invoke(args=["photos", "prune", "--older-than-minutes", "0"])
     assert refused.exit_code == 2 and "older-than-minutes" in refused.output
 
@@ -409,7 +423,7 @@ def test_prune_deletes_only_old_files_no_photo_names(app, client, liaison, creat
         ),
     ],
 )
-def test_a_colour_profile_is_applied_then_dropped(client, liaison, created, profile):
+def test_a_colour_profile_is_applied_then_dropped(staff_client, client, liaison, created, profile):
     """Seen before: 42 KB of arbitrary bytes as an ICC profile reached every reader (issue 22)."""
     original = io.BytesIO()
     Image.new("RGB", (900, 600), (200, 30, 30)).save(original, "PNG", icc_profile=profile)
@@ -417,7 +431,7 @@ def test_a_colour_profile_is_applied_then_dropped(client, liaison, created, prof
     resp = upload(client, created["id"], liaison, original.getvalue(), name="red.png")
     assert resp.status_code == 201, resp.json
     for file in resp.json["files"]:
-        served = get_file(client, file["url"])
+        served = get_file(staff_client, file["url"])
         image = Image.open(io.BytesIO(served.data))
         assert "icc_profile" not in image.info
         assert len(served.data) < 10_000

@@ -1,4 +1,4 @@
-"""Photo files: serving them, the upload limits, and the helpers every page with a photo uses.
+"""Photo files: their addresses, the upload limits, and the helpers every page with a photo uses.
 
 The liaison's photo pages (upload, edit, move, delete) are the desk's (`desk.photos`), on this
 blueprint."""
@@ -8,26 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Flask,
-    abort,
-    current_app,
-    request,
-    send_file,
-    url_for,
-)
-from flask.typing import ResponseReturnValue
+from flask import Blueprint, Flask, current_app, request, url_for
 from werkzeug.datastructures import FileStorage
 
-from webapp.core.permissions import public
 from webapp.core.transactions import unit_of_work
 from webapp.photos import storage
 
 bp = Blueprint("photos", __name__, template_folder="templates")
 
-# Stored files never change (random names, never reused): browsers and proxies keep them a year.
-IMMUTABLE = "public, max-age=31536000, immutable"
 # Room for the caption fields and the multipart framing on top of the largest photo.
 FORM_ALLOWANCE = 1024 * 1024
 UPLOAD_ENDPOINTS = frozenset(
@@ -59,7 +47,9 @@ def commit_or_discard(written: list[Path]) -> None:
 
 
 def file_url(storage_name: str, width: int, fmt: str) -> str:
-    return url_for("photos.file", name=storage.file_name(storage_name, width, fmt))
+    """The address of one width of a photo; the reader serves it, and decides who may see it
+    (reader.photos: the public while a current snapshot shows it, staff always)."""
+    return url_for("public.photo_file", name=storage.file_name(storage_name, width, fmt))
 
 
 _IMAGE_FACTS = ("sizes", "format", "storage", "width", "height")
@@ -76,21 +66,6 @@ def image_attrs(p: Any) -> dict[str, Any]:
         "width": largest,
         "height": max(1, round(facts["height"] * largest / facts["width"])),
     }
-
-
-@bp.get("/photos/<name>")
-@public
-def file(name: str) -> ResponseReturnValue:
-    """A stored photo file: a safe image type, cached for a year."""
-    parsed = storage.parse_name(name)
-    path = storage.path_of(photos_dir(), name)
-    if parsed is None or path is None:
-        abort(404)
-    response = send_file(
-        path, mimetype=storage.CONTENT_TYPES[parsed[2]], conditional=True, etag=True
-    )
-    response.headers["Cache-Control"] = IMMUTABLE
-    return response
 
 
 def _allow_photo_bodies(endpoint: str | None, values: dict[str, Any] | None) -> None:
