@@ -1,5 +1,9 @@
 """The model-evaluation job (`mt.evaluation`): queued by the model page so that the page
-answers at once; the worker runs it and keeps the result, which the page then shows."""
+answers at once; the worker runs it and keeps the result, which the page then shows.
+
+Its kind is `mt_evaluate`, in no family: a worker started with `--kinds machine_translate` does
+not take it (name it too: `--kinds machine_translate,mt_evaluate`); a worker taking every kind
+does. It needs the same models folder as the page's host for uploads (`candidates_dir`)."""
 
 from __future__ import annotations
 
@@ -86,7 +90,6 @@ MODEL_EVALUATION = register(
         # No retry makes approved segments appear or a package load: shown on the page at once.
         expected_errors=(evaluation.EvaluationError, PackageError, MTError),
         final_errors=(evaluation.EvaluationError, PackageError),
-        family="machine_translate",
         capability=_capability,
     )
 )
