@@ -14,6 +14,7 @@ def import_models() -> None:
     from webapp.audit import models as _audit  # noqa: F401
     from webapp.glossary import models as _glossary  # noqa: F401
     from webapp.jobs import models as _jobs  # noqa: F401
+    from webapp.mt import models as _mt  # noqa: F401
     from webapp.notifications import models as _notifications  # noqa: F401
     from webapp.photos import models as _photos  # noqa: F401
     from webapp.publishing import models as _publishing  # noqa: F401
@@ -43,6 +44,7 @@ def register_subscribers() -> None:
 
 def register_jobs() -> None:
     """Job handlers register with the worker's registry when their module is imported."""
+    from webapp.mt import jobs as _mt_jobs  # noqa: F401
     from webapp.notifications import jobs as _notifications_jobs  # noqa: F401
     from webapp.publishing import jobs as _publishing_jobs  # noqa: F401
     from webapp.translation import jobs as _translation_jobs  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -39,7 +40,25 @@ def _pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tupl
     default=None,
     help="Seconds the test translation of the new model may take (default 120).",
 )
-def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: float | None) -> None:
+@click.option(
+    "--if-better",
+    is_flag=True,
+    help="Evaluate it against the installed model on approved segments first, and install it "
+    "only if it is not worse (the 95%% interval of its chrF++ difference is not wholly below 0).",
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --if-better: how many approved segments to compare on (default 200).",
+)
+def mt_install(
+    archive: Path,
+    expected_pair: tuple[str, str] | None,
+    timeout: float | None,
+    if_better: bool,
+    sample: int | None,
+) -> None:
     """Install an Argos .argosmodel file from disk (no network), once it has proved it works.
 
     It goes into a folder named by the pair and version in its metadata.json, beside the
@@ -51,6 +70,17 @@ def mt_install(archive: Path, expected_pair: tuple[str, str] | None, timeout: fl
 
     if not archive.exists():
         fail(f"{archive}: no such file.", 2)
+    if if_better:
+        evaluation = _evaluate(archive, expected_pair, sample)
+        if not _not_worse(evaluation):
+            fail(
+                "not installed: the candidate is worse than the installed model on the office's "
+                "approved segments (the 95% interval of its chrF++ difference lies below 0). "
+                "Nothing was changed.",
+                1,
+            )
+        expected_pair = (evaluation.source_locale, evaluation.target_locale)
+        click.echo("The candidate is not worse than the installed model; installing it.")
     with committed():
         try:
             pkg = services.install(
@@ -237,6 +267,93 @@ def mt_verify() -> None:
         click.echo(f"ok\t{path.name}" if problem is None else f"FAILED\t{problem}")
     if any(problem for _path, problem in report):
         fail("some installed models differ from what was installed.", 1)
+
+
+def _evaluate(archive: Path | None, pair: tuple[str, str] | None, sample: int | None) -> Any:
+    """Run an evaluation in this process, keep it, print its table; exit on bad input."""
+    from webapp.extensions import db
+    from webapp.mt import evaluation
+    from webapp.mt.packages import PackageError
+
+    if pair is None:
+        if archive is None:
+            fail("give the pair to evaluate: --pair en-ja.", 2)
+        try:
+            pair = evaluation.declared_pair(current_app, archive)
+        except PackageError as exc:
+            fail(f"{exc} Nothing was evaluated.", 2)
+    with committed():
+        try:
+            row = evaluation.evaluate(
+                db.session,
+                current_app,
+                pair,
+                archive=archive,
+                sample=sample or evaluation.DEFAULT_SAMPLE,
+                requested_by=operator(),
+                candidate_name=archive.name if archive else None,
+            )
+        except evaluation.EvaluationError as exc:
+            fail(f"{exc}", 1)
+        except PackageError as exc:
+            fail(f"{exc} Nothing was evaluated.", 2)
+    _print_table(row)
+    return row
+
+
+def _not_worse(row: Any) -> bool:
+    from webapp.mt.evaluation import not_worse
+
+    return not_worse(row)
+
+
+def _print_table(row: Any) -> None:
+    from webapp.mt.evaluation import table
+
+    click.echo(
+        f"{row.source_locale} → {row.target_locale}: {row.sample_size} approved segments; "
+        f"installed: {row.installed_model or 'none'}; candidate: {row.candidate_model or 'none'}."
+    )
+    header = ("figure", "installed", "candidate", "difference [95% interval]")
+    lines = [header, *table(row)]
+    widths = [max(len(line[i]) for line in lines) for i in range(4)]
+    for line in lines:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
+    metrics = row.metrics or {}
+    click.echo(
+        f"BLEU tokenisation: {metrics.get('bleu_tokenize')}; chrF++ as sacrebleu computes it; "
+        f"interval: paired bootstrap, {metrics.get('resamples')} resamples, seed "
+        f"{metrics.get('seed')}. {metrics.get('machine_drafted', 0)} of the approved texts are "
+        "machine drafts approved unchanged (they favour the model that drafted them)."
+    )
+
+
+@mt_cli.command("evaluate")
+@click.option(
+    "--pair",
+    callback=_pair,
+    metavar="FROM-TO",
+    help="The pair to evaluate: en-ja (default: the candidate package's own pair).",
+)
+@click.option(
+    "--package",
+    "archive",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A candidate .argosmodel to compare with the installed model (it is not installed).",
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many approved segments to compare on (default 200; the same ones every run).",
+)
+def mt_evaluate(pair: tuple[str, str] | None, archive: Path | None, sample: int | None) -> None:
+    """Score the installed model (and a candidate package) on segments translators approved:
+    chrF++, BLEU, exact matches and edit distance, with the difference and its 95% interval."""
+    if archive is not None and not archive.exists():
+        fail(f"{archive}: no such file.", 2)
+    _evaluate(archive, pair, sample)
 
 
 def init_app(app: Flask) -> None:

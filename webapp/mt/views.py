@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,9 @@ from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.jobs import queue
 from webapp.languages import KNOWN
-from webapp.mt import services
-from webapp.mt.forms import UploadForm
+from webapp.mt import evaluation, services
+from webapp.mt import jobs as mt_jobs
+from webapp.mt.forms import EvaluateForm, UploadForm
 from webapp.mt.packages import PackageError
 
 bp = Blueprint("models", __name__, url_prefix="/admin/models", template_folder="templates")
@@ -29,7 +31,9 @@ bp = Blueprint("models", __name__, url_prefix="/admin/models", template_folder="
 FORM_ALLOWANCE = 64 * 1024
 
 
-def _page(form: UploadForm | None = None, status: int = 200) -> ResponseReturnValue:
+def _page(
+    form: UploadForm | None = None, status: int = 200, evaluate: EvaluateForm | None = None
+) -> ResponseReturnValue:
     here = socket.gethostname()
     workers = queue.live_workers(db.session, "machine_translate")
     pairs = services.installed(current_app)
@@ -48,6 +52,9 @@ def _page(form: UploadForm | None = None, status: int = 200) -> ResponseReturnVa
         workers_here=[w for w in workers if w.host == here],
         workers_elsewhere=[w for w in workers if w.host != here],
         max_mb=current_app.config["MT_PACKAGE_MAX_MB"],
+        evaluate=evaluate or EvaluateForm(),
+        evaluations=evaluation.recent(db.session),
+        evaluation_jobs=mt_jobs.open_jobs(db.session),
     ), status
 
 
@@ -125,10 +132,86 @@ def rollback(from_code: str, to_code: str) -> ResponseReturnValue:
     return redirect(url_for("models.index"), 303)
 
 
+@bp.post("/evaluate")
+@requires(Permission.INSTALL_MODELS)
+def evaluate_candidate() -> ResponseReturnValue:
+    """Queue an evaluation of an uploaded package against the installed model of its pair."""
+    form = EvaluateForm()
+    if not form.validate_on_submit():
+        return _page(status=422, evaluate=form)
+    user = acting_user()
+    name = secure_filename(form.candidate.data.filename or "") or "candidate.argosmodel"
+    folder = mt_jobs.candidates_dir(current_app)
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = folder / f"{uuid.uuid4().hex}.argosmodel"
+    form.candidate.data.save(archive)
+    try:
+        pair = evaluation.check_pair(evaluation.declared_pair(current_app, archive))
+    except (PackageError, evaluation.EvaluationError) as exc:
+        archive.unlink(missing_ok=True)
+        reason = str(exc).replace(str(archive), name)
+        form.candidate.errors = [
+            *form.candidate.errors,
+            _("Not evaluated: %(reason)s", reason=reason),
+        ]
+        return _page(status=422, evaluate=form)
+    _queue(pair, user.email, form.sample.data, archive.name, name)
+    flash(
+        _(
+            "Evaluation of %(name)s against the installed %(source)s → %(target)s model queued; "
+            "its figures appear below when a worker has run it.",
+            name=name,
+            source=pair[0],
+            target=pair[1],
+        )
+    )
+    return redirect(url_for("models.index", _anchor="evaluations"), 303)
+
+
+@bp.post("/<from_code>/<to_code>/evaluate")
+@requires(Permission.INSTALL_MODELS)
+def evaluate_installed(from_code: str, to_code: str) -> ResponseReturnValue:
+    """Queue an evaluation of the pair's installed model alone."""
+    if not SimpleForm().validate_on_submit():
+        flash(_("The form expired; reload the page and try again."), "error")
+        return redirect(url_for("models.index"), 303)
+    if from_code not in KNOWN or to_code not in KNOWN:
+        flash(_("There is no such language pair."), "error")
+        return _page(status=404)
+    _queue((from_code, to_code), acting_user().email, evaluation.DEFAULT_SAMPLE, None, None)
+    flash(
+        _(
+            "Evaluation of the installed %(source)s → %(target)s model queued; its figures "
+            "appear below when a worker has run it.",
+            source=from_code,
+            target=to_code,
+        )
+    )
+    return redirect(url_for("models.index", _anchor="evaluations"), 303)
+
+
+def _queue(
+    pair: tuple[str, str], who: str, sample: int | None, file: str | None, name: str | None
+) -> None:
+    with unit_of_work():
+        queue.enqueue(
+            db.session,
+            mt_jobs.EVALUATE_JOB,
+            {
+                "source": pair[0],
+                "target": pair[1],
+                "sample": sample or evaluation.DEFAULT_SAMPLE,
+                "file": file,
+                "name": name,
+                "requested_by": who,
+            },
+        )
+
+
 def _allow_package_bodies(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """A package upload may be as large as MT_PACKAGE_MAX_MB (MAX_CONTENT_LENGTH stays for the
     rest); set before CSRF protection reads the form."""
-    if endpoint == "models.upload":
+    if endpoint in ("models.upload", "models.evaluate_candidate"):
         limit = current_app.config["MT_PACKAGE_MAX_MB"] * 1024**2
         request.max_content_length = limit + FORM_ALLOWANCE
 

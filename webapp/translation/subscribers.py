@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from webapp.core.db import DbSession
 from webapp.core.events import subscriber
+from webapp.mt import events as mt
 from webapp.mt.events import ModelInstalled
 from webapp.summaries.events import SummaryRevised
 from webapp.summaries.models import Revision, Summary
-from webapp.translation import workflow
+from webapp.translation import references, workflow
 
 
 @subscriber(SummaryRevised)
@@ -29,3 +30,7 @@ def retry_what_failed_for_want_of_it(session: DbSession, event: ModelInstalled) 
         event.to_code,
         why=f"model {event.package} {event.version} installed",
     )
+
+
+mt.approved_segment_ids.answer(references.approved_segment_ids)
+mt.approved_references.answer(references.approved_references)
