@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -145,27 +146,29 @@ def restore(draft: str, masked: Masked, anchors: Sequence[int | None] = ()) -> R
     if not masked.terms:
         return Restored(draft)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in draft coordinates
-    seen: set[int] = set()
     how = ["dropped"] * len(masked.terms)
+    wanted = Counter(term.target for term in masked.terms)
+    have = Counter({target: draft.count(target) for target in wanted})  # the engine's own
     for start, end, n in _markers(draft, masked.text):
         if n >= len(masked.terms):
             continue
-        target = masked.terms[n].target if n not in seen else ""
-        whole = draft[start:end] == PLACEHOLDER.format(n)
-        if n not in seen:
-            how[n] = "kept" if whole else "mangled"
-        seen.add(n)
-        edits.append((start, end, target))
+        target = masked.terms[n].target
+        if how[n] == "dropped" and have[target] < wanted[target]:
+            how[n] = "kept" if draft[start:end] == PLACEHOLDER.format(n) else "mangled"
+            have[target] += 1
+            edits.append((start, end, target))
+        else:  # a second copy, or the engine wrote the term itself as well
+            how[n] = "present" if how[n] == "dropped" else how[n]
+            edits.append((start, end, ""))
     taken = [(s, e) for s, e, _r in edits]
     inserted: list[Term] = []
     for n, term in enumerate(masked.terms):
-        if n in seen or not term.required:
+        if how[n] != "dropped" or not term.required:
             continue
-        wanted = sum(1 for t in masked.terms if t.target == term.target)
-        have = draft.count(term.target) + sum(1 for _s, _e, r in edits if r == term.target)
-        if have >= wanted:
+        if have[term.target] >= wanted[term.target]:
             how[n] = "present"
             continue
+        have[term.target] += 1
         anchor = anchors[n] if n < len(anchors) else None
         if anchor is None:
             start = masked.spans[n][0] if n < len(masked.spans) else len(masked.text)
