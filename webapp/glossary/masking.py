@@ -21,7 +21,7 @@ from webapp.glossary.services import Term
 PLACEHOLDER = "⟦{}⟧"
 # A placeholder as engines bend it: other brackets, spaces inside, full-width digits, a bracket
 # lost on one side. At least one bracket must remain: a bare digit is the sentence's own.
-_OPEN, _CLOSE = "⟦[［【〚〔「", "⟧]］】〛〕」"
+_OPEN, _CLOSE = "⟦[［【〚〔", "⟧]］】〛〕"
 _LOOSE = re.compile(
     rf"(?P<open>[{re.escape(_OPEN)}])?[ \u3000]{{0,2}}(?P<n>[0-9０-９]{{1,3}})[ \u3000]{{0,2}}"
     rf"(?P<close>[{re.escape(_CLOSE)}])?"
