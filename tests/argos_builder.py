@@ -212,12 +212,16 @@ def build_tiny_package(
     seed: int = 0,
     target_prefix: str = "",
     writes: str | None = None,
+    lacks: tuple[str, ...] = (),
 ) -> Path:
     """Build `translate-<from>_<to>` as a real `.argosmodel` zip in out_dir and return its path.
 
     `writes`, a character class such as "[A-Za-z]", makes a model that never produces a piece
     with a letter outside it: one that writes in a single script, as a real model writes only
     its target language (the default gibberish mixes every script of the corpus).
+
+    `lacks` lists tokenizer pieces the model's vocabulary leaves out, as a real model's
+    vocabulary may miss a rare kanji its tokenizer can spell (build it in a folder of its own).
     """
     name = f"translate-{from_code}_{to_code}"
     top = f"{name}-0_1"
@@ -234,7 +238,8 @@ def build_tiny_package(
     if writes is not None:
         allowed = re.compile(writes)
         silent |= {p for p in pieces if any(c.isalpha() and not allowed.match(c) for c in p)}
-    _build_model(package_dir / "model", _vocabulary(pieces, extra), pair_seed, silent)
+    vocabulary = [token for token in _vocabulary(pieces, extra) if token not in lacks]
+    _build_model(package_dir / "model", vocabulary, pair_seed, silent)
     metadata = {
         "package_version": "0.1",
         "argos_version": "1.11",

@@ -30,8 +30,8 @@ class DuringTranslation:
         self.real, self.action, self.name = real, action, real.name
         self.calls = 0
 
-    def translate_scored(self, texts, source, target, suppress=()):
-        drafts = self.real.translate_scored(texts, source, target, suppress)
+    def translate_anchored(self, texts, source, target, suppress=(), spans=()):
+        drafts = self.real.translate_anchored(texts, source, target, suppress, spans)
         self.calls += 1
         if self.calls == 1:
             self.action()

@@ -34,11 +34,11 @@ class CountingEngine:
         self.during, self.refuse = during, refuse
         self.calls: list[list[str]] = []
 
-    def translate_scored(self, texts, source, target, suppress=()):
+    def translate_anchored(self, texts, source, target, suppress=(), spans=()):
         self.calls.append(list(texts))
         if self.refuse is not None and any(self.refuse in text for text in texts):
             raise MTError(f"the model cannot translate {self.refuse!r}")
-        drafts = self.real.translate_scored(texts, source, target, suppress)
+        drafts = self.real.translate_anchored(texts, source, target, suppress, spans)
         if len(self.calls) == 1 and self.during is not None:
             self.during()
         return drafts

@@ -48,6 +48,8 @@ class Term:
     # False for a summary's countries: kept through machine translation, but a translation may
     # rightly shorten or drop them (U.S.-Japan → 日米, Japan's defense minister → 防衛大臣).
     required: bool = True
+    # A person's or a place's name from the summary itself (approved in it), not a glossary entry.
+    name: bool = False
 
 
 def list_terms(

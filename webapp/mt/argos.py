@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from webapp.languages import DEFAULT, Language
-from webapp.mt.base import MissingModelError, MTEngine, MTError
+from webapp.mt.base import Draft, MissingModelError, MTEngine, MTError, Span
 from webapp.mt.packages import InstalledPackage, in_use, list_packages
 from webapp.mt.records import changed_files
 
@@ -49,6 +49,8 @@ class _LoadedModel:
     translator: Any  # ctranslate2.Translator
     tokenizer: Any  # argostranslate.tokenizer.Tokenizer
     target_prefix: str
+    # The tokens the model can read and write; empty when its files do not list them.
+    vocabulary: frozenset[str] = frozenset()
 
 
 _models: dict[tuple[str, str, str], _LoadedModel] = {}
@@ -144,9 +146,10 @@ def _load(
         try:
             translator = _open_translator(pkg, device, inter_threads, intra_threads, compute_type)
             tokenizer = _open_tokenizer(pkg)
+            vocabulary = frozenset(_model_vocabulary(pkg))
         except (RuntimeError, ValueError, OSError) as exc:
             raise MTError(f"Could not load {where}: {exc}") from exc
-        model = _models[key] = _LoadedModel(translator, tokenizer, pkg.target_prefix)
+        model = _models[key] = _LoadedModel(translator, tokenizer, pkg.target_prefix, vocabulary)
         return model
 
 
@@ -234,7 +237,7 @@ def check_package(pkg: InstalledPackage, source: Language, target: Language) -> 
         raise MTError(f"the CTranslate2 model does not load ({exc})") from exc
     model = _LoadedModel(translator, tokenizer, pkg.target_prefix)
     sentence = source.sample
-    ((text, _score),) = _run(model, pkg, [sentence], beam_size=1, max_batch_tokens=BATCH_TOKENS)
+    text = _run(model, pkg, [sentence], beam_size=1, max_batch_tokens=BATCH_TOKENS)[0].text
     if not text:
         raise MTError(f"the test translation of {sentence!r} came back empty")
     if not target.letter_pattern().search(text):
@@ -355,21 +358,79 @@ class ArgosEngine(MTEngine):
         for leg, pkg in enumerate(route):
             last = leg == len(route) - 1
             scored = self._translate_leg(pkg, results, suppress if last else ())
-            results = [text for text, _ in scored]
+            results = [draft.text for draft in scored]
             scores = [
                 new if leg == 0 or old is None or new is None else old + new
-                for old, (_text, new) in zip(scores, scored, strict=True)
+                for old, new in zip(scores, [draft.score for draft in scored], strict=True)
             ]
         return list(zip(results, scores, strict=True))
 
+    def translate_anchored(
+        self,
+        texts: list[str],
+        source: str,
+        target: str,
+        suppress: Sequence[str] = (),
+        spans: Sequence[Sequence[Span]] = (),
+    ) -> list[Draft]:
+        """Through a direct package, the decoder's attention says where each span landed; through
+        English the spans are not followed across the two legs (anchors are None)."""
+        route = self._require_route(source, target)
+        if len(route) > 1 or not texts:
+            return super().translate_anchored(texts, source, target, suppress, spans)
+        return self._translate_leg(route[0], texts, suppress, spans)
+
     def _translate_leg(
-        self, pkg: InstalledPackage, texts: list[str], suppress: Sequence[str] = ()
-    ) -> list[tuple[str, float | None]]:
+        self,
+        pkg: InstalledPackage,
+        texts: list[str],
+        suppress: Sequence[str] = (),
+        spans: Sequence[Sequence[Span]] = (),
+    ) -> list[Draft]:
         """Run one package over texts; CTranslate2 sorts and batches them internally."""
         if not any(text.strip() for text in texts):
-            return [("", None)] * len(texts)
+            return [Draft("", None, (None,) * len(asked)) for asked in spans or [()] * len(texts)]
         model = _load(pkg, self.device, self.inter_threads, self.intra_threads, self.compute_type)
-        return _run(model, pkg, texts, self.beam_size, self.max_batch_tokens, suppress)
+        return _run(model, pkg, texts, self.beam_size, self.max_batch_tokens, suppress, spans)
+
+
+def spellable(model: _LoadedModel, sequence: Sequence[str]) -> bool:
+    """Whether the model's vocabulary holds every token of `sequence` (CTranslate2 refuses to
+    suppress a token it has not got: a forbidden rendering it cannot spell, it cannot write)."""
+    return not model.vocabulary or all(token in model.vocabulary for token in sequence)
+
+
+def _source_tokens(model: _LoadedModel, text: str) -> tuple[list[str], list[Span] | None]:
+    """The text's tokens and, with SentencePiece, each token's character range in it."""
+    processor = getattr(model.tokenizer, "processor", None)
+    if processor is None:
+        return model.tokenizer.encode(text), None
+    proto = processor.encode(text, return_type="proto")
+    chars = [0]  # character offset of each byte offset (SentencePiece counts bytes)
+    for n, char in enumerate(text, start=1):
+        chars += [n - 1] * (len(char.encode("utf-8")) - 1) + [n]
+    pieces = [(p.piece, chars[p.begin], chars[p.end]) for p in proto.pieces]
+    return [piece for piece, _b, _e in pieces], [(b, e) for _p, b, e in pieces]
+
+
+def _anchor(
+    model: _LoadedModel,
+    hypothesis: list[str],
+    attention: list[list[float]],
+    offsets: list[Span],
+    span: Span,
+    text: str,
+) -> int | None:
+    """Where in the decoded `text` the target token that attends most to `span` starts."""
+    inside = [  # a byte piece of a character's first bytes has an empty range at its start
+        i for i, (b, e) in enumerate(offsets) if span[0] <= b < span[1] or b < span[0] < e
+    ]
+    if not inside or not hypothesis or len(attention) < len(hypothesis):
+        return None
+    weights = [sum(row[i] for i in inside if i < len(row)) for row in attention[: len(hypothesis)]]
+    best = max(range(len(weights)), key=weights.__getitem__)
+    before = model.tokenizer.decode(hypothesis[:best]) if best else ""
+    return min(len(before.translate(_CONTROL_CHARS).lstrip()), len(text))
 
 
 def _run(
@@ -379,16 +440,38 @@ def _run(
     beam_size: int,
     max_batch_tokens: int,
     suppress: Sequence[str] = (),
-) -> list[tuple[str, float | None]]:
-    """Translate texts with a loaded model; blank texts come back as ("", None)."""
+    spans: Sequence[Sequence[Span]] = (),
+) -> list[Draft]:
+    """Translate texts with a loaded model; blank texts come back as Draft("").
+
+    With `spans` (character ranges of each text), the decoder's attention says where each landed
+    in the output (`Draft.anchors`). A forbidden rendering the vocabulary cannot spell is left out
+    for this model: it cannot produce it anyway.
+    """
+    asked = [tuple(a) for a in spans] or [()] * len(texts)
     wanted = [i for i, text in enumerate(texts) if text.strip()]
-    out: list[tuple[str, float | None]] = [("", None)] * len(texts)
+    out = [Draft("", None, (None,) * len(asked[i])) for i in range(len(texts))]
     if not wanted:
         return out
     prefix = model.target_prefix
     try:
-        tokens = [model.tokenizer.encode(texts[i].strip()) for i in wanted]
-        banned = [seq for text in suppress if text.strip() for seq in _variants(model, text)]
+        tokens: list[list[str]] = []
+        offsets: list[list[Span] | None] = []
+        for i in wanted:
+            text = texts[i]
+            lead = len(text) - len(text.lstrip())
+            toks, where = _source_tokens(model, text.strip())
+            tokens.append(toks)
+            offsets.append(where)
+            asked[i] = tuple((b - lead, e - lead) for b, e in asked[i])
+        banned = [
+            seq
+            for text in suppress
+            if text.strip()
+            for seq in _variants(model, text)
+            if spellable(model, seq)
+        ]
+        attend = any(asked[i] for i in wanted)
         results = model.translator.translate_batch(
             tokens,
             target_prefix=[[prefix]] * len(tokens) if prefix else None,
@@ -398,15 +481,23 @@ def _run(
             max_decoding_length=_token_budget(max(map(len, tokens))) + (1 if prefix else 0),
             replace_unknowns=True,
             return_scores=True,
+            return_attention=attend,
             suppress_sequences=banned or None,
         )
-        for i, source_tokens, result in zip(wanted, tokens, results, strict=True):
+        for i, source_tokens, where, result in zip(wanted, tokens, offsets, results, strict=True):
             hypothesis = result.hypotheses[0]
+            attention = list(result.attention[0]) if attend and result.attention else []
             if prefix and hypothesis[:1] == [prefix]:
                 hypothesis = hypothesis[1:]
-            text = model.tokenizer.decode(hypothesis[: _token_budget(len(source_tokens))])
+                attention = attention[1:]
+            hypothesis = hypothesis[: _token_budget(len(source_tokens))]
+            text = model.tokenizer.decode(hypothesis).translate(_CONTROL_CHARS).strip()
             score = float(result.scores[0]) if result.scores else None
-            out[i] = (text.translate(_CONTROL_CHARS).strip(), score)
+            anchors = tuple(
+                None if where is None else _anchor(model, hypothesis, attention, where, span, text)
+                for span in asked[i]
+            )
+            out[i] = Draft(text, score, anchors)
     except (RuntimeError, ValueError, IndexError) as exc:
         raise MTError(f"Machine translation with {pkg.name} {pkg.version} failed: {exc}") from exc
     return out

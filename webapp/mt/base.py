@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 class MTError(Exception):
@@ -23,6 +24,22 @@ class MissingModelError(MTError):
             f"with `flask --app wsgi mt fetch {source}-{target}` where the package index is "
             "reachable, or upload one on the model page (/admin/models/)."
         )
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A machine draft, its confidence, and where the engine aligned the source spans asked for.
+
+    `anchors` holds, for each span of the source asked about, the offset in `text` where the
+    engine's attention puts it (None when the engine cannot say).
+    """
+
+    text: str
+    score: float | None = None
+    anchors: tuple[int | None, ...] = ()
+
+
+Span = tuple[int, int]
 
 
 class MTEngine(ABC):
@@ -54,3 +71,21 @@ class MTEngine(ABC):
     @abstractmethod
     def model_version(self, source: str, target: str) -> str:
         """Name the model(s) that translate the pair, recorded with every machine draft."""
+
+    def translate_anchored(
+        self,
+        texts: list[str],
+        source: str,
+        target: str,
+        suppress: Sequence[str] = (),
+        spans: Sequence[Sequence[Span]] = (),
+    ) -> list[Draft]:
+        """Drafts that also say where each of `spans[i]` (character ranges of `texts[i]`, such
+        as a glossary placeholder) landed in the output; an engine that cannot tell says None."""
+        wanted = list(spans) or [()] * len(texts)
+        return [
+            Draft(text, score, (None,) * len(asked))
+            for (text, score), asked in zip(
+                self.translate_scored(texts, source, target, suppress), wanted, strict=True
+            )
+        ]

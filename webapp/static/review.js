@@ -61,6 +61,8 @@
     badge.className = `badge badge-${seg.status}`;
     badge.textContent = seg.status_label;
     form.querySelector("[data-origin]").textContent = seg.origin_label;
+    const inserted = form.querySelector("[data-inserted]");
+    if (inserted) inserted.hidden = !seg.inserted;  // a person's text has no inserted terms
     const trBadge = document.querySelector("[data-translation-status] .badge");
     if (trBadge) {
       trBadge.className = `badge badge-${state.translation.status}`;

@@ -19,10 +19,11 @@ from webapp.extensions import db
 from webapp.summaries.document import segment_label
 from webapp.translation import assignment, fuzzy, history, quality, review, worklist, workspace
 from webapp.translation import workflow as translation
-from webapp.translation.models import SegmentChange, SegmentTranslation, Translation
+from webapp.translation.models import Origin, SegmentChange, SegmentTranslation, Translation
 from webapp.translation.schemas import (
     ApproveQuery,
     AssignmentIn,
+    InsertedTermOut,
     MemoryMatchOut,
     QaFinding,
     RestoreIn,
@@ -59,6 +60,10 @@ def segment_out(
         model_version=st.model_version,
         score=st.score,
         confidence=quality.confidence(st.score),
+        inserted=[
+            InsertedTermOut(**mark)
+            for mark in (st.inserted_terms or [] if st.origin == Origin.MT else [])
+        ],
         qa=[QaFinding(code=f.code, severity=str(f.severity), message=f.message) for f in findings],
         matches=[match_out(m) for m in matches.get(st.id, [])] if matches is not None else None,
     )

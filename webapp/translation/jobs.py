@@ -17,6 +17,7 @@ from flask import Flask
 from webapp.core import metrics
 from webapp.core.db import DbSession
 from webapp.glossary import masking
+from webapp.glossary.services import Term
 from webapp.jobs.registry import Capability, JobHandler, Outcome, Payload, register
 from webapp.mt.base import MissingModelError, MTError
 from webapp.mt.engines import engine_for
@@ -26,12 +27,14 @@ from webapp.translation.models import Translation
 
 @dataclass(frozen=True)
 class _Drafts:
-    """The engine's drafts for one translation's pending segments, in order."""
+    """The engine's drafts for one translation's pending segments, in order, with the terms the
+    app placed itself in each (the engine dropped their placeholders)."""
 
     texts: list[str]
     scores: list[float | None]
     engine: str = ""
     model_version: str = ""
+    inserted: list[list[dict[str, str]]] | None = None
 
 
 _NO_DRAFTS = _Drafts([], [])
@@ -42,34 +45,56 @@ def _forbidden(work: workflow.MachineWork) -> tuple[str, ...]:
     return tuple(sorted({wrong for term in work.terms for wrong in term.forbidden}))
 
 
+def _mark(term: Term) -> dict[str, str]:
+    """What the review page says of a term the app inserted."""
+    return {
+        "source": term.source,
+        "target": term.target,
+        "kind": "name" if term.name else "glossary",
+    }
+
+
 def _translate(app: Flask, works: list[workflow.MachineWork]) -> list[_Drafts]:
-    """Every pending segment of `works` (one language pair, one forbidden list) in one call."""
+    """Every pending segment of `works` (one language pair, one forbidden list) in one call.
+
+    Each required term and name comes back: restored where the engine kept its placeholder
+    (even bent), else placed where the engine's attention aligned it (see `masking.restore`).
+    """
     first = works[0]
     source, target = first.source_locale, first.target_locale
     engine = engine_for(app)
     masked = [
-        [masking.mask(seg.source_text, work.terms) for seg in work.segments] for work in works
+        [masking.protect(seg.source_text, work.terms) for seg in work.segments] for work in works
     ]
+    flat = [m for texts in masked for m in texts]
     started = time.perf_counter()
     drafts = iter(
-        engine.translate_scored(
-            [text for texts in masked for text, _targets in texts],
+        engine.translate_anchored(
+            [m.text for m in flat],
             source,
             target,
             suppress=_forbidden(first),
+            spans=[m.spans for m in flat],
         )
     )
-    count = sum(map(len, masked))
-    metrics.observe_mt(source, target, count, time.perf_counter() - started)
+    metrics.observe_mt(source, target, len(flat), time.perf_counter() - started)
     version = engine.model_version(source, target)
     out = []
     for texts in masked:
         mine = list(islice(drafts, len(texts)))
-        unmasked = [
-            masking.unmask(draft, targets)
-            for (draft, _score), (_text, targets) in zip(mine, texts, strict=True)
+        restored = [
+            masking.restore(draft.text, m, draft.anchors)
+            for draft, m in zip(mine, texts, strict=True)
         ]
-        out.append(_Drafts(unmasked, [score for _draft, score in mine], engine.name, version))
+        out.append(
+            _Drafts(
+                [r.text for r in restored],
+                [draft.score for draft in mine],
+                engine.name,
+                version,
+                [[_mark(term) for term in r.inserted] for r in restored],
+            )
+        )
     return out
 
 
@@ -85,6 +110,7 @@ def _apply(
         drafts.model_version,
         only_pending=only_pending,
         scores=drafts.scores,
+        inserted=drafts.inserted,
     )
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Float,
     ForeignKey,
@@ -128,6 +129,9 @@ class SegmentTranslation(Model):
     model_version: Mapped[str | None] = mapped_column(String(200))
     # The engine's confidence in a machine draft: mean log-probability per token (0 is certain).
     score: Mapped[float | None] = mapped_column(Float)
+    # Terms and names the app placed in a machine draft because the engine dropped them:
+    # [{"source", "target", "kind": "glossary" | "name"}], shown beside the draft.
+    inserted_terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

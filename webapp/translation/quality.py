@@ -30,7 +30,7 @@ def terms(session: DbSession, tr: Translation) -> tuple[Term, ...]:
     for st in tr.segments:
         names = st.key.startswith(("participant.", "location"))
         if names and st.status == SegmentStatus.APPROVED and st.text:
-            found.append(Term(st.source_text, st.text, case_sensitive=True))
+            found.append(Term(st.source_text, st.text, case_sensitive=True, name=True))
     return tuple(found)
 
 

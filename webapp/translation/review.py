@@ -73,7 +73,7 @@ def save_segment(
     before = {"text": st.text, "status": str(st.status), "version": st.version}
     if new_text != st.text:
         st.text, st.origin, st.edited_by_id = new_text, Origin.HUMAN, user.id
-        st.engine = st.model_version = st.score = None
+        st.engine = st.model_version = st.score = st.inserted_terms = None
     if approve:
         st.status, st.approved_by_id, st.approved_at = SegmentStatus.APPROVED, user.id, utcnow()
         _remember(session, tr, st, new_text, user)

@@ -63,6 +63,14 @@ class MemoryMatchOut(OutputModel):
     approved: bool = Field(default=True, description="False: an import nobody approved yet.")
 
 
+class InsertedTermOut(OutputModel):
+    """A glossary term or a name the app placed in a machine draft."""
+
+    source: str
+    target: str
+    kind: str = Field(description='"glossary" or "name"')
+
+
 class SegmentOut(OutputModel):
     id: Id
     key: str
@@ -78,6 +86,11 @@ class SegmentOut(OutputModel):
         default=None, description="Engine confidence: mean log-probability per token (0 is sure)."
     )
     confidence: str | None = Field(default=None, description="high, medium or low")
+    inserted: list[InsertedTermOut] = Field(
+        default_factory=list,
+        description="Terms and names the app placed in this machine draft because the engine "
+        "dropped them.",
+    )
     qa: list[QaFinding] = Field(default_factory=list)
     matches: list[MemoryMatchOut] | None = Field(
         default_factory=list,

@@ -235,6 +235,7 @@ def segment_state(tr: Translation, st: SegmentTranslation) -> dict:
             "status": str(st.status),
             "status_label": status_label(st.status),
             "origin_label": origin_label(st.origin) if st.origin else "",
+            "inserted": bool(st.inserted_terms),
         },
         "translation": {
             "status": str(tr.status),

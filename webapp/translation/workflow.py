@@ -120,7 +120,7 @@ def _reconcile(
         st.source_text, st.source_hash = seg.source_text, seg.source_hash
         st.version = (st.version or 0) + 1
         st.engine = st.model_version = st.approved_at = st.approved_by_id = st.edited_by_id = None
-        st.memory_entry_id = st.score = None
+        st.memory_entry_id = st.score = st.inserted_terms = None
         hit = matches.get(seg.source_hash)
         if hit is not None:
             st.text, st.origin, st.memory_entry_id = hit.target_text, Origin.TM, hit.id
@@ -287,8 +287,31 @@ def pending_work(session: DbSession, translation_id: int) -> MachineWork | None:
         for st in tr.segments
         if st.status == SegmentStatus.PENDING
     )
-    terms = quality.terms(session, tr) if pending else ()
+    terms = machine_terms(session, tr) if pending else ()
     return MachineWork(tr.id, tr.summary.source_locale, tr.locale, pending, terms)
+
+
+NAME_KEYS = ("participant.", "location")
+
+
+def machine_terms(session: DbSession, tr: Translation) -> tuple[Term, ...]:
+    """What machine translation must keep: the glossary and approved names (`quality.terms`),
+    and the names whose rendering a person or the memory already gave in this translation
+    (a participant's name drafted from memory is that person's name here too)."""
+    found = list(quality.terms(session, tr))
+    known = {term.source for term in found}
+    for st in tr.segments:
+        if (
+            st.key.startswith(NAME_KEYS)
+            and st.key.endswith(("name", "location"))
+            and st.status == SegmentStatus.DRAFT
+            and st.origin in (Origin.TM, Origin.HUMAN)
+            and st.text
+            and st.source_text not in known
+        ):
+            found.append(Term(st.source_text, st.text, case_sensitive=True, name=True))
+            known.add(st.source_text)
+    return tuple(found)
 
 
 def segment_conflict(st: SegmentTranslation) -> VersionConflict:
@@ -323,7 +346,7 @@ def segment_work(session: DbSession, payload: dict) -> MachineWork | None:
     if tr is None or st is None or st.translation_id != tr.id or st.version != payload["version"]:
         return None
     seg = PendingSegment(st.id, st.version, st.source_hash, st.source_text)
-    terms = quality.terms(session, tr)
+    terms = machine_terms(session, tr)
     return MachineWork(tr.id, tr.summary.source_locale, tr.locale, (seg,), terms)
 
 
@@ -336,16 +359,19 @@ def apply_machine_drafts(
     *,
     only_pending: bool = True,
     scores: list[float | None] | None = None,
+    inserted: list[list[dict[str, str]]] | None = None,
 ) -> tuple[int, int]:
     """Write each draft only onto the segment version and source it was made from.
 
     A translator's save, a liaison's edit or another worker may have changed a segment while the
     engine ran; such a segment is skipped (compare-and-set on version, source hash and status), and
-    if it still waits for a draft, the translation is queued again. Returns (applied, skipped).
+    if it still waits for a draft, the translation is queued again. `inserted` lists, per draft,
+    the terms the app placed because the engine dropped them. Returns (applied, skipped).
     """
     applied_ids: list[int] = []
     scores = scores if scores is not None else [None] * len(texts)
-    for seg, text, score in zip(work.segments, texts, scores, strict=True):
+    marks = inserted if inserted is not None else [[] for _text in texts]
+    for seg, text, score, mark in zip(work.segments, texts, scores, marks, strict=True):
         result = session.execute(
             update(SegmentTranslation)
             .where(
@@ -361,6 +387,7 @@ def apply_machine_drafts(
                 engine=engine,
                 model_version=model_version,
                 score=score,
+                inserted_terms=mark or None,
                 version=SegmentTranslation.version + 1,
                 updated_at=utcnow(),
             )
