@@ -2,7 +2,7 @@
 engine dropped them, kept with the draft so the review page can say so (issue 20, item 4).
 
 Revision ID: 0038_term_marks
-Revises: 0035_idempotency
+Revises: 0037_mt_eval
 Create Date: 2026-12-08 01:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0038_term_marks"
-down_revision = "0035_idempotency"
+down_revision = "0037_mt_eval"
 branch_labels = None
 depends_on = None
 
