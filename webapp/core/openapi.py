@@ -117,6 +117,11 @@ def build_document(app: Flask) -> dict[str, Any]:
             "responses": responses,
             "security": [] if is_public else [{"bearerAuth": []}],
         }
+        if meta["body"] is None and meta["body_type"] != "application/json":  # a file as is
+            operation["requestBody"] = {
+                "required": True,
+                "content": {meta["body_type"]: {"schema": {"type": "string"}}},
+            }
         if meta["body"] is not None:
             operation["requestBody"] = {
                 "required": True,

@@ -19,8 +19,10 @@ from webapp.core.api import (
 )
 from webapp.core.errors import BadRequest
 from webapp.core.permissions import Permission, requires
+from webapp.core.schemas import parse
 from webapp.core.transactions import unit_of_work
-from webapp.desk.schemas import summary_out
+from webapp.desk import listing
+from webapp.desk.schemas import SummaryListOut, SummaryListQuery, summary_list_out, summary_out
 from webapp.extensions import db
 from webapp.publishing.schemas import ScheduledSummaryOut
 from webapp.summaries import history, idempotency
@@ -41,6 +43,30 @@ def _answer(
 ) -> ResponseReturnValue:
     out = summary_out(db.session, summary).model_dump(mode="json")
     return jsonify(out), status, {"ETag": f'"{summary.version}"', **(headers or {})}
+
+
+@bp.get("/summaries")
+@requires(Permission.READ_SUMMARIES)
+@operation(
+    _l(
+        "List summaries, most recently changed first, with the desk's filters and a state per "
+        "language; page with `cursor` (the last answer's `next_cursor`)"
+    ),
+    query=SummaryListQuery,
+    responses={200: SummaryListOut},
+)
+def list_summaries() -> ResponseReturnValue:
+    query = parse(SummaryListQuery, request.args.to_dict())
+    filters = listing.Filters(
+        q=(query.q or "").strip(),
+        state=query.state or "",
+        locale=query.locale or "",
+        country=query.country or "",
+        since=query.since,
+        until=query.until,
+    )
+    found = listing.desk_after(db.session, filters, query.cursor, query.limit)
+    return jsonify(summary_list_out(found).model_dump(mode="json"))
 
 
 @bp.post("/summaries")

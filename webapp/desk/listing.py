@@ -7,16 +7,19 @@ in review, stale since a date, failed, waiting for the machine, and whether read
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, exists, func, or_, select
+from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from webapp.core.db import DbSession, like_pattern
+from webapp.core.errors import ValidationError
 from webapp.core.i18n import status_label
 from webapp.core.locales import LOCALES
 from webapp.publishing import services as publishing
@@ -25,6 +28,7 @@ from webapp.summaries.models import Revision, Summary
 from webapp.translation.models import Translation, TranslationStatus, translation_into
 
 PAGE_SIZE = 25
+NOT_A_CURSOR = _l("This is not a cursor this list gave; start again without it.")
 # What a cell can say, in the order the filter offers them.
 STATES = ("source", "published", "withdrawn", *(str(s) for s in TranslationStatus))
 
@@ -133,32 +137,83 @@ def _where(filters: Filters) -> list[Any]:
     return conditions
 
 
-def desk(session: DbSession, filters: Filters) -> Page:
-    """One page of summaries, most recently changed first, with a cell per locale."""
-    base = (
+@dataclass(frozen=True)
+class Slice:
+    """Summaries after a cursor (the API's keyset paging), and the cursor of the next slice."""
+
+    rows: list[Row]
+    next_cursor: str | None
+
+
+def _filtered(filters: Filters) -> Select[Summary]:
+    return (
         select(Summary)
         .join(Revision, Revision.id == Summary.current_revision_id)
         .where(*_where(filters))
     )
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(1, filters.page), pages)
-    summaries = list(
-        session.scalars(
-            base.order_by(Summary.updated_at.desc(), Summary.id.desc())
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-            .options(selectinload(Summary.current_revision))  # translations come with them
-        )
+
+
+def _newest_first(query: Select[Summary]) -> Select[Summary]:
+    return query.order_by(Summary.updated_at.desc(), Summary.id.desc()).options(
+        selectinload(Summary.current_revision)  # translations come with them
     )
+
+
+def _rows(session: DbSession, summaries: list[Summary]) -> list[Row]:
     ids = [s.id for s in summaries]
     versions = publishing.published_versions_by_summary(session, ids)
     withdrawn = publishing.active_withdrawals(session, ids)
-    rows = [
+    return [
         Row(s, [_cell(s, loc, versions.get(s.id, {}), withdrawn.get(s.id, {})) for loc in LOCALES])
         for s in summaries
     ]
-    return Page(rows, page, pages, total)
+
+
+def desk(session: DbSession, filters: Filters) -> Page:
+    """One page of summaries, most recently changed first, with a cell per locale."""
+    base = _filtered(filters)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(1, filters.page), pages)
+    query = _newest_first(base).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    return Page(_rows(session, list(session.scalars(query))), page, pages, total)
+
+
+def desk_after(session: DbSession, filters: Filters, cursor: str | None, limit: int) -> Slice:
+    """Up to `limit` summaries after `cursor`, in the desk's order (most recently changed
+    first). Keyset paging: a summary changed meanwhile moves to the front instead of shifting
+    every later page, and a deep slice costs what the first one does."""
+    query = _filtered(filters)
+    if cursor:
+        changed, summary_id = _read_cursor(cursor)
+        query = query.where(
+            or_(
+                Summary.updated_at < changed,
+                and_(Summary.updated_at == changed, Summary.id < summary_id),
+            )
+        )
+    found = list(session.scalars(_newest_first(query).limit(limit + 1)))
+    more = len(found) > limit
+    rows = _rows(session, found[:limit])
+    return Slice(rows, _cursor_of(rows[-1].summary) if more else None)
+
+
+def _cursor_of(summary: Summary) -> str:
+    raw = f"{summary.updated_at.isoformat()}|{summary.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (changed at, id) a cursor names; a field error for anything this app did not make."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        when, _bar, ident = raw.partition("|")
+        changed, summary_id = datetime.fromisoformat(when), int(ident)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        changed, summary_id = None, 0
+    if changed is None or changed.tzinfo is None or summary_id < 1:
+        raise ValidationError({"cursor": str(NOT_A_CURSOR)})
+    return changed, summary_id
 
 
 def _cell(summary: Summary, locale: str, versions: dict[str, int], withdrawn: dict) -> Cell:

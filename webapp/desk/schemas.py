@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo
+
+from pydantic import Field, StringConstraints
 
 from webapp.accounts import services as users
 from webapp.core.db import DbSession
+from webapp.core.locales import LocaleCode
+from webapp.core.schemas import Id, InputModel, OutputModel, SingleLine, Version
+from webapp.desk import listing
 from webapp.photos.schemas import PhotoOut
 from webapp.photos.views import file_url, image_attrs
 from webapp.publishing import schedules, signoff
@@ -16,7 +23,11 @@ from webapp.publishing.schemas import ScheduledSummaryOut, ScheduleOut, SignoffO
 from webapp.summaries import photos
 from webapp.summaries import services as summaries
 from webapp.summaries.models import Summary
+from webapp.summaries.schemas import CountryCode
 from webapp.translation.models import translations_of
+
+_STATES = "^(" + "|".join(listing.STATES) + ")$"
+CURSOR = r"^[A-Za-z0-9_-]+$"
 
 
 def summary_out(session: DbSession, summary: Summary) -> ScheduledSummaryOut:
@@ -118,3 +129,60 @@ def photo_out(summary: Summary, item: photos.PhotoItem) -> PhotoOut:
 def photo_list(session: DbSession, summary: Summary) -> list[PhotoOut]:
     """Every photo of the summary's current revision, in order (for GET /summaries/<id>)."""
     return [photo_out(summary, item) for item in photos.photo_items(session, summary)]
+
+
+class SummaryListQuery(InputModel):
+    """The desk's filters, and keyset paging: `cursor` is the `next_cursor` of the last answer."""
+
+    q: Annotated[str, SingleLine, StringConstraints(max_length=200)] | None = None
+    state: Annotated[str, StringConstraints(pattern=_STATES)] | None = None
+    locale: LocaleCode | None = None
+    country: CountryCode | None = None
+    since: Annotated[date, Field(strict=False)] | None = None
+    until: Annotated[date, Field(strict=False)] | None = None
+    cursor: Annotated[str, StringConstraints(max_length=200, pattern=CURSOR)] | None = None
+    limit: Annotated[int, Field(strict=False, ge=1, le=100)] = listing.PAGE_SIZE
+
+
+class ListCellOut(OutputModel):
+    """What a reader and a translator find in one language: the desk's cell."""
+
+    locale: LocaleCode
+    state: str
+    published_version: int | None
+    withdrawn_at: datetime | None
+
+
+class SummaryListItem(OutputModel):
+    id: Id
+    slug: str
+    title: str
+    source_locale: LocaleCode
+    meeting_date: date
+    version: Version
+    updated_at: datetime
+    cells: list[ListCellOut]
+
+
+class SummaryListOut(OutputModel):
+    summaries: list[SummaryListItem]
+    next_cursor: str | None  # send as `cursor` for the next slice; null: this was the last
+
+
+def summary_list_out(found: listing.Slice) -> SummaryListOut:
+    return SummaryListOut(
+        summaries=[
+            SummaryListItem(
+                id=row.summary.id,
+                slug=row.summary.slug,
+                title=row.summary.revision.title,
+                source_locale=row.summary.source_locale,
+                meeting_date=row.summary.revision.meeting_date,
+                version=row.summary.version,
+                updated_at=row.summary.updated_at,
+                cells=[ListCellOut.model_validate(cell) for cell in row.cells],
+            )
+            for row in found.rows
+        ],
+        next_cursor=found.next_cursor,
+    )

@@ -15,8 +15,9 @@ from webapp.core.schemas import parse
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.glossary import services as glossary
+from webapp.glossary import tbx
 from webapp.glossary.models import GlossaryTerm
-from webapp.glossary.schemas import TermIn, TermList, TermOut, TermQuery
+from webapp.glossary.schemas import ImportCounts, TermIn, TermList, TermOut, TermQuery
 from webapp.glossary.views import glossary_file
 
 
@@ -67,13 +68,23 @@ def delete_term(term_id: int) -> ResponseReturnValue:
 
 @bp.get("/glossary.csv")
 @requires(Permission.READ_SUMMARIES)
+@operation(
+    _l("Every glossary term as CSV (UTF-8 with a header row; the import reads the same)"),
+    responses={200: None},
+    file_type="text/csv",
+)
 def export_csv() -> ResponseReturnValue:
-    """Every term as CSV (not in the OpenAPI document: it is a file, not JSON)."""
+    """Every term as CSV."""
     return glossary_file("csv")
 
 
 @bp.post("/glossary.csv")
 @requires(Permission.MANAGE_GLOSSARY)
+@operation(
+    _l("Add or update glossary terms from a CSV body (UTF-8, header row as in the export)"),
+    responses={200: ImportCounts},
+    body_type="text/csv",
+)
 def import_csv() -> ResponseReturnValue:
     """Add or update terms from a CSV body (UTF-8, header row as in the export)."""
     try:
@@ -82,11 +93,16 @@ def import_csv() -> ResponseReturnValue:
         raise BadRequest(str(_l("The CSV must be UTF-8 encoded."))) from None
     with unit_of_work():
         added, updated = glossary.import_csv(db.session, text, acting_user())
-    return jsonify({"added": added, "updated": updated})
+    return jsonify(ImportCounts(added=added, updated=updated).model_dump(mode="json"))
 
 
 @bp.get("/glossary.tbx")
 @requires(Permission.READ_SUMMARIES)
+@operation(
+    _l("Every glossary term as TBX-Basic (ISO 30042), for CAT tools"),
+    responses={200: None},
+    file_type=tbx.MIMETYPE,
+)
 def export_tbx() -> ResponseReturnValue:
     """Every term as TBX-Basic (the mapping is in `webapp.glossary.tbx`)."""
     return glossary_file("tbx")
@@ -94,6 +110,11 @@ def export_tbx() -> ResponseReturnValue:
 
 @bp.post("/glossary.tbx")
 @requires(Permission.MANAGE_GLOSSARY)
+@operation(
+    _l("Add or update glossary terms from a TBX body, all or nothing (422 names each bad entry)"),
+    responses={200: ImportCounts},
+    body_type=tbx.MIMETYPE,
+)
 def import_tbx() -> ResponseReturnValue:
     """Add or update terms from a TBX body, all or nothing; 422 names each bad entry."""
     data = request.get_data()
@@ -102,4 +123,4 @@ def import_tbx() -> ResponseReturnValue:
         raise RequestEntityTooLarge()  # a chunked body cut off at the limit, not malformed XML
     with unit_of_work():
         added, updated = glossary.import_tbx(db.session, data, acting_user())
-    return jsonify({"added": added, "updated": updated})
+    return jsonify(ImportCounts(added=added, updated=updated).model_dump(mode="json"))

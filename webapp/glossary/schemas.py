@@ -51,3 +51,10 @@ class TermQuery(InputModel):
     source_locale: LocaleCode | None = None
     target_locale: LocaleCode | None = None
     q: Annotated[str, SingleLine, StringConstraints(max_length=MAX_TERM)] | None = None
+
+
+class ImportCounts(OutputModel):
+    """What a CSV or TBX import did: terms added and terms whose target or notes changed."""
+
+    added: int
+    updated: int
