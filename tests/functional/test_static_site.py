@@ -250,3 +250,109 @@ def test_the_build_command_needs_the_setting(make_app):
     result = app.test_cli_runner().invoke(args=["static", "build"])
     assert result.exit_code == 2
     assert "STATIC_SITE_DIR" in result.output
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def nginx_conf(site: Path, app_port: int, port: int) -> str:
+    """deploy/nginx.conf as shipped, with this machine's folder and ports put in."""
+    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    for old, new in (
+        ("/srv/kakehashi/site", str(site)),
+        ("127.0.0.1:8000", f"127.0.0.1:{app_port}"),
+        ("listen 8080", f"listen 127.0.0.1:{port}"),
+        ("worker_processes auto", "worker_processes 1"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new)
+    # Run as root (a container), nginx's workers would be `nobody`, who cannot enter pytest's
+    # private temporary folders; the test's own nginx reads them as the test's user.
+    return ("user root;\n" if os.geteuid() == 0 else "") + text
+
+
+@contextlib.contextmanager
+def private_nginx(prefix: Path, conf: str, port: int):
+    """A private nginx (its own prefix, pid and temp folders), stopped afterwards."""
+    (prefix / "tmp").mkdir(parents=True, exist_ok=True)
+    (prefix / "nginx.conf").write_text(conf)
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    args = [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", "stderr"]
+    log = prefix / "stderr.log"
+    with log.open("wb") as errors:
+        proc = subprocess.Popen([*args, "-g", "daemon off;"], stderr=errors)
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.1):
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError(log.read_text())
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def fetch(url: str, cookie: str = "") -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+_NGINX = shutil.which("nginx") or (os.path.exists("/usr/sbin/nginx") and "/usr/sbin/nginx")
+
+
+@pytest.mark.skipif(
+    not _NGINX, reason="nginx is not installed (apt-get install nginx; `make browser` does)"
+)
+def test_through_a_real_nginx_pages_come_from_files_and_a_withdrawal_is_410(
+    make_app, site, tmp_path
+):
+    app_port, port = free_port(), free_port()
+    base = f"http://127.0.0.1:{port}"
+    app = make_app(
+        STATIC_SITE_DIR=str(site),
+        PHOTOS_DIR=str(tmp_path / "photos"),
+        BASE_URL=base,
+    )
+    client = app.test_client()
+    liaison = staff_headers(app, "liaison")
+    made = client.post("/api/v1/summaries", json=summary_payload(), headers=liaison).json
+    publish(client, liaison, made["id"], ["en"])
+    run_worker(app, burst=True)
+    server = make_server("127.0.0.1", app_port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with private_nginx(tmp_path / "nginx", nginx_conf(site, app_port, port), port):
+            page = f"{base}/en/summaries/{made['slug']}"
+            status, headers, body = fetch(page)
+            assert status == 200
+            assert "X-Request-ID" not in headers  # nginx answered from the file
+            assert body == reader_answer(app, f"/en/summaries/{made['slug']}")[1]
+            assert headers["Content-Type"] == "text/html; charset=utf-8"
+            assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+            # A signed-in person's request, a query string, search: the app's.
+            assert "X-Request-ID" in fetch(page, cookie="session=x")[1]
+            assert "X-Request-ID" in fetch(f"{base}/en/?before=zz")[1]
+            assert "X-Request-ID" in fetch(f"{base}/en/search?q=Koizumi")[1]
+            # Not written in Japanese: the app's own 404.
+            assert fetch(f"{base}/ja/summaries/{made['slug']}")[0] == 404
+            feed = fetch(f"{base}/en/feed.atom")
+            assert feed[1]["Content-Type"].startswith("application/atom+xml")
+            assert "X-Request-ID" not in feed[1]
+
+            withdraw(client, liaison, made["id"], ["en"])
+            run_worker(app, burst=True)
+            status, headers, body = fetch(page)
+            assert status == 410
+            assert made["slug"].encode() not in fetch(f"{base}/en/")[2]
+    finally:
+        server.shutdown()
