@@ -235,12 +235,22 @@ def test_no_file_stands_for_a_path_outside_the_site(tmp_path):
 
 @BOTH
 def test_the_build_command_writes_the_site_and_says_when_it_is_current(app, client, desk, site):
-    publish(client, desk["liaison"], desk["summary"]["id"], ["en"])
+    made = desk["summary"]
+    approve_segments(client, desk["translator"], made["translations"]["ja"]["id"])
+    publish(client, desk["liaison"], made["id"], ["en", "ja"])
     runner = app.test_cli_runner()
     result = runner.invoke(args=["static", "build"])
     assert result.exit_code == 0, result.output
     assert "pages written" in result.output
-    assert (site / "en" / "index.html").exists()
+    (site / writer.BUILD_FILE).unlink()
+    shutil.rmtree(site / "ja")
+    with app.app_context():  # as a job or a command runs: inside the app's context
+        build.build_all(app, db.session, site)
+    # Each page in its own language, whatever language the page before it was in.
+    for path in ("/en/", "/ja/", f"/en/summaries/{made['slug']}", f"/ja/summaries/{made['slug']}"):
+        target = writer.file_for(site, path)
+        assert target is not None
+        assert target.read_bytes() == reader_answer(app, path)[1], path
     again = runner.invoke(args=["static", "build", "--if-changed"])
     assert again.exit_code == 0 and "up to date" in again.output
 

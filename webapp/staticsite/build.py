@@ -12,6 +12,7 @@ title; such pages (`related`) are written again when that summary changes.
 
 from __future__ import annotations
 
+import contextvars
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -70,7 +71,15 @@ def stored_fingerprint(site: Path) -> str | None:
 
 
 def render(app: Flask, path: str) -> tuple[int, bytes]:
-    """The app's answer to an anonymous reader's first visit (no cookie, no encoding)."""
+    """The app's answer to an anonymous reader's first visit (no cookie, no encoding).
+
+    In a context of its own: a request pushed inside the caller's app context (the worker's,
+    the CLI's) would share its `g` and session, and with them the first page's language.
+    """
+    return contextvars.Context().run(_render, app, path)
+
+
+def _render(app: Flask, path: str) -> tuple[int, bytes]:
     client = app.test_client(use_cookies=False)
     response = client.get(path, base_url=str(app.config["BASE_URL"]))
     try:
