@@ -8,7 +8,8 @@ site is written by `staticsite.build.build_all` (what `flask static build` runs)
 a copy of those files behind the smallest configuration (`try_files`, nothing else). Both nginx
 run as private instances (their own prefix under a temporary folder, never the system one) with
 the same worker count. Load by `wrk -t2 -c32` (Debian package; required), first visits (no
-cookie, no Accept-Encoding: the bytes as written), each figure the median of three runs.
+cookie, no Accept-Encoding: the bytes as written), each figure the median of three runs, the
+three servers taking turns.
 
 Run: .venv/bin/python bench/static_path.py   (BENCH_SECONDS per run, default 5;
 BENCH_PORT_APP 5107, BENCH_PORT_STATIC 8107, BENCH_PORT_PLAIN 8108)
@@ -181,14 +182,19 @@ def run(paths: dict[str, str]) -> dict[str, dict[str, float]]:
         print(f"  {page} {path}: {len(bodies['app']):,} bytes, same bytes on all three: {same}")
         if not same:
             import difflib
+
             a, b = bodies["app"].decode(), bodies["static path"].decode()
             print("".join(list(difflib.unified_diff(a.splitlines(True), b.splitlines(True)))[:40]))
             raise SystemExit("the servers do not answer the same bytes")
-        results[page] = {}
-        for name, port in PORTS.items():
-            url = f"http://127.0.0.1:{port}{path}"
-            wrk(url, 1)  # warm-up
-            results[page][name] = statistics.median(wrk(url, SECONDS) for _ in range(RUNS))
+        figures: dict[str, list[float]] = {name: [] for name in PORTS}
+        for port in PORTS.values():
+            wrk(f"http://127.0.0.1:{port}{path}", 1)  # warm-up
+        # Interleaved (app, static, plain, app, ...): on a shared machine the load drifts, and
+        # each server then meets the same drift.
+        for _ in range(RUNS):
+            for name, port in PORTS.items():
+                figures[name].append(wrk(f"http://127.0.0.1:{port}{path}", SECONDS))
+        results[page] = {name: statistics.median(runs) for name, runs in figures.items()}
     return results
 
 

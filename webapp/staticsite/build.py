@@ -150,7 +150,9 @@ def summary_pages(app: Flask, session: DbSession, summary_id: int) -> tuple[list
         .where(Publication.summary_id == summary_id)
     ).all()
     slugs = {row.slug for row in rows}
-    slugs |= set(session.scalars(select(Withdrawal.slug).where(Withdrawal.summary_id == summary_id)))
+    slugs |= set(
+        session.scalars(select(Withdrawal.slug).where(Withdrawal.summary_id == summary_id))
+    )
     slugs |= set(
         session.scalars(select(SlugRedirect.old_slug).where(SlugRedirect.summary_id == summary_id))
     )
