@@ -30,11 +30,12 @@ translations-update: $(STAMP)
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download), a
 # Japanese font so screenshots of Japanese pages show glyphs, not boxes, and OmegaT, the CAT tool
-# tests/functional/test_omegat.py runs headless.
+# tests/functional/test_omegat.py runs headless, and nginx, which tests/functional/test_static_site.py
+# runs in front of the app as a private instance (deploy/nginx.conf).
 browser:
 	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto && \
-	   test -f /usr/share/omegat/OmegaT.jar; } || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk omegat >/dev/null; }
+	   test -f /usr/share/omegat/OmegaT.jar && test -x /usr/sbin/nginx; } || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk omegat nginx >/dev/null; }
 
 # The page checkers of the accessibility and HTML tests, pinned, from the npm registry into a
 # git-ignored folder: axe-core (run inside Chromium) and the Nu HTML checker (vnu.jar, run by the

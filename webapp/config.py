@@ -163,6 +163,9 @@ class Config:
     # that accept it (core/compression.py); COMPRESS=0 leaves it to a front proxy.
     COMPRESS = os.environ.get("COMPRESS", "1") == "1"
     COMPRESS_MIN_BYTES = int(os.environ.get("COMPRESS_MIN_BYTES", "512"))
+    # Reader pages published as files for nginx (webapp/staticsite, deploy/nginx.conf): a job
+    # writes the pages each change touches into this folder. Empty: no static site.
+    STATIC_SITE_DIR = os.environ.get("STATIC_SITE_DIR", "")
 
 
 class ProductionConfig(Config):

@@ -37,6 +37,7 @@ def register_subscribers() -> None:
     from webapp.publishing import subscribers as _publishing  # noqa: F401
     from webapp.questions import subscribers as _questions  # noqa: F401
     from webapp.search import subscribers as _search  # noqa: F401
+    from webapp.staticsite import subscribers as _staticsite  # noqa: F401
     from webapp.summaries import subscribers as _summaries  # noqa: F401
     from webapp.translation import subscribers as _translation  # noqa: F401
     from webapp.webhooks import subscribers as _webhooks  # noqa: F401
@@ -47,6 +48,7 @@ def register_jobs() -> None:
     from webapp.mt import jobs as _mt_jobs  # noqa: F401
     from webapp.notifications import jobs as _notifications_jobs  # noqa: F401
     from webapp.publishing import jobs as _publishing_jobs  # noqa: F401
+    from webapp.staticsite import jobs as _staticsite_jobs  # noqa: F401
     from webapp.translation import jobs as _translation_jobs  # noqa: F401
     from webapp.webhooks import jobs as _webhooks_jobs  # noqa: F401
 
@@ -125,6 +127,7 @@ def register_cli(app: Flask) -> None:
     from webapp.mt import cli as mt
     from webapp.photos import cli as photos
     from webapp.search import cli as search
+    from webapp.staticsite import cli as staticsite
 
-    for module in (accounts, mt, jobs, demo, backup, search, photos, exchange, memory):
+    for module in (accounts, mt, jobs, demo, backup, search, photos, exchange, memory, staticsite):
         module.init_app(app)
