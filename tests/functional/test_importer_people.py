@@ -154,7 +154,7 @@ def test_the_report_is_in_japanese_for_a_japanese_interface(app, client):
     )
     report = html.split('class="import-recognised"', 1)[1].split("</ul>", 1)[0]
     assert "「場所」の見出しから" in report
-    assert "参加者の見出しに記載" in report
+    assert "出席者の見出しに記載" in report
     values = form_values(html, "/manage/summaries/new")
     assert values["participants-0-name"] == ["小泉"]
     assert values["meeting_date"] == ["2026-01-15"]
