@@ -30,7 +30,7 @@ _TITLE_FIRST = re.compile(
 # "Shinjirō Koizumi, Japan's defense minister," / "Gilberto Teodoro, the Philippine secretary
 # of national defense": the name, then its title in any case.
 _NAME_FIRST = re.compile(
-    r"(?P<name>(?:[^\W\d_][\w'’.-]*\s+){0,3}[^\W\d_][\w'’-]*),\s+(?:the\s+)?"
+    r"(?<![\w'’.-])(?P<name>(?:[^\W\d_][\w'’.-]*+\s+){0,3}[^\W\d_][\w'’-]*+),\s+(?:the\s+)?"
     rf"(?:(?P<country>{_EN_COUNTRY})\s+)?(?i:(?P<title>{gazetteer.title_alternation(False)}))"
     r"(?=[\s,.;]|$)"
 )
