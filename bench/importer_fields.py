@@ -45,9 +45,18 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "participants": {("Pete Hegseth", "US"), ("Shinjirō Koizumi", "JP")},
         "quotes": ["Pete Hegseth", "Pete Hegseth", "Pete Hegseth", "Shinjirō Koizumi"],
         "photos": [
-            ("Secretary of War Pete Hegseth and Japan's", "Navy Petty Officer 1st Class Alexander Kubitza"),
-            ("Secretary of War Pete Hegseth hosts a bilateral", "Navy Petty Officer 1st Class Alexander Kubitza"),
-            ("Secretary of War Pete Hegseth hosts Japan's", "Navy Petty Officer 1st Class Alexander Kubitza"),
+            (
+                "Secretary of War Pete Hegseth and Japan's",
+                "Navy Petty Officer 1st Class Alexander Kubitza",
+            ),
+            (
+                "Secretary of War Pete Hegseth hosts a bilateral",
+                "Navy Petty Officer 1st Class Alexander Kubitza",
+            ),
+            (
+                "Secretary of War Pete Hegseth hosts Japan's",
+                "Navy Petty Officer 1st Class Alexander Kubitza",
+            ),
         ],
         "topics": {"alliance"},
     },

@@ -45,7 +45,10 @@ def test_a_japanese_ministry_readout_with_numbered_headings():
     assert found["source_locale"] == "ja"
     assert found["title"] == "日米防衛相会談について"
     assert found["meeting_date"] == "2026-01-15"  # 令和８年１月１５日
-    assert (found["location"], found["location_found"]) == ("米国防省（ワシントンＤ．Ｃ．）", "labelled")
+    assert (found["location"], found["location_found"]) == (
+        "米国防省（ワシントンＤ．Ｃ．）",
+        "labelled",
+    )
     assert people(found) == [("小泉", "防衛大臣", "JP"), ("ヘグセス", "戦争長官", "US")]
     assert found["lede"].startswith("小泉防衛大臣は、訪問中のワシントンにおいて")
     assert "両大臣は、自衛隊と米軍の共同訓練を拡充" in found["body"]
@@ -158,3 +161,17 @@ def test_the_report_is_in_japanese_for_a_japanese_interface(app, client):
     values = form_values(html, "/manage/summaries/new")
     assert values["participants-0-name"] == ["小泉"]
     assert values["meeting_date"] == ["2026-01-15"]
+
+
+def test_two_titles_joined_by_and_and_a_country_between_name_and_title():
+    """Found by the held-out shapes of bench/importer_fields.py: the country before two titles
+    was lost, 豪州 was read as a name, and 茂木 / 茂木敏充 were two people."""
+    readout = parse_release((RELEASES / "en_readout_heldout.txt").read_text())
+    assert people(readout) == [
+        ("Pete Hegseth", "Secretary of War", "US"),
+        ("Richard Marles", "Minister of Defense", "AU"),
+    ]
+    mofa = parse_release((RELEASES / "ja_mofa_heldout.txt").read_text())
+    assert people(mofa) == [("茂木敏充", "外務大臣", "JP"), ("ペニー・ウォン", "外務大臣", "AU")]
+    assert mofa["meeting_date"] == "2026-02-03"
+    assert [c["code"] for c in mofa["countries"]] == ["JP", "AU"]

@@ -25,9 +25,8 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import bidi_controls, parse
 from webapp.core.transactions import unit_of_work
 from webapp.desk import assigning as assigning_forms
-from webapp.desk import importing
+from webapp.desk import importing, work
 from webapp.desk import listing as desk
-from webapp.desk import work
 from webapp.desk.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
 from webapp.desk.publishing_views import schedule_context, signoff_context
 from webapp.extensions import db
@@ -332,9 +331,7 @@ def import_release() -> ResponseReturnValue:
         form=draft,
         summary=None,
         imported=found,
-        recognised=importing.report(
-            found, {t.slug: t.name(str(get_locale())) for t in vocabulary}
-        ),
+        recognised=importing.report(found, {t.slug: t.name(str(get_locale())) for t in vocabulary}),
         linked=linked,
         form_action=url_for("summaries.new_summary"),
     )

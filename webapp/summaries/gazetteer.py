@@ -123,7 +123,9 @@ class Title:
 
 
 TITLES = (
-    Title(("Deputy Secretary of War", "Deputy Secretary of Defense"), "Deputy Secretary of War", "US"),
+    Title(
+        ("Deputy Secretary of War", "Deputy Secretary of Defense"), "Deputy Secretary of War", "US"
+    ),
     Title(("Secretary of War", "War Secretary"), "Secretary of War", "US"),
     Title(("Secretary of Defense", "Defense Secretary"), "Secretary of Defense", "US"),
     Title(("Secretary of State",), "Secretary of State", "US"),
@@ -131,9 +133,17 @@ TITLES = (
     Title(
         ("Chairman of the Joint Chiefs of Staff",), "Chairman of the Joint Chiefs of Staff", "US"
     ),
-    Title(("Chief of Staff, Joint Staff", "Chief of Staff of the Joint Staff"), "Chief of Staff, Joint Staff", "JP"),
+    Title(
+        ("Chief of Staff, Joint Staff", "Chief of Staff of the Joint Staff"),
+        "Chief of Staff, Joint Staff",
+        "JP",
+    ),
     Title(("Chief of Staff",), "Chief of Staff"),
-    Title(("State Minister of Defense", "State Minister of Defence"), "State Minister of Defense", "JP"),
+    Title(
+        ("State Minister of Defense", "State Minister of Defence"),
+        "State Minister of Defense",
+        "JP",
+    ),
     Title(
         (
             "Minister of Defense",
@@ -199,8 +209,18 @@ class Place:
 PLACES = (
     Place(r"\bthe Pentagon\b|\bPentagon\b", "The Pentagon, Washington", "US", True),
     Place(r"\bWhite House\b", "The White House, Washington", "US", True),
-    Place(r"\bJoint Base Myer-Henderson Hall\b", "Joint Base Myer-Henderson Hall, Virginia", "US", True),
-    Place(r"\bMinistry of Defen[cs]e\b(?: in Tokyo| in Ichigaya)", "Ministry of Defense, Tokyo", "JP", True),
+    Place(
+        r"\bJoint Base Myer-Henderson Hall\b",
+        "Joint Base Myer-Henderson Hall, Virginia",
+        "US",
+        True,
+    ),
+    Place(
+        r"\bMinistry of Defen[cs]e\b(?: in Tokyo| in Ichigaya)",
+        "Ministry of Defense, Tokyo",
+        "JP",
+        True,
+    ),
     Place(r"\bPrime Minister's Office\b|\bKantei\b", "Prime Minister's Office, Tokyo", "JP", True),
     Place(r"\bWashington(?:, D\.C\.)?", "Washington", "US", False),
     Place(r"\bTokyo\b", "Tokyo", "JP", False),
@@ -230,6 +250,10 @@ def _place_patterns() -> tuple[tuple[re.Pattern[str], Place], ...]:
 def places_in(text: str) -> list[tuple[int, Place]]:
     """(position, place) of every place of the gazetteer the text names."""
     return sorted(
-        ((m.start(), place) for pattern, place in _place_patterns() for m in pattern.finditer(text)),
+        (
+            (m.start(), place)
+            for pattern, place in _place_patterns()
+            for m in pattern.finditer(text)
+        ),
         key=lambda item: item[0],
     )

@@ -16,9 +16,8 @@ from typing import Any
 from flask import has_app_context
 
 from webapp.core.locales import LOCALES
-from webapp.languages import DEFAULT, KNOWN, Language, known, sentences
+from webapp.languages import DEFAULT, KNOWN, Language, known, numerals, sentences
 from webapp.languages import get as language
-from webapp.languages import numerals
 from webapp.summaries import recognise
 
 # "TOKYO — …", "WASHINGTON, Jan. 15, 2026 — …", "CANBERRA, Australia, March 10, 2026 —" (alone).
@@ -218,7 +217,7 @@ def _title_block(block: list[str], out: dict[str, Any]) -> list[str]:
 
 
 def _is_dateline_block(block: list[str]) -> bool:
-    """Short lines that are not prose and hold a date: an issuing line (令和８年１月１５日 / 防衛省)."""
+    """Short lines, not prose, that hold a date: an issuing line (令和８年１月１５日 / 防衛省)."""
     return (
         len(block) <= 3
         and all(len(ln) <= 30 and not re.search(r"[、。，．,;]|\s\w+\s", ln) for ln in block)

@@ -24,7 +24,10 @@ _EN_COUNTRY = rf"(?:{gazetteer.english_countries()})(?:['’]s)?"
 # "Secretary of War Pete Hegseth", "Japan's Defense Minister Shinjirō Koizumi",
 # "U.S. Ambassador to Japan George Glass": a capitalised title, then the name.
 _TITLE_FIRST = re.compile(
-    rf"(?<![\w-])(?:(?P<country>{_EN_COUNTRY})\s+)?(?P<title>{gazetteer.title_alternation(False)})"
+    rf"(?<![\w-])(?:(?P<country>{_EN_COUNTRY})\s+)?"
+    # "Deputy Prime Minister and Minister for Defence Richard Marles": the last title is kept.
+    rf"(?:(?:{gazetteer.title_alternation(False)})\s+and\s+)?"
+    rf"(?P<title>{gazetteer.title_alternation(False)})"
     rf"(?:\s+to\s+(?:the\s+)?(?P<to>{_EN_COUNTRY}))?\s+(?=[^\W\d_])"
 )
 # "Shinjirō Koizumi, Japan's defense minister," / "Gilberto Teodoro, the Philippine secretary
@@ -34,18 +37,89 @@ _NAME_FIRST = re.compile(
     rf"(?:(?P<country>{_EN_COUNTRY})\s+)?(?i:(?P<title>{gazetteer.title_alternation(False)}))"
     r"(?=[\s,.;]|$)"
 )
+_JA_COUNTRY_WORDS = (
+    "豪州",
+    "米国",
+    "日本",
+    "韓国",
+    "英国",
+    "豪",
+    "米",
+    "韓",
+    "英",
+    "仏",
+    "独",
+    "比",
+)
 # 小泉防衛大臣, ヘグセス戦争長官, ピート・ヘグセス長官.
 _JA_PERSON = re.compile(
     r"(?P<name>[\u30a1-\u30fa\u30fb\u30fc]{2,16}|[\u4e00-\u9fff々]{2,5}?)"
+    rf"(?P<country>{'|'.join(_JA_COUNTRY_WORDS)})?"  # ペニー・ウォン豪州外務大臣
     rf"(?P<title>{gazetteer.title_alternation(True)})"
 )
 _NOT_NAMES = frozenset(
-    "The A An This That These They He She It Both We His Her Our Their And But Today "
-    "Secretary Minister Deputy Ambassador President Chief Jan Feb Mar Apr Jun Jul Aug Sep "
-    "Sept Oct Nov Dec January February March April May June July August September October "
-    "November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+    [
+        "The",
+        "A",
+        "An",
+        "This",
+        "That",
+        "These",
+        "They",
+        "He",
+        "She",
+        "It",
+        "Both",
+        "We",
+        "His",
+        "Her",
+        "Our",
+        "Their",
+        "And",
+        "But",
+        "Today",
+        "Secretary",
+        "Minister",
+        "Deputy",
+        "Ambassador",
+        "President",
+        "Chief",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
 )
-_JA_NOT_NAMES = frozenset({"両", "同", "日米", "日豪", "日韓", "米国", "日本", "両国", "米", "前", "元"})
+_JA_NOT_NAMES = frozenset(
+    {"両", "同", "日米", "日豪", "日韓", "米国", "日本", "両国", "米", "前", "元"}
+)
 
 
 def _capitalised_tail(words: Sequence[str], most: int = 3) -> list[str]:
@@ -107,10 +181,13 @@ def people_in(text: str, found: str) -> list[tuple[int, dict[str, str]]]:
         words = _capitalised_tail(m["name"].split())
         if words and not gazetteer.country_of(" ".join(words)):
             title = gazetteer.title_of(m["title"])
-            people.append((m.start("name"), _person(" ".join(words), title, m["country"] or "", found)))
+            people.append(
+                (m.start("name"), _person(" ".join(words), title, m["country"] or "", found))
+            )
     for m in _JA_PERSON.finditer(text):
-        if m["name"] not in _JA_NOT_NAMES and not m["name"].endswith(("国", "省", "側")):
-            people.append((m.start(), _person(m["name"], gazetteer.title_of(m["title"]), "", found)))
+        if m["name"] not in _JA_NOT_NAMES and not m["name"].endswith(("国", "省", "側", "州")):
+            title = gazetteer.title_of(m["title"])
+            people.append((m.start(), _person(m["name"], title, m["country"] or "", found)))
     return sorted(people, key=lambda item: item[0])
 
 
@@ -119,7 +196,7 @@ def merge_people(people: Iterable[dict[str, str]]) -> list[dict[str, str]]:
     role, the first country (one named in the text before one guessed from a title)."""
     merged: dict[str, dict[str, str]] = {}
     for person in people:
-        seen = merged.get(key(person["name"]))
+        seen = merged.get(key(person["name"])) or _same_kanji_name(merged, person["name"])
         if seen is None:
             merged[key(person["name"])] = dict(person)
             continue
@@ -132,6 +209,16 @@ def merge_people(people: Iterable[dict[str, str]]) -> list[dict[str, str]]:
         elif not seen["country"]:
             seen["country"], seen["country_found"] = person["country"], person["country_found"]
     return list(merged.values())
+
+
+def _same_kanji_name(merged: dict[str, dict[str, str]], name: str) -> dict[str, str] | None:
+    """A Japanese name written in kanji whole (茂木敏充) and by surname (茂木): one person."""
+    if not re.fullmatch(r"[\u4e00-\u9fff々]+", name):
+        return None
+    return next(
+        (p for p in merged.values() if p["name"].startswith(name) or name.startswith(p["name"])),
+        None,
+    )
 
 
 _TITLE_WORDS = re.compile(rf"^(?:(?:{gazetteer.title_alternation(False)})\s+)+")
