@@ -68,20 +68,15 @@ def report(found: dict[str, Any], topic_names: dict[str, str]) -> dict[str, Any]
             }
         )
     for person in found["participants"]:
-        value = ", ".join(
-            part
-            for part in (
-                person["name"],
-                person["role"],
-                country_name(person["country"]) if person["country"] else "",
-            )
-            if part
-        )
+        parts = [person["role"], country_name(person["country"]) if person["country"] else ""]
+        value = person["name"]
+        for part in filter(None, parts):
+            value = _("%(first)s, %(second)s", first=value, second=part)
         how = _how(_PERSON, person["found"])
         if person["country_found"]:
             country_how = _how(_PERSON_COUNTRY, person["country_found"])
             how = {
-                "how": f"{how['how']}; {country_how['how']}",
+                "how": _("%(first)s; %(second)s", first=how["how"], second=country_how["how"]),
                 "sure": how["sure"] and country_how["sure"],
             }
         rows.append({"field": _("Participant"), "value": value, **how})
