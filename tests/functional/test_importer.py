@@ -23,12 +23,16 @@ def test_a_release_with_dateline_photo_quotes_and_related_stories():
     assert found["title"] == "Defense Chiefs Agree to Expand Joint Exercises"
     assert (found["location"], found["meeting_date"]) == ("Tokyo", "2026-03-03")
     assert found["lede"].startswith("The U.S. secretary of war and Japan's defense minister met")
+    # The text names them by title and surname; the photo caption names them in full.
     assert found["quotes"] == [
         {
-            "speaker": "Koizumi",
+            "speaker": "Shinjirō Koizumi",
             "text": "We will train together more often and in more places than before",
         },
-        {"speaker": "Hegseth", "text": "Deterrence is built in the field, not only at the table"},
+        {
+            "speaker": "Pete Hegseth",
+            "text": "Deterrence is built in the field, not only at the table",
+        },
     ]
     assert found["photos"] == [
         {
@@ -108,7 +112,8 @@ def test_the_seed_release():
         "260115-D-PM193-1533",
     ]
     speakers = [q["speaker"] for q in found["quotes"]]
-    assert speakers == ["Hegseth", "Hegseth", "Hegseth", "Koizumi"]  # "…, adding, "…"" too
+    # "…, adding, "…"" too; named in full as the first sentence names them (issue 21).
+    assert speakers == ["Pete Hegseth", "Pete Hegseth", "Pete Hegseth", "Shinjirō Koizumi"]
     assert len(found["skipped"]) == 6 and found["unrecognised"] == []
     assert parse(SummaryIn, draft_fields(found)).title == found["title"]
 

@@ -25,8 +25,8 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.schemas import bidi_controls, parse
 from webapp.core.transactions import unit_of_work
 from webapp.desk import assigning as assigning_forms
+from webapp.desk import importing, work
 from webapp.desk import listing as desk
-from webapp.desk import work
 from webapp.desk.forms import DeskFilterForm, ImportReleaseForm, SlugForm, SummaryForm
 from webapp.desk.publishing_views import schedule_context, signoff_context
 from webapp.extensions import db
@@ -293,7 +293,10 @@ def import_release() -> ResponseReturnValue:
     if not form.validate_on_submit():
         status = 422 if form.errors else 200
         return render_template("summaries/import.html", form=form), status
-    found = importer.parse_release(form.text.data or "")
+    vocabulary = topics.list_topics(db.session, str(get_locale()))
+    found = importer.parse_release(
+        form.text.data or "", topics=[(t.slug, t.names.values()) for t in vocabulary]
+    )
     linked = summaries.slugs_by_title(db.session, found["related"])
     draft = _new_form()
     _fill(
@@ -305,7 +308,13 @@ def import_release() -> ResponseReturnValue:
             "location": found["location"],
             "lede": found["lede"],
             "body": found["body"],
-            "participants": [{}],
+            "countries": [c["code"] for c in found["countries"]][:MAX_ITEMS],
+            "topics": [t["slug"] for t in found["topics"]],
+            "participants": [
+                {k: p[k] for k in ("name", "role", "country")}
+                for p in found["participants"][:MAX_ITEMS]
+            ]
+            or [{}],
             # A form holds at most so many rows: more quotes stay in the body, more photos in
             # the report above the form.
             "quotes": found["quotes"][:MAX_ITEMS] or [{}],
@@ -322,6 +331,7 @@ def import_release() -> ResponseReturnValue:
         form=draft,
         summary=None,
         imported=found,
+        recognised=importing.report(found, {t.slug: t.name(str(get_locale())) for t in vocabulary}),
         linked=linked,
         form_action=url_for("summaries.new_summary"),
     )

@@ -58,7 +58,7 @@ RELEASE = ReleaseForms(
         ),
         re.compile(r"(?P<speaker>),\s+adding,\s+[\"“](?P<text>[^\"”]{8,}?)[\"”]"),
     ),
-    credit_labels=("Credit", "Photo credit"),
+    credit_labels=("Credit", "Photo credit", "Photo By", "Photo courtesy of"),
     related_labels=("Related Stories", "Related"),
 )
 

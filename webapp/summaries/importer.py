@@ -10,14 +10,15 @@ body and is listed in ``unrecognised``, so nothing is lost.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import has_app_context
 
 from webapp.core.locales import LOCALES
-from webapp.languages import DEFAULT, KNOWN, Language, known, sentences
+from webapp.languages import DEFAULT, KNOWN, Language, known, numerals, sentences
 from webapp.languages import get as language
+from webapp.summaries import recognise
 
 # "TOKYO — …", "WASHINGTON, Jan. 15, 2026 — …", "CANBERRA, Australia, March 10, 2026 —" (alone).
 _DATELINE = re.compile(
@@ -57,12 +58,21 @@ _RELATED = re.compile(
 )
 
 
+# A Japanese readout's numbered headings: "１　日時", "2. 場所", "３　出席者", "４　概要".
+_SECTION = re.compile(r"^[0-9０-９]{1,2}[\s　.．、]*(?P<name>日時|場所|出席者|概要)$")
+_SIDE = re.compile(r"^[^：:]{1,8}側\s*[：:]\s*")
+
+
 def _date(text: str) -> str:
-    """The first date of the text, written the way of any known language (English first)."""
+    """The first date of the text, written the way of any known language (English first),
+    else the first full date the numeral reader finds (令和８年１月１５日, full-width digits)."""
     for lang in known():
         found = lang.release.read_date(text)
         if found is not None:
             return found.isoformat()
+    for d in numerals.dates(text):
+        if d.year is not None and d.day is not None:
+            return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
     return ""
 
 
@@ -166,14 +176,75 @@ def release_language(text: str, locales: Sequence[str] | None = None) -> Languag
     return best
 
 
-def parse_release(text: str, locales: Sequence[str] | None = None) -> dict[str, Any]:
-    """A draft summary from a release's text, shaped like the create payload plus what was seen."""
+def _section(block: list[str], out: dict[str, Any], paragraphs: list[str]) -> bool:
+    """Read a readout's numbered section (日時, 場所, 出席者, 概要); False if not one."""
+    m = _SECTION.match(block[0])
+    if m is None:
+        return False
+    rest = block[1:]
+    if m["name"] == "日時":
+        out["meeting_date"] = _date(" ".join(rest)) or out["meeting_date"]
+        out["skipped"].extend(block)
+    elif m["name"] == "場所":
+        out["location"] = " ".join(rest).strip()
+        out["location_found"] = "labelled" if out["location"] else ""
+        out["skipped"].extend(block)
+    elif m["name"] == "出席者":
+        for line in rest:
+            line = _SIDE.sub("", line).strip()
+            out["_people"].extend(recognise.people_in(line, "labelled"))
+        out["skipped"].extend(block)
+    else:
+        for line in rest:
+            line = line.strip("　 ")
+            if not out["lede"]:
+                out["lede"] = line
+            else:
+                paragraphs.append(line)
+    return True
+
+
+def _title_block(block: list[str], out: dict[str, Any]) -> list[str]:
+    """The headline's lines without a byline or date written right under it (in one block)."""
+    head, *rest = block
+    kept = [head]
+    for line in rest:
+        if _BYLINE.match(line):
+            out["skipped"].append(line)
+        else:
+            kept.append(line)
+    return kept
+
+
+def _is_dateline_block(block: list[str]) -> bool:
+    """Short lines, not prose, that hold a date: an issuing line (令和８年１月１５日 / 防衛省)."""
+    return (
+        len(block) <= 3
+        and all(len(ln) <= 30 and not re.search(r"[、。，．,;]|\s\w+\s", ln) for ln in block)
+        and bool(_date(" ".join(block)))
+    )
+
+
+MISSING_ORDER = ("title", "meeting_date", "location", "countries", "participants", "lede")
+
+
+def parse_release(
+    text: str,
+    locales: Sequence[str] | None = None,
+    topics: Iterable[tuple[str, Iterable[str]]] = (),
+) -> dict[str, Any]:
+    """A draft summary from a release's text, shaped like the create payload plus what was seen
+    and how it was found (see `recognise`). `topics`: (slug, names) of the topic vocabulary."""
     lang = release_language(text, locales)
     out: dict[str, Any] = {
         "source_locale": lang.code,
         "title": "",
         "meeting_date": _date(text),
         "location": "",
+        "location_found": "",
+        "countries": [],
+        "participants": [],
+        "topics": [],
         "lede": "",
         "body": "",
         "quotes": [],
@@ -181,6 +252,9 @@ def parse_release(text: str, locales: Sequence[str] | None = None) -> dict[str, 
         "related": [],
         "unrecognised": [],
         "skipped": [],
+        "missing": [],
+        "no_structure": False,
+        "_people": [],
     }
     paragraphs: list[str] = []
     related = False
@@ -198,6 +272,10 @@ def parse_release(text: str, locales: Sequence[str] | None = None) -> dict[str, 
         if (photo := _photo(block)) is not None:
             out["photos"].append(photo)
             continue
+        if out["title"] and _section(block, out, paragraphs):
+            continue
+        if not out["title"]:
+            block = _title_block(block, out)
         joined = sentences.join_lines(block)  # no space between wrapped Japanese lines
         if not out["title"] and (not _is_prose(joined) or len(joined) <= 150):
             out["title"] = joined
@@ -208,11 +286,15 @@ def parse_release(text: str, locales: Sequence[str] | None = None) -> dict[str, 
                 continue
             if m := _DATELINE.match(joined):
                 out["location"] = m["place"].strip().title()
+                out["location_found"] = "dateline"
                 if m["date"]:
                     out["meeting_date"] = _date(m["date"]) or out["meeting_date"]
                 joined = joined[m.end() :].strip()
                 if not joined:  # the dateline stood on its own line
                     continue
+            elif _is_dateline_block(block):
+                out["skipped"].extend(block)
+                continue
             out["lede"] = joined
             continue
         if not _is_prose(joined):
@@ -220,4 +302,36 @@ def parse_release(text: str, locales: Sequence[str] | None = None) -> dict[str, 
         paragraphs.append(joined)
         out["quotes"].extend(_quotes(joined, lang))
     out["body"] = "\n\n".join(paragraphs)
+    if not out["lede"] and not paragraphs and not out["photos"]:
+        # "lol", or any text without a headline followed by paragraphs: keep it in the body
+        # rather than make it the title, and say so.
+        out["no_structure"] = True
+        out["body"], out["title"] = out["title"], ""
+    _recognise(out, paragraphs, topics)
     return out
+
+
+def _recognise(
+    out: dict[str, Any], paragraphs: list[str], topics: Iterable[tuple[str, Iterable[str]]]
+) -> None:
+    """Participants, place, countries and topics; quotes' speakers named in full."""
+    lede, rest = out["lede"], "\n\n".join(paragraphs)
+    found = [p for _at, p in out.pop("_people")]
+    found += [p for _at, p in recognise.people_in(lede, "first")]
+    found += [p for _at, p in recognise.people_in(rest, "text")]
+    for photo in out["photos"]:  # captions often name people in full
+        found += [p for _at, p in recognise.people_in(photo["caption"], "caption")]
+    people = recognise.merge_people(found)
+    # A person named only in a caption is not taken to have met: keep those the text names.
+    words = f"{out['title']} {lede} {rest}"
+    out["participants"] = [p for p in people if recognise.key(p["name"]) in words]
+    for quote in out["quotes"]:
+        quote["speaker"] = recognise.full_speaker(quote["speaker"], out["participants"])
+    place_country = ""
+    if not out["location"]:
+        out["location"], place_country, out["location_found"] = recognise.place_in(lede, rest)
+    out["countries"] = recognise.countries_of(
+        out["participants"], f"{out['title']}\n{lede}", place_country
+    )
+    out["topics"] = recognise.topics_in(f"{out['title']}\n{lede}\n{rest}", topics)
+    out["missing"] = [name for name in MISSING_ORDER if not out[name]]

@@ -21,6 +21,8 @@ HOSTILE = {
     "an unclosed quote": '"' + "A" * 99_999,
     "said again and again": "Hegseth said: " * 7_000,
     "a long name before a quote": "Pete " * 20_000 + 'said: "' + "x" * 50,
+    "titles and names": "Secretary of War Pete Hegseth, Japan's defense minister, " * 1_800,
+    "Japanese titles": "ペニー・ウォン豪州外務大臣と小泉防衛大臣" * 5_000,
 }
 
 
