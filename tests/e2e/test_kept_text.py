@@ -184,3 +184,50 @@ def test_the_translators_inline_save_says_they_were_signed_out(app, live_server,
     page.reload()  # the sign-in page, then back to the kept text
     sign_in_here(page, translator)
     expect(page.locator("form.segment").first.locator("textarea")).to_have_value("会談の訳文")
+
+
+def test_a_release_pasted_into_the_import_page_is_read_after_signing_in_again(
+    app, live_server, new_page
+):
+    email = make_user(app, "liaison")
+    page = new_page()
+    sign_in(page, live_server, email)
+    page.goto(f"{live_server}/manage/summaries/import")
+    page.fill(
+        "#text",
+        "Hegseth Hosts Koizumi at the Pentagon\n\nJan. 15, 2026\n\n"
+        "Secretary of War Pete Hegseth welcomed Japan's defense minister to the Pentagon today.",
+    )
+    go_idle(app, email)
+    page.click("button:has-text('Read the release')")
+
+    expect_signed_out_page(page, app)
+    sign_in_here(page, email)
+    expect(page.locator("#import-heading")).to_be_visible()
+    expect(page.locator("#title")).to_have_value("Hegseth Hosts Koizumi at the Pentagon")
+
+
+def test_a_resumed_save_never_overwrites_a_change_made_meanwhile(app, live_server, new_page):
+    email = make_user(app, "liaison")
+    headers = bearer(app, email)
+    client = app.test_client()
+    created = client.post("/api/v1/summaries", json=summary_payload(), headers=headers).json
+    page = new_page()
+    sign_in(page, live_server, email)
+    page.goto(f"{live_server}/manage/summaries/{created['id']}/edit")
+    page.fill("#lede", "Typed on the version opened before lunch.")
+    go_idle(app, email)
+    changed = client.patch(
+        f"/api/v1/summaries/{created['id']}",
+        json={"lede": "A colleague's lede, saved meanwhile."},
+        headers={**headers, "If-Match": str(created["version"])},
+    )
+    assert changed.status_code == 200
+    page.click("#save")
+
+    expect_signed_out_page(page, app)
+    sign_in_here(page, email)
+    expect(page.locator(".flash-error")).to_contain_text("Your text is still in the form below")
+    expect(page.locator("#lede")).to_have_value("Typed on the version opened before lunch.")
+    summary = client.get(f"/api/v1/summaries/{created['id']}", headers=headers).json
+    assert summary["lede"] == "A colleague's lede, saved meanwhile."
