@@ -231,3 +231,30 @@ def test_a_resumed_save_never_overwrites_a_change_made_meanwhile(app, live_serve
     expect(page.locator("#lede")).to_have_value("Typed on the version opened before lunch.")
     summary = client.get(f"/api/v1/summaries/{created['id']}", headers=headers).json
     assert summary["lede"] == "A colleague's lede, saved meanwhile."
+
+
+def test_a_question_on_the_second_segment_is_asked_after_signing_in_again(
+    app, live_server, new_page
+):
+    translator = make_user(app, "translator", ["ja"])
+    liaison = bearer(app, make_user(app, "liaison"))
+    created = (
+        app.test_client().post("/api/v1/summaries", json=summary_payload(), headers=liaison).json
+    )
+    page = new_page()
+    sign_in(page, live_server, translator)
+    page.goto(f"{live_server}/review/translations/{created['translations']['ja']['id']}")
+    page.on("dialog", lambda dialog: dialog.accept())
+    block = page.locator("section.segment-questions").nth(1)
+    block.locator("summary", has_text="Ask a question about this segment").click()
+    block.get_by_label("Question").fill("Which minister is meant here?")
+    go_idle(app, translator)
+    block.get_by_role("button", name="Ask").click()
+
+    expect_signed_out_page(page, app)
+    sign_in_here(page, translator)
+    question = page.locator("section.segment-questions").nth(1).locator("article.question")
+    expect(question.locator(".question-body")).to_have_text("Which minister is meant here?")
+    expect(
+        page.locator("section.segment-questions").first.locator("article.question")
+    ).to_have_count(0)

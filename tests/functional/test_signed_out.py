@@ -78,6 +78,18 @@ def test_a_form_whose_address_is_a_page_comes_back_to_it_and_another_site_is_nev
     )
     assert next_of(resp) == "/manage/summaries/new"
 
+    # An address another page's pattern would also match (/<locale>/summaries/<slug>) is not
+    # taken for the form's page: the page the form was on is.
+    signed_in_again = signed_in(app, "admin")
+    token = csrf_token(signed_in_again.get("/glossary/").get_data(as_text=True))
+    age_sessions(app, last_seen_at=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] + 1))
+    resp = signed_in_again.post(
+        "/questions/summaries/5",
+        data={"csrf_token": token, "body": "Which minister?"},
+        headers={"Referer": "http://localhost/review/translations/3"},
+    )
+    assert next_of(resp) == "/review/translations/3"
+
     client = signed_in(app, "translator")
     token = csrf_token(client.get("/glossary/").get_data(as_text=True))
     age_sessions(app, last_seen_at=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] + 1))

@@ -103,18 +103,20 @@ def _signed_out_message(why: str) -> str:
 
 def _resume_path() -> str | None:
     """Where to come back to after signing in: the page itself, or for a form sent to an
-    address that has no page (withdraw, say) the same-site page the form was on."""
+    address that is not its own page (withdraw, ask a question) the same-site page it was on."""
+    here = request.full_path.rstrip("?")
     if request.method in ("GET", "HEAD"):
-        return request.full_path.rstrip("?")
-    adapter = current_app.url_map.bind("")
-    try:
-        adapter.match(request.path, method="GET")
+        return here
+    try:  # the same view shows the form (edit, new, import): its own address
+        endpoint, _args = current_app.url_map.bind("").match(request.path, method="GET")
     except HTTPException:
-        referrer = urlsplit(request.referrer or "")
-        if referrer.netloc != request.host:
-            return None
-        return _safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
-    return request.full_path.rstrip("?")
+        endpoint = None
+    if endpoint == request.endpoint:
+        return here
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return _safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
 
 
 def _unauthorized() -> ResponseReturnValue:

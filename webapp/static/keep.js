@@ -131,7 +131,11 @@
   const read = (store, key) => {
     try { return JSON.parse(store.getItem(key) || "null"); } catch (e) { return null; }
   };
-  const keep = (key, form) => localStorage.setItem(key, JSON.stringify({ at: Date.now(), values: snapshot(form) }));
+  const keep = (key, form) => {
+    try {
+      localStorage.setItem(key, JSON.stringify({ at: Date.now(), values: snapshot(form) }));
+    } catch (e) { /* storage full or refused: the form still posts as usual */ }
+  };
   const forget = (key) => localStorage.removeItem(key);
 
   function note(form, key, message, withDiscard) {
@@ -164,12 +168,14 @@
     return Boolean((form || document).querySelector(".error, .flash-error, [aria-invalid='true']"));
   }
 
+  const buttons = (form) => Array.from(form.elements).filter((el) => el.type === "submit");
+
+  // The same button again (its name, value and formaction go with it), or none if it changed.
   function resubmit(form, submitter) {
     let button = null;
-    if (submitter && submitter.name) {
-      button = Array.from(form.querySelectorAll("button, input[type=submit]")).find(
-        (b) => b.name === submitter.name && b.value === submitter.value);
-      if (!button) return false;
+    if (submitter) {
+      button = buttons(form)[submitter.index];
+      if (!button || button.name !== submitter.name || button.value !== submitter.value) return false;
     }
     window.setTimeout(() => (button ? form.requestSubmit(button) : form.requestSubmit()), 0);
     return true;
@@ -193,7 +199,7 @@
     const by = event.submitter;
     sessionStorage.setItem(SENT, JSON.stringify({
       key, user, at: Date.now(), signIn: false,
-      submitter: by && by.name ? { name: by.name, value: by.value } : null,
+      submitter: by ? { index: buttons(form).indexOf(by), name: by.name, value: by.value } : null,
     }));
   });
 
