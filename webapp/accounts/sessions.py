@@ -42,6 +42,10 @@ def start(session: DbSession, user: User, *, user_agent: str = "", address: str 
     return key
 
 
+# Why a browser that was signed in is not any more: what the sign-in page tells the person.
+IDLE, ABSOLUTE, ENDED = "idle", "absolute", "ended"
+
+
 def alive(
     session: DbSession,
     key: str | None,
@@ -51,22 +55,35 @@ def alive(
     now: datetime | None = None,
 ) -> UserSession | None:
     """The live session row for `key`, with its user (one query); expired rows are removed."""
+    return check(session, key, idle=idle, absolute=absolute, now=now)[0]
+
+
+def check(
+    session: DbSession,
+    key: str | None,
+    *,
+    idle: timedelta,
+    absolute: timedelta,
+    now: datetime | None = None,
+) -> tuple[UserSession | None, str | None]:
+    """The live session row for `key`, or None and why it ended (IDLE, ABSOLUTE or ENDED:
+    signed out elsewhere, password changed, account disabled); None, None without a key."""
     if not key:
-        return None
+        return None, None
     row = session.scalar(
         select(UserSession)
         .options(joinedload(UserSession.user))
         .where(UserSession.key_hash == digest(key))
     )
     if row is None:
-        return None
+        return None, ENDED
     now = now or utcnow()
-    if now - row.last_seen_at > idle or now - row.created_at > absolute:
+    if now - row.created_at > absolute or now - row.last_seen_at > idle:
         session.delete(row)  # the caller commits (accounts.views._load_user)
-        return None
+        return None, ABSOLUTE if now - row.created_at > absolute else IDLE
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
-    return row
+    return row, None
 
 
 def end(session: DbSession, key: str | None) -> None:

@@ -11,6 +11,8 @@ from flask import (
     Flask,
     current_app,
     flash,
+    g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -20,9 +22,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from webapp.accounts import services as users
 from webapp.accounts import sessions, throttle
@@ -38,6 +41,7 @@ from webapp.accounts.forms import (
 from webapp.accounts.models import User
 from webapp.core.errors import ValidationError
 from webapp.core.forms import SimpleForm
+from webapp.core.handlers import prefers_json
 from webapp.core.permissions import Permission, allowed, public, requires
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db, login_manager
@@ -49,6 +53,7 @@ SESSION_KEY = "sid"  # the cookie field holding this browser's session key
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.unauthorized_handler(_unauthorized)
 
 
 @login_manager.user_loader
@@ -58,7 +63,7 @@ def _load_user(user_id: str) -> User | None:
     # Its own unit, before the view's: an expired row goes and the last sighting is kept even
     # when the request itself then fails.
     with unit_of_work(only_changes=True):
-        row = sessions.alive(
+        row, why = sessions.check(
             db.session,
             session.get(SESSION_KEY),
             idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
@@ -66,8 +71,63 @@ def _load_user(user_id: str) -> User | None:
         )
     if row is None or str(row.user_id) != user_id or not row.user.active:
         session.clear()
+        g.signed_out = why or sessions.ENDED  # told on the sign-in page (_unauthorized)
         return None
     return row.user
+
+
+def _signed_out_message(why: str) -> str:
+    """What a person whose session ended is told: that they were signed out, and that what
+    they typed waits for them (static/keep.js keeps it in the browser and resumes the save)."""
+    config = current_app.config
+    if why == sessions.IDLE:
+        minutes = config["SESSION_IDLE_MINUTES"]
+        return ngettext(
+            "You were signed out after %(num)d minute without activity; your text is kept; "
+            "sign in to save it.",
+            "You were signed out after %(num)d minutes without activity; your text is kept; "
+            "sign in to save it.",
+            minutes,
+        )
+    if why == sessions.ABSOLUTE:
+        hours = config["SESSION_ABSOLUTE_HOURS"]
+        return ngettext(
+            "You were signed out %(num)d hour after signing in; your text is kept; sign in to "
+            "save it.",
+            "You were signed out %(num)d hours after signing in; your text is kept; sign in to "
+            "save it.",
+            hours,
+        )
+    return _("You were signed out; your text is kept; sign in to save it.")
+
+
+def _resume_path() -> str | None:
+    """Where to come back to after signing in: the page itself, or for a form sent to an
+    address that is not its own page (withdraw, ask a question) the same-site page it was on."""
+    here = request.full_path.rstrip("?")
+    if request.method in ("GET", "HEAD"):
+        return here
+    try:  # the same view shows the form (edit, new, import): its own address
+        endpoint, _args = current_app.url_map.bind("").match(request.path, method="GET")
+    except HTTPException:
+        endpoint = None
+    if endpoint == request.endpoint:
+        return here
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return _safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+
+
+def _unauthorized() -> ResponseReturnValue:
+    """A page that needs a signed-in person: the sign-in page, saying why when a session ended;
+    a page's own script asking for JSON gets that message with 401 instead of a redirect."""
+    why = g.get("signed_out")
+    message = _signed_out_message(why) if why else _("Please sign in to continue.")
+    if prefers_json():
+        return jsonify({"error": message, "fields": {}, "sign_in": url_for("auth.login")}), 401
+    flash(message, "signed-out" if why else "message")
+    return redirect(url_for("auth.login", next=_resume_path()))
 
 
 def _safe_next(target: str | None) -> str | None:
