@@ -99,7 +99,8 @@ def test_glossary_and_topics_are_cards_on_a_phone_and_tables_on_a_desk(
     desk = new_page(width=1280, height=900)
     sign_in(desk, live_server, email)
     desk.goto(f"{live_server}/glossary/")
-    assert desk.locator("[data-glossary] tbody tr").first.evaluate(
-        "e => getComputedStyle(e).display"
-    ) == "table-row"
+    assert (
+        desk.locator("[data-glossary] tbody tr").first.evaluate("e => getComputedStyle(e).display")
+        == "table-row"
+    )
     assert desk.locator("[data-glossary] thead").is_visible()
