@@ -52,3 +52,36 @@ def test_the_preview_shows_the_whole_page_and_says_what_readers_would_miss(app, 
     # The source-language preview has nothing to warn about.
     en = browser.get(f"/manage/summaries/{created['id']}/preview/en").get_data(as_text=True)
     assert "not translated yet" not in en and "Participants" in en
+
+
+def test_a_quote_the_text_holds_is_named_on_the_preview_not_dropped_without_a_word(app, client):
+    """Issue 21, item 5: a quote the body holds word for word is read there, not twice; the
+    liaison's preview says so and names it. A quote matching only inside a word is shown."""
+    liaison = staff_headers(app, "liaison")
+    quotes = [
+        {"speaker": "Pete Hegseth", "text": "Both leaders praised the U.S.-Japan alliance."},
+        {"speaker": "Pete Hegseth", "text": "Koizumi call"},  # only inside "Koizumi called"
+        {"speaker": "Pete Hegseth", "text": "Secretary of War Pete Hegseth welcomed Japan"},
+    ]
+    created = client.post(
+        "/api/v1/summaries", json=summary_payload(quotes=quotes), headers=liaison
+    ).json
+    email = make_user(app, "liaison", email="previewer@example.org")
+    browser = app.test_client()
+    page = browser.get("/login").get_data(as_text=True)
+    browser.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)}
+    )
+    for locale in ("en", "ja"):
+        html = browser.get(f"/manage/summaries/{created['id']}/preview/{locale}").get_data(
+            as_text=True
+        )
+        note = html[html.index("data-quotes-in-text") : html.index('<div class="preview-page">')]
+        assert "2 quotes are not repeated under “Quotes”" in note
+        assert "Both leaders praised the U.S.-Japan alliance." in note
+        assert "Secretary of War Pete Hegseth welcomed Japan" in note
+        article = html[html.index('<div class="preview-page">') :]
+        pulled = article[article.index('class="quotes"') :]
+        # "Koizumi call" stands in the text only inside "Koizumi called": shown on its own.
+        assert "<blockquote><p>Koizumi call</p></blockquote>" in pulled
+        assert "Both leaders praised" not in pulled

@@ -292,23 +292,31 @@
       window.setTimeout(again, 5000);
     }
 
-    // Presence: say every minute that this page is open, and show who else has it open.
+    // Presence: say while the page is visible that it is open, and show who else has it open;
+    // say so at once when it hides or closes, so that nobody is shown here after leaving.
     const presence = document.querySelector("[data-presence]");
     if (presence) {
-      const beat = async () => {
-        if (document.hidden) return;
+      const form = () => {
         const body = new FormData();
         body.set("csrf_token", presence.dataset.token);
+        return body;
+      };
+      const beat = async () => {
+        if (document.hidden) return;
         try {
           const response = await fetch(presence.dataset.url, {
-            method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin",
+            method: "POST", body: form(), headers: { Accept: "application/json" }, credentials: "same-origin",
           });
           if (!response.ok) return;
           const data = await response.json();
           presence.textContent = data.others.length ? `${presence.dataset.label} ${data.others.join("; ")}` : "";
-        } catch (err) { /* try again next minute */ }
+        } catch (err) { /* try again at the next beat */ }
       };
-      window.setInterval(beat, 60000);
+      const leave = () => { navigator.sendBeacon(presence.dataset.leaveUrl, form()); };
+      window.setInterval(beat, Number(presence.dataset.beatMs) || 30000);
+      window.addEventListener("pagehide", leave);
+      document.addEventListener("visibilitychange", () => { if (document.hidden) leave(); else beat(); });
+      window.addEventListener("pageshow", (event) => { if (event.persisted) beat(); });  // back from the cache
     }
 
     // Leaving with unsaved text asks first (the text is also kept for the next visit).

@@ -89,7 +89,33 @@ class Revision(Model):
         "Quotes" nor translated a second time as a segment of its own."""
         prose = " ".join(f"{self.lede or ''} {self.body}".split())
         quotes = (" ".join(q.get("text", "").split()) for q in self.quotes)
-        return [bool(words) and words in prose for words in quotes]
+        return [bool(words) and _held_whole(words, prose) for words in quotes]
+
+
+_PLACES_TRIED = 20
+
+
+def _joins_word(a: str, b: str) -> bool:
+    """Whether two neighbouring characters are one word: both letters or digits of a script
+    that spaces its words (a Japanese quote stands right against the sentence that holds it)."""
+    return a.isalnum() and b.isalnum() and ord(a) < 0x2E80 and ord(b) < 0x2E80
+
+
+def _held_whole(words: str, prose: str) -> bool:
+    """Whether `prose` holds `words` as whole words: "Japan" is not held in "Japanese", nor
+    "We agree" in "We agreed". Only the first few places are tried (each search is linear): a
+    quote not found whole there is shown under "Quotes", where it cannot be missed."""
+    start = prose.find(words)
+    for _ in range(_PLACES_TRIED):
+        if start == -1:
+            break
+        end = start + len(words)
+        before = start > 0 and _joins_word(prose[start - 1], words[0])
+        after = end < len(prose) and _joins_word(words[-1], prose[end])
+        if not (before or after):
+            return True
+        start = prose.find(words, start + 1)
+    return False
 
 
 class SlugRedirect(Model):

@@ -91,6 +91,36 @@ def previous_approvals(session: DbSession, tr: Translation) -> dict[int, Segment
     return found
 
 
+def as_last_approved(session: DbSession, tr: Translation) -> bool:
+    """Whether every segment holds, approved, the very text and source it held when the whole
+    translation was last approved (a liaison restored the summary's approved version).
+
+    Each segment's state then is its last change up to that approval; a segment made since has
+    none, so anything new or different needs a translator's approval again.
+    """
+    if tr.approved_at is None or not tr.segments:
+        return False
+    if any(st.status != SegmentStatus.APPROVED for st in tr.segments):
+        return False
+    then: dict[int, SegmentChange] = {}
+    for change in session.scalars(
+        select(SegmentChange)
+        .where(
+            SegmentChange.segment_translation_id.in_([st.id for st in tr.segments]),
+            SegmentChange.created_at <= tr.approved_at,
+        )
+        .order_by(SegmentChange.id)
+    ):
+        then[change.segment_translation_id] = change  # the newest up to the approval wins
+    return all(
+        (c := then.get(st.id)) is not None
+        and c.status == SegmentStatus.APPROVED
+        and c.source_hash == st.source_hash
+        and c.text == st.text
+        for st in tr.segments
+    )
+
+
 def get_change(session: DbSession, st: SegmentTranslation, change_id: int) -> SegmentChange:
     """One earlier text of this segment (404 for another segment's change or an empty one)."""
     change = session.get(SegmentChange, change_id)

@@ -1,7 +1,8 @@
 """Presence, not locks: who else has a translation open, and what they last saved.
 
 Rows are refreshed when a translator opens the page, saves a segment, or the page's heartbeat
-runs; anyone not seen for PRESENT_FOR is no longer shown.
+runs (every BEAT); leaving the page removes the row (the page sends a beacon as it goes), and
+anyone not seen for PRESENT_FOR (a closed laptop, a lost beacon) is no longer shown.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from webapp.accounts.models import User
 from webapp.core.db import DbSession, utcnow
 from webapp.translation.models import Presence
 
-PRESENT_FOR = timedelta(minutes=5)
+BEAT = timedelta(seconds=30)  # review.js beats this often while the page is visible
+PRESENT_FOR = 3 * BEAT  # one lost beat is not leaving
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,15 @@ def touch(
     if saved_key is not None:
         row.last_saved_key, row.last_saved_at = saved_key, row.seen_at
     session.flush()
+
+
+def leave(session: DbSession, translation_id: int, user: User) -> None:
+    """`user` closed the translation's page (or went elsewhere): no longer shown as here."""
+    session.execute(
+        delete(Presence).where(
+            Presence.translation_id == translation_id, Presence.user_id == user.id
+        )
+    )
 
 
 def others(session: DbSession, translation_id: int, user: User) -> list[Someone]:

@@ -119,6 +119,7 @@ def _page(tr: Translation, problem: dict | None = None, status: int = 200) -> Re
         forms=forms,
         problem=problem,
         others=_others_text(tr),
+        beat_ms=int(presence.BEAT.total_seconds() * 1000),
         weakest=weakest,
         confidence=quality.confidence,
         action_form=SimpleForm(),
@@ -203,6 +204,18 @@ def heartbeat(translation_id: int) -> ResponseReturnValue:
     with unit_of_work():
         presence.touch(db.session, tr.id, current_user)
     return jsonify({"others": _others_text(tr)})
+
+
+@bp.post("/translations/<id:translation_id>/presence/leave")
+@requires(Permission.REVIEW)
+def leave(translation_id: int) -> ResponseReturnValue:
+    """The page is going away (its beacon as it hides): others stop seeing this person here."""
+    tr = _translation(translation_id)
+    if not SimpleForm().validate_on_submit():
+        raise ValidationError({"csrf_token": _("The form expired; reload the page and try again.")})
+    with unit_of_work():
+        presence.leave(db.session, tr.id, current_user)
+    return "", 204
 
 
 def _others_text(tr: Translation) -> list[str]:

@@ -83,7 +83,20 @@ def sync_translations(
         tr.revision_id = revision.id
         if was_approved and not changed:
             tr.approved_revision_id = revision.id  # same approved text (date or countries edited)
+        # An earlier approved version restored: every sentence is back, approved, as it was when
+        # the whole was approved, so the translation is approved again, not sent to review.
+        restored = changed and history.as_last_approved(session, tr)
+        if restored:
+            tr.approved_revision_id = revision.id
         refresh_status(session, tr)  # changed text needs a new approval, or machine drafts
+        if restored:
+            states.transition(
+                session,
+                tr,
+                TranslationStatus.APPROVED,
+                actor_id=revision.created_by_id,
+                reason="approved text restored",
+            )
         result.append(tr)
     return result
 
