@@ -19,7 +19,10 @@ from functools import lru_cache
 # The kana voicing marks (combining forms): kept, so ガ stays apart from カ.
 _VOICING = frozenset("\u3099\u309a")
 # Katakana ァ..ヶ and the iteration marks ヽヾ sit 0x60 above their hiragana.
-_KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)} | {0x30FD: 0x309D, 0x30FE: 0x309E}
+_KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)} | {
+    0x30FD: 0x309D,
+    0x30FE: 0x309E,
+}
 
 
 def _fold_once(text: str) -> str:
