@@ -54,6 +54,11 @@ def folded_with_positions(text: str) -> tuple[str, list[int]]:
 
     A half-width voicing mark (ｶﾞ) joins the letter before it, as whole-text folding does.
     """
+    # Usually every character folds to one (Shinjirō, ヘグセス, ＡＢＣ): a table over the distinct
+    # characters, and positions stay where they were.
+    table = {ord(ch): _fold_char(ch) for ch in set(text)}
+    if all(len(folded) == 1 and folded not in _VOICING for folded in table.values()):
+        return text.translate(table), list(range(len(text)))
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -443,45 +443,45 @@ def highlight(value: str, terms: Sequence[str], *, around: int | None = None) ->
     Terms are matched folded, as search matches them ("shinjiro" marks "Shinjirō"); what is
     marked is the original text.
     """
-    spans = _hits(value, terms)
-    if around is not None:
-        first = spans[0][0] if spans else 0
-        start = max(0, first - around // 2)
-        end = start + around * 2
-        spans = [(max(a, start), min(b, end)) for a, b in spans if a < end and b > start]
-        out = Markup("…") if start else Markup()
-        out += _marked(value, spans, start, min(end, len(value)))
-        return out + ("…" if end < len(value) else "")
-    return _marked(value, spans, 0, len(value))
+    if around is None:
+        return _marked(value, _hits(value, terms))
+    first = next(_hits(value, terms), (0, 0))[0]
+    start = max(0, first - around // 2)
+    end = start + around * 2
+    window = value[start:end]
+    out = Markup("…") if start else Markup()
+    out += _marked(window, _hits(window, terms))
+    return out + ("…" if end < len(value) else "")
 
 
-def _hits(value: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """(start, end) in `value` of each folded term's hits, leftmost first, longest first."""
+def _hits(value: str, terms: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) in `value` of the folded terms' hits, left to right, longest first."""
     folded_terms = sorted({fold(t) for t in terms} - {""}, key=len, reverse=True)
     if not folded_terms or not value:
-        return []
+        return
     folded, where = folded_with_positions(value)
     pattern = re.compile("|".join(re.escape(t) for t in folded_terms))
-    spans: list[tuple[int, int]] = []
+    last_end = 0
     for hit in pattern.finditer(folded):
         start, end = where[hit.start()], where[hit.end() - 1] + 1
         # The accents folded away after the last letter belong to it ("ō" written o + U+0304).
         while end < len(value) and unicodedata.category(value[end]) == "Mn":
             end += 1
-        if spans and start < spans[-1][1]:
+        if start < last_end:
             continue  # one original letter folded to several ("ß"): one mark
-        spans.append((start, end))
-    return spans
+        yield start, end
+        last_end = end
 
 
-def _marked(value: str, spans: list[tuple[int, int]], start: int, end: int) -> Markup:
-    out = Markup()
-    last = start
+def _marked(value: str, spans: Iterable[tuple[int, int]]) -> Markup:
+    parts: list[Markup] = []  # joined once: adding to a Markup copies it (quadratic)
+    last = 0
     for a, b in spans:
-        out += escape(value[last:a])
-        out += Markup("<mark>%s</mark>") % value[a:b]
+        parts.append(escape(value[last:a]))
+        parts.append(Markup("<mark>%s</mark>") % value[a:b])
         last = b
-    return out + escape(value[last:end])
+    parts.append(escape(value[last:]))
+    return Markup("").join(parts)
 
 
 def snippet(pub: Publication, terms: Sequence[str]) -> Markup:
