@@ -406,7 +406,13 @@ def search() -> ResponseReturnValue:
             "Search terms may be at most %(count)d characters long.",
             count=finder.MAX_QUERY_CHARS,
         )
-    page = finder.search(db.session, g.locale, query, **_paging()) if query else None
+    paging = _paging()
+    page = finder.search(db.session, g.locale, query, **paging) if query else None
+    # Nothing here on a first page: say where the same words are found (/en/search?q=防衛).
+    elsewhere = []
+    if page is not None and not page.items and not (paging["before"] or paging["after"]):
+        others = [loc for loc in LOCALES if loc != g.locale]
+        elsewhere = finder.found_elsewhere(db.session, others, query)
     alternates = {loc: url_for("public.search", locale=loc, q=query or None) for loc in LOCALES}
     return _page(
         "public/search.html",
@@ -415,6 +421,7 @@ def search() -> ResponseReturnValue:
         query=query,
         terms=finder.terms_of(query),
         page=page,
+        elsewhere=elsewhere,
         error=error,
         highlight=finder.highlight,
         snippet=finder.snippet,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,12 +32,14 @@ from sqlalchemy.orm import aliased
 
 from webapp.core.db import DbSession, like_pattern
 from webapp.publishing.models import Publication
+from webapp.search.folding import fold, folded_with_positions
 from webapp.search.models import PublicationTag, SearchDocument, archive_counts_fill
 
 PAGE_SIZE = 20
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 FTS_MIN_CHARS = 3  # the trigram tokenizer cannot look up shorter terms; LIKE does those
+ELSEWHERE_CAP = 20  # "20+ results in 日本語": the other language's hits are counted to here
 COMMON_HITS = 1_000  # SQLite: from this many matching documents on, probe each listed row
 # The FTS5 table (webapp/search/models.py), which no model describes: its rowid is the
 # publication id, and its own name is the column MATCH takes.
@@ -248,7 +250,10 @@ def index_rows(
     The one definition of what the index holds: `index_publication` adds these rows, and the
     scale benchmark's generator bulk-inserts them.
     """
-    document = {"publication_id": publication_id, "locale": locale, "text": document_text(content)}
+    # Folded (webapp/search/folding.py): the index finds "Shinjirō" for "Shinjiro"; readers
+    # are shown the publication's own text, never this.
+    text = fold(document_text(content))
+    document = {"publication_id": publication_id, "locale": locale, "text": text}
     tags: list[dict[str, Any]] = []
 
     def tag(kind: str, key: str, label: str) -> None:
@@ -343,9 +348,15 @@ def terms_of(query: str) -> list[str]:
     return list(dict.fromkeys(query.split()))[:MAX_TERMS]
 
 
+def folded_terms(query: str) -> list[str]:
+    """The words of a cleaned query as the index holds text (folded), without empty ones."""
+    return [t for t in dict.fromkeys(fold(term) for term in terms_of(query)) if t]
+
+
 def search(session: DbSession, locale: str, query: str, **paging: Any) -> Page:
-    """Current publications in `locale` whose text holds every term of `query` (any case)."""
-    terms = terms_of(query)
+    """Current publications in `locale` whose text holds every term of `query`, folded (any
+    case, accent, width or kana: webapp/search/folding.py)."""
+    terms = folded_terms(query)
     if not terms:
         return Page([], None, None)
     current = _current(locale)
@@ -356,6 +367,28 @@ def search(session: DbSession, locale: str, query: str, **paging: Any) -> Page:
         *(SearchDocument.text.ilike(like_pattern(term), escape="\\") for term in terms),
     )
     return _page(session, current.where(Publication.id.in_(found)), **paging)
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """What a search found in another locale: how many (at least, when `more`)."""
+
+    locale: str
+    count: int
+    more: bool
+
+
+def found_elsewhere(
+    session: DbSession, locales: Iterable[str], query: str, cap: int = ELSEWHERE_CAP
+) -> list[Elsewhere]:
+    """The other locales where `query` finds something, for a search that found nothing here;
+    counts stop at `cap` (one short page each, not a count of every hit)."""
+    found = []
+    for locale in locales:
+        page = search(session, locale, query, limit=cap)
+        if page.items:
+            found.append(Elsewhere(locale, len(page.items), page.older is not None))
+    return found
 
 
 def _sqlite_matches(query: Select[Any], locale: str, terms: list[str]) -> list[Branch]:
@@ -405,22 +438,50 @@ def _sqlite_matches(query: Select[Any], locale: str, terms: list[str]) -> list[B
 
 
 def highlight(value: str, terms: Sequence[str], *, around: int | None = None) -> Markup:
-    """`value` escaped, then each term in <mark>; `around` cuts a window at the first hit."""
-    if not terms:
-        return escape(value[: around * 2] if around else value)
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
-    if around is not None:
-        first = pattern.search(value)
-        start = max(0, (first.start() if first else 0) - around // 2)
-        end = start + around * 2
-        value = ("…" if start else "") + value[start:end] + ("…" if end < len(value) else "")
-    out = Markup()
+    """`value` escaped, then each term in <mark>; `around` cuts a window at the first hit.
+
+    Terms are matched folded, as search matches them ("shinjiro" marks "Shinjirō"); what is
+    marked is the original text.
+    """
+    if around is None:
+        return _marked(value, _hits(value, terms))
+    first = next(_hits(value, terms), (0, 0))[0]
+    start = max(0, first - around // 2)
+    end = start + around * 2
+    window = value[start:end]
+    out = Markup("…") if start else Markup()
+    out += _marked(window, _hits(window, terms))
+    return out + ("…" if end < len(value) else "")
+
+
+def _hits(value: str, terms: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) in `value` of the folded terms' hits, left to right, longest first."""
+    folded_terms = sorted({fold(t) for t in terms} - {""}, key=len, reverse=True)
+    if not folded_terms or not value:
+        return
+    folded, where = folded_with_positions(value)
+    pattern = re.compile("|".join(re.escape(t) for t in folded_terms))
+    last_end = 0
+    for hit in pattern.finditer(folded):
+        start, end = where[hit.start()], where[hit.end() - 1] + 1
+        # The accents folded away after the last letter belong to it ("ō" written o + U+0304).
+        while end < len(value) and unicodedata.category(value[end]) == "Mn":
+            end += 1
+        if start < last_end:
+            continue  # one original letter folded to several ("ß"): one mark
+        yield start, end
+        last_end = end
+
+
+def _marked(value: str, spans: Iterable[tuple[int, int]]) -> Markup:
+    parts: list[Markup] = []  # joined once: adding to a Markup copies it (quadratic)
     last = 0
-    for hit in pattern.finditer(value):
-        out += escape(value[last : hit.start()])
-        out += Markup("<mark>%s</mark>") % hit.group(0)
-        last = hit.end()
-    return out + escape(value[last:])
+    for a, b in spans:
+        parts.append(escape(value[last:a]))
+        parts.append(Markup("<mark>%s</mark>") % value[a:b])
+        last = b
+    parts.append(escape(value[last:]))
+    return Markup("").join(parts)
 
 
 def snippet(pub: Publication, terms: Sequence[str]) -> Markup:
