@@ -1,7 +1,7 @@
 """Reader search folds accents, width, case and kana: the indexed text is stored folded.
 
 Revision ID: 0039_search_fold
-Revises: 0035_idempotency
+Revises: 0038_term_marks
 Create Date: 2026-12-08 01:10:00
 
 No schema change: every search document is re-indexed, folded (webapp/search/folding.py). On
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0039_search_fold"
-down_revision = "0035_idempotency"
+down_revision = "0038_term_marks"
 branch_labels = None
 depends_on = None
 

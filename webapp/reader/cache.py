@@ -93,7 +93,7 @@ _FRESH = frozenset({"content-length", "set-cookie", "x-request-id", "date"})
 NONCE_LENGTH = 32
 # The markup of reader pages: bump it when a template changes, so no page made with the old
 # markup is served again.
-PAGE_MARKUP_VERSION = "reader-4"
+PAGE_MARKUP_VERSION = "reader-5"
 
 # What the decorator leaves in the WSGI environ for StoredPages: the generation it read...
 GENERATION_ENV = "kakehashi.generation"
