@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.admin import audit
     from webapp.core import api, openapi  # noqa: F401
     from webapp.desk import api as _desk_api  # noqa: F401
+    from webapp.desk import editing as _desk_editing  # noqa: F401
     from webapp.desk import photos as desk_photos
     from webapp.desk import photos_api as _photos_api  # noqa: F401
     from webapp.desk import publishing_api as _publishing_api  # noqa: F401
