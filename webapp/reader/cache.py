@@ -176,8 +176,8 @@ def search_store(app: Flask) -> Any:
         store = app.extensions.setdefault(
             "reader_search_store",
             SimpleCache(
-                threshold=int(app.config.get("READER_SEARCH_ENTRIES", 256)),
-                default_timeout=int(app.config.get("CACHE_DEFAULT_TIMEOUT", 300)),
+                threshold=int(app.config["READER_SEARCH_ENTRIES"]),
+                default_timeout=int(app.config["CACHE_DEFAULT_TIMEOUT"]),
             )
             if app.config["READER_CACHE"]
             else NullCache(),
