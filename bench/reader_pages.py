@@ -64,7 +64,7 @@ def bare_app():
         return view
 
     for i, (path, (template, content_type)) in enumerate(routes.items()):
-        app.add_url_rule(path, f"page{i}", make_view(template, content_type))
+        app.add_url_rule(path.split("?")[0], f"page{i}", make_view(template, content_type))
     return app
 
 
@@ -96,7 +96,8 @@ def prepare(instance: Path) -> dict[str, str]:
             )
             paths[f"summary ({locale})"] = f"/{locale}/summaries/{slug}"
         db.engine.dispose()
-    return {**paths, "home (en)": "/en/"}
+    # Search: a popular query, kept for anonymous readers by generation (reader.cache).
+    return {**paths, "home (en)": "/en/", "search 防衛 (ja)": "/ja/search?q=%E9%98%B2%E8%A1%9B"}
 
 
 def _app_settings(instance: Path) -> dict[str, str]:

@@ -155,6 +155,9 @@ class Config:
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "kakehashi:")
     CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "600"))
     CACHE_THRESHOLD = int(os.environ.get("CACHE_THRESHOLD", "1000"))
+    # Anonymous readers' search answers, kept by generation in each process's own store (never
+    # the shared cache, so queries cannot push pages out): at most this many per process.
+    READER_SEARCH_ENTRIES = int(os.environ.get("READER_SEARCH_ENTRIES", "256"))
     # Anonymous readers' pages carry `Cache-Control: public, max-age=60, s-maxage=...`: how long
     # a shared cache (a CDN, a proxy) may keep one. Short by default: nothing purges a shared
     # cache yet, and a withdrawal must reach readers quickly.

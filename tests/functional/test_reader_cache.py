@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, DictLoader
 
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, make_user, staff_headers, summary_payload
+from webapp.extensions import cache
 
 NONCE_IN_CSP = re.compile(r"'nonce-([^']+)'")
 NONCE_IN_PAGE = re.compile(r'nonce="([^"]*)"')
@@ -220,12 +221,36 @@ def test_a_cached_page_keeps_its_headers_and_answers_revalidation(app):
     assert resp.headers["Cache-Control"] == "public, max-age=60, s-maxage=60"
 
 
-def test_search_is_not_cached(app):
+def test_search_is_kept_apart_by_generation(app):
+    """A search answer is kept for anonymous readers in the process's own store, never in the
+    shared one; a publish makes the next search see the new summary at once."""
+    from webapp.reader.cache import search_store
+
     desk, reader = Desk(app), app.test_client()
     desk.publish(desk.write("Findable meeting"))
-    for _ in range(2):
-        resp, from_cache = cached(app, reader, "/en/search?q=Findable")
-        assert resp.status_code == 200 and not from_cache
+    shared_before = len(app.extensions["cache"][cache]._cache)
+    first, from_cache = cached(app, reader, "/en/search?q=Findable")
+    assert first.status_code == 200 and not from_cache
+    again, from_cache = cached(app, reader, "/en/search?q=Findable")
+    assert again.status_code == 200 and from_cache and again.data == first.data
+    assert len(app.extensions["cache"][cache]._cache) == shared_before
+    assert len(search_store(app)._cache) >= 1
+    desk.publish(desk.write("Findable second meeting"))
+    fresh, from_cache = cached(app, reader, "/en/search?q=Findable")
+    assert not from_cache and b"second meeting" in fresh.data
+    too_long, from_cache = cached(app, reader, "/en/search?q=" + "x" * 5000)
+    assert too_long.status_code == 400 and not from_cache
+    assert cached(app, reader, "/en/search?q=" + "x" * 5000)[1] is False
+
+
+def test_search_store_keeps_at_most_its_size(make_app):
+    from webapp.reader.cache import search_store
+
+    app = make_app(READER_SEARCH_ENTRIES=5)
+    reader = app.test_client()
+    for n in range(20):
+        assert reader.get(f"/en/search?q=word{n}").status_code == 200
+    assert len(search_store(app)._cache) <= 6  # kept answers (Flask's and the whole ones)
 
 
 def test_a_cached_page_carries_the_nonce_of_its_own_csp_header(make_app):
@@ -372,12 +397,15 @@ def test_only_plain_gets_of_returning_anonymous_readers_skip_flask(app):
     cases = {
         "conditional": lambda c: c.get("/en/", headers={"If-None-Match": etag}),
         "head": lambda c: c.head("/en/"),
-        "search": lambda c: c.get("/en/search?q=Flask"),
+        "search, the first time": lambda c: c.get("/en/search?q=Flask"),
     }
     for name, call in cases.items():
         with flask_requests(app) as entered:
             call(reader)
         assert entered == ["request"], name
+    with flask_requests(app) as entered:  # the same search again: kept whole, like a page
+        assert reader.get("/en/search?q=Flask").status_code == 200
+    assert entered == []
     newcomer = app.test_client()  # a first visit, no cookie at all: the kept page
     with flask_requests(app) as entered:
         first = newcomer.get("/en/")

@@ -12,8 +12,8 @@ from babel import Locale
 from babel.dates import format_skeleton
 from babel.dates import format_time as babel_format_time
 from babel.lists import format_list
-from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import format_date, format_timedelta, get_locale, get_timezone
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask_babel import format_date, format_timedelta, get_locale, get_timezone, get_translations
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import LanguageAccept
 
@@ -209,8 +209,37 @@ def ago(moment: datetime) -> str:
     return format_timedelta(moment - datetime.now(UTC), add_direction=True)
 
 
+def page_translations() -> Any:
+    """The catalog of the request's locale, looked up once per request.
+
+    Flask-Babel's template `_()` asks `get_translations()` on every call: the domain, the
+    context namespace, the locale, its identifier string and the cache, each time; a page
+    prints 25-30 strings. The catalog is kept beside Flask-Babel's own locale on its request
+    namespace and used while that locale is the same object, so `force_locale` (mail, the
+    desk's previews) and `refresh()` still switch it.
+    """
+    state = g.get("_flask_babel") if has_app_context() else None
+    if state is not None:
+        kept = getattr(state, "kakehashi_translations", None)
+        if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+            return kept[1]
+    translations = get_translations()
+    state = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    if state is not None and locale is not None:
+        state.kakehashi_translations = (locale, translations)
+    return translations
+
+
 def init_app(app: Flask) -> None:
     """Template helpers for locale-aware pages."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: page_translations().ugettext(s),
+        ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["ago"] = ago
     app.jinja_env.filters["long_datetime"] = long_datetime

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, request
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Request
 from flask_login import current_user
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -129,6 +130,14 @@ class PublicAnswerSessions(SecureCookieSessionInterface):
     `no-store` and keep `Vary: Cookie` (core.security); a proxy in front must not answer a
     request that carries the session or remember-me cookie from its cache (deploy notes).
     """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """A visitor without a session cookie gets an empty session without the signing
+        serializer being built (a key derivation and four objects per request): most readers
+        carry no cookie at all."""
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if (

@@ -62,6 +62,8 @@ FEED_ENTRIES = 30
 # Changes whenever the markup of reader pages changes, so cached copies revalidate.
 _COUNTRY = re.compile(r"^[a-z]{2}$")
 cached = reader_cache.reader_page(PAGE_MARKUP_VERSION)
+# Search answers are kept apart, in each process's own small store (reader.cache.search_store).
+cached_search = reader_cache.reader_page(PAGE_MARKUP_VERSION, store=reader_cache.SEARCH)
 
 
 @bp.record_once
@@ -395,6 +397,7 @@ def topic(slug: str) -> ResponseReturnValue:
 
 @bp.get("/<locale>/search")
 @public
+@cached_search
 def search() -> ResponseReturnValue:
     raw = request.args.get("q", "")
     error = None

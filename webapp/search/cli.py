@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from webapp.core.cli import committed
 from webapp.extensions import db
+from webapp.publishing import services as publishing
 from webapp.search import services as search
 
 search_cli = AppGroup("search", help="The reader search index.")
@@ -18,6 +19,8 @@ def reindex() -> None:
     """Rebuild the index (after an upgrade from a version without search, or to repair it)."""
     with committed():
         count = search.reindex_all(db.session)
+        # What searches find may change: the generation moves, so no kept answer is served.
+        publishing.note_public_change(db.session, "search.reindexed")
     click.echo(f"Indexed {count} published pages.")
 
 
