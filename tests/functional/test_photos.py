@@ -46,10 +46,6 @@ def upload(client, summary_id, headers, data: bytes, name="photo.jpg", **fields)
     )
 
 
-def login(client, email: str) -> None:
-    sign_in(client, email)
-
-
 @pytest.fixture
 def staff_client(app, liaison):
     """A browser signed in as the liaison (`liaison` made the account): staff see every photo."""
@@ -351,7 +347,7 @@ def test_caption_and_alt_are_translated_by_the_real_worker_and_published_in_japa
 def test_the_review_workspace_labels_photo_segments(app, client, liaison, created):
     upload(client, created["id"], liaison, image_bytes(), caption="A caption.", alt="An alt.")
     run_worker(app, burst=True)
-    login(client, make_user(app, "translator", ["ja"], email="reviewer@example.org"))
+    sign_in(client, make_user(app, "translator", ["ja"], email="reviewer@example.org"))
     page = client.get(f"/review/translations/{created['translations']['ja']['id']}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200

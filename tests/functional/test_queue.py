@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user, sign_in
 from webapp.audit.models import AuditEvent
 from webapp.core.cli import _os_account
 from webapp.extensions import db
@@ -332,22 +332,16 @@ def test_queuing_the_same_work_again_brings_its_dead_letter_back(make_app):
         assert (again.status, again.attempts, again.payload) == (JobStatus.QUEUED, 0, {"n": 2})
 
 
-def login(client, email: str) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    data = {"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)}
-    assert client.post("/login", data=data).status_code == 302
-
-
 def test_the_admin_page_shows_the_queue_and_retries_a_dead_letter(make_app):
     app = make_app(JOB_MAX_ATTEMPTS=1)
     dead = enqueue(app, "test_q_broken")
     run_worker(app, burst=True, worker_id="desk-1:42")
     enqueue(app, n=5)
     client = app.test_client()
-    login(client, make_user(app, "translator", ["ja"]))
+    sign_in(client, make_user(app, "translator", ["ja"]))
     assert client.get("/admin/jobs/").status_code == 403
     client = app.test_client()
-    login(client, make_user(app, "admin"))
+    sign_in(client, make_user(app, "admin"))
     page = client.get("/admin/jobs/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

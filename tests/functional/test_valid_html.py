@@ -11,16 +11,8 @@ import subprocess
 import pytest
 
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD
+from tests.factories import sign_in
 from tests.key_pages import VNU, build_site, java, required
-
-
-def sign_in(client, email: str) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    resp = client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)}
-    )
-    assert resp.status_code == 302, resp.get_data(as_text=True)
 
 
 def fetch(client, path: str) -> str:

@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import csrf_token
-from tests.factories import PASSWORD, make_user, staff_headers, summary_payload
+from tests.factories import make_user, sign_in, staff_headers, summary_payload
 from webapp.core.db import utcnow
 from webapp.extensions import db
 from webapp.jobs import queue, registry
@@ -44,12 +43,6 @@ def poll(check, what: str):
             return found
         time.sleep(0.02)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def login(client, email: str) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    data = {"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)}
-    assert client.post("/login", data=data).status_code == 302
 
 
 def new_summary(app) -> dict:
@@ -96,7 +89,7 @@ def test_a_worker_takes_only_its_kinds_and_records_them(app):
 
     # The admin page shows each worker's kinds, pairs, device and compute type.
     client = app.test_client()
-    login(client, make_user(app, "admin"))
+    sign_in(client, make_user(app, "admin"))
     html = client.get("/admin/jobs/").get_data(as_text=True)
     assert "<code>notify_mail</code>" in html
     assert "<code>machine_translate</code> <code>machine_translate_segment</code>" in html
@@ -197,7 +190,7 @@ def test_a_web_host_without_models_offers_drafts_while_a_live_worker_has_the_pai
     created = new_summary(app)
     tr_id = created["translations"]["ja"]["id"]
     client = app.test_client()
-    login(client, make_user(app, "translator", ["ja"]))
+    sign_in(client, make_user(app, "translator", ["ja"]))
 
     # No live worker can translate, and this host's folder is empty: refused, with the reason.
     html = review_page(client, tr_id)
@@ -259,7 +252,7 @@ def test_a_live_worker_that_does_not_take_translation_offers_nothing(
     try:
         poll(lambda: worker_row(app, "mailer"), "the mail worker's row")
         client = app.test_client()
-        login(client, make_user(app, "translator", ["ja"]))
+        sign_in(client, make_user(app, "translator", ["ja"]))
         html = review_page(client, tr_id)
         assert "disabled" in machine_button(html) and UNAVAILABLE in html
         assert job_states(app) == {workflow.MT_JOB: JobStatus.QUEUED}  # it waits for a translator
@@ -271,7 +264,7 @@ def test_a_live_worker_that_does_not_take_translation_offers_nothing(
     for setting, offered in (("always", True), ("never", False)):
         web = make_app(ARGOS_PACKAGES_DIR=str(argos_packages_dir), MT_FOLDER_FALLBACK=setting)
         client = web.test_client()
-        login(client, make_user(web, "translator", ["ja"], email=f"{setting}@example.org"))
+        sign_in(client, make_user(web, "translator", ["ja"], email=f"{setting}@example.org"))
         html = review_page(client, tr_id)
         assert ("disabled" not in machine_button(html)) is offered
 
