@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tests.factories import bearer, make_user, summary_payload
+from tests.factories import bearer, make_user, sign_in, summary_payload
 from tests.functional.test_backup import restored, restored_url  # noqa: F401
-from tests.functional.test_photos import approve_all, get_file, login, stored_files
+from tests.functional.test_photos import approve_all, get_file, stored_files
 from tests.functional.test_photos_html import form_token
 from tests.unit.photos.images import image_bytes
 from webapp.extensions import db
@@ -171,7 +171,7 @@ def app(make_app, photos_dir):
 def desk(app, client):
     """A liaison signed in to the pages, and the same person's API headers."""
     email = make_user(app, "liaison", email="desk@example.org")
-    login(client, email)
+    sign_in(client, email)
     return bearer(app, email)
 
 
@@ -213,7 +213,7 @@ def test_an_imported_release_keeps_its_photos_until_their_files_arrive_then_publ
     assert preview.count('class="photo photo-placeholder"') == 2
     # A translator reading a caption or alt text is told its photo has no file to look at yet.
     reviewer = app.test_client()
-    login(reviewer, make_user(app, "translator", ["ja"], email="reviewer@example.org"))
+    sign_in(reviewer, make_user(app, "translator", ["ja"], email="reviewer@example.org"))
     review = reviewer.get(f"/review/translations/{tr_id}").get_data(as_text=True)
     assert review.count("The photo's file is not uploaded yet.") == 4
     assert "segment-photo" not in review.replace("segment-photo-waiting", "")

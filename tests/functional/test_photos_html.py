@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.factories import make_user
-from tests.functional.test_photos import login, stored_files
+from tests.factories import make_user, sign_in
+from tests.functional.test_photos import stored_files
 from tests.unit.photos.images import image_bytes
 
 
@@ -33,7 +33,7 @@ def form_token(html: str, action: str) -> str:
 def test_a_liaison_uploads_edits_moves_and_removes_photos_in_the_page(
     app, client, created, photos_dir
 ):
-    login(client, make_user(app, "liaison", email="desk@example.org"))
+    sign_in(client, make_user(app, "liaison", email="desk@example.org"))
     page_url = f"/manage/summaries/{created['id']}"
     action = f"/manage/summaries/{created['id']}/photos"
     html = client.get(page_url).get_data(as_text=True)
@@ -135,6 +135,6 @@ def test_a_translator_sees_the_photos_but_no_forms(app, client, created, liaison
         headers=liaison,
         content_type="multipart/form-data",
     )
-    login(client, make_user(app, "translator", ["ja"]))
+    sign_in(client, make_user(app, "translator", ["ja"]))
     html = client.get(f"/manage/summaries/{created['id']}").get_data(as_text=True)
     assert "Seen by all" in html and "Upload photo" not in html
