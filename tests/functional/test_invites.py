@@ -121,9 +121,7 @@ def test_a_new_invite_voids_the_old_and_an_expired_link_is_gone(app, client, adm
     with app.app_context():
         user_id = users.find_user(db.session, NEW).id
     page = client.get("/admin/users/").get_data(as_text=True)
-    resp = client.post(
-        f"/admin/users/{user_id}/invite", data={"csrf_token": csrf_token(page)}
-    )
+    resp = client.post(f"/admin/users/{user_id}/invite", data={"csrf_token": csrf_token(page)})
     assert resp.status_code == 201
     second = unescape(LINK.search(resp.get_data(as_text=True)).group(1))
     assert second != first
@@ -172,7 +170,9 @@ def test_invitation_mail_arrives_in_the_invitees_language(make_app, client):
     smtp = SmtpServer()
     smtp.start()
     try:
-        app = make_app(MAIL_URL=f"smtp://127.0.0.1:{smtp.port}", BASE_URL="https://desk.example.org")
+        app = make_app(
+            MAIL_URL=f"smtp://127.0.0.1:{smtp.port}", BASE_URL="https://desk.example.org"
+        )
         admin = staff_headers(app, "admin")
         client = app.test_client()
         body = {"email": NEW, "roles": ["translator"], "locales": ["ja"], "ui_locale": "ja"}

@@ -15,9 +15,7 @@ from webapp.jobs.models import Job, JobStatus
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
 
-ERROR = (
-    "No model for `en` → `ja`: install one with `flask mt install`. <script>alert(1)</script>"
-)
+ERROR = "No model for `en` → `ja`: install one with `flask mt install`. <script>alert(1)</script>"
 
 
 def test_a_dead_machine_translation_names_its_summary_and_its_error_reads(app, client):

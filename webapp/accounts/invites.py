@@ -170,9 +170,7 @@ def link_for_mail(session: DbSession, secret: str, invite_id: int) -> Invite | N
     invite = session.get(Invite, invite_id)
     if invite is None or invite.used_at or invite.voided_at or invite.expires_at <= utcnow():
         return None
-    if not hmac.compare_digest(
-        sessions.digest(token_for(secret, invite.nonce)), invite.token_hash
-    ):
+    if not hmac.compare_digest(sessions.digest(token_for(secret, invite.nonce)), invite.token_hash):
         return None  # SECRET_KEY changed since: this link cannot be rebuilt; invite again
     return invite
 

@@ -25,8 +25,8 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import TooManyRequests
 
-from webapp.accounts import services as users
 from webapp.accounts import invites, passwords, sessions, throttle
+from webapp.accounts import services as users
 from webapp.accounts.current import acting_user
 from webapp.accounts.forms import (
     SCOPE_LABELS,

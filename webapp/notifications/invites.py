@@ -66,7 +66,8 @@ def _describe(session: DbSession, payloads: list[Payload]) -> list[Subject | Non
     """Whom the invitation is for."""
     emails = invites.emails_for_invites(session, [int(p.get("invite_id") or 0) for p in payloads])
     return [
-        Subject(emails[i], detail=_("invitation")) if (i := int(p.get("invite_id") or 0)) in emails
+        Subject(emails[i], detail=_("invitation"))
+        if (i := int(p.get("invite_id") or 0)) in emails
         else None
         for p in payloads
     ]

@@ -253,7 +253,9 @@ def _describe(session: DbSession, payloads: list[Payload]) -> list[Subject | Non
     """The summary each job translates (its current title, in its language) and the target."""
     ids = {int(p["translation_id"]) for p in payloads if str(p.get("translation_id")).isdigit()}
     rows = session.execute(
-        select(Translation.id, Translation.locale, Summary.id, Summary.source_locale, Revision.title)
+        select(
+            Translation.id, Translation.locale, Summary.id, Summary.source_locale, Revision.title
+        )
         .join(Summary, Summary.id == Translation.summary_id)
         .join(Revision, Revision.id == Summary.current_revision_id)
         .where(Translation.id.in_(ids))
