@@ -24,7 +24,7 @@ from webapp.accounts import services as users
 from webapp.accounts.events import UserInvited
 from webapp.accounts.models import Invite, User
 from webapp.audit import services as audit
-from webapp.core.db import DbSession, utcnow
+from webapp.core.db import DbSession, rowcount, utcnow
 from webapp.core.errors import DomainError, ValidationError
 from webapp.core.events import emit
 from webapp.core.locales import LOCALES
@@ -90,11 +90,13 @@ def reinvite(session: DbSession, secret: str, user: User, *, actor: User | None)
 
 def _issue(session: DbSession, secret: str, user: User, actor: User | None) -> Issued:
     now = utcnow()
-    voided = session.execute(
-        update(Invite)
-        .where(Invite.user_id == user.id, Invite.used_at.is_(None), Invite.voided_at.is_(None))
-        .values(voided_at=now)
-    ).rowcount
+    voided = rowcount(
+        session.execute(
+            update(Invite)
+            .where(Invite.user_id == user.id, Invite.used_at.is_(None), Invite.voided_at.is_(None))
+            .values(voided_at=now)
+        )
+    )
     nonce = secrets.token_urlsafe(32)
     token = token_for(secret, nonce)
     invite = Invite(
