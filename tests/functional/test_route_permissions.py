@@ -89,6 +89,7 @@ def world(make_app):
         "to_code": "ja",
         "entry_id": 1,  # no memory entry: 404 where allowed
         "name": "0" * 32 + "-480.webp",  # no such photo file
+        "token": "ki_none",  # no such invitation: 404 for everyone
     }
     return app, emails, values
 

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from webapp.core.forms import PageForm, locale_choices
+from webapp.core.i18n import ROLE_LABELS
 from webapp.core.permissions import TOKEN_SCOPES
 from webapp.core.timezones import zone_names
 
@@ -88,4 +89,48 @@ class TimeZoneForm(PageForm):
         _l("Time zone of the times on the staff pages"),
         choices=lambda: [SelectChoice(zone, zone) for zone in zone_names()],
         validate_choice=False,
+    )
+
+
+ROLE_CHOICES = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()]
+
+
+class InviteForm(PageForm):
+    # The service judges the address and the roles, so its messages stand beside the fields.
+    email = EmailField(_l("Email"), validators=[DataRequired()])
+    name = StringField(_l("Name"), description=_l("Optional; the part before @ otherwise."))
+    roles = SelectMultipleField(
+        _l("Roles"),
+        choices=ROLE_CHOICES,
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Choose at least one."))],
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+    locales = SelectMultipleField(
+        _l("Languages a translator works into"),
+        choices=locale_choices,
+        validate_choice=False,
+        description=_l("For translators; none ticked: every language."),
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+    ui_locale = SelectField(
+        _l("Language of the invitation and the staff pages"),
+        choices=locale_choices,
+        validate_choice=False,
+    )
+
+
+class SetPasswordForm(PageForm):
+    new_password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired()],
+        description=_l(
+            "At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+        ),
+    )
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two do not match."))],
     )

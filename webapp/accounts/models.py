@@ -113,3 +113,27 @@ class SignInFailures(Model):
     key: Mapped[str] = mapped_column(String(320), primary_key=True)  # "account:…" or "address:…"
     failures: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Invite(Model):
+    """A one-time link that lets an invited person choose their first password.
+
+    Only the link's SHA-256 is stored, so a database copy opens no account. The link itself is
+    HMAC(SECRET_KEY, nonce): the mail job, which runs later in a worker, derives it again from
+    the nonce rather than carrying it in its payload. It expires, works once, and a newer
+    invite for the same person voids it.
+    """
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

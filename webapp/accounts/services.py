@@ -35,15 +35,20 @@ def normalise_email(email: str) -> str:
 def create_user(
     session: DbSession,
     email: str,
-    password: str,
+    password: str | None,
     roles: list[str],
     locales: list[str] | None = None,
     name: str = "",
     *,
     actor: User | None = None,
+    more_errors: dict[str, str] | None = None,
 ) -> User:
-    """Create an account; translator roles apply to `locales` (none given: every locale)."""
-    errors = {}
+    """Create an account; translator roles apply to `locales` (none given: every locale).
+
+    `password` None: no usable password yet (an invited person chooses one through their link).
+    `more_errors` are the caller's own findings, reported with these in one round.
+    """
+    errors = dict(more_errors or {})
     email = normalise_email(email)
     if (
         len(email) > MAX_EMAIL
@@ -55,22 +60,32 @@ def create_user(
         errors["email"] = str(_l("A user with this email already exists."))
     if len(name) > MAX_NAME or not storable(name):
         errors["name"] = str(_l("Use at most %(n)d ordinary characters.", n=MAX_NAME))
-    weak = passwords.problem(password, user_inputs=(email, name))
+    weak = passwords.problem(password, user_inputs=(email, name)) if password is not None else None
     if weak:
         errors["password"] = weak
     errors.update(_role_problems(roles, locales))
     if errors:
         raise ValidationError(errors)
     user = User(email=email, name=name or email.split("@")[0], password_hash="")
-    user.password_hash = passwords.hash_password(password)
+    user.password_hash = passwords.hash_password(password) if password else passwords.UNUSABLE
     user.roles = _role_rows(roles, locales)
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.create", "user", user.id, email=email, roles=sorted(roles))
+    audit.record(
+        session,
+        actor,
+        "user.create",
+        "user",
+        user.id,
+        email=email,
+        roles=sorted(roles),
+        **({"locales": sorted(locales)} if locales else {}),
+        **({"invited": True} if password is None else {}),
+    )
     return user
 
 
-def _locales_message() -> str:
+def locales_message() -> str:
     return str(_l("Use one of these locales: %(locales)s.", locales=", ".join(LOCALES)))
 
 
@@ -80,7 +95,7 @@ def _role_problems(roles: list[str], locales: list[str] | None) -> dict[str, str
     if not roles or any(r not in valid_roles for r in roles):
         errors["role"] = str(_l("Roles are liaison, translator or admin."))
     if any(loc not in LOCALES for loc in locales or []):
-        errors["locale"] = _locales_message()
+        errors["locale"] = locales_message()
     return errors
 
 
@@ -346,7 +361,7 @@ def exists(session: DbSession, email: str) -> bool:
 def set_ui_locale(session: DbSession, user: User, locale: str | None) -> None:
     """The staff pages' language for this person (None: follow the browser)."""
     if locale is not None and locale not in LOCALES:
-        raise ValidationError({"ui_locale": _locales_message()})
+        raise ValidationError({"ui_locale": locales_message()})
     user.ui_locale = locale
 
 

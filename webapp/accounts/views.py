@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -27,14 +28,16 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException, TooManyRequests
 
+from webapp.accounts import invites, passwords, sessions, throttle
 from webapp.accounts import services as users
-from webapp.accounts import sessions, throttle
 from webapp.accounts.current import acting_user
 from webapp.accounts.forms import (
     SCOPE_LABELS,
+    InviteForm,
     LanguageForm,
     LoginForm,
     PasswordForm,
+    SetPasswordForm,
     TimeZoneForm,
     TokenForm,
 )
@@ -345,12 +348,115 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
     return redirect(url_for("auth.account"))
 
 
+def mail_configured() -> bool:
+    """Whether MAIL_URL sends mail (`off` leaves invitations to be handed over by hand)."""
+    return current_app.config.get("MAIL_BACKEND") not in (None, "dummy")
+
+
+def _users_page(
+    status: int = 200, form: InviteForm | None = None, issued: invites.Issued | None = None
+) -> ResponseReturnValue:
+    if form is None:
+        form = InviteForm(formdata=None, ui_locale=str(get_locale() or "en"))
+    return render_template(
+        "accounts/users.html",
+        people=users.list_users(db.session),
+        seen=sessions.last_seen_by_user(db.session),
+        invited=invites.pending(db.session),
+        button=SimpleForm(),
+        form=form,
+        issued=issued,
+        invite_url=invite_url(issued.token) if issued else None,
+        mailed=mail_configured(),
+        unusable=passwords.UNUSABLE,
+    ), status
+
+
+def invite_url(token: str) -> str:
+    """The link as the invitee opens it: from BASE_URL, like the links in mails."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return base + url_for("auth.accept_invite", token=token)
+
+
 @bp.get("/admin/users/")
 @requires(Permission.MANAGE_USERS)
 def user_list() -> ResponseReturnValue:
-    people = users.list_users(db.session)
-    seen = sessions.last_seen_by_user(db.session)
-    return render_template("accounts/users.html", people=people, seen=seen, button=SimpleForm())
+    return _users_page()
+
+
+@bp.post("/admin/users/")
+@requires(Permission.MANAGE_USERS)
+def invite_user() -> ResponseReturnValue:
+    """Create an account with a one-time link to set its password (mailed when mail is set up)."""
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                issued = invites.invite_user(
+                    db.session,
+                    current_app.config["SECRET_KEY"],
+                    form.email.data or "",
+                    list(form.roles.data or []),
+                    list(form.locales.data or []),
+                    name=(form.name.data or "").strip(),
+                    ui_locale=form.ui_locale.data or None,
+                    actor=acting_user(),
+                )
+        except ValidationError as exc:
+            for name, message in exc.fields.items():
+                field = {"role": "roles", "locale": "locales", "password": "email"}.get(name, name)
+                getattr(form, field, form.email).errors.append(message)
+        else:
+            # Shown on this answer only: the link is not kept anywhere it could be read again.
+            return _users_page(201, issued=issued)
+    return _users_page(422, form=form)
+
+
+@bp.post("/admin/users/<id:user_id>/invite")
+@requires(Permission.MANAGE_USERS)
+def reinvite_user(user_id: int) -> ResponseReturnValue:
+    """A fresh link for someone who has not set a password yet; the older link stops working."""
+    if not SimpleForm().validate_on_submit():
+        flash(_("The form expired; reload the page and try again."), "error")
+        return redirect(url_for("auth.user_list"))
+    user = users.get_user(db.session, user_id)
+    try:
+        with unit_of_work():
+            issued = invites.reinvite(
+                db.session, current_app.config["SECRET_KEY"], user, actor=acting_user()
+            )
+    except ValidationError as exc:
+        flash(" ".join(exc.fields.values()), "error")
+        return redirect(url_for("auth.user_list"))
+    return _users_page(201, issued=issued)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@public
+def accept_invite(token: str) -> ResponseReturnValue:
+    """The invited person chooses their password, and is signed in."""
+    invite = invites.find(db.session, token)  # 404 or 410 with what to do
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                user = invites.accept(db.session, token, form.new_password.data or "")
+                key = sessions.start(
+                    db.session,
+                    user,
+                    user_agent=request.user_agent.string,
+                    address=request.remote_addr or "",
+                )
+        except ValidationError as exc:
+            form.new_password.errors.extend(exc.fields.values())
+        else:
+            session.clear()
+            session[SESSION_KEY] = key
+            login_user(user)
+            flash(_("Your password is set. Welcome to Kakehashi."))
+            return redirect(_home_for(user))
+    status = 422 if form.errors else 200
+    return render_template("accounts/set_password.html", form=form, invite=invite), status
 
 
 @bp.post("/admin/users/<id:user_id>/disable")

@@ -90,6 +90,7 @@ TOKEN_SCOPES: dict[str, frozenset[Permission]] = {
             Permission.NOTIFICATIONS,
             Permission.MANAGE_WEBHOOKS,
             Permission.MANAGE_MEMORY,
+            Permission.MANAGE_USERS,  # an admin's token may invite (POST /api/v1/users)
         }
     ),
     "review": frozenset({Permission.REVIEW, Permission.DISCUSS, Permission.NOTIFICATIONS}),

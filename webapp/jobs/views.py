@@ -15,6 +15,7 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.jobs import queue
+from webapp.jobs.describe import describe, readable_error
 from webapp.jobs.models import JobStatus
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs", template_folder="templates")
@@ -32,12 +33,15 @@ STATE_LABELS = {
 def index() -> ResponseReturnValue:
     session = db.session
     oldest = queue.oldest_due(session)
+    failing, dead = queue.failing(session), queue.dead_letters(session)
     return render_template(
         "jobs/index.html",
         depth=queue.depth_by_state(session),
         waiting_since=oldest,
-        failing=queue.failing(session),
-        dead=queue.dead_letters(session),
+        failing=failing,
+        dead=dead,
+        subjects=describe(session, [*failing, *dead]),
+        readable_error=readable_error,
         workers=queue.workers(session),
         gone_before=queue.alive_since(),
         button=SimpleForm(),

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from webapp.core.db import DbSession, utcnow
 from webapp.core.events import subscriber
+from webapp.notifications import invites as _invites  # noqa: F401  (the invitation mail)
 from webapp.notifications import services
 from webapp.notifications.kinds import Kind
 from webapp.publishing.events import SummaryPublished, SummaryWithdrawn

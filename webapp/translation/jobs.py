@@ -12,15 +12,20 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import islice
 
-from flask import Flask
+from flask import Flask, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
 
 from webapp.core import metrics
 from webapp.core.db import DbSession
+from webapp.core.i18n import language_name
 from webapp.glossary import masking
 from webapp.glossary.services import Term
+from webapp.jobs.describe import Subject, describer
 from webapp.jobs.registry import Capability, JobHandler, Outcome, Payload, register
 from webapp.mt.base import MissingModelError, MTError
 from webapp.mt.engines import engine_for
+from webapp.summaries.models import Revision, Summary
 from webapp.translation import workflow
 from webapp.translation.models import Translation
 
@@ -241,3 +246,27 @@ MACHINE_TRANSLATE_SEGMENT = register(
         final_errors=(MissingModelError,),
     )
 )
+
+
+@describer(workflow.MT_JOB, workflow.MT_SEGMENT_JOB)
+def _describe(session: DbSession, payloads: list[Payload]) -> list[Subject | None]:
+    """The summary each job translates (its current title, in its language) and the target."""
+    ids = {int(p["translation_id"]) for p in payloads if str(p.get("translation_id")).isdigit()}
+    rows = session.execute(
+        select(
+            Translation.id, Translation.locale, Summary.id, Summary.source_locale, Revision.title
+        )
+        .join(Summary, Summary.id == Translation.summary_id)
+        .join(Revision, Revision.id == Summary.current_revision_id)
+        .where(Translation.id.in_(ids))
+    ).all()
+    found = {
+        tr_id: Subject(
+            title,
+            url=url_for("summaries.summary", summary_id=summary_id),
+            lang=source,
+            detail=_("into %(language)s", language=language_name(locale)),
+        )
+        for tr_id, locale, summary_id, source, title in rows
+    }
+    return [found.get(int(p.get("translation_id") or 0)) for p in payloads]
