@@ -2,7 +2,7 @@
 item 11).
 
 Revision ID: 0045_invites
-Revises: 0038_term_marks
+Revises: 0039_search_fold
 Create Date: 2026-12-08 01:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0045_invites"
-down_revision = "0038_term_marks"
+down_revision = "0039_search_fold"
 branch_labels = None
 depends_on = None
 
