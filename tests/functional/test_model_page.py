@@ -21,6 +21,7 @@ from webapp.audit.models import AuditEvent
 from webapp.extensions import db
 from webapp.jobs.worker import run_worker
 from webapp.mt.engines import engine_for
+from webapp.mt.packages import HELD_DIR as HELD
 from webapp.mt.packages import install_package
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
@@ -83,7 +84,17 @@ def _audit(app, action: str) -> list[AuditEvent]:
 
 def _versions(app) -> list[str]:
     models = Path(app.config["ARGOS_PACKAGES_DIR"])
-    return sorted(p.name for p in models.iterdir()) if models.exists() else []
+    return sorted(p.name for p in models.iterdir() if p.name != HELD) if models.exists() else []
+
+
+def _held(app) -> list[str]:
+    held = Path(app.config["ARGOS_PACKAGES_DIR"]) / HELD
+    return sorted(p.name for p in held.iterdir()) if held.exists() else []
+
+
+def _rollforward(client, pair: str = "en/ja"):
+    token = csrf_token(client.get("/admin/models/").get_data(as_text=True))
+    return client.post(f"/admin/models/{pair}/rollforward", data={"csrf_token": token})
 
 
 def _newer(tmp_path: Path) -> Path:
@@ -203,9 +214,11 @@ def test_rollback_in_one_action_audited_and_failed_translations_retried(
 
     assert resp.status_code == 303
     page = admin.get("/admin/models/").get_data(as_text=True)
-    assert "back on 0.1; 0.2 was removed" in page
+    assert "back on 0.1; 0.2 is kept, so you can roll forward to it again" in page
     assert "Roll back" not in page
+    assert "Roll forward to 0.2" in page and "Rolled back; kept to roll forward to" in page
     assert _versions(page_app) == ["translate-en_ja-0_1"]
+    assert _held(page_app) == ["translate-en_ja-0_2"]
     assert engine.model_version("en", "ja") == "translate-en_ja 0.1"
     (event,) = _audit(page_app, "mt.rollback")
     assert event.actor_id is not None
@@ -221,6 +234,43 @@ def test_rollback_in_one_action_audited_and_failed_translations_retried(
     assert again.status_code == 409
     assert "no previous version kept" in again.get_data(as_text=True)
     assert _versions(page_app) == ["translate-en_ja-0_1"]
+
+    # ... and forward again, in one action, audited: the newer package was kept.
+    resp = _rollforward(admin)
+    assert resp.status_code == 303
+    page = admin.get("/admin/models/").get_data(as_text=True)
+    assert "is on 0.2 again; 0.1 is kept for rollback" in page
+    assert "Roll back to 0.1" in page and "Roll forward" not in page
+    assert _versions(page_app) == ["translate-en_ja-0_1", "translate-en_ja-0_2"]
+    assert _held(page_app) == []
+    assert engine.model_version("en", "ja") == "translate-en_ja 0.2"
+    (event,) = _audit(page_app, "mt.rollforward")
+    assert event.actor_id is not None
+    assert (event.detail["replaced_version"], event.detail["version"]) == ("0.1", "0.2")
+    twice = _rollforward(admin)
+    assert twice.status_code == 409
+    assert "no rolled-back version kept to roll forward to" in twice.get_data(as_text=True)
+
+
+def test_a_new_install_drops_the_version_kept_to_roll_forward_to(
+    page_app, admin, argos_archives, tmp_path
+):
+    models = Path(page_app.config["ARGOS_PACKAGES_DIR"])
+    for archive in (argos_archives["en", "ja"], _newer(tmp_path)):
+        install_package(archive, models)
+    assert _rollback(admin).status_code == 303
+    assert _held(page_app) == ["translate-en_ja-0_2"]
+    reseeded = build_tiny_package(tmp_path / "seed2", "en", "ja", seed=2)
+    with zipfile.ZipFile(reseeded) as zf:
+        (name,) = [n for n in zf.namelist() if n.endswith("/metadata.json")]
+        metadata = {**json.loads(zf.read(name)), "package_version": "0.3"}
+    v03 = rewrite_package(
+        reseeded, tmp_path / "v0.3.argosmodel", {"metadata.json": json.dumps(metadata).encode()}
+    )
+    assert _upload(admin, v03).status_code == 303
+    assert _versions(page_app) == ["translate-en_ja-0_1", "translate-en_ja-0_3"]
+    assert _held(page_app) == []
+    assert _rollforward(admin).status_code == 409
 
 
 def test_rollback_of_an_unknown_pair_is_404_and_needs_csrf(page_app, admin):

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -25,8 +25,8 @@ from tests.factories import (
 from webapp.extensions import db
 from webapp.jobs.models import Job
 from webapp.jobs.worker import run_worker
-from webapp.mt import evaluation
-from webapp.mt.models import Evaluation
+from webapp.mt import candidates, evaluation
+from webapp.mt.models import Candidate, Evaluation
 from webapp.mt.packages import install_package, list_packages
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
@@ -237,8 +237,8 @@ def test_the_page_queues_an_evaluation_and_shows_its_figures(eval_app, argos_arc
     assert candidate.requested_by == ADMIN and candidate.candidate_model == "translate-en_ja 0.1"
     assert candidate.metrics["candidate_file"] == "seed1.argosmodel"
     assert alone.candidate_model is None
-    uploads = Path(eval_app.config["ARGOS_PACKAGES_DIR"]).parent / "mt-candidates"
-    assert list(uploads.iterdir()) == []  # the upload is gone once evaluated
+    with eval_app.app_context():
+        assert candidates.count(db.session) == 0  # the upload is gone once evaluated
     page = admin.get("/admin/models/").get_data(as_text=True)
     assert "waiting for a worker" not in page
     assert f'data-evaluation="{candidate.id}"' in page and f'data-evaluation="{alone.id}"' in page
@@ -273,3 +273,56 @@ def test_a_failed_evaluation_job_shows_its_reason(eval_app, argos_archives):
     run_worker(eval_app, burst=True)
     page = admin.get("/admin/models/").get_data(as_text=True)
     assert "failed: no segment of en → ja has been approved" in page
+
+
+def test_a_worker_on_another_host_reads_the_candidate_from_the_database(
+    eval_app, make_app, tmp_path, argos_archives, other
+):
+    """The web host keeps the upload nowhere on disk: a worker with its own folders evaluates it."""
+    _approved_office(eval_app, argos_archives["en", "ja"])
+    make_user(eval_app, "admin", email=ADMIN)
+    admin = _sign_in(eval_app, ADMIN)
+    assert _post_candidate(admin, other.read_bytes(), "seed1.argosmodel").status_code == 303
+    web_instance = Path(eval_app.config["ARGOS_PACKAGES_DIR"]).parent
+    assert not (web_instance / "mt-candidates").exists()
+    with eval_app.app_context():
+        assert candidates.count(db.session) == 1
+
+    elsewhere = tmp_path / "elsewhere"
+    install_package(argos_archives["en", "ja"], elsewhere / "models")
+    worker = make_app(ARGOS_PACKAGES_DIR=str(elsewhere / "models"), MT_PACKAGE_MAX_MB=2)
+    run_worker(worker, burst=True)
+
+    (done,) = _evaluations(eval_app)
+    assert done.candidate_model == "translate-en_ja 0.1"
+    assert done.metrics["candidate_file"] == "seed1.argosmodel"
+    with eval_app.app_context():
+        assert candidates.count(db.session) == 0
+
+
+def test_a_given_up_evaluation_deletes_its_candidate(eval_app, argos_archives, other):
+    """No approved segment: the evaluation is given up at once, and the upload goes with it."""
+    install_package(argos_archives["en", "ja"], Path(eval_app.config["ARGOS_PACKAGES_DIR"]))
+    make_user(eval_app, "admin", email=ADMIN)
+    admin = _sign_in(eval_app, ADMIN)
+    assert _post_candidate(admin, other.read_bytes(), "seed1.argosmodel").status_code == 303
+    run_worker(eval_app, burst=True)
+    page = admin.get("/admin/models/").get_data(as_text=True)
+    assert "failed: no segment of en → ja has been approved" in page
+    with eval_app.app_context():
+        assert candidates.count(db.session) == 0
+
+
+def test_a_candidate_whose_job_is_gone_is_swept_by_the_next_upload(eval_app, argos_archives, other):
+    install_package(argos_archives["en", "ja"], Path(eval_app.config["ARGOS_PACKAGES_DIR"]))
+    make_user(eval_app, "admin", email=ADMIN)
+    admin = _sign_in(eval_app, ADMIN)
+    assert _post_candidate(admin, other.read_bytes(), "first.argosmodel").status_code == 303
+    with eval_app.app_context():  # the job vanished (purged, deleted by hand, ...)
+        db.session.execute(delete(Job).where(Job.kind == "mt_evaluate"))
+        db.session.commit()
+        assert candidates.count(db.session) == 1
+    assert _post_candidate(admin, other.read_bytes(), "second.argosmodel").status_code == 303
+    with eval_app.app_context():
+        (left,) = db.session.scalars(select(Candidate)).all()
+        assert left.name == "second.argosmodel" and left.job_id is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shlex
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -134,7 +135,11 @@ def fetch_app(make_app, tmp_path, index_server):
 
 def _folders(app) -> list[str]:
     models = Path(app.config["ARGOS_PACKAGES_DIR"])
-    return sorted(p.name for p in models.iterdir()) if models.exists() else []
+    return (
+        sorted(p.name for p in models.iterdir() if p.name != ".rolled-back")
+        if models.exists()
+        else []
+    )
 
 
 def _audit(app, action: str) -> list[AuditEvent]:
@@ -382,6 +387,17 @@ def test_fetch_a_newer_version_then_roll_back(fetch_app, index_server, argos_arc
     none = runner.invoke(args=["mt", "rollback", "ja-en"])
     assert none.exit_code == 2 and "no ja → en model is installed" in none.output
 
+    # The version rolled back was kept: one command puts it back.
+    forward = runner.invoke(args=["mt", "rollforward", "en-ja"])
+    assert forward.exit_code == 0, forward.output
+    assert "forward to translate-en_ja 0.2" in forward.output and "0.1 is kept" in forward.output
+    assert _folders(fetch_app) == ["translate-en_ja-0_1", "translate-en_ja-0_2"]
+    assert engine.model_version("en", "ja") == "translate-en_ja 0.2"
+    (event,) = _audit(fetch_app, "mt.rollforward")
+    assert (event.detail["replaced_version"], event.detail["version"]) == ("0.1", "0.2")
+    twice = runner.invoke(args=["mt", "rollforward", "en-ja"])
+    assert twice.exit_code == 2 and "no rolled-back version kept" in twice.output
+
 
 def _member(archive: Path, name: str) -> bytes:
     import zipfile
@@ -389,3 +405,50 @@ def _member(archive: Path, name: str) -> bytes:
     with zipfile.ZipFile(archive) as zf:
         (full,) = [n for n in zf.namelist() if n.endswith(f"/{name}")]
         return zf.read(full)
+
+
+def _run_recipe() -> list[list[str]]:
+    """The `flask` commands of the Makefile's `run` recipe, in order, as arguments (the server
+    and the worker it then starts are left out: the test runs the worker in burst)."""
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    recipe = makefile.split("\nrun: install\n", 1)[1].split("\n\n", 1)[0]
+    commands = []
+    for line in recipe.splitlines():
+        line = line.strip().lstrip("-")
+        if line.startswith("$(FLASK) ") and not line.startswith("$(FLASK) worker"):
+            line = line.removeprefix("$(FLASK) ").replace("$(HOST)", "127.0.0.1")
+            commands.append(shlex.split(line.replace("$(PORT)", "5000")))
+    return commands
+
+
+def test_make_run_with_a_local_index_installs_both_pairs_and_drafts_the_demo(
+    fetch_app, index_server, argos_archives
+):
+    """Issue 20's "Done when": on a fresh clone with an index reachable, `make run`'s steps end
+    with both pairs installed and every demo translation not already approved drafted."""
+    from webapp.translation.models import Translation, TranslationStatus
+
+    index_server.serve_index(
+        [_entry(index_server, argos_archives[pair], pair) for pair in (("en", "ja"), ("ja", "en"))]
+    )
+    commands = _run_recipe()
+    assert [c[:2] for c in commands] == [
+        ["db", "upgrade"],
+        ["demo", "load"],
+        ["mt", "fetch"],
+        ["mt", "list"],
+    ]
+    runner = fetch_app.test_cli_runner()
+    for args in commands[1:]:  # the test database already has its schema
+        out = runner.invoke(args=args)
+        assert out.exit_code == 0, (args, out.output)
+    assert _folders(fetch_app) == ["translate-en_ja-0_1", "translate-ja_en-0_1"]
+    assert "en → ja" in out.output or "en-ja" in out.output  # `mt list` names them
+
+    run = runner.invoke(args=["worker", "--burst"])
+    assert run.exit_code == 0, run.output
+    with fetch_app.app_context():
+        states = [t.status for t in db.session.scalars(select(Translation))]
+    assert states and TranslationStatus.QUEUED not in states
+    assert TranslationStatus.FAILED not in states
+    assert TranslationStatus.IN_REVIEW in states  # drafted by the fetched models

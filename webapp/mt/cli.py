@@ -231,7 +231,32 @@ def mt_rollback(pair: str) -> None:
     click.echo(
         f"Rolled {restored.from_code} → {restored.to_code} back from {removed.version} to "
         f"{restored.name} {restored.version} (sha256 {restored.sha256}); {removed.version} "
-        "was removed."
+        f"is kept: `flask --app wsgi mt rollforward {parsed[0]}-{parsed[1]}` puts it back."
+    )
+
+
+@mt_cli.command("rollforward")
+@click.argument("pair", metavar="FROM-TO")
+def mt_rollforward(pair: str) -> None:
+    """Put back in use the version of a pair that a rollback moved aside, audited."""
+    from webapp.extensions import db
+    from webapp.mt import services
+    from webapp.mt.packages import PackageError
+
+    try:
+        parsed = _pair(click.get_current_context(), click.Argument(["pair"]), pair)
+    except click.BadParameter as exc:
+        fail(exc.format_message(), 2)
+    assert parsed is not None
+    with committed():
+        try:
+            restored, kept = services.rollforward(db.session, current_app, None, parsed)
+        except PackageError as exc:
+            fail(f"{exc} Nothing was changed.", 2)
+    click.echo(
+        f"Rolled {restored.from_code} → {restored.to_code} forward to {restored.name} "
+        f"{restored.version} (sha256 {restored.sha256})"
+        + (f"; {kept.version} is kept for rollback." if kept else ".")
     )
 
 

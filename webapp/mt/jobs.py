@@ -3,10 +3,13 @@ answers at once; the worker runs it and keeps the result, which the page then sh
 
 Its kind is `mt_evaluate`, in no family: a worker started with `--kinds machine_translate` does
 not take it (name it too: `--kinds machine_translate,mt_evaluate`); a worker taking every kind
-does. It needs the same models folder as the page's host for uploads (`candidates_dir`)."""
+does. An uploaded candidate waits in the database (`mt.candidates`), so a worker on any host
+reads it; it is deleted when the evaluation finishes or is given up."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 from flask import Flask
@@ -15,32 +18,32 @@ from sqlalchemy import select
 from webapp.core.db import DbSession
 from webapp.jobs.models import Job, JobStatus
 from webapp.jobs.registry import Capability, JobHandler, Payload, register
-from webapp.mt import evaluation
+from webapp.mt import candidates, evaluation
 from webapp.mt.archives import PackageError
 from webapp.mt.base import MTError
-from webapp.mt.services import packages_dir
 
 EVALUATE_JOB = "mt_evaluate"
 
 
-def candidates_dir(app: Flask) -> Path:
-    """Where uploaded candidate packages wait for their evaluation: beside the models folder,
-    so a worker on the same host finds them (one on another host needs the same folder)."""
-    return packages_dir(app).parent / "mt-candidates"
-
-
-def _candidate(app: Flask, payload: Payload) -> Path | None:
-    """The waiting upload the payload names, only ever inside the candidates folder."""
-    name = payload.get("file")
-    if not name:
-        return None
-    return candidates_dir(app) / Path(str(name)).name
+def _candidate_id(payload: Payload) -> int | None:
+    value = payload.get("candidate")
+    return int(value) if value is not None else None
 
 
 def _run(session: DbSession, payload: Payload, app: Flask) -> None:
-    """Evaluate, keep the result, and drop the uploaded candidate."""
-    archive = _candidate(app, payload)
+    """Evaluate, keep the result, and drop the uploaded candidate (with the job's DONE)."""
+    candidate_id = _candidate_id(payload)
+    if candidate_id is None and payload.get("file"):
+        raise evaluation.EvaluationError(
+            "this evaluation's upload waited in a folder of the web host, which workers no "
+            "longer read; upload the candidate again."
+        )
+    folder = Path(tempfile.mkdtemp(prefix="kakehashi-candidate-"))
     try:
+        archive: Path | None = None
+        if candidate_id is not None:
+            archive = folder / "candidate.argosmodel"
+            candidates.write_to(session, candidate_id, archive)
         evaluation.evaluate(
             session,
             app,
@@ -50,12 +53,17 @@ def _run(session: DbSession, payload: Payload, app: Flask) -> None:
             requested_by=payload.get("requested_by"),
             candidate_name=payload.get("name"),
         )
-    except (evaluation.EvaluationError, PackageError):
-        if archive is not None:  # given up at once: no later attempt needs it
-            archive.unlink(missing_ok=True)
-        raise
-    if archive is not None:
-        archive.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if candidate_id is not None:
+        candidates.discard(session, candidate_id)
+
+
+def _give_up(session: DbSession, payload: Payload, exc: Exception) -> None:
+    """The evaluation was given up (for any reason): its upload goes too."""
+    candidate_id = _candidate_id(payload)
+    if candidate_id is not None:
+        candidates.discard(session, candidate_id)
 
 
 def open_jobs(session: DbSession, limit: int = 10) -> list[Job]:
@@ -91,5 +99,6 @@ MODEL_EVALUATION = register(
         expected_errors=(evaluation.EvaluationError, PackageError, MTError),
         final_errors=(evaluation.EvaluationError, PackageError),
         capability=_capability,
+        on_give_up=_give_up,
     )
 )

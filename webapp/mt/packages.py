@@ -12,6 +12,8 @@ installed folder keeps a record of sha256 sums (`webapp.mt.records`) that later 
 Each install goes into a folder named by the pair and version its metadata.json declares
 (`translate-en_ja-1_1`), never by the archive's own folder, so a package can only replace
 another of the same pair. A pair keeps the version it replaced beside the new one, for rollback.
+A rollback moves the version in use aside, into `.rolled-back/` (a dot folder: neither listed
+nor loaded), so the admin can roll forward to it again; the next install of the pair drops it.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ _PAIR_IN_NAME = re.compile(r"^translate-([A-Za-z]{2,8})_([A-Za-z]{2,8})(?:-|$)")
 # Loading a real model and translating one sentence takes seconds; a hang must not block forever.
 VERIFY_TIMEOUT_SECONDS = 120.0
 _MAX_MESSAGE = 300
+# Where a rolled-back version waits, inside the packages folder (the same disk: renames).
+HELD_DIR = ".rolled-back"
 
 
 @dataclass(frozen=True)
@@ -303,6 +307,8 @@ def install_package(
         os.rename(staging / top, dest)
         for index, pkg in enumerate(superseded):
             os.rename(pkg.path, retired / f"{index}-{pkg.path.name}")
+        for pkg in held_packages(packages_dir, pair):  # a new install ends rolling forward
+            os.rename(pkg.path, retired / f"held-{pkg.path.name}")
     finally:
         for folder in (staging, retired):
             if folder is not None:
@@ -387,10 +393,62 @@ def rollback_pair(
             f"the kept {pair[0]} → {pair[1]} {previous.version} ({previous.path}) {what} since it "
             "was installed; install a package again instead."
         )
+    held = packages_dir / HELD_DIR
+    held.mkdir(exist_ok=True)
     retired = Path(tempfile.mkdtemp(prefix=".removing-", dir=packages_dir))
     try:
-        os.rename(current.path, retired / current.path.name)  # one rename: the engine sees it
+        for pkg in held_packages(packages_dir, pair):  # one version waits per pair
+            os.rename(pkg.path, retired / pkg.path.name)
+        if (held / current.path.name).exists():  # a stray folder of that name
+            os.rename(held / current.path.name, retired / f"stray-{current.path.name}")
+        os.rename(current.path, held / current.path.name)  # one rename: the engine sees it
     finally:
         shutil.rmtree(retired, ignore_errors=True)
     log.info("Rolled %s back from %s to %s", pair, current.version, previous.version)
-    return current, read_package(previous.path)
+    return read_package(held / current.path.name), read_package(previous.path)
+
+
+def held_packages(
+    packages_dir: Path, pair: tuple[str, str] | None = None
+) -> list[InstalledPackage]:
+    """The versions rolled back and kept to roll forward to (of `pair`, or of every pair)."""
+    held = [
+        p
+        for p in list_packages(Path(packages_dir) / HELD_DIR)
+        if pair is None or (p.from_code, p.to_code) == pair
+    ]
+    return held
+
+
+def rollforward_pair(
+    packages_dir: Path, pair: tuple[str, str]
+) -> tuple[InstalledPackage, InstalledPackage | None]:
+    """Put the version a rollback moved aside back in use; return (restored, the one it
+    replaces, now kept for rollback). Refused, changing nothing, when none waits, when its files
+    differ from its install record, or when it is not newer than the version in use."""
+    packages_dir = Path(packages_dir)
+    waiting = held_packages(packages_dir, pair)
+    if not waiting:
+        raise PackageError(
+            f"{pair[0]} → {pair[1]} has no rolled-back version kept to roll forward to."
+        )
+    pkg = waiting[-1]
+    changed = changed_files(pkg.path)
+    if changed is None or changed:
+        what = "has no install record" if changed is None else f"changed ({', '.join(changed[:3])})"
+        raise PackageError(
+            f"the rolled-back {pair[0]} → {pair[1]} {pkg.version} ({pkg.path}) {what} since it "
+            "was installed; install a package again instead."
+        )
+    current = in_use(list_packages(packages_dir)).get(pair)
+    if current is not None and version_key(current.version) >= version_key(pkg.version):
+        raise PackageError(
+            f"{pair[0]} → {pair[1]} {current.version} is in use, not older than the rolled-back "
+            f"{pkg.version}; install a package instead."
+        )
+    dest = packages_dir / pkg.path.name
+    if dest.exists():
+        raise PackageError(f"{dest} already exists; move it away, then roll forward again.")
+    os.rename(pkg.path, dest)
+    log.info("Rolled %s forward to %s", pair, pkg.version)
+    return read_package(dest), current

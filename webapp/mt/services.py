@@ -21,10 +21,12 @@ from webapp.mt.packages import (
     VERIFY_TIMEOUT_SECONDS,
     ArchiveLimits,
     InstalledPackage,
+    held_packages,
     in_use,
     install_package,
     list_packages,
     rollback_pair,
+    rollforward_pair,
 )
 from webapp.mt.records import read_install_record
 
@@ -91,7 +93,8 @@ def install(
 def rollback(
     session: DbSession, app: Flask, actor: Actor | None, pair: tuple[str, str]
 ) -> tuple[InstalledPackage, InstalledPackage]:
-    """Put the pair's kept previous version back in use; return (removed, restored).
+    """Put the pair's kept previous version back in use; return (moved aside, restored). The
+    version moved aside is kept to roll forward to.
 
     Raises PackageError (nothing changed) when there is nothing sound to roll back to.
     """
@@ -114,12 +117,36 @@ def rollback(
     return removed, restored
 
 
+def rollforward(
+    session: DbSession, app: Flask, actor: Actor | None, pair: tuple[str, str]
+) -> tuple[InstalledPackage, InstalledPackage | None]:
+    """Put the version a rollback moved aside back in use; return (restored, now kept for
+    rollback). Raises PackageError (nothing changed) when there is none sound to go back to."""
+    restored, kept = rollforward_pair(packages_dir(app), pair)
+    audit.record(
+        session,
+        actor,
+        "mt.rollforward",
+        "model",
+        0,
+        from_code=restored.from_code,
+        to_code=restored.to_code,
+        replaced_version=kept.version if kept else None,
+        version=restored.version,
+        name=restored.name,
+        archive_sha256=restored.sha256,
+    )
+    _announce(session, restored)
+    return restored, kept
+
+
 @dataclass(frozen=True)
 class ModelRow:
     """One installed package as the model page shows it."""
 
     package: InstalledPackage
     in_use: bool
+    held: bool  # rolled back, kept to roll forward to
     size_bytes: int
     installed_by: str | None
     installed_at: datetime | None
@@ -139,12 +166,14 @@ def _installed_at(record: dict) -> datetime | None:
 
 
 def installed(app: Flask) -> dict[tuple[str, str], list[ModelRow]]:
-    """The packages of this host by pair, the one in use first, then the one kept for
-    rollback; size is the archive's when recorded, else the folder's."""
+    """The packages of this host by pair, newest first: one rolled back (kept to roll forward
+    to), the one in use, the one kept for rollback; size is the archive's when recorded, else
+    the folder's."""
     packages = list_packages(packages_dir(app))
     used = set(in_use(packages).values())
+    held = held_packages(packages_dir(app))
     pairs: dict[tuple[str, str], list[ModelRow]] = {}
-    for pkg in reversed(packages):  # newest first within each pair
+    for pkg in [*reversed(held), *reversed(packages)]:  # newest first within each pair
         record = read_install_record(pkg.path) or {}
         size = record.get("archive_bytes")
 
@@ -156,6 +185,7 @@ def installed(app: Flask) -> dict[tuple[str, str], list[ModelRow]]:
             ModelRow(
                 package=pkg,
                 in_use=pkg in used,
+                held=pkg in held,
                 size_bytes=size if isinstance(size, int) else _folder_bytes(pkg.path),
                 installed_by=text("installed_by"),
                 installed_at=_installed_at(record),

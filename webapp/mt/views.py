@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,9 @@ from webapp.core.permissions import Permission, requires
 from webapp.core.transactions import unit_of_work
 from webapp.extensions import db
 from webapp.jobs import queue
+from webapp.jobs.models import Job
 from webapp.languages import KNOWN
-from webapp.mt import evaluation, services
+from webapp.mt import candidates, evaluation, services
 from webapp.mt import jobs as mt_jobs
 from webapp.mt.forms import EvaluateForm, UploadForm
 from webapp.mt.packages import PackageError
@@ -122,11 +122,42 @@ def rollback(from_code: str, to_code: str) -> ResponseReturnValue:
         return _page(status=409)
     flash(
         _(
-            "%(source)s → %(target)s is back on %(version)s; %(removed)s was removed.",
+            "%(source)s → %(target)s is back on %(version)s; %(removed)s is kept, so you can "
+            "roll forward to it again.",
             source=restored.from_code,
             target=restored.to_code,
             version=restored.version,
             removed=removed.version,
+        )
+    )
+    return redirect(url_for("models.index"), 303)
+
+
+@bp.post("/<from_code>/<to_code>/rollforward")
+@requires(Permission.INSTALL_MODELS)
+def rollforward(from_code: str, to_code: str) -> ResponseReturnValue:
+    """Put back in use the version a rollback moved aside, in one action."""
+    if not SimpleForm().validate_on_submit():
+        flash(_("The form expired; reload the page and try again."), "error")
+        return redirect(url_for("models.index"), 303)
+    if from_code not in KNOWN or to_code not in KNOWN:
+        flash(_("There is no such language pair."), "error")
+        return _page(status=404)
+    try:
+        with unit_of_work():
+            restored, kept = services.rollforward(
+                db.session, current_app, acting_user(), (from_code, to_code)
+            )
+    except PackageError as exc:
+        flash(_("Not rolled forward: %(reason)s", reason=str(exc)), "error")
+        return _page(status=409)
+    flash(
+        _(
+            "%(source)s → %(target)s is on %(version)s again; %(kept)s is kept for rollback.",
+            source=restored.from_code,
+            target=restored.to_code,
+            version=restored.version,
+            kept=kept.version if kept else "–",
         )
     )
     return redirect(url_for("models.index"), 303)
@@ -141,21 +172,26 @@ def evaluate_candidate() -> ResponseReturnValue:
         return _page(status=422, evaluate=form)
     user = acting_user()
     name = secure_filename(form.candidate.data.filename or "") or "candidate.argosmodel"
-    folder = mt_jobs.candidates_dir(current_app)
-    folder.mkdir(parents=True, exist_ok=True)
-    archive = folder / f"{uuid.uuid4().hex}.argosmodel"
-    form.candidate.data.save(archive)
-    try:
-        pair = evaluation.check_pair(evaluation.declared_pair(current_app, archive))
-    except (PackageError, evaluation.EvaluationError) as exc:
-        archive.unlink(missing_ok=True)
-        reason = str(exc).replace(str(archive), name)
-        form.candidate.errors = [
-            *form.candidate.errors,
-            _("Not evaluated: %(reason)s", reason=reason),
-        ]
-        return _page(status=422, evaluate=form)
-    _queue(pair, user.email, form.sample.data, archive.name, name)
+    with tempfile.TemporaryDirectory(prefix="kakehashi-candidate-") as folder:
+        archive = Path(folder) / name
+        form.candidate.data.save(archive)
+        try:
+            pair = evaluation.check_pair(evaluation.declared_pair(current_app, archive))
+            with unit_of_work():
+                candidates.sweep(db.session)
+                with archive.open("rb") as stream:
+                    stored = candidates.store(
+                        db.session, stream, name, current_app.config["MT_PACKAGE_MAX_MB"] * 1024**2
+                    )
+                job = _enqueue(pair, user.email, form.sample.data, stored.id, name)
+                stored.job_id = job.id
+        except (PackageError, evaluation.EvaluationError) as exc:
+            reason = str(exc).replace(str(archive), name)
+            form.candidate.errors = [
+                *form.candidate.errors,
+                _("Not evaluated: %(reason)s", reason=reason),
+            ]
+            return _page(status=422, evaluate=form)
     flash(
         _(
             "Evaluation of %(name)s against the installed %(source)s → %(target)s model queued; "
@@ -178,7 +214,8 @@ def evaluate_installed(from_code: str, to_code: str) -> ResponseReturnValue:
     if from_code not in KNOWN or to_code not in KNOWN:
         flash(_("There is no such language pair."), "error")
         return _page(status=404)
-    _queue((from_code, to_code), acting_user().email, evaluation.DEFAULT_SAMPLE, None, None)
+    with unit_of_work():
+        _enqueue((from_code, to_code), acting_user().email, evaluation.DEFAULT_SAMPLE, None, None)
     flash(
         _(
             "Evaluation of the installed %(source)s → %(target)s model queued; its figures "
@@ -190,22 +227,21 @@ def evaluate_installed(from_code: str, to_code: str) -> ResponseReturnValue:
     return redirect(url_for("models.index", _anchor="evaluations"), 303)
 
 
-def _queue(
-    pair: tuple[str, str], who: str, sample: int | None, file: str | None, name: str | None
-) -> None:
-    with unit_of_work():
-        queue.enqueue(
-            db.session,
-            mt_jobs.EVALUATE_JOB,
-            {
-                "source": pair[0],
-                "target": pair[1],
-                "sample": sample or evaluation.DEFAULT_SAMPLE,
-                "file": file,
-                "name": name,
-                "requested_by": who,
-            },
-        )
+def _enqueue(
+    pair: tuple[str, str], who: str, sample: int | None, candidate: int | None, name: str | None
+) -> Job:
+    return queue.enqueue(
+        db.session,
+        mt_jobs.EVALUATE_JOB,
+        {
+            "source": pair[0],
+            "target": pair[1],
+            "sample": sample or evaluation.DEFAULT_SAMPLE,
+            "candidate": candidate,
+            "name": name,
+            "requested_by": who,
+        },
+    )
 
 
 def _allow_package_bodies(endpoint: str | None, values: dict[str, Any] | None) -> None:
