@@ -1,7 +1,7 @@
 """Candidate packages waiting for their evaluation, in the database so any worker reads them.
 
 Revision ID: 0046_mtops
-Revises: 0038_term_marks
+Revises: 0045_invites
 Create Date: 2026-12-08 12:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 revision = "0046_mtops"
 # The brief names 0035_idempotency; this worktree's head is 0038_term_marks (the lead re-chains).
-down_revision = "0038_term_marks"
+down_revision = "0045_invites"
 branch_labels = None
 depends_on = None
 
