@@ -11,6 +11,7 @@ publication's snapshot. Both functions are frozen copies, as they were at this r
 """
 
 import unicodedata
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -33,6 +34,19 @@ documents = sa.table(
     sa.column("text", sa.Text),
 )
 publications = sa.table("publications", sa.column("id", sa.Integer), sa.column("content", sa.JSON))
+public_changes = sa.table(
+    "public_changes",
+    sa.column("reason", sa.String),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+)
+
+
+def _move_generation(reason):
+    """What searches find changed: a public change moves the site's generation, so no kept
+    search answer or page made before is served again (a running process keeps them)."""
+    op.get_bind().execute(
+        public_changes.insert().values(reason=reason, created_at=datetime.now(UTC))
+    )
 
 
 def _fold_once(text):
@@ -93,6 +107,7 @@ def upgrade():
         sa.select(documents.c.publication_id, documents.c.text),
         lambda row: fold(row[1]),
     )
+    _move_generation("search.folded")
 
 
 def downgrade():
@@ -102,3 +117,4 @@ def downgrade():
         ),
         lambda row: document_text(row[2] or {}),
     )
+    _move_generation("search.unfolded")

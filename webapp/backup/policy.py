@@ -83,6 +83,13 @@ POLICY: dict[str, Export | Skip] = {
     # The files these rows name travel beside them in the archive (`backup/files.py`).
     # A photo waiting for its file is a row whose file columns are null; it restores as such.
     "photos": Export(),
+    # An invitation link opens an account: a restore never carries one; invite again.
+    "invites": Skip("one-time links to set a password are credentials; send new invitations"),
+    # Model evaluations are the office's record of why a model was installed; the candidate
+    # packages they were made with are uploads waiting for a worker, gone once it is done.
+    "mt_evaluations": Export(),
+    "mt_candidates": Skip("packages waiting for an evaluation; upload again after a restore"),
+    "mt_candidate_chunks": Skip("the bytes of packages waiting for an evaluation"),
 }
 
 # Tables named like these hold credentials or live state: skipped whatever POLICY says.
