@@ -16,6 +16,7 @@ from webapp.core.db import DbSession, like_pattern, utcnow
 from webapp.core.errors import NotFound, ValidationError
 from webapp.memory import tmx
 from webapp.memory.importing import MAX_TEXT, OPTIMIZE_AFTER, UNSTORABLE, optimize_index
+from webapp.translation import fuzzy
 from webapp.translation.models import MemoryEntry
 
 PAGE_SIZE = 50
@@ -183,6 +184,8 @@ def delete_matching(session: DbSession, filters: Filters, user: User | None) -> 
     count = int(getattr(result, "rowcount", 0) or 0)
     if count >= OPTIMIZE_AFTER:
         optimize_index(session)
+    if count:
+        fuzzy.forget_candidates(session)  # kept match lists could have lost their best
     audit.record(
         session,
         user,

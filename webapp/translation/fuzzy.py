@@ -23,20 +23,29 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import DDL, bindparam, event, select, text
+from sqlalchemy import DDL, bindparam, delete, event, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.accounts.models import User
-from webapp.core.db import DbSession
+from webapp.core.db import DbSession, utcnow
 from webapp.core.errors import ValidationError
 from webapp.languages.diff import Piece, source_diff
 from webapp.translation import memory, review
-from webapp.translation.models import MemoryEntry, SegmentTranslation, Translation
+from webapp.translation.models import (
+    MemoryCandidates,
+    MemoryEntry,
+    SegmentTranslation,
+    Translation,
+)
+from webapp.translation.segmentation import segment_hash
 
 THRESHOLD = 0.70
 SHOWN = 3
 CANDIDATES = 30  # rows per sentence the index hands over for scoring
 POSTINGS_BUDGET = 20_000  # SQLite: rows the chosen trigrams may name in all
 CHUNK = 100  # sentences per statement
+KEEP = 10  # matches kept per sentence, best first (three are shown)
+NEWER_MAX = 2_000  # entries added since a sentence's matches were kept, scored as they are read
 
 # Beside the models, like search's indexes: the migration 0014 creates them on existing databases.
 SQLITE_DDL = (
@@ -200,33 +209,76 @@ def close_matches(
     target_locale: str,
     sources: Iterable[tuple[int, str, str]],
 ) -> dict[int, list[Match]]:
-    """Up to three close matches for each (key, source text, source hash), best first."""
-    wanted = [(key, source, digest) for key, source, digest in sources if len(source) >= 3]
+    """Up to three close matches for each (key, source text, source hash), best first.
+
+    The matches found for a sentence are kept (`MemoryCandidates`, written in the caller's
+    transaction): the next lookup reads them, scores only the entries added since, and
+    searches the index only for sentences never looked up (or after a large import).
+    """
+    wanted = [
+        (key, source, digest or segment_hash(source))
+        for key, source, digest in sources
+        if len(source) >= 3
+    ]
     if not wanted:
         return {}
-    texts = [source for _key, source, _digest in wanted]
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        found = _postgres_candidates(session, source_locale, target_locale, texts)
-    elif dialect == "sqlite":
-        found = _sqlite_candidates(session, texts)
-    else:
+    if dialect not in ("postgresql", "sqlite"):
         return {}
-    ids = set().union(*found)
+    texts = {digest: source for _key, source, digest in wanted}
+    stored = _stored(session, source_locale, target_locale, list(texts))
+    newer: list[tuple[int, str]] = []
+    if stored:
+        low = min(seen for _ids, seen in stored.values())
+        newer = [
+            (row_id, source_text)
+            for row_id, source_text in session.execute(
+                select(MemoryEntry.id, MemoryEntry.source_text)
+                .where(
+                    MemoryEntry.source_locale == source_locale,
+                    MemoryEntry.target_locale == target_locale,
+                    MemoryEntry.id > low,
+                )
+                .order_by(MemoryEntry.id)
+                .limit(NEWER_MAX + 1)
+            )
+        ]
+        if len(newer) > NEWER_MAX:  # a large import since: search those sentences afresh
+            stored, newer = {}, []
+    fresh = [digest for digest in texts if digest not in stored]
+    candidates: dict[str, set[int]] = {}
+    top = 0
+    if fresh:
+        top = session.scalar(select(func.max(MemoryEntry.id))) or 0  # before the search
+        fresh_texts = [texts[digest] for digest in fresh]
+        if dialect == "postgresql":
+            found = _postgres_candidates(session, source_locale, target_locale, fresh_texts)
+        else:
+            found = _sqlite_candidates(session, fresh_texts)
+        candidates.update(zip(fresh, found, strict=True))
+    for digest, (ids, seen) in stored.items():
+        source = texts[digest]
+        candidates[digest] = set(ids) | {
+            row_id
+            for row_id, other in newer
+            if row_id > seen and similarity(source, other) >= THRESHOLD
+        }
+    every_id = set().union(*candidates.values())
     entries = {}
-    if ids:
+    if every_id:
         entries = {
             e.id: e
             for e in session.scalars(
                 select(MemoryEntry).where(
-                    MemoryEntry.id.in_(ids),
+                    MemoryEntry.id.in_(every_id),
                     MemoryEntry.source_locale == source_locale,
                     MemoryEntry.target_locale == target_locale,
                 )
             )
         }
-    result: dict[int, list[Match]] = {}
-    for (key, source, digest), row_ids in zip(wanted, found, strict=True):
+    ranked: dict[str, list[tuple[float, MemoryEntry]]] = {}
+    for digest, row_ids in candidates.items():
+        source = texts[digest]
         scored = []
         for row_id in row_ids:
             entry = entries.get(row_id)
@@ -236,10 +288,78 @@ def close_matches(
             if score >= THRESHOLD:
                 scored.append((score, entry))
         scored.sort(key=lambda pair: (-pair[0], pair[1].id))
-        result[key] = [
-            _offer(source, entry, score, source_locale) for score, entry in scored[:SHOWN]
+        ranked[digest] = scored
+    newest = max((row_id for row_id, _text in newer), default=0)
+    keep = {digest: top for digest in fresh} | {
+        digest: newest for digest, (_ids, seen) in stored.items() if newest > seen
+    }
+    _keep(session, source_locale, target_locale, keep, ranked, dialect)
+    return {
+        key: [
+            _offer(source, entry, score, source_locale) for score, entry in ranked[digest][:SHOWN]
         ]
-    return result
+        for key, source, digest in wanted
+    }
+
+
+def _stored(
+    session: DbSession, source_locale: str, target_locale: str, digests: list[str]
+) -> dict[str, tuple[list[int], int]]:
+    """Kept matches of these sentences: digest -> (entry ids, highest memory id then)."""
+    found: dict[str, tuple[list[int], int]] = {}
+    for i in range(0, len(digests), 500):
+        rows = session.execute(
+            select(
+                MemoryCandidates.source_hash, MemoryCandidates.entry_ids, MemoryCandidates.seen_id
+            ).where(
+                MemoryCandidates.source_locale == source_locale,
+                MemoryCandidates.target_locale == target_locale,
+                MemoryCandidates.source_hash.in_(digests[i : i + 500]),
+            )
+        )
+        for digest, entry_ids, seen in rows:
+            found[digest] = ([int(n) for n in entry_ids.split(",") if n], seen)
+    return found
+
+
+def _keep(
+    session: DbSession,
+    source_locale: str,
+    target_locale: str,
+    seen: dict[str, int],
+    ranked: dict[str, list[tuple[float, MemoryEntry]]],
+    dialect: str,
+) -> None:
+    """Store (or replace) the matches of these sentences, found with memory up to `seen`."""
+    if not seen:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "source_locale": source_locale,
+            "target_locale": target_locale,
+            "source_hash": digest,
+            "entry_ids": ",".join(str(entry.id) for _score, entry in ranked[digest][:KEEP]),
+            "seen_id": seen[digest],
+            "computed_at": now,
+        }
+        for digest in sorted(seen)  # one order for every writer: no deadlock between two pages
+    ]
+    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(MemoryCandidates)
+    statement = upsert.on_conflict_do_update(
+        index_elements=["source_locale", "target_locale", "source_hash"],
+        set_={
+            "entry_ids": upsert.excluded.entry_ids,
+            "seen_id": upsert.excluded.seen_id,
+            "computed_at": upsert.excluded.computed_at,
+        },
+    )
+    session.execute(statement, rows)
+
+
+def forget_candidates(session: DbSession) -> None:
+    """Drop every kept match list (after a mass delete: lists would lose their best entries)."""
+    session.execute(delete(MemoryCandidates))
 
 
 def _offer(source: str, entry: MemoryEntry, score: float, source_locale: str) -> Match:

@@ -212,6 +212,25 @@ class MemoryEntry(Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
+class MemoryCandidates(Model):
+    """The close memory matches found for one source sentence, kept so pages only read them.
+
+    `entry_ids` are the matching entries' ids, best first (comma-separated; empty: none);
+    `seen_id` is the highest memory id that existed when they were found: entries above it are
+    scored when the list is read, and then folded in. Entries deleted since drop out as they
+    are read; a mass delete clears the lists (`fuzzy.forget_candidates`).
+    """
+
+    __tablename__ = "memory_candidates"
+
+    source_locale: Mapped[str] = mapped_column(String(8), primary_key=True)
+    target_locale: Mapped[str] = mapped_column(String(8), primary_key=True)
+    source_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entry_ids: Mapped[str] = mapped_column(Text, default="", server_default="")
+    seen_id: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Presence(Model):
     """Who has a translation open, and which segment they last saved (presence, not a lock)."""
 

@@ -105,31 +105,39 @@ def _page(tr: Translation, problem: dict | None = None, status: int = 200) -> Re
     weakest = request.args.get("order") == "weakest"
     typed = {problem["segment_id"]: problem["text"]} if problem else {}
     lookups = None if request.args.get("matches") == "all" else _matches_on_load()
-    space = workspace.build(
-        db.session, tr, weakest_first=weakest, typed=typed, match_lookups=lookups
-    )
-    forms = {
-        st.id: SegmentForm(prefix=f"s{st.id}", text=typed.get(st.id, st.text), version=st.version)
-        for st in tr.segments
-    }
-    return render_template(
-        "review/translation.html",
-        tr=tr,
-        space=space,
-        forms=forms,
-        problem=problem,
-        others=_others_text(tr),
-        beat_ms=int(presence.BEAT.total_seconds() * 1000),
-        weakest=weakest,
-        confidence=quality.confidence,
-        action_form=SimpleForm(),
-        machine=availability.for_pair(
-            db.session, current_app, translation.MT_SEGMENT_JOB, tr.summary.source_locale, tr.locale
-        ),
-        photo_of=_photos_of_segments(tr),
-        questions=events.questions_beside_segments.ask(db.session, tr),
-        open_questions=events.open_questions.ask(db.session, tr),
-    ), status
+    with unit_of_work():  # the close matches found are kept: the next open reads them
+        space = workspace.build(
+            db.session, tr, weakest_first=weakest, typed=typed, match_lookups=lookups
+        )
+        forms = {
+            st.id: SegmentForm(
+                prefix=f"s{st.id}", text=typed.get(st.id, st.text), version=st.version
+            )
+            for st in tr.segments
+        }
+        html = render_template(
+            "review/translation.html",
+            tr=tr,
+            space=space,
+            forms=forms,
+            problem=problem,
+            others=_others_text(tr),
+            beat_ms=int(presence.BEAT.total_seconds() * 1000),
+            weakest=weakest,
+            confidence=quality.confidence,
+            action_form=SimpleForm(),
+            machine=availability.for_pair(
+                db.session,
+                current_app,
+                translation.MT_SEGMENT_JOB,
+                tr.summary.source_locale,
+                tr.locale,
+            ),
+            photo_of=_photos_of_segments(tr),
+            questions=events.questions_beside_segments.ask(db.session, tr),
+            open_questions=events.open_questions.ask(db.session, tr),
+        )
+    return html, status
 
 
 def _photos_of_segments(tr: Translation) -> dict[int, photo_service.PhotoItem]:
@@ -153,7 +161,8 @@ def segment_matches(translation_id: int, segment_id: int) -> ResponseReturnValue
     there are none): the page fetches it when the translator reaches that segment."""
     tr = _translation(translation_id)
     st = review.get_segment(tr, segment_id)
-    matches = workspace.open_matches(db.session, tr, only=[st]).get(st.id, [])
+    with unit_of_work():  # the matches found are kept for the next open
+        matches = workspace.open_matches(db.session, tr, only=[st]).get(st.id, [])
     return get_template_attribute("review/_matches.html", "matches_block")(tr, st, matches)
 
 
