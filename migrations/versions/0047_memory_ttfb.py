@@ -2,7 +2,7 @@
 searching a large memory on every open (issue 23, item 5).
 
 Revision ID: 0047_memory_ttfb
-Revises: 0039_search_fold
+Revises: 0046_mtops
 Create Date: 2026-12-08 01:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0047_memory_ttfb"
-down_revision = "0039_search_fold"
+down_revision = "0046_mtops"
 branch_labels = None
 depends_on = None
 

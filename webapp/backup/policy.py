@@ -90,6 +90,8 @@ POLICY: dict[str, Export | Skip] = {
     "mt_evaluations": Export(),
     "mt_candidates": Skip("packages waiting for an evaluation; upload again after a restore"),
     "mt_candidate_chunks": Skip("the bytes of packages waiting for an evaluation"),
+    # Kept close-match lists are derived from the memory and found again on the next open.
+    "memory_candidates": Skip("close-match lists kept for speed; made again when a page opens"),
 }
 
 # Tables named like these hold credentials or live state: skipped whatever POLICY says.
