@@ -26,7 +26,7 @@ from webapp.jobs.registry import Capability, JobHandler, Outcome, Payload, regis
 from webapp.mt.base import MissingModelError, MTError
 from webapp.mt.engines import engine_for
 from webapp.summaries.models import Revision, Summary
-from webapp.translation import workflow
+from webapp.translation import fuzzy, workflow
 from webapp.translation.models import Translation
 
 
@@ -116,6 +116,19 @@ def _apply(
         only_pending=only_pending,
         scores=drafts.scores,
         inserted=drafts.inserted,
+    )
+    _find_matches_ahead(session, work)
+
+
+def _find_matches_ahead(session: DbSession, work: workflow.MachineWork) -> None:
+    """Look up the memory's close matches for the sentences just drafted, in the worker: the
+    lists are kept (translation.fuzzy), so the translator's first open of the page reads them
+    instead of searching a large memory while they wait."""
+    fuzzy.close_matches(
+        session,
+        work.source_locale,
+        work.target_locale,
+        ((seg.id, seg.source_text, seg.source_hash) for seg in work.segments),
     )
 
 
