@@ -162,8 +162,9 @@ def enter(ns: str) -> None:
 class Cluster:
     """The hosts' processes; every one in a session of its own, so a kill takes all of it."""
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path, preload: bool = False) -> None:
         self.work = work
+        self.preload = preload
         self.logs = work / "logs"
         self.logs.mkdir()
         self.instance = work / "instance"
@@ -278,8 +279,11 @@ class Cluster:
 
     def start_web(self, host: str) -> None:
         bind = f"{ADDRESS[host]}:{WEB_PORT}"
+        # --preload: the app is imported before the port is bound, so a host still booting refuses
+        # connections (nginx skips it) instead of holding them until a process is ready.
+        preload = ["--preload"] if self.preload else []
         self.spawn(host, sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-                   "--workers", "2", "--bind", bind, "wsgi:app")  # fmt: skip
+                   "--workers", "2", *preload, "--bind", bind, "wsgi:app")  # fmt: skip
 
     def start_worker(self, host: str) -> None:
         self.spawn(host, sys.executable, "-m", "flask", "--app", "wsgi", "worker")
@@ -714,7 +718,7 @@ def run(args) -> bool:
     background = ThreadPoolExecutor(1)
     packages = background.submit(build_packages, work / "archives")
     net = Network()
-    cluster = Cluster(work)
+    cluster = Cluster(work, preload=args.preload)
     home = os.open("/proc/self/ns/net", os.O_RDONLY)
     try:
         print("==> namespaces kkc-* on 10.77.0.0/24", flush=True)
@@ -785,6 +789,7 @@ def main() -> None:
     parser.add_argument("--down", type=float, default=5, help="seconds a killed host stays down")
     parser.add_argument("--readers", type=int, default=4, help="reader threads (default 4)")
     parser.add_argument("--drain", type=float, default=120, help="seconds to wait for the queue")
+    parser.add_argument("--preload", action="store_true", help="gunicorn --preload on web hosts")
     parser.add_argument("--keep", action="store_true", help="keep the logs (printed where)")
     args = parser.parse_args()
     why = available()
