@@ -376,7 +376,9 @@ class Load:
         searches = ["/ja/search?q=%E9%98%B2%E8%A1%9B", "/en/search?q=alliance"]
         self.pages = [*lists, *searches, *sorted(slugs)]
         targets = [*(self._reader for _ in range(self.readers)), self._liaison, self._translator]
-        threads = [threading.Thread(target=t, args=(n,)) for n, t in enumerate(targets)]
+        threads = [
+            threading.Thread(target=t, args=(n,), daemon=True) for n, t in enumerate(targets)
+        ]
         for thread in threads:
             thread.start()
         return threads
@@ -720,6 +722,7 @@ def run(args) -> bool:
     net = Network()
     cluster = Cluster(work, preload=args.preload)
     home = os.open("/proc/self/ns/net", os.O_RDONLY)
+    load: Load | None = None
     try:
         print("==> namespaces kkc-* on 10.77.0.0/24", flush=True)
         net.create()
@@ -763,6 +766,11 @@ def run(args) -> bool:
                 measure_worker(kill, cluster.database_url, cluster.procs[kill.host].pid)
         return report(args, load, kills, took, jobs, started, ended)
     finally:
+        if load is not None:
+            load.stopping.set()
+        # A second Ctrl-C must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         background.shutdown(cancel_futures=True)
         with contextlib.suppress(OSError):
             _back(home)  # the clean-up runs from the machine's own network
@@ -810,6 +818,7 @@ def main() -> None:
             stale.destroy()
         # Ctrl-C or a SIGTERM ends the run through its finally: every host stopped, removed.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with `&`
         try:
             ok = run(args)
         except KeyboardInterrupt:
