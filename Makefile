@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint catalogs translations-update bench faults clean browser checkers wrk
+.PHONY: install run test lint catalogs translations-update bench faults cluster clean browser checkers wrk
 
 install: $(STAMP) catalogs
 
@@ -85,6 +85,15 @@ test: install browser checkers
 # any answer is a 5xx other than 503/507, a connection drops, or a job is lost or done twice.
 faults: install
 	$(BIN)/python bench/faults.py
+
+# Several machines on this one (bench/cluster.py, as root): two web hosts, two worker hosts,
+# PostgreSQL, Redis and nginx, each in a network namespace of its own; a mixed load through nginx
+# while a web host and a worker host are SIGKILLed and restarted. Not part of `make test`.
+# CLUSTER_ARGS="--seconds 60" to change the run. Needs nginx (`make browser`) and redis-server.
+cluster: install
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+	$(BIN)/python bench/cluster.py $(CLUSTER_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
