@@ -74,6 +74,7 @@ from flask import Flask, Response, current_app, g, has_app_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 
 from webapp.core import compression, logs, metrics
 from webapp.core.locales import LOCALES
@@ -241,9 +242,19 @@ class GenerationReader:
         self._opened: list[Any] = []
 
     def read(self) -> str:
+        """The generation; a database that cannot answer raises SQLAlchemy's DBAPIError (as
+        every other read does), so the outage handling answers 503 with Retry-After."""
+        engine = self._engine()
+        try:
+            return self._read(engine)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise sa_exc.DBAPIError.instance(
+                "generation", None, exc, engine.dialect.loaded_dbapi.Error, dialect=engine.dialect
+            ) from exc
+
+    def _read(self, engine: Any) -> str:
         mine = self._local.__dict__
         if mine.get("pid") != os.getpid():  # none yet on this thread, or inherited over fork
-            engine = self._engine()
             fairy = engine.raw_connection()
             fairy.detach()
             connection = fairy.dbapi_connection

@@ -12,6 +12,7 @@ from webapp.core.errors import NotFound
 from webapp.qa.registry import CHECKS
 from webapp.translation.models import (
     ChangeKind,
+    Segment,
     SegmentChange,
     SegmentStatus,
     SegmentTranslation,
@@ -91,6 +92,10 @@ def previous_approvals(session: DbSession, tr: Translation) -> dict[int, Segment
     return found
 
 
+def _position(st: SegmentTranslation) -> int:
+    return st.position
+
+
 def as_last_approved(session: DbSession, tr: Translation) -> bool:
     """Whether every segment holds, approved, the very text and source it held when the whole
     translation was last approved (a liaison restored the summary's approved version).
@@ -101,6 +106,15 @@ def as_last_approved(session: DbSession, tr: Translation) -> bool:
     if tr.approved_at is None or not tr.segments:
         return False
     if any(st.status != SegmentStatus.APPROVED for st in tr.segments):
+        return False
+    # The same sentences in the same order: swapped paragraphs keep every sentence's
+    # translation, but the whole reads differently and a translator approves it again.
+    approved_order = session.scalars(
+        select(Segment.source_hash)
+        .where(Segment.revision_id == tr.approved_revision_id)
+        .order_by(Segment.position)
+    ).all()
+    if list(approved_order) != [st.source_hash for st in sorted(tr.segments, key=_position)]:
         return False
     then: dict[int, SegmentChange] = {}
     for change in session.scalars(
