@@ -15,6 +15,11 @@ bind = os.environ.get(
 # Two per core plus one keeps every core busy while some processes wait on the database.
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
 worker_class = "sync"
+# The app is built once in the master, then the workers fork: a restarted host accepts
+# connections only once it can answer (without it, a proxy sent readers to a host still loading
+# for 6-8 s in `make cluster`), and the workers share the loaded code's memory. The app opens no
+# connection while it is built (tests/functional/test_startup.py), so nothing is shared.
+preload_app = True
 timeout = 30
 graceful_timeout = 30
 keepalive = 5

@@ -89,3 +89,34 @@ def test_locales_are_checked_against_the_registry_at_start_up(tmp_path, locales,
         assert out.stdout.strip() == str(tuple(locales.split(",")))
     else:
         assert said in out.stderr
+
+
+def test_creating_the_app_opens_no_database_connection(tmp_path):
+    """gunicorn.conf.py preloads the app in the master process and forks the workers: a
+    connection opened while the app is made would be shared by every worker. The master only
+    builds the app; each worker connects on its first request."""
+    code = (
+        "import sqlalchemy.pool, sqlalchemy.event as e; opened = []; "
+        "e.listen(sqlalchemy.pool.Pool, 'connect', lambda *a: opened.append(1)); "
+        "from webapp import create_app; "
+        f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/x.sqlite3'}}); "
+        "print(len(opened))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "KAKEHASHI_INSTANCE_DIR": str(tmp_path)},
+    )
+    assert out.stdout.strip().splitlines()[-1] == "0"
+
+
+def test_gunicorn_preloads_the_app():
+    """A restarted web host refuses connections until its app is loaded, so a proxy in front
+    skips it instead of holding readers for seconds (seen in `make cluster`: 6-8 s requests to
+    a host just restarted without it, about 1 s with it)."""
+    config: dict = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), config)  # noqa: S102 - our own settings file
+    assert config["preload_app"] is True
