@@ -210,47 +210,37 @@ def mt_fetch(
 
 
 @mt_cli.command("rollback")
-@click.argument("pair", metavar="FROM-TO")
-def mt_rollback(pair: str) -> None:
+@click.argument("pair", metavar="FROM-TO", callback=_pair)
+def mt_rollback(pair: tuple[str, str]) -> None:
     """Put back the version of a pair that the one in use replaced (kept for this), audited;
     translations that failed for the pair are queued again."""
     from webapp.extensions import db
     from webapp.mt import services
     from webapp.mt.packages import PackageError
 
-    try:
-        parsed = _pair(click.get_current_context(), click.Argument(["pair"]), pair)
-    except click.BadParameter as exc:
-        fail(exc.format_message(), 2)
-    assert parsed is not None
     with committed():
         try:
-            removed, restored = services.rollback(db.session, current_app, None, parsed)
+            removed, restored = services.rollback(db.session, current_app, None, pair)
         except PackageError as exc:
             fail(f"{exc} Nothing was changed.", 2)
     click.echo(
         f"Rolled {restored.from_code} → {restored.to_code} back from {removed.version} to "
         f"{restored.name} {restored.version} (sha256 {restored.sha256}); {removed.version} "
-        f"is kept: `flask --app wsgi mt rollforward {parsed[0]}-{parsed[1]}` puts it back."
+        f"is kept: `flask --app wsgi mt rollforward {pair[0]}-{pair[1]}` puts it back."
     )
 
 
 @mt_cli.command("rollforward")
-@click.argument("pair", metavar="FROM-TO")
-def mt_rollforward(pair: str) -> None:
+@click.argument("pair", metavar="FROM-TO", callback=_pair)
+def mt_rollforward(pair: tuple[str, str]) -> None:
     """Put back in use the version of a pair that a rollback moved aside, audited."""
     from webapp.extensions import db
     from webapp.mt import services
     from webapp.mt.packages import PackageError
 
-    try:
-        parsed = _pair(click.get_current_context(), click.Argument(["pair"]), pair)
-    except click.BadParameter as exc:
-        fail(exc.format_message(), 2)
-    assert parsed is not None
     with committed():
         try:
-            restored, kept = services.rollforward(db.session, current_app, None, parsed)
+            restored, kept = services.rollforward(db.session, current_app, None, pair)
         except PackageError as exc:
             fail(f"{exc} Nothing was changed.", 2)
     click.echo(

@@ -102,16 +102,24 @@ def upload() -> ResponseReturnValue:
     return redirect(url_for("models.index"), 303)
 
 
-@bp.post("/<from_code>/<to_code>/rollback")
-@requires(Permission.INSTALL_MODELS)
-def rollback(from_code: str, to_code: str) -> ResponseReturnValue:
-    """Put back the version the pair's current model replaced, in one action."""
+def _refused_pair_action(from_code: str, to_code: str) -> ResponseReturnValue | None:
+    """The answer to a pair's button (roll back, roll forward, evaluate) sent from an expired
+    form or for an unknown pair; None when the action may go ahead."""
     if not SimpleForm().validate_on_submit():
         flash(_("The form expired; reload the page and try again."), "error")
         return redirect(url_for("models.index"), 303)
     if from_code not in KNOWN or to_code not in KNOWN:
         flash(_("There is no such language pair."), "error")
         return _page(status=404)
+    return None
+
+
+@bp.post("/<from_code>/<to_code>/rollback")
+@requires(Permission.INSTALL_MODELS)
+def rollback(from_code: str, to_code: str) -> ResponseReturnValue:
+    """Put back the version the pair's current model replaced, in one action."""
+    if refused := _refused_pair_action(from_code, to_code):
+        return refused
     try:
         with unit_of_work():
             removed, restored = services.rollback(
@@ -137,12 +145,8 @@ def rollback(from_code: str, to_code: str) -> ResponseReturnValue:
 @requires(Permission.INSTALL_MODELS)
 def rollforward(from_code: str, to_code: str) -> ResponseReturnValue:
     """Put back in use the version a rollback moved aside, in one action."""
-    if not SimpleForm().validate_on_submit():
-        flash(_("The form expired; reload the page and try again."), "error")
-        return redirect(url_for("models.index"), 303)
-    if from_code not in KNOWN or to_code not in KNOWN:
-        flash(_("There is no such language pair."), "error")
-        return _page(status=404)
+    if refused := _refused_pair_action(from_code, to_code):
+        return refused
     try:
         with unit_of_work():
             restored, kept = services.rollforward(
@@ -208,12 +212,8 @@ def evaluate_candidate() -> ResponseReturnValue:
 @requires(Permission.INSTALL_MODELS)
 def evaluate_installed(from_code: str, to_code: str) -> ResponseReturnValue:
     """Queue an evaluation of the pair's installed model alone."""
-    if not SimpleForm().validate_on_submit():
-        flash(_("The form expired; reload the page and try again."), "error")
-        return redirect(url_for("models.index"), 303)
-    if from_code not in KNOWN or to_code not in KNOWN:
-        flash(_("There is no such language pair."), "error")
-        return _page(status=404)
+    if refused := _refused_pair_action(from_code, to_code):
+        return refused
     with unit_of_work():
         _enqueue((from_code, to_code), acting_user().email, evaluation.DEFAULT_SAMPLE, None, None)
     flash(
