@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tests.conftest import POSTGRES_URL
-from tests.factories import REASON, bearer, make_user, sign_in, summary_payload
+from tests.factories import approve_segments, bearer, make_user, sign_in, summary_payload
 from tests.unit.photos.images import image_bytes
 from webapp import domains
 from webapp.accounts import services as users
@@ -81,25 +81,6 @@ def write_summary(client, liaison, **overrides) -> dict[str, Any]:
     return resp.json
 
 
-def approve_all(client, translator, translation_id: int) -> None:
-    tr = client.get(f"/api/v1/translations/{translation_id}", headers=translator).json
-    for seg in tr["segments"]:
-        if seg["status"] != "approved":
-            resp = client.put(
-                f"/api/v1/translations/{translation_id}/segments/{seg['id']}",
-                json={
-                    "text": seg["text"] or "手で訳した文。",
-                    "approve": True,
-                    "reason": REASON,
-                    "version": seg["version"],
-                },
-                headers=translator,
-            )
-            assert resp.status_code == 200, resp.json
-    resp = client.post(f"/api/v1/translations/{translation_id}/approve", headers=translator)
-    assert resp.status_code == 200, resp.json
-
-
 def publish(client, liaison, summary_id: int) -> None:
     resp = client.post(
         f"/api/v1/summaries/{summary_id}/publish", json={"locales": ["en", "ja"]}, headers=liaison
@@ -127,7 +108,7 @@ def populate(app) -> dict[str, Any]:
     first = write_summary(client, liaison)
     tr_id = first["translations"]["ja"]["id"]
     assert run_worker(app, burst=True) == 1  # machine drafts with engine, model and score
-    approve_all(client, translator, tr_id)  # history rows and memory entries
+    approve_segments(client, translator, tr_id)  # history rows and memory entries
     publish(client, liaison, first["id"])
     body = first["body"].replace("every way possible", "every practical way")
     patched = client.patch(
@@ -137,7 +118,7 @@ def populate(app) -> dict[str, Any]:
     )
     assert patched.status_code == 200, patched.json
     run_worker(app, burst=True)
-    approve_all(client, translator, tr_id)
+    approve_segments(client, translator, tr_id)
     publish(client, liaison, first["id"])  # the first snapshot stays as a non-current row
 
     second = write_summary(client, liaison, title="A second meeting at the Pentagon")
