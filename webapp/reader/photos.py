@@ -21,10 +21,6 @@ from webapp.publishing import services as publishing
 from webapp.reader.views import READER_MAX_AGE, bp
 
 
-def published(photo: Photo) -> bool:
-    return publishing.shows_photo(db.session, photo.summary_id, photo.id)
-
-
 @bp.get("/photos/<name>")
 @public
 def photo_file(name: str) -> ResponseReturnValue:
@@ -36,7 +32,7 @@ def photo_file(name: str) -> ResponseReturnValue:
     photo = db.session.scalar(select(Photo).where(Photo.storage == parsed[0]))
     if photo is None:
         abort(404)
-    shown = published(photo)
+    shown = publishing.shows_photo(db.session, photo.summary_id, photo.id)
     if not shown and not allowed(current_actor(), Permission.READ_SUMMARIES):
         abort(404)
     response = send_file(
